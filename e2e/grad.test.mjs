@@ -1,0 +1,112 @@
+// #/grad on the release build: examples, typing, permalinks, errors — read through the contract's hooks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, value, fill, typeKeys, shot } from './harness.mjs';
+
+let h;
+before(async () => { h = await start(); });
+after(async () => {
+  await h.stop();
+  assert.deepEqual(h.errors, [], 'no page errors or console errors (a panic shows up here)');
+});
+
+async function pick(page, title) {
+  await page.locator('[data-testid="example-picker"]').selectOption({ label: title });
+}
+
+test('the contents page lists the chapters in order', async () => {
+  const page = await h.open('#/');
+  const links = await page.locator('.toc a').allTextContents();
+  assert.ok(links.includes('What is automatic differentiation?'), links.join());
+  await shot(page, 'contents');
+  await page.close();
+});
+
+test('each lecture example gives the lecture numbers', async () => {
+  const page = await h.open('#/grad');
+  await pick(page, 'x ** 2 (the first slide)');
+  assert.equal(await value(page, 'result-value'), '1');
+  assert.equal(await value(page, 'result-grad-x'), '2');
+  assert.equal(await value(page, 'result-fwd-x'), '2');
+
+  await pick(page, 'log(1 + x²) / x');
+  assert.equal(await value(page, 'result-value'), '0.6931471805599453');
+  assert.equal(await value(page, 'result-grad-x'), '0.3068528194400547');
+  assert.equal(await value(page, 'result-fwd-x'), '0.3068528194400547');
+
+  await pick(page, 'logistic map, n = 4');
+  assert.equal(await value(page, 'input-x') ?? await page.locator('[data-testid="input-x"]').inputValue(), '0.25');
+  assert.equal(await value(page, 'result-value'), '0.75');
+  assert.equal(await value(page, 'result-grad-x'), '-16');
+  assert.equal(await value(page, 'result-fwd-x'), '-16');
+  await fill(page, 'fd-h', '1e-7');
+  const fd = await value(page, 'result-fd-x');
+  assert.equal(fd, '-16.000015992112537');
+  assert.equal(Number(fd).toFixed(8), '-16.00001599');
+  await shot(page, 'grad-logistic');
+
+  await pick(page, 'y · x² (the 2-d example)');
+  assert.equal(await value(page, 'result-value'), '1');
+  assert.equal(await value(page, 'result-grad-x'), '2');
+  assert.equal(await value(page, 'result-grad-y'), '1');
+  await page.close();
+});
+
+test('typing a program updates the results live', async () => {
+  const page = await h.open('#/grad');
+  await typeKeys(page, 'program-input', 'sin(x) * y');
+  await fill(page, 'input-x', '0');
+  await fill(page, 'input-y', '3');
+  assert.equal(await value(page, 'result-value'), '0');
+  assert.equal(await value(page, 'result-grad-x'), '3');
+  assert.equal(await value(page, 'result-grad-y'), '0');
+  // The address now holds the state: reloading restores it.
+  await page.reload();
+  await page.waitForSelector('[data-testid="result-value"]');
+  assert.equal(await page.locator('[data-testid="program-input"]').inputValue(), 'sin(x) * y');
+  assert.equal(await value(page, 'result-grad-x'), '3');
+  await page.close();
+});
+
+test('a broken program shows line and column and keeps the last result', async () => {
+  const page = await h.open('#/grad');
+  await pick(page, 'logistic map, n = 4');
+  await fill(page, 'program-input', 'def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - \n  return v\n');
+  const err = page.locator('[data-testid="program-error"]');
+  await err.waitFor();
+  assert.match(await err.textContent(), /line 4, column \d+/);
+  assert.equal(await value(page, 'result-value'), '0.75', 'the last good result stays');
+  await shot(page, 'grad-error');
+  await fill(page, 'program-input', 'def f(x):\n  return x + z\n');
+  assert.match(await err.textContent(), /line 2, column 14: unknown name `z`/);
+  await fill(page, 'program-input', 'def f(x):\n  for i in range(10**9):\n    x = x * 2\n  return x\n');
+  assert.match(await err.textContent(), /line 2, column 12: .*1,000,000,000 times/);
+  await fill(page, 'program-input', 'log(x)');
+  await fill(page, 'input-x', '-1');
+  assert.equal(await page.locator('[data-testid="program-error"]').count(), 0);
+  assert.equal(await value(page, 'result-value'), 'NaN');
+  assert.match(await page.locator('.warning').first().textContent(), /logarithm of a negative number/);
+  await fill(page, 'program-input', '1 / x');
+  await fill(page, 'input-x', '0');
+  assert.equal(await value(page, 'result-value'), 'inf');
+  await fill(page, 'fd-h', '0');
+  assert.match(await page.locator('.h-field').textContent(), /h must be positive/);
+  await page.close();
+});
+
+test('a mangled permalink falls back with a notice', async () => {
+  const page = await h.open('#/grad?f=x%2&in.x=banana&h=-1');
+  const notice = page.locator('[data-testid="url-notice"]');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /could not be read/);
+  assert.equal(await value(page, 'result-value'), '0.75', 'the default example is shown');
+  await page.close();
+});
+
+test('readable on a phone', async () => {
+  const page = await h.open('#/grad', { width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no sideways scrolling (overflow ${overflow}px)`);
+  await shot(page, 'grad-phone');
+  await page.close();
+});

@@ -1,0 +1,226 @@
+//! Evaluation and the two modes of automatic differentiation on a [`Graph`], fast paths without traces.
+//!
+//! - [`evaluate`]: one pass in order, the primal of every node.
+//! - [`jvp`]: forward mode — tangents pushed along with primals; one pass gives J·ẋ.
+//! - [`vjp`]: reverse mode — adjoints pulled back from the outputs; one backward pass gives ȳᵀ·J.
+//!
+//! The step-by-step versions for teaching are in [`super::trace`]; they use the same rules from [`super::op`].
+
+use super::graph::{Arg, Graph, NodeId, Op};
+
+/// Primal value of every node, given the inputs' values in order.
+pub fn evaluate(g: &Graph, inputs: &[f64]) -> Vec<f64> {
+    let mut v = vec![0.0; g.nodes.len()];
+    for (i, node) in g.nodes.iter().enumerate() {
+        v[i] = match node.op {
+            Op::Input(k) => inputs.get(k as usize).copied().unwrap_or(f64::NAN),
+            Op::Const(c) => c,
+            Op::Unary(op, a) => op.apply(v[a.index()]),
+            Op::Binary(op, a, b) => op.apply(a.value(&v), b.value(&v)),
+        };
+    }
+    v
+}
+
+/// The outputs' values.
+pub fn outputs(g: &Graph, primals: &[f64]) -> Vec<f64> {
+    g.outputs.iter().map(|o| primals[o.index()]).collect()
+}
+
+/// Forward mode: the tangent of every node when the inputs' tangents are `seed` (J·seed at the outputs).
+pub fn jvp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
+    let mut t = vec![0.0; g.nodes.len()];
+    let tan = |a: Arg, t: &[f64]| match a {
+        Arg::Node(n) => t[n.index()],
+        Arg::Const(_) => 0.0,
+    };
+    for (i, node) in g.nodes.iter().enumerate() {
+        t[i] = match node.op {
+            Op::Input(k) => seed.get(k as usize).copied().unwrap_or(0.0),
+            Op::Const(_) => 0.0,
+            Op::Unary(op, a) => op.partial(primals[a.index()], primals[i]) * t[a.index()],
+            Op::Binary(op, a, b) => {
+                let (da, db) = op.partials(a.value(primals), b.value(primals), primals[i]);
+                // A constant operand contributes nothing, and must not turn an infinite partial into NaN.
+                match (a, b) {
+                    (Arg::Node(_), Arg::Node(_)) => da * tan(a, &t) + db * tan(b, &t),
+                    (Arg::Node(_), Arg::Const(_)) => da * tan(a, &t),
+                    (Arg::Const(_), _) => db * tan(b, &t),
+                }
+            }
+        };
+    }
+    t
+}
+
+/// Reverse mode: the adjoint of every node when the outputs' adjoints are `seed` (seedᵀ·J at the inputs).
+pub fn vjp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
+    let mut adj = vec![0.0; g.nodes.len()];
+    for (o, s) in g.outputs.iter().zip(seed) {
+        adj[o.index()] += s;
+    }
+    for i in (0..g.nodes.len()).rev() {
+        let a_i = adj[i];
+        match g.nodes[i].op {
+            Op::Input(_) | Op::Const(_) => {}
+            Op::Unary(op, a) => adj[a.index()] += a_i * op.partial(primals[a.index()], primals[i]),
+            Op::Binary(op, a, b) => {
+                let (da, db) = op.partials(a.value(primals), b.value(primals), primals[i]);
+                if let Arg::Node(n) = a {
+                    adj[n.index()] += a_i * da;
+                }
+                if let Arg::Node(n) = b {
+                    adj[n.index()] += a_i * db;
+                }
+            }
+        }
+    }
+    adj
+}
+
+/// f and ∇f of a scalar function by one reverse pass; for several outputs, the gradient of the first.
+pub fn value_and_grad(g: &Graph, inputs: &[f64]) -> (f64, Vec<f64>) {
+    let primals = evaluate(g, inputs);
+    let mut seed = vec![0.0; g.outputs.len()];
+    if let Some(s) = seed.first_mut() {
+        *s = 1.0;
+    }
+    let adj = vjp(g, &primals, &seed);
+    let value = g.outputs.first().map_or(f64::NAN, |o| primals[o.index()]);
+    (
+        value,
+        g.inputs.iter().map(|i| adj[i.node.index()]).collect(),
+    )
+}
+
+/// The full Jacobian (outputs × inputs), by `inputs.len()` forward passes.
+pub fn jacobian_forward(g: &Graph, primals: &[f64]) -> Vec<Vec<f64>> {
+    let n = g.inputs.len();
+    let mut jac = vec![vec![0.0; n]; g.outputs.len()];
+    for j in 0..n {
+        let mut seed = vec![0.0; n];
+        seed[j] = 1.0;
+        let t = jvp(g, primals, &seed);
+        for (row, o) in jac.iter_mut().zip(&g.outputs) {
+            row[j] = t[o.index()];
+        }
+    }
+    jac
+}
+
+/// The full Jacobian (outputs × inputs), by `outputs.len()` reverse passes.
+pub fn jacobian_reverse(g: &Graph, primals: &[f64]) -> Vec<Vec<f64>> {
+    let m = g.outputs.len();
+    (0..m)
+        .map(|k| {
+            let mut seed = vec![0.0; m];
+            seed[k] = 1.0;
+            let adj = vjp(g, primals, &seed);
+            g.inputs.iter().map(|i| adj[i.node.index()]).collect()
+        })
+        .collect()
+}
+
+/// Where a non-finite value first appears from finite operands, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DomainIssue {
+    pub node: NodeId,
+    pub value: f64,
+    pub reason: &'static str,
+}
+
+/// The first operation that turns finite numbers into NaN or ±∞, if any.
+pub fn domain_issue(g: &Graph, primals: &[f64]) -> Option<DomainIssue> {
+    for (i, node) in g.nodes.iter().enumerate() {
+        let v = primals[i];
+        if v.is_finite() {
+            continue;
+        }
+        let reason = match node.op {
+            Op::Input(_) => "this input is not a finite number",
+            Op::Const(_) => "the program's constant is not a finite number",
+            Op::Unary(op, a) => {
+                let x = primals[a.index()];
+                if !x.is_finite() {
+                    continue;
+                }
+                op.domain_note(x)
+            }
+            Op::Binary(op, a, b) => {
+                let (x, y) = (a.value(primals), b.value(primals));
+                if !x.is_finite() || !y.is_finite() {
+                    continue;
+                }
+                op.domain_note(x, y)
+            }
+        };
+        return Some(DomainIssue {
+            node: NodeId(i as u32),
+            value: v,
+            reason,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ad::lower::lower_source;
+
+    const LOGISTIC: &str =
+        "def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n";
+
+    /// The lecture's three examples, to the last digit.
+    #[test]
+    fn lecture_numbers() {
+        let g = lower_source("x**2").unwrap();
+        assert_eq!(value_and_grad(&g, &[1.0]), (1.0, vec![2.0]));
+        let g = lower_source("def f(x):\n  return np.log(1 + x ** 2) / x").unwrap();
+        assert_eq!(
+            value_and_grad(&g, &[1.0]),
+            (0.6931471805599453, vec![0.3068528194400547])
+        );
+        let g = lower_source(LOGISTIC).unwrap();
+        assert_eq!(value_and_grad(&g, &[0.25]), (0.75, vec![-16.0]));
+        let p = evaluate(&g, &[0.25]);
+        assert_eq!(jvp(&g, &p, &[1.0])[g.outputs[0].index()], -16.0);
+    }
+
+    #[test]
+    fn jacobians_agree() {
+        let g = lower_source("def f(x, y):\n  return x * y, sin(x) + y**3, x / y").unwrap();
+        let p = evaluate(&g, &[0.7, 1.3]);
+        let jf = jacobian_forward(&g, &p);
+        let jr = jacobian_reverse(&g, &p);
+        assert_eq!(jf.len(), 3);
+        for (a, b) in jf.iter().flatten().zip(jr.iter().flatten()) {
+            assert!((a - b).abs() <= 1e-15 * a.abs().max(1.0));
+        }
+        assert_eq!(jf[0], vec![1.3, 0.7]);
+    }
+
+    #[test]
+    fn domain_problems_are_located() {
+        let g = lower_source("x * log(x - 2)").unwrap();
+        let p = evaluate(&g, &[1.0]);
+        let issue = domain_issue(&g, &p).unwrap();
+        assert_eq!(g.label(issue.node), "v2");
+        assert!(issue.value.is_nan());
+        assert!(issue.reason.contains("negative"));
+        let g = lower_source("1 / x").unwrap();
+        let p = evaluate(&g, &[0.0]);
+        let issue = domain_issue(&g, &p).unwrap();
+        assert_eq!(issue.value, f64::INFINITY);
+        assert_eq!(issue.reason, "division by zero");
+    }
+
+    #[test]
+    fn constant_operands_do_not_poison_tangents() {
+        // d/dx (x * inf-free constant) stays finite; the constant's zero tangent never meets an infinite partial.
+        let g = lower_source("x ** 0.5").unwrap();
+        let p = evaluate(&g, &[4.0]);
+        assert_eq!(jvp(&g, &p, &[1.0])[1], 0.25);
+        assert_eq!(value_and_grad(&g, &[4.0]).1, vec![0.25]);
+    }
+}

@@ -1,0 +1,107 @@
+//! The program's syntax tree, as the parser produces it and the lowering consumes it.
+
+use super::source::Span;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Int(i64),
+    Float(f64),
+    Name(String),
+    /// `value.attr`, e.g. `np.log` or `memory.append`.
+    Attr(Box<Expr>, String),
+    Unary(UnOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Call(Box<Expr>, Vec<Expr>),
+    Tuple(Vec<Expr>),
+    List(Vec<Expr>),
+    /// `value[index]`.
+    Index(Box<Expr>, Box<Expr>),
+    /// `value[start:stop:step]`, each part optional.
+    Slice(Box<Expr>, [Option<Box<Expr>>; 3]),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Pos,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// `**`, and `^` which the language reads as a power too.
+    Pow,
+    FloorDiv,
+    Mod,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Pow => "**",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `a = e` or `a, b = e1, e2`.
+    Assign(Vec<Target>, Expr),
+    /// `a += e` and friends.
+    AugAssign(Target, BinOp, Expr),
+    For {
+        var: Target,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
+    Return(Expr),
+    Expr(Expr),
+    Pass,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Program {
+    /// `def f(x, n=4): …` — parameters without defaults (or with float defaults) are inputs.
+    Def {
+        name: String,
+        params: Vec<Param>,
+        body: Vec<Stmt>,
+        span: Span,
+    },
+    /// Bare statements ending in an expression, e.g. `y * x**2`; free names are the inputs.
+    Script(Vec<Stmt>),
+}

@@ -1,0 +1,409 @@
+//! Step-by-step forward and reverse mode, as plain records for the UI to show.
+//!
+//! A [`ForwardTrace`] has one step per node, in evaluation order: the node's primal and its tangent
+//! `v̇ = Σ ∂v/∂p · ṗ` over its parents `p`. A [`ReverseTrace`] first has one step per node of the forward sweep (primals
+//! computed and stored), then one step per intermediate in reverse order, each pushing `v̄ · ∂v/∂p` into each parent's
+//! adjoint (`p̄ += …`), so fan-out shows up as several pushes adding up in one parent.
+//!
+//! Each record holds the rule's formula (in the nodes' labels) and its numbers; the UI renders them and never
+//! recomputes a derivative.
+
+use super::graph::{Arg, Graph, NodeId, Op};
+use crate::num::fmt_compact;
+use crate::symbolic::Expr;
+
+/// ∂v/∂parent, as a number and as a formula in the graph's labels (`y`, `2·x`, `1/v2`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partial {
+    pub parent: NodeId,
+    pub value: f64,
+    pub formula: Expr,
+}
+
+/// The local derivatives of a node with respect to each node it reads, in argument order.
+pub fn partials(g: &Graph, primals: &[f64], id: NodeId) -> Vec<Partial> {
+    let arg = |a: Arg| match a {
+        Arg::Node(n) => Expr::var(&g.label(n)),
+        Arg::Const(c) => Expr::num(c),
+    };
+    let me = Expr::var(&g.label(id));
+    let v = primals[id.index()];
+    match g.node(id).op {
+        Op::Input(_) | Op::Const(_) => Vec::new(),
+        Op::Unary(op, a) => vec![Partial {
+            parent: a,
+            value: op.partial(primals[a.index()], v),
+            formula: op.partial_formula(&Expr::var(&g.label(a)), &me),
+        }],
+        Op::Binary(op, a, b) => {
+            let (da, db) = op.partials(a.value(primals), b.value(primals), v);
+            let (fa, fb) = op.partial_formulas(&arg(a), &arg(b), &me);
+            let mut out = Vec::with_capacity(2);
+            if let Arg::Node(n) = a {
+                out.push(Partial {
+                    parent: n,
+                    value: da,
+                    formula: fa,
+                });
+            }
+            if let Arg::Node(n) = b {
+                out.push(Partial {
+                    parent: n,
+                    value: db,
+                    formula: fb,
+                });
+            }
+            out
+        }
+    }
+}
+
+/// One step of forward mode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TangentStep {
+    pub node: NodeId,
+    pub primal: f64,
+    pub tangent: f64,
+    /// For an input: its seed (1 for the input we differentiate with respect to, else 0). Empty otherwise.
+    pub seed: Option<f64>,
+    /// Each parent's contribution: the local derivative and the parent's tangent.
+    pub terms: Vec<(Partial, f64)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForwardTrace {
+    /// Index of the input whose tangent is seeded to 1.
+    pub wrt: usize,
+    pub steps: Vec<TangentStep>,
+}
+
+pub fn forward_trace(g: &Graph, inputs: &[f64], wrt: usize) -> ForwardTrace {
+    let primals = super::eval::evaluate(g, inputs);
+    let mut seed = vec![0.0; g.inputs.len()];
+    if let Some(s) = seed.get_mut(wrt) {
+        *s = 1.0;
+    }
+    let tangents = super::eval::jvp(g, &primals, &seed);
+    let steps = g
+        .ids()
+        .map(|id| {
+            let seed = match g.node(id).op {
+                Op::Input(k) => Some(seed[k as usize]),
+                _ => None,
+            };
+            let terms = partials(g, &primals, id).into_iter().map(|p| {
+                let t = tangents[p.parent.index()];
+                (p, t)
+            });
+            TangentStep {
+                node: id,
+                primal: primals[id.index()],
+                tangent: tangents[id.index()],
+                seed,
+                terms: terms.collect(),
+            }
+        })
+        .collect();
+    ForwardTrace { wrt, steps }
+}
+
+/// One push of reverse mode: `parent̄ += v̄ · ∂v/∂parent`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Push {
+    pub partial: Partial,
+    pub contribution: f64,
+    pub before: f64,
+    pub after: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReverseStep {
+    /// Forward sweep: the node's primal is computed and stored for the backward sweep.
+    Primal { node: NodeId, primal: f64 },
+    /// Backward sweep: the node's adjoint is complete (`seed` is set for the output, whose adjoint starts at 1) and is
+    /// pushed to its parents.
+    Adjoint {
+        node: NodeId,
+        adjoint: f64,
+        seed: Option<f64>,
+        pushes: Vec<Push>,
+    },
+}
+
+impl ReverseStep {
+    pub fn node(&self) -> NodeId {
+        match self {
+            ReverseStep::Primal { node, .. } | ReverseStep::Adjoint { node, .. } => *node,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReverseTrace {
+    /// Index of the output whose adjoint is seeded to 1.
+    pub output: usize,
+    pub steps: Vec<ReverseStep>,
+    /// Final values, for convenience: primal and adjoint of every node.
+    pub primals: Vec<f64>,
+    pub adjoints: Vec<f64>,
+}
+
+pub fn reverse_trace(g: &Graph, inputs: &[f64], output: usize) -> ReverseTrace {
+    let primals = super::eval::evaluate(g, inputs);
+    let mut steps: Vec<ReverseStep> = g
+        .ids()
+        .map(|id| ReverseStep::Primal {
+            node: id,
+            primal: primals[id.index()],
+        })
+        .collect();
+    let mut adj = vec![0.0; g.len()];
+    let out = g.outputs.get(output).copied();
+    if let Some(o) = out {
+        adj[o.index()] = 1.0;
+    }
+    for id in g.ids().rev() {
+        if matches!(g.node(id).op, Op::Input(_)) {
+            continue;
+        }
+        let adjoint = adj[id.index()];
+        let pushes = partials(g, &primals, id)
+            .into_iter()
+            .map(|partial| {
+                let slot = partial.parent.index();
+                let before = adj[slot];
+                let contribution = adjoint * partial.value;
+                adj[slot] += contribution;
+                Push {
+                    partial,
+                    contribution,
+                    before,
+                    after: adj[slot],
+                }
+            })
+            .collect();
+        let seed = (Some(id) == out).then_some(1.0);
+        steps.push(ReverseStep::Adjoint {
+            node: id,
+            adjoint,
+            seed,
+            pushes,
+        });
+    }
+    ReverseTrace {
+        output,
+        steps,
+        primals,
+        adjoints: adj,
+    }
+}
+
+impl ReverseTrace {
+    /// Each node's adjoint as it stands after the first `k` steps (`None` while nothing has reached it).
+    pub fn adjoints_at(&self, k: usize) -> Vec<Option<f64>> {
+        let mut out = vec![None; self.primals.len()];
+        for step in self.steps.iter().take(k) {
+            if let ReverseStep::Adjoint {
+                node,
+                adjoint,
+                pushes,
+                ..
+            } = step
+            {
+                out[node.index()] = Some(*adjoint);
+                for p in pushes {
+                    out[p.partial.parent.index()] = Some(p.after);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `ẋ`, `v̇2`: the tangent's name.
+pub fn dot(label: &str) -> String {
+    mark(label, '\u{307}')
+}
+
+/// `x̄`, `v̄2`: the adjoint's name.
+pub fn bar(label: &str) -> String {
+    mark(label, '\u{304}')
+}
+
+fn mark(label: &str, m: char) -> String {
+    let split = label
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(label.len());
+    format!("{}{m}{}", &label[..split], &label[split..])
+}
+
+/// Parenthesises a formula when it is a sum or difference, so it reads as one factor.
+fn factor(e: &Expr) -> String {
+    let s = e.to_math_text();
+    if s.contains(" + ") || s.contains(" − ") || s.starts_with('−') {
+        format!("({s})")
+    } else {
+        s
+    }
+}
+
+fn num(x: f64) -> String {
+    let s = fmt_compact(x);
+    if x < 0.0 {
+        format!("({s})")
+    } else {
+        s
+    }
+}
+
+impl TangentStep {
+    /// The rule with its numbers, e.g. `v̇2 = v1·ẏ + y·v̇1 = 1·0 + 1·2 = 2`.
+    pub fn rule(&self, g: &Graph) -> String {
+        let me = dot(&g.label(self.node));
+        if let Some(s) = self.seed {
+            return format!("{me} = {} (seed)", fmt_compact(s));
+        }
+        if self.terms.is_empty() {
+            return format!("{me} = 0 (a constant)");
+        }
+        let symbolic: Vec<String> = self
+            .terms
+            .iter()
+            .map(|(p, _)| format!("{}·{}", factor(&p.formula), dot(&g.label(p.parent))))
+            .collect();
+        let numeric: Vec<String> = self
+            .terms
+            .iter()
+            .map(|(p, t)| format!("{}·{}", num(p.value), num(*t)))
+            .collect();
+        format!(
+            "{me} = {} = {} = {}",
+            symbolic.join(" + "),
+            numeric.join(" + "),
+            fmt_compact(self.tangent)
+        )
+    }
+}
+
+impl Push {
+    /// `v̄1 += v̄2·y = 1·1 = 1`.
+    pub fn rule(&self, g: &Graph, from: NodeId, adjoint: f64) -> String {
+        format!(
+            "{} += {}·{} = {}·{} = {}",
+            bar(&g.label(self.partial.parent)),
+            bar(&g.label(from)),
+            factor(&self.partial.formula),
+            num(adjoint),
+            num(self.partial.value),
+            fmt_compact(self.contribution)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ad::lower::lower_source;
+
+    /// The lecture's worked example f(x, y) = y·x² at x = y = 1.
+    #[test]
+    fn forward_trace_of_y_x_squared() {
+        let g = lower_source("y * x**2").unwrap();
+        let x = g.input_index("x").unwrap();
+        let t = forward_trace(&g, &[1.0, 1.0], x);
+        let by_label = |l: &str| t.steps.iter().find(|s| g.label(s.node) == l).unwrap();
+        assert_eq!(by_label("x").tangent, 1.0);
+        assert_eq!(by_label("y").tangent, 0.0);
+        assert_eq!(by_label("v1").tangent, 2.0);
+        assert_eq!(by_label("v2").tangent, 2.0);
+        let (xd, yd, v1d, v2d) = (dot("x"), dot("y"), dot("v1"), dot("v2"));
+        assert_eq!(
+            by_label("v1").rule(&g),
+            format!("{v1d} = 2·x·{xd} = 2·1 = 2")
+        );
+        assert_eq!(
+            by_label("v2").rule(&g),
+            format!("{v2d} = v1·{yd} + y·{v1d} = 1·0 + 1·2 = 2")
+        );
+        assert_eq!(by_label("x").rule(&g), format!("{xd} = 1 (seed)"));
+    }
+
+    #[test]
+    fn reverse_trace_of_y_x_squared() {
+        let g = lower_source("y * x**2").unwrap();
+        let t = reverse_trace(&g, &[1.0, 1.0], 0);
+        let adj = |l: &str| t.adjoints[g.find(l).unwrap().index()];
+        assert_eq!(
+            (adj("v2"), adj("y"), adj("v1"), adj("x")),
+            (1.0, 1.0, 1.0, 2.0)
+        );
+        // Four primal steps, then v2 and v1 push their adjoints back.
+        assert_eq!(t.steps.len(), 6);
+        let ReverseStep::Adjoint {
+            node,
+            adjoint,
+            seed,
+            pushes,
+        } = &t.steps[4]
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (g.label(*node), *adjoint, *seed),
+            ("v2".to_string(), 1.0, Some(1.0))
+        );
+        let (xb, yb, v1b, v2b) = (bar("x"), bar("y"), bar("v1"), bar("v2"));
+        assert_eq!(
+            pushes[0].rule(&g, *node, *adjoint),
+            format!("{yb} += {v2b}·v1 = 1·1 = 1")
+        );
+        assert_eq!(
+            pushes[1].rule(&g, *node, *adjoint),
+            format!("{v1b} += {v2b}·y = 1·1 = 1")
+        );
+        let ReverseStep::Adjoint {
+            pushes,
+            node,
+            adjoint,
+            ..
+        } = &t.steps[5]
+        else {
+            panic!()
+        };
+        assert_eq!(
+            pushes[0].rule(&g, *node, *adjoint),
+            format!("{xb} += {v1b}·2·x = 1·2 = 2")
+        );
+        assert_eq!(t.adjoints_at(4)[g.find("x").unwrap().index()], None);
+        assert_eq!(t.adjoints_at(5)[g.find("v1").unwrap().index()], Some(1.0));
+        assert_eq!(t.adjoints_at(6)[g.find("x").unwrap().index()], Some(2.0));
+    }
+
+    #[test]
+    fn fan_out_accumulates() {
+        // x feeds three operations; its adjoint is the sum of three pushes.
+        let g = lower_source(
+            "def f(x, y):\n  a = x * y\n  b = sin(x)\n  c = x ** 2\n  return a + b + c",
+        )
+        .unwrap();
+        let t = reverse_trace(&g, &[0.5, 2.0], 0);
+        let x = g.find("x").unwrap();
+        let pushes: Vec<&Push> = t
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                ReverseStep::Adjoint { pushes, .. } => Some(pushes),
+                _ => None,
+            })
+            .flatten()
+            .filter(|p| p.partial.parent == x)
+            .collect();
+        assert_eq!(pushes.len(), 3);
+        assert_eq!(pushes[0].before, 0.0);
+        for w in pushes.windows(2) {
+            assert_eq!(w[0].after, w[1].before);
+        }
+        let expected = 2.0 + crate::ad::math::cos(0.5) + 2.0 * 0.5;
+        assert!((t.adjoints[x.index()] - expected).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,113 @@
+//! Chapter models: each chapter's state, the actions that change it, its permalink, and the results it shows — pure
+//! Rust, so they are tested natively. The `ui` module renders them.
+
+pub mod grad;
+pub mod program;
+
+use std::fmt;
+use std::ops::Deref;
+use std::rc::Rc;
+
+/// A shared, immutable value compared by identity: two states hold "the same graph" when they hold the same
+/// compilation, which is cheap to check on every update (comparing graphs node by node is not).
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Rc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Shared<T>) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The chapters, in the lecture's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chapter {
+    Contents,
+    Grad,
+}
+
+impl Chapter {
+    pub const ALL: &'static [Chapter] = &[Chapter::Contents, Chapter::Grad];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Chapter::Contents => "/",
+            Chapter::Grad => "/grad",
+        }
+    }
+
+    pub fn from_path(path: &str) -> Option<Chapter> {
+        let path = path.trim_end_matches('/');
+        let path = if path.is_empty() { "/" } else { path };
+        Chapter::ALL.iter().copied().find(|c| c.path() == path)
+    }
+
+    pub fn href(self) -> String {
+        format!("#{}", self.path())
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Chapter::Contents => "Contents",
+            Chapter::Grad => "What is automatic differentiation?",
+        }
+    }
+
+    /// The navigation label.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Chapter::Contents => "Contents",
+            Chapter::Grad => "What is AD?",
+        }
+    }
+
+    /// One sentence for the contents page.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Chapter::Contents => "The chapters of the lecture.",
+            Chapter::Grad => {
+                "Type a function — an expression or the lecture's Python — and get its value and exact gradient, \
+                 by reverse mode and by forward mode, next to a finite-difference estimate."
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip() {
+        for &c in Chapter::ALL {
+            assert_eq!(Chapter::from_path(c.path()), Some(c));
+        }
+        assert_eq!(Chapter::from_path(""), Some(Chapter::Contents));
+        assert_eq!(Chapter::from_path("/grad/"), Some(Chapter::Grad));
+        assert_eq!(Chapter::from_path("/nope"), None);
+    }
+}

@@ -1,0 +1,9 @@
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    ad_lab::ui::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("AD Lab runs in the browser: `trunk serve` (see README.md). The core is tested with `cargo test`.");
+}

@@ -1,0 +1,208 @@
+//! How numbers are written for people and for machines.
+//!
+//! - [`fmt_full`] is Rust's `{}` (shortest text that reads back to the same `f64`): what `data-value` holds.
+//! - [`fmt_compact`] is the same digits, switching to `1e-7` style outside `[1e-5, 1e16)` so nothing prints as
+//!   three hundred zeros. Both are exact.
+//! - [`fmt_sig`] rounds to a few significant digits, for labels.
+
+/// Exactly Rust's `{}`: `-16`, `0.75`, `NaN`, `inf`.
+pub fn fmt_full(x: f64) -> String {
+    format!("{x}")
+}
+
+/// Full precision, scientific notation for very large or very small magnitudes.
+pub fn fmt_compact(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 || !a.is_finite() || (1e-5..1e16).contains(&a) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// Python's `repr` of a float: `-16.0`, `0.75`, `1e-07`, `nan` — for the console lines that mirror the lecture.
+pub fn fmt_python(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let sci = format!("{x:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if x == 0.0 || (-4..16).contains(&exp) {
+        let s = format!("{x}");
+        if s.contains('.') {
+            s
+        } else {
+            s + ".0"
+        }
+    } else {
+        format!(
+            "{mantissa}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        )
+    }
+}
+
+/// `x` rounded to `digits` significant digits, without trailing zeros: `fmt_sig(0.000123456, 3)` → `0.000123`,
+/// `fmt_sig(1.5e-9, 2)` → `1.5e-9`.
+pub fn fmt_sig(x: f64, digits: usize) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = digits.clamp(1, 17);
+    let sci = format!("{:.*e}", digits - 1, x);
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-5..16).contains(&exp) {
+        // The rounded value's shortest form: `1.20e3` → 1200, `1.00e-4` → 0.0001.
+        format!("{}", sci.parse::<f64>().unwrap_or(x))
+    } else {
+        format!("{}e{}", trim_zeros(mantissa), exp)
+    }
+}
+
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `-12` → `⁻¹²`.
+pub fn superscript_int(k: i64) -> String {
+    k.to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            _ => '⁹',
+        })
+        .collect()
+}
+
+/// `10⁻⁸`, for log-axis labels.
+pub fn pow10_label(k: i32) -> String {
+    format!("10{}", superscript_int(k as i64))
+}
+
+/// `1,000,000`, for counts in messages.
+pub fn fmt_count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Parses a number as people type it: Rust/Python float syntax plus `inf`, `-inf`, `nan` and surrounding blanks.
+/// `None` for anything else (so `1/0` typed in a field is an error, not a value).
+pub fn parse_f64(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let t2 = t.replace('_', "").replace('−', "-");
+    let lower = t2.to_ascii_lowercase();
+    match lower.as_str() {
+        "inf" | "+inf" | "infinity" => return Some(f64::INFINITY),
+        "-inf" | "-infinity" => return Some(f64::NEG_INFINITY),
+        "nan" => return Some(f64::NAN),
+        _ => {}
+    }
+    if !lower
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'-' | b'+'))
+    {
+        return None;
+    }
+    lower.parse().ok()
+}
+
+/// How many leading significant decimal digits two numbers share (0 … 17), the usual `−log₁₀ |relative error|`.
+pub fn agreeing_digits(approx: f64, exact: f64) -> u32 {
+    if approx == exact {
+        return 17;
+    }
+    if !approx.is_finite() || !exact.is_finite() {
+        return 0;
+    }
+    let scale = exact.abs().max(f64::MIN_POSITIVE);
+    let rel = (approx - exact).abs() / scale;
+    if rel >= 1.0 {
+        0
+    } else {
+        (-rel.log10()).floor().clamp(0.0, 17.0) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_is_rust_display() {
+        assert_eq!(fmt_full(-16.0), "-16");
+        assert_eq!(fmt_full(0.6931471805599453), "0.6931471805599453");
+        assert_eq!(fmt_full(f64::NAN), "NaN");
+        assert_eq!(fmt_full(f64::NEG_INFINITY), "-inf");
+    }
+
+    #[test]
+    fn compact_is_exact_and_short() {
+        for x in [1e-7, 2.220446049250313e-16, 1e300, -3.5e20, 0.00012, 123.25] {
+            assert_eq!(fmt_compact(x).parse::<f64>().unwrap(), x);
+        }
+        assert_eq!(fmt_compact(1e-7), "1e-7");
+        assert_eq!(fmt_compact(0.75), "0.75");
+    }
+
+    #[test]
+    fn python_repr() {
+        assert_eq!(fmt_python(-16.0), "-16.0");
+        assert_eq!(fmt_python(0.75), "0.75");
+        assert_eq!(fmt_python(1e-7), "1e-07");
+        assert_eq!(fmt_python(1.5e16), "1.5e+16");
+        assert_eq!(fmt_python(1e15), "1000000000000000.0");
+        assert_eq!(fmt_python(0.0001), "0.0001");
+        assert_eq!(fmt_python(-0.0), "-0.0");
+        assert_eq!(fmt_python(-16.000015992112537), "-16.000015992112537");
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(fmt_sig(0.000123456, 3), "0.000123");
+        assert_eq!(fmt_sig(1.5e-9, 2), "1.5e-9");
+        assert_eq!(fmt_sig(-16.000015992112537, 4), "-16");
+        assert_eq!(fmt_sig(1234.5, 2), "1200");
+        assert_eq!(fmt_sig(9.999999e-5, 3), "0.0001");
+    }
+
+    #[test]
+    fn labels_and_parsing() {
+        assert_eq!(pow10_label(-8), "10⁻⁸");
+        assert_eq!(fmt_count(1_000_000), "1,000,000");
+        assert_eq!(parse_f64(" 1e-7 "), Some(1e-7));
+        assert_eq!(parse_f64("−2"), Some(-2.0));
+        assert_eq!(parse_f64("1/0"), None);
+        assert_eq!(parse_f64(""), None);
+        assert_eq!(agreeing_digits(-16.000015992112537, -16.0), 6);
+        assert_eq!(agreeing_digits(2.0, 2.0), 17);
+    }
+}

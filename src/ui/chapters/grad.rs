@@ -1,0 +1,204 @@
+//! `#/grad` — What is automatic differentiation?
+
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::{sync_url, ChapterProps};
+use crate::lab::grad::{GradAction, GradResults, GradState, EXAMPLES};
+use crate::num::{fmt_compact, fmt_count, fmt_python};
+use crate::ui::components::{math, InputFields, Num, ProgramEditor, UrlNotice};
+
+impl Reducible for GradState {
+    type Action = GradAction;
+
+    fn reduce(self: Rc<Self>, action: GradAction) -> Rc<Self> {
+        let next = self.apply(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+#[component]
+pub fn GradChapter(props: &ChapterProps) -> Html {
+    let notices = use_memo((), {
+        let loc = props.location.clone();
+        move |_| {
+            let mut notices = loc.problems.clone();
+            let state = GradState::from_location(&loc, &mut notices);
+            (state, notices)
+        }
+    });
+    let state = use_reducer({
+        let initial = notices.0.clone();
+        move || initial
+    });
+    use_effect_with(state.query(), |q| sync_url("/grad", q));
+
+    let results = {
+        let s = (*state).clone();
+        use_memo(
+            (s.program.graph.clone(), s.program.values(), s.h),
+            move |_| s.results(),
+        )
+    };
+
+    let on_source = {
+        let state = state.clone();
+        Callback::from(move |src: String| state.dispatch(GradAction::Source(src)))
+    };
+    let on_example = {
+        let state = state.clone();
+        Callback::from(move |i: usize| state.dispatch(GradAction::Example(i)))
+    };
+    let on_input = {
+        let state = state.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            state.dispatch(GradAction::Input(name, text))
+        })
+    };
+    let on_h = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            state.dispatch(GradAction::H(el.value()))
+        })
+    };
+
+    let program = &state.program;
+    html! {
+        <section class="chapter grad">
+            <h1>{ "What is automatic differentiation?" }</h1>
+            <UrlNotice notices={notices.1.clone()} />
+            <p class="lead">
+                { "Automatic differentiation (AD) computes the derivative of a function given as a program. It \
+                   breaks the program into elementary operations (+, ×, log, …), differentiates each one with the \
+                   rules you know, and chains the results — so the derivative is exact, not an approximation. \
+                   Type a function below: an expression such as " }<code>{ "y * x**2" }</code>
+                { ", or Python like the lecture's." }
+            </p>
+            <div class="two-col">
+                <div class="col">
+                    <ProgramEditor source={AttrValue::from(program.source.clone())}
+                        error={program.error.clone().map(AttrValue::from)}
+                        examples={EXAMPLES} {on_source} {on_example} />
+                    <InputFields inputs={program.inputs.clone()} {on_input} legend="Evaluate at" />
+                    <div class="field h-field">
+                        <label for="fd-h">{ "Finite-difference step h =" }</label>
+                        <input id="fd-h" data-testid="fd-h" type="text" autocomplete="off" spellcheck="false"
+                            value={state.h_text.clone()} oninput={on_h}
+                            aria-invalid={if state.h_error.is_some() { "true" } else { "false" }} />
+                        if let Some(e) = &state.h_error {
+                            <span class="field-error">{ e }{ " (still using " }{ fmt_compact(state.h) }{ ")" }</span>
+                        }
+                    </div>
+                </div>
+                <div class="col">
+                    { match results.as_ref() {
+                        Some(r) => view_results(r, &program.values().unwrap_or_default(), state.h, program.error.is_some()),
+                        None if program.graph.is_none() => html! {
+                            <p class="hint">{ "Results appear once the program is complete." }</p>
+                        },
+                        None => html! { <p class="hint">{ "Enter a number for every input to see the results." }</p> },
+                    } }
+                </div>
+            </div>
+        </section>
+    }
+}
+
+fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
+    let g = &r.graph;
+    let call = values
+        .iter()
+        .map(|v| fmt_python(*v))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
+    let args = names.join(", ");
+    let n = names.len();
+    let f0 = r.outputs.first().copied().unwrap_or(f64::NAN);
+    let multi = r.outputs.len() > 1;
+    html! {
+        <div class={classes!("results", stale.then_some("stale"))} aria-live="polite">
+            if stale {
+                <p class="hint">{ "Showing the last version of the program that worked." }</p>
+            }
+            <p class="big-result">
+                { format!("f({args}) = ") }
+                if multi {
+                    { "(" }
+                    { for r.outputs.iter().enumerate().map(|(k, v)| html! {
+                        <>{ if k > 0 { ", " } else { "" } }<Num value={*v} testid={(k == 0).then_some(AttrValue::from("result-value"))} /></>
+                    }) }
+                    { ")" }
+                } else {
+                    <Num value={f0} testid="result-value" />
+                }
+            </p>
+            if let Some(d) = &r.domain {
+                <p class="warning" role="status">{ "Not a finite number: " }{ d }</p>
+            }
+            for note in g.notes.iter() {
+                <p class="warning">{ "Note: " }{ &note.message }</p>
+            }
+            if multi {
+                <p class="hint">
+                    { format!("f has {} outputs; the derivatives below are those of the first. The graph lab shows the whole Jacobian.", r.outputs.len()) }
+                </p>
+            }
+            if n > 0 {
+                <table class="grad-table">
+                    <caption>{ "The gradient, three ways" }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "" }</th>
+                            <th scope="col">{ "reverse mode" }<br/><small>{ "1 backward pass" }</small></th>
+                            <th scope="col">{ "forward mode" }<br/><small>{ format!("{n} pass{}", if n == 1 { "" } else { "es" }) }</small></th>
+                            <th scope="col">{ "forward difference" }<br/><small>{ format!("h = {}, {} evaluations", fmt_compact(h), n + 1) }</small></th>
+                            <th scope="col">{ "its error" }<br/><small>{ "|difference − AD|" }</small></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for names.iter().enumerate().map(|(j, name)| {
+                            let err = (r.fd[j] - r.reverse[j]).abs();
+                            html! {
+                                <tr key={name.to_string()}>
+                                    <th scope="row">{ math::partial("f", name) }</th>
+                                    <td><Num value={r.reverse[j]} testid={format!("result-grad-{name}")} /></td>
+                                    <td><Num value={r.forward[j]} testid={format!("result-fwd-{name}")} /></td>
+                                    <td><Num value={r.fd[j]} testid={format!("result-fd-{name}")} /></td>
+                                    <td><Num value={err} sig={Some(3)} testid={format!("result-fd-error-{name}")} /></td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <div class="console" aria-label="The same in Python">
+                <pre>
+                    { format!(">>> f({call})\n{}\n", fmt_python(f0)) }
+                    if n == 1 && !multi {
+                        { format!(">>> grad(f)({call})\n{}", fmt_python(r.reverse[0])) }
+                    }
+                </pre>
+            </div>
+            <p class="cost">
+                { format!(
+                    "The program unrolls into {} elementary operation{} on {} input{}. Reverse mode gets the whole \
+                     gradient from one forward and one backward sweep; forward mode needs one sweep per input ({n}); \
+                     forward differences need {} evaluations of f and are only approximate.",
+                    fmt_count(g.intermediates() as u64),
+                    if g.intermediates() == 1 { "" } else { "s" },
+                    n,
+                    if n == 1 { "" } else { "s" },
+                    n + 1,
+                ) }
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,31 @@
+//! One component per chapter. Each owns a reducer over its [`crate::lab`] model and mirrors its state into the
+//! address (so a copied link restores the view).
+
+pub mod contents;
+pub mod grad;
+
+use yew::prelude::*;
+
+use crate::lab::Chapter;
+use crate::url::Location;
+
+/// The chapter's component. `key` remounts it when the address changes from outside (a pasted permalink).
+pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
+    match chapter {
+        Chapter::Contents => html! { <contents::Contents {key} /> },
+        Chapter::Grad => html! { <grad::GradChapter {key} {location} /> },
+    }
+}
+
+/// Writes a chapter's state into the address bar without adding a history entry.
+pub fn sync_url(path: &str, query: &[(String, String)]) {
+    let hash = crate::url::build(path, query);
+    if super::dom::hash() != hash {
+        super::dom::replace_hash(&hash);
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChapterProps {
+    pub location: Location,
+}

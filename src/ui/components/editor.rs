@@ -1,0 +1,137 @@
+//! The program editor: an example picker, a text area, and the inline error (`line L, column C: …`).
+//!
+//! Enter keeps the current line's indentation (one level more after a `:`), so the lecture's Python can be typed
+//! without counting spaces.
+
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::lab::program::Example;
+
+#[derive(Properties, PartialEq)]
+pub struct ProgramEditorProps {
+    pub source: AttrValue,
+    pub error: Option<AttrValue>,
+    pub examples: &'static [Example],
+    pub on_source: Callback<String>,
+    pub on_example: Callback<usize>,
+    /// Shown above the text area.
+    #[prop_or(AttrValue::from("Function"))]
+    pub label: AttrValue,
+}
+
+/// The indentation to insert after a line break at `cursor`.
+fn indent_after(text: &str, cursor: usize) -> String {
+    let before = text.get(..cursor).unwrap_or(text);
+    let line = before.rsplit('\n').next().unwrap_or("");
+    let mut indent: String = line
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    if line.trim_end().ends_with(':') {
+        indent.push_str("  ");
+    }
+    indent
+}
+
+#[component]
+pub fn ProgramEditor(props: &ProgramEditorProps) -> Html {
+    let oninput = {
+        let cb = props.on_source.clone();
+        Callback::from(move |e: InputEvent| {
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            cb.emit(ta.value());
+        })
+    };
+    let onkeydown = {
+        let cb = props.on_source.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter"
+                || e.shift_key()
+                || e.ctrl_key()
+                || e.meta_key()
+                || e.alt_key()
+                || e.is_composing()
+            {
+                return;
+            }
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            let (Ok(Some(start)), Ok(Some(end))) = (ta.selection_start(), ta.selection_end())
+            else {
+                return;
+            };
+            let value = ta.value();
+            // Selection offsets count UTF-16 units; convert to a byte offset.
+            let byte = value
+                .char_indices()
+                .scan(0u32, |units, (i, c)| {
+                    let here = *units;
+                    *units += c.len_utf16() as u32;
+                    Some((i, here))
+                })
+                .find(|&(_, u)| u >= start)
+                .map_or(value.len(), |(i, _)| i);
+            let insert = format!("\n{}", indent_after(&value, byte));
+            if ta
+                .set_range_text_with_start_and_end_and_mode(&insert, start, end, "end")
+                .is_ok()
+            {
+                e.prevent_default();
+                cb.emit(ta.value());
+            }
+        })
+    };
+    let onchange = {
+        let cb = props.on_example.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = sel.value().parse::<usize>() {
+                cb.emit(i);
+            }
+        })
+    };
+    let selected = props
+        .examples
+        .iter()
+        .position(|ex| ex.source.trim_end() == props.source.trim_end());
+    let rows = (props.source.lines().count() + 1).clamp(3, 18).to_string();
+    let has_error = props.error.is_some();
+    html! {
+        <div class="editor">
+            <div class="editor-bar">
+                <label for="program-input" class="editor-label">{ props.label.clone() }</label>
+                <label class="picker">
+                    <span>{ "Example " }</span>
+                    <select data-testid="example-picker" {onchange} aria-label="Load an example">
+                        <option value="" selected={selected.is_none()}>{ "your own…" }</option>
+                        { for props.examples.iter().enumerate().map(|(i, ex)| html! {
+                            <option value={i.to_string()} selected={selected == Some(i)}>{ ex.title }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <textarea id="program-input" data-testid="program-input" class="code" {rows}
+                spellcheck="false" autocapitalize="off" autocomplete="off"
+                aria-invalid={if has_error { "true" } else { "false" }}
+                aria-describedby={has_error.then_some("program-error")}
+                value={props.source.clone()} {oninput} {onkeydown} />
+            if let Some(err) = &props.error {
+                <p id="program-error" class="program-error" data-testid="program-error" role="alert">
+                    { err.clone() }
+                </p>
+            }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indent_after;
+
+    #[test]
+    fn indentation_follows_blocks() {
+        assert_eq!(indent_after("def f(x):", 9), "  ");
+        assert_eq!(indent_after("def f(x):\n  v = x", 17), "  ");
+        assert_eq!(indent_after("  for i in range(n):", 20), "    ");
+    }
+}

@@ -1,0 +1,39 @@
+//! Native MathML. Yew creates `<math>` and its children in the MathML namespace; expressions printed by the core
+//! ([`crate::symbolic::Expr::to_mathml`]) are inserted as markup.
+
+use yew::prelude::*;
+
+use crate::symbolic::expr::escape;
+
+/// `∂f/∂x` as a fraction.
+pub fn partial(f: &str, x: &str) -> Html {
+    html! {
+        <math class="inline-math">
+            <mfrac>
+                <mrow><mo>{ "∂" }</mo><mi>{ f }</mi></mrow>
+                <mrow><mo>{ "∂" }</mo><mi>{ x }</mi></mrow>
+            </mfrac>
+        </math>
+    }
+}
+
+/// Wraps core-produced presentation MathML in a `<math>` element.
+pub fn raw(mathml: &str, display_block: bool) -> Html {
+    let display = if display_block {
+        " display=\"block\""
+    } else {
+        ""
+    };
+    Html::from_html_unchecked(AttrValue::from(format!("<math{display}>{mathml}</math>")))
+}
+
+/// An identifier, with a subscript for `v12`-style labels.
+pub fn ident(name: &str) -> Html {
+    let e = crate::symbolic::Expr::var(name);
+    raw(&e.to_mathml(), false)
+}
+
+/// Escaped text inside MathML.
+pub fn text(s: &str) -> String {
+    format!("<mtext>{}</mtext>", escape(s))
+}

@@ -1,0 +1,140 @@
+//! Components in a real browser (wasm-bindgen-test in headless Chromium): they render, and they react to input.
+#![cfg(target_arch = "wasm32")]
+
+use ad_lab::ui::components::{Num, NumProps};
+use ad_lab::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn mount_point() -> Element {
+    let div = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+fn find(root: &Element, testid: &str) -> Element {
+    root.query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
+}
+
+fn data_value(root: &Element, testid: &str) -> String {
+    find(root, testid).get_attribute("data-value").unwrap()
+}
+
+fn fire(el: &Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+fn set_hash(hash: &str) {
+    let w = web_sys::window().unwrap();
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash))
+        .unwrap();
+}
+
+async fn settle() {
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn num_keeps_the_full_value_whatever_the_rounding() {
+    let root = mount_point();
+    let props = NumProps {
+        value: -16.000015992112537,
+        testid: Some("n".into()),
+        sig: Some(3),
+    };
+    let app = yew::Renderer::<Num>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let el = find(&root, "n");
+    assert_eq!(el.text_content().unwrap(), "-16");
+    assert_eq!(
+        el.get_attribute("data-value").unwrap(),
+        "-16.000015992112537"
+    );
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn grad_chapter_shows_the_lecture_numbers_and_reacts() {
+    set_hash("#/grad");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    // Default: the logistic map at 0.25.
+    assert_eq!(data_value(&root, "result-value"), "0.75");
+    assert_eq!(data_value(&root, "result-grad-x"), "-16");
+    assert_eq!(data_value(&root, "result-fwd-x"), "-16");
+
+    // Pick the log example.
+    let picker: HtmlSelectElement = find(&root, "example-picker").dyn_into().unwrap();
+    picker.set_value("1");
+    fire(&picker, "change");
+    settle().await;
+    assert_eq!(data_value(&root, "result-value"), "0.6931471805599453");
+    assert_eq!(data_value(&root, "result-grad-x"), "0.3068528194400547");
+
+    // Type a program.
+    let editor: HtmlTextAreaElement = find(&root, "program-input").dyn_into().unwrap();
+    editor.set_value("y * x**2");
+    fire(&editor, "input");
+    settle().await;
+    let x: HtmlInputElement = find(&root, "input-x").dyn_into().unwrap();
+    x.set_value("3");
+    fire(&x, "input");
+    settle().await;
+    assert_eq!(data_value(&root, "result-grad-x"), "6");
+    assert_eq!(data_value(&root, "result-grad-y"), "9");
+
+    // A broken program: an error with line and column, and the last good result stays.
+    editor.set_value("y * (x**2");
+    fire(&editor, "input");
+    settle().await;
+    let err = find(&root, "program-error").text_content().unwrap();
+    assert!(err.starts_with("line 1, column 10"), "{err}");
+    assert_eq!(data_value(&root, "result-grad-x"), "6");
+
+    // The address holds the state.
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.starts_with("#/grad?f="), "{hash}");
+    assert!(hash.contains("in.x=3"), "{hash}");
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn contents_lists_chapters_and_unknown_routes_say_so() {
+    set_hash("#/");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let toc = root
+        .query_selector(".toc")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(toc.contains("What is automatic differentiation?"), "{toc}");
+    app.destroy();
+
+    set_hash("#/no-such-chapter");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert!(find(&root, "url-notice")
+        .text_content()
+        .unwrap()
+        .contains("no chapter"));
+    app.destroy();
+}

@@ -1,0 +1,121 @@
+//! Property tests on random programs: forward mode = reverse mode (to 1e-12 relative), both ≈ central differences,
+//! and the dual-number and tape engines agree with the graph.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ad_lab::ad::{eval, fd, lower_source};
+use proptest::prelude::*;
+
+/// Random expressions in x, y, z whose every operation stays in its domain for inputs in [-2, 2] (so the
+/// derivative exists and finite differences are meaningful).
+fn expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        Just("z".to_string()),
+        (-20i32..20).prop_map(|k| format!("({})", k as f64 / 10.0)),
+    ];
+    leaf.prop_recursive(5, 48, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} * {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} / (1.5 + sin({b})))")),
+            inner.clone().prop_map(|a| format!("log(1 + ({a})**2)")),
+            inner.clone().prop_map(|a| format!("np.sqrt(1 + ({a})**2)")),
+            inner.clone().prop_map(|a| format!("exp(sin({a}))")),
+            inner.clone().prop_map(|a| format!("cos({a})")),
+            inner.clone().prop_map(|a| format!("tanh({a})")),
+            inner.clone().prop_map(|a| format!("tan(0.5 * sin({a}))")),
+            inner.clone().prop_map(|a| format!("(-{a})")),
+            inner.clone().prop_map(|a| format!("(({a})**3)")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("(2 + sin({a}))**cos({b})")),
+        ]
+    })
+}
+
+/// Programs: a plain expression, or a function with a loop that reuses intermediate values (fan-out).
+fn program() -> impl Strategy<Value = String> {
+    prop_oneof![
+        expr(),
+        (expr(), expr(), 1usize..4).prop_map(|(a, b, n)| format!(
+            "def f(x, y, z, n={n}):\n  v = {a}\n  for i in range(n):\n    w = v * 0.5\n    v = tanh(w + v) * cos(w) + {b}\n  return v * y + z\n"
+        )),
+    ]
+}
+
+fn point() -> impl Strategy<Value = [f64; 3]> {
+    [-2.0..2.0f64, -2.0..2.0f64, -2.0..2.0f64]
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    #[test]
+    fn forward_equals_reverse_and_both_match_central_differences(src in program(), p in point()) {
+        let g = lower_source(&src).map_err(|e| TestCaseError::fail(format!("{src}: {}", e.render(&src))))?;
+        // Inputs in order of appearance; give each its coordinate by name.
+        let values: Vec<f64> = g.inputs.iter().map(|i| match i.name.as_str() { "x" => p[0], "y" => p[1], _ => p[2] }).collect();
+        let primals = eval::evaluate(&g, &values);
+        let (f, grad) = eval::value_and_grad(&g, &values);
+        prop_assert!(f.is_finite(), "{src} at {values:?} = {f}");
+        for (j, &rev) in grad.iter().enumerate() {
+            let mut seed = vec![0.0; values.len()];
+            seed[j] = 1.0;
+            let fwd = eval::jvp(&g, &primals, &seed)[g.outputs[0].index()];
+            prop_assert!(close(fwd, rev, 1e-12), "{src}: ∂/∂{} forward {fwd} vs reverse {rev}", g.inputs[j].name);
+            let along = |t: f64| {
+                let mut v = values.clone();
+                v[j] = t;
+                eval::evaluate(&g, &v)[g.outputs[0].index()]
+            };
+            let cd = fd::central(along, values[j], 1e-6);
+            prop_assert!(close(cd, rev, 1e-5), "{src}: ∂/∂{} central difference {cd} vs AD {rev}", g.inputs[j].name);
+        }
+    }
+
+    /// The dot-product test: for random directions u (inputs) and w (outputs), wᵀ(J u) = (wᵀJ) u.
+    #[test]
+    fn dot_product_test_on_vector_functions(a in expr(), b in expr(), p in point(), u in point(), w in [-1.0..1.0f64, -1.0..1.0f64]) {
+        let src = format!("def f(x, y, z):\n  return {a} + 0 * (x + y + z), {b} + 0 * (x + y + z)\n");
+        let g = lower_source(&src).map_err(|e| TestCaseError::fail(e.render(&src)))?;
+        let primals = eval::evaluate(&g, &p);
+        let t = eval::jvp(&g, &primals, &u);
+        let lhs: f64 = g.outputs.iter().zip(&w).map(|(o, wi)| wi * t[o.index()]).sum();
+        let adj = eval::vjp(&g, &primals, &w);
+        let rhs: f64 = g.inputs.iter().zip(&u).map(|(i, ui)| adj[i.node.index()] * ui).sum();
+        prop_assert!(close(lhs, rhs, 1e-11), "{src}: {lhs} vs {rhs}");
+    }
+}
+
+/// The engines for Rust code agree with the graph on the lecture's logistic map for many n and x.
+#[test]
+fn dual_tape_and_graph_agree_on_the_logistic_map() {
+    use ad_lab::ad::{dual, tape, Scalar};
+    fn logistic<S: Scalar>(x: S, n: usize) -> S {
+        let mut v = x;
+        for _ in 0..n {
+            v = v * 4.0 * (S::from_f64(1.0) - v);
+        }
+        v
+    }
+    for n in [1, 2, 4, 7, 12] {
+        let src = format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n");
+        let g = lower_source(&src).unwrap();
+        for k in 1..10 {
+            let x = k as f64 / 10.0;
+            let (fg, dg) = eval::value_and_grad(&g, &[x]);
+            let (fd_, dd) = dual::derivative(|v| logistic(v, n), x);
+            let (ft, dt) = tape::grad(|v| logistic(v[0], n), &[x]);
+            assert_eq!(fg, fd_);
+            assert_eq!(fg, ft);
+            assert!(
+                close(dg[0], dd, 1e-12) && close(dg[0], dt[0], 1e-12),
+                "n={n} x={x}: {dg:?} {dd} {dt:?}"
+            );
+        }
+    }
+}
