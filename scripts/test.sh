@@ -15,7 +15,7 @@ cargo test --quiet
 
 say "browser tests (wasm-bindgen-test, headless Chromium)"
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --quiet --target wasm32-unknown-unknown --test browser
+  cargo test --target wasm32-unknown-unknown --test browser
 
 say "release build"
 trunk build --release --offline --dist dist >/dev/null

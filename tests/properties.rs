@@ -38,7 +38,7 @@ fn program() -> impl Strategy<Value = String> {
     prop_oneof![
         expr(),
         (expr(), expr(), 1usize..4).prop_map(|(a, b, n)| format!(
-            "def f(x, y, z, n={n}):\n  v = {a}\n  for i in range(n):\n    w = v * 0.5\n    v = tanh(w + v) * cos(w) + {b}\n  return v * y + z\n"
+            "def f(x, y, z, n={n}):\n  v = {a}\n  for i in range(n):\n    w = tanh(v) * 0.5\n    v = tanh(w + v) * cos(w) + {b}\n  return v * y + z\n"
         )),
     ]
 }
@@ -72,8 +72,20 @@ proptest! {
                 v[j] = t;
                 eval::evaluate(&g, &v)[g.outputs[0].index()]
             };
-            let cd = fd::central(along, values[j], 1e-6);
-            prop_assert!(close(cd, rev, 1e-5), "{src}: ∂/∂{} central difference {cd} vs AD {rev}", g.inputs[j].name);
+            // Central differences only mean something where the function varies slowly at the scale of h: skip
+            // programs whose intermediates grow large (sin of a large number oscillates faster than any h).
+            if primals.iter().any(|v| v.abs() > 100.0) {
+                continue;
+            }
+            // Central differences at h and h/2, Richardson-extrapolated; their disagreement bounds the truncation
+            // error, which matters for steep functions such as (xy)⁹.
+            let (c1, c2) = (fd::central(along, values[j], 1e-3), fd::central(along, values[j], 5e-4));
+            let richardson = (4.0 * c2 - c1) / 3.0;
+            let tolerance = 1e-6 * rev.abs().max(1.0) + (c2 - c1).abs();
+            prop_assert!(
+                (richardson - rev).abs() <= tolerance,
+                "{src}: ∂/∂{} central differences {c1}, {c2} → {richardson} vs AD {rev}", g.inputs[j].name
+            );
         }
     }
 

@@ -10,16 +10,24 @@ use super::graph::{Arg, Graph, NodeId, Op};
 
 /// Primal value of every node, given the inputs' values in order.
 pub fn evaluate(g: &Graph, inputs: &[f64]) -> Vec<f64> {
-    let mut v = vec![0.0; g.nodes.len()];
-    for (i, node) in g.nodes.iter().enumerate() {
-        v[i] = match node.op {
+    let mut v = Vec::new();
+    evaluate_into(g, inputs, &mut v);
+    v
+}
+
+/// [`evaluate`] into a buffer that is reused across calls (no allocation once it is large enough).
+pub fn evaluate_into(g: &Graph, inputs: &[f64], v: &mut Vec<f64>) {
+    v.clear();
+    v.reserve(g.nodes.len());
+    for node in &g.nodes {
+        let x = match node.op {
             Op::Input(k) => inputs.get(k as usize).copied().unwrap_or(f64::NAN),
             Op::Const(c) => c,
             Op::Unary(op, a) => op.apply(v[a.index()]),
-            Op::Binary(op, a, b) => op.apply(a.value(&v), b.value(&v)),
+            Op::Binary(op, a, b) => op.apply(a.value(v), b.value(v)),
         };
+        v.push(x);
     }
-    v
 }
 
 /// The outputs' values.
@@ -29,13 +37,16 @@ pub fn outputs(g: &Graph, primals: &[f64]) -> Vec<f64> {
 
 /// Forward mode: the tangent of every node when the inputs' tangents are `seed` (J·seed at the outputs).
 pub fn jvp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
-    let mut t = vec![0.0; g.nodes.len()];
-    let tan = |a: Arg, t: &[f64]| match a {
-        Arg::Node(n) => t[n.index()],
-        Arg::Const(_) => 0.0,
-    };
+    let mut t = Vec::new();
+    jvp_into(g, primals, seed, &mut t);
+    t
+}
+
+pub fn jvp_into(g: &Graph, primals: &[f64], seed: &[f64], t: &mut Vec<f64>) {
+    t.clear();
+    t.reserve(g.nodes.len());
     for (i, node) in g.nodes.iter().enumerate() {
-        t[i] = match node.op {
+        let x = match node.op {
             Op::Input(k) => seed.get(k as usize).copied().unwrap_or(0.0),
             Op::Const(_) => 0.0,
             Op::Unary(op, a) => op.partial(primals[a.index()], primals[i]) * t[a.index()],
@@ -43,19 +54,27 @@ pub fn jvp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
                 let (da, db) = op.partials(a.value(primals), b.value(primals), primals[i]);
                 // A constant operand contributes nothing, and must not turn an infinite partial into NaN.
                 match (a, b) {
-                    (Arg::Node(_), Arg::Node(_)) => da * tan(a, &t) + db * tan(b, &t),
-                    (Arg::Node(_), Arg::Const(_)) => da * tan(a, &t),
-                    (Arg::Const(_), _) => db * tan(b, &t),
+                    (Arg::Node(p), Arg::Node(q)) => da * t[p.index()] + db * t[q.index()],
+                    (Arg::Node(p), Arg::Const(_)) => da * t[p.index()],
+                    (Arg::Const(_), Arg::Node(q)) => db * t[q.index()],
+                    (Arg::Const(_), Arg::Const(_)) => 0.0,
                 }
             }
         };
+        t.push(x);
     }
-    t
 }
 
 /// Reverse mode: the adjoint of every node when the outputs' adjoints are `seed` (seedᵀ·J at the inputs).
 pub fn vjp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
-    let mut adj = vec![0.0; g.nodes.len()];
+    let mut adj = Vec::new();
+    vjp_into(g, primals, seed, &mut adj);
+    adj
+}
+
+pub fn vjp_into(g: &Graph, primals: &[f64], seed: &[f64], adj: &mut Vec<f64>) {
+    adj.clear();
+    adj.resize(g.nodes.len(), 0.0);
     for (o, s) in g.outputs.iter().zip(seed) {
         adj[o.index()] += s;
     }
@@ -75,22 +94,40 @@ pub fn vjp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
             }
         }
     }
-    adj
+}
+
+/// Buffers for repeated evaluation and differentiation of one graph (an optimiser's inner loop): after the first
+/// call nothing is allocated.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub primals: Vec<f64>,
+    pub adjoints: Vec<f64>,
+    seed: Vec<f64>,
+}
+
+impl Workspace {
+    /// f and ∇f (of the first output) by one forward and one reverse sweep.
+    pub fn value_and_grad(&mut self, g: &Graph, inputs: &[f64], grad: &mut Vec<f64>) -> f64 {
+        evaluate_into(g, inputs, &mut self.primals);
+        self.seed.clear();
+        self.seed.resize(g.outputs.len(), 0.0);
+        if let Some(s) = self.seed.first_mut() {
+            *s = 1.0;
+        }
+        vjp_into(g, &self.primals, &self.seed, &mut self.adjoints);
+        grad.clear();
+        grad.extend(g.inputs.iter().map(|i| self.adjoints[i.node.index()]));
+        g.outputs
+            .first()
+            .map_or(f64::NAN, |o| self.primals[o.index()])
+    }
 }
 
 /// f and ∇f of a scalar function by one reverse pass; for several outputs, the gradient of the first.
 pub fn value_and_grad(g: &Graph, inputs: &[f64]) -> (f64, Vec<f64>) {
-    let primals = evaluate(g, inputs);
-    let mut seed = vec![0.0; g.outputs.len()];
-    if let Some(s) = seed.first_mut() {
-        *s = 1.0;
-    }
-    let adj = vjp(g, &primals, &seed);
-    let value = g.outputs.first().map_or(f64::NAN, |o| primals[o.index()]);
-    (
-        value,
-        g.inputs.iter().map(|i| adj[i.node.index()]).collect(),
-    )
+    let mut grad = Vec::new();
+    let f = Workspace::default().value_and_grad(g, inputs, &mut grad);
+    (f, grad)
 }
 
 /// The full Jacobian (outputs × inputs), by `inputs.len()` forward passes.

@@ -17,14 +17,17 @@ pub fn parse(src: &str) -> Result<Program> {
         tokens,
         pos: 0,
         depth: 0,
+        open: Vec::new(),
     };
-    p.program()
+    p.program().map_err(|e| p.explain_unclosed(e, src))
 }
 
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Brackets opened and not yet closed, innermost last.
+    open: Vec<(Span, &'static str)>,
 }
 
 const UNSUPPORTED_KEYWORDS: &[&str] = &[
@@ -47,6 +50,37 @@ fn describe(tok: &Tok) -> String {
 }
 
 impl Parser {
+    /// An error found on a later line than an unclosed bracket is almost always that bracket's fault (inside
+    /// brackets, line breaks do not end a statement): point at the bracket instead.
+    fn explain_unclosed(&self, e: Error, src: &str) -> Error {
+        let Some(&(open, sym)) = self.open.last() else {
+            return e;
+        };
+        let at = e.span.line_col(src);
+        if at.line <= open.line_col(src).line {
+            return e;
+        }
+        Error::new(
+            open,
+            format!(
+                "this `{sym}` is never closed ({}, on line {})",
+                e.message, at.line
+            ),
+        )
+    }
+
+    fn open_bracket(&mut self, sym: &'static str) -> Span {
+        let span = self.bump().span;
+        self.open.push((span, sym));
+        span
+    }
+
+    fn close_bracket(&mut self, sym: &str) -> Result<Span> {
+        let span = self.expect_sym(sym)?;
+        self.open.pop();
+        Ok(span)
+    }
+
     fn peek(&self) -> &Tok {
         &self.tokens[self.pos.min(self.tokens.len() - 1)].tok
     }
@@ -518,7 +552,7 @@ impl Parser {
         let mut e = self.atom()?;
         loop {
             if self.at_sym("(") {
-                self.bump();
+                self.open_bracket("(");
                 let mut args = Vec::new();
                 while !self.at_sym(")") {
                     if matches!(self.peek(), Tok::Name(_))
@@ -534,7 +568,7 @@ impl Parser {
                         break;
                     }
                 }
-                let close = self.expect_sym(")")?;
+                let close = self.close_bracket(")")?;
                 e = Expr {
                     span: e.span.to(close),
                     kind: ExprKind::Call(Box::new(e), args),
@@ -547,7 +581,7 @@ impl Parser {
                     kind: ExprKind::Attr(Box::new(e), attr.name),
                 };
             } else if self.at_sym("[") {
-                self.bump();
+                self.open_bracket("[");
                 e = self.subscript(e)?;
             } else {
                 return Ok(e);
@@ -575,7 +609,7 @@ impl Parser {
             }
             parts[colons] = Some(Box::new(self.expr()?));
         }
-        let close = self.expect_sym("]")?;
+        let close = self.close_bracket("]")?;
         let span = value.span.to(close);
         if colons == 0 {
             let Some(index) = parts[0].take() else {
@@ -626,36 +660,23 @@ impl Parser {
                 })
             }
             Tok::Sym("(") => {
-                self.bump();
+                self.open_bracket("(");
                 if self.at_sym(")") {
-                    let close = self.bump().span;
+                    let close = self.close_bracket(")")?;
                     return Ok(Expr {
                         kind: ExprKind::Tuple(Vec::new()),
                         span: span.to(close),
                     });
                 }
                 let inner = self.tuple_expr()?;
-                let close = self.expect_sym(")").map_err(|e| {
-                    if matches!(self.peek(), Tok::Eof | Tok::Newline) {
-                        Error::new(
-                            e.span,
-                            format!(
-                                "{}; the `(` at {} is never closed",
-                                e.message, "this position"
-                            )
-                            .replace("this position", "the start of this expression"),
-                        )
-                    } else {
-                        e
-                    }
-                })?;
+                let close = self.close_bracket(")")?;
                 Ok(Expr {
                     span: span.to(close),
                     ..inner
                 })
             }
             Tok::Sym("[") => {
-                self.bump();
+                self.open_bracket("[");
                 let mut items = Vec::new();
                 while !self.at_sym("]") {
                     items.push(self.expr()?);
@@ -663,7 +684,7 @@ impl Parser {
                         break;
                     }
                 }
-                let close = self.expect_sym("]")?;
+                let close = self.close_bracket("]")?;
                 Ok(Expr {
                     kind: ExprKind::List(items),
                     span: span.to(close),
@@ -791,6 +812,18 @@ mod tests {
             ("2x + 1", 1, 1, "is not a number"),
             ("x × y", 1, 3, "write `*`"),
             ("x + 'a'", 1, 5, "strings"),
+            (
+                "def f(x):\n  v = 4 * (1 - \n  return v",
+                2,
+                11,
+                "this `(` is never closed",
+            ),
+            (
+                "def f(x):\n  v = log(x\n  return v",
+                2,
+                10,
+                "this `(` is never closed",
+            ),
             ("", 1, 1, "empty"),
             ("f(x) = x**2", 1, 1, "to define a function"),
             ("x + 1 = y", 1, 1, "only a name"),

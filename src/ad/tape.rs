@@ -52,6 +52,12 @@ impl Tape {
         }
     }
 
+    /// Forgets every record but keeps the memory, so a loop that differentiates again allocates nothing.
+    pub fn clear(&mut self) {
+        let records = self.records.get_mut();
+        records.truncate(1);
+    }
+
     /// A new input.
     pub fn var(&self, value: f64) -> Var<'_> {
         let index = self.push(Record {
@@ -83,8 +89,19 @@ impl Tape {
 
     /// Adjoints of every recorded value with respect to `output` (one backward pass).
     pub fn gradient(&self, output: Var<'_>) -> Gradients {
+        let mut g = Gradients {
+            adjoints: Vec::new(),
+        };
+        self.gradient_into(output, &mut g);
+        g
+    }
+
+    /// [`Tape::gradient`] into reused storage.
+    pub fn gradient_into(&self, output: Var<'_>, g: &mut Gradients) {
         let records = self.records.borrow();
-        let mut adj = vec![0.0; records.len()];
+        let adj = &mut g.adjoints;
+        adj.clear();
+        adj.resize(records.len(), 0.0);
         if output.tape.is_some() {
             adj[output.index as usize] = 1.0;
         }
@@ -94,10 +111,10 @@ impl Tape {
             adj[r.parents[0] as usize] += a * r.partials[0];
             adj[r.parents[1] as usize] += a * r.partials[1];
         }
-        Gradients { adjoints: adj }
     }
 }
 
+#[derive(Clone, Debug, Default)]
 pub struct Gradients {
     adjoints: Vec<f64>,
 }

@@ -169,10 +169,10 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
                             html! {
                                 <tr key={name.to_string()}>
                                     <th scope="row">{ math::partial("f", name) }</th>
-                                    <td><Num value={r.reverse[j]} testid={format!("result-grad-{name}")} /></td>
-                                    <td><Num value={r.forward[j]} testid={format!("result-fwd-{name}")} /></td>
-                                    <td><Num value={r.fd[j]} testid={format!("result-fd-{name}")} /></td>
-                                    <td><Num value={err} sig={Some(3)} testid={format!("result-fd-error-{name}")} /></td>
+                                    <td data-label="reverse mode"><Num value={r.reverse[j]} testid={format!("result-grad-{name}")} /></td>
+                                    <td data-label="forward mode"><Num value={r.forward[j]} testid={format!("result-fwd-{name}")} /></td>
+                                    <td data-label="forward difference"><Num value={r.fd[j]} testid={format!("result-fd-{name}")} /></td>
+                                    <td data-label="its error"><Num value={err} sig={Some(3)} testid={format!("result-fd-error-{name}")} /></td>
                                 </tr>
                             }
                         }) }
