@@ -47,6 +47,22 @@ pub fn fmt_python(x: f64) -> String {
     }
 }
 
+/// A number as program source: exact, parenthesised when negative, and `1e999` (which reads back as ∞) for
+/// infinities.
+pub fn fmt_code(x: f64) -> String {
+    if x.is_nan() {
+        "(1e999 - 1e999)".into()
+    } else if x == f64::INFINITY {
+        "1e999".into()
+    } else if x == f64::NEG_INFINITY {
+        "(-1e999)".into()
+    } else if x < 0.0 || (x == 0.0 && x.is_sign_negative()) {
+        format!("({})", fmt_compact(x))
+    } else {
+        fmt_compact(x)
+    }
+}
+
 /// `x` rounded to `digits` significant digits, without trailing zeros: `fmt_sig(0.000123456, 3)` → `0.000123`,
 /// `fmt_sig(1.5e-9, 2)` → `1.5e-9`.
 pub fn fmt_sig(x: f64, digits: usize) -> String {

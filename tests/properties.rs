@@ -33,12 +33,16 @@ fn expr() -> impl Strategy<Value = String> {
     })
 }
 
-/// Programs: a plain expression, or a function with a loop that reuses intermediate values (fan-out).
+/// Programs: a plain expression, or a function with a loop that reuses intermediate values (fan-out), overwrites
+/// variables, updates in place and assigns tuples.
 fn program() -> impl Strategy<Value = String> {
     prop_oneof![
         expr(),
         (expr(), expr(), 1usize..4).prop_map(|(a, b, n)| format!(
             "def f(x, y, z, n={n}):\n  v = {a}\n  for i in range(n):\n    w = tanh(v) * 0.5\n    v = tanh(w + v) * cos(w) + {b}\n  return v * y + z\n"
+        )),
+        (expr(), expr(), 1usize..4).prop_map(|(a, b, n)| format!(
+            "def f(x, y, z, n={n}):\n  s = x\n  t = {a}\n  for i in range(n):\n    s, t = tanh(t) * s + i, sin(s) * 0.5 + y\n    s += t * z\n  t = {b} * t\n  return s + t\n"
         )),
     ]
 }
@@ -100,6 +104,41 @@ proptest! {
         let adj = eval::vjp(&g, &primals, &w);
         let rhs: f64 = g.inputs.iter().zip(&u).map(|(i, ui)| adj[i.node.index()] * ui).sum();
         prop_assert!(close(lhs, rhs, 1e-11), "{src}: {lhs} vs {rhs}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// The generated derivative programs, run by the core, give the same derivatives as the traces.
+    #[test]
+    fn generated_programs_compute_the_same_derivatives(src in program(), p in point()) {
+        use ad_lab::ad::codegen::{forward_program, reverse_program};
+        let g = lower_source(&src).map_err(|e| TestCaseError::fail(e.render(&src)))?;
+        let values: Vec<f64> = g.inputs.iter().map(|i| match i.name.as_str() { "x" => p[0], "y" => p[1], _ => p[2] }).collect();
+        let primals = eval::evaluate(&g, &values);
+        let run = |code: &str| -> Result<Vec<f64>, TestCaseError> {
+            let h = lower_source(code).map_err(|e| TestCaseError::fail(format!("{}\n{code}", e.render(code))))?;
+            Ok(eval::outputs(&h, &eval::evaluate(&h, &values)))
+        };
+        let (_, grad) = eval::value_and_grad(&g, &values);
+        if grad.is_empty() {
+            return Ok(()); // a constant: nothing to differentiate
+        }
+        let rev = reverse_program(&src, &g, 0).map_err(TestCaseError::fail)?;
+        let got = run(&rev)?;
+        prop_assert_eq!(got.len(), grad.len());
+        for (a, b) in got.iter().zip(&grad) {
+            prop_assert!(close(*a, *b, 1e-10), "reverse program:\n{rev}\n{got:?} vs {grad:?}");
+        }
+        for wrt in 0..values.len() {
+            let fwd = forward_program(&src, &g, wrt).map_err(TestCaseError::fail)?;
+            let mut seed = vec![0.0; values.len()];
+            seed[wrt] = 1.0;
+            let want = eval::jvp(&g, &primals, &seed)[g.outputs[0].index()];
+            let got = run(&fwd)?[0];
+            prop_assert!(close(got, want, 1e-10), "forward program:\n{fwd}\n{got} vs {want}");
+        }
     }
 }
 

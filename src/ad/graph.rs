@@ -150,15 +150,16 @@ impl Graph {
         out
     }
 
-    /// The operation as the program would write it, with labels for operands: `v1 = x**2` gives `x**2`.
+    /// The operation as the program would write it, with labels for operands: `v1 = x**2` gives `x**2`. The text
+    /// is valid program source (our parser reads it back).
     pub fn expr_text(&self, id: NodeId) -> String {
         let arg = |a: Arg| match a {
             Arg::Node(n) => self.label(n),
-            Arg::Const(c) => crate::num::fmt_compact(c),
+            Arg::Const(c) => crate::num::fmt_code(c),
         };
         match self.node(id).op {
             Op::Input(_) => "input".to_string(),
-            Op::Const(c) => crate::num::fmt_compact(c),
+            Op::Const(c) => crate::num::fmt_code(c),
             Op::Unary(Unary::Neg, a) => format!("-{}", self.label(a)),
             Op::Unary(op, a) => format!("{}({})", op.name(), self.label(a)),
             Op::Binary(Binary::Pow, a, b) => format!("{}**{}", arg(a), arg(b)),

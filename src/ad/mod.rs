@@ -11,6 +11,7 @@
 //! assert_eq!((f, grad[0]), (0.6931471805599453, 0.3068528194400547));
 //! ```
 
+pub mod codegen;
 pub mod dual;
 pub mod eval;
 pub mod fd;

@@ -149,7 +149,11 @@ impl ops::Add for Expr {
             (Some(x), Some(y)) => Expr::num(x + y),
             (Some(x), _) if x == 0.0 => b,
             (_, Some(y)) if y == 0.0 => self,
-            _ => Expr::binary(Binary::Add, self, b),
+            (_, Some(y)) if y < 0.0 => Expr::binary(Binary::Sub, self, Expr::num(-y)),
+            _ => match b.node() {
+                Node::Unary(Unary::Neg, x) => Expr::binary(Binary::Sub, self, x.clone()),
+                _ => Expr::binary(Binary::Add, self, b),
+            },
         }
     }
 }
@@ -161,7 +165,10 @@ impl ops::Sub for Expr {
             (Some(x), Some(y)) => Expr::num(x - y),
             (Some(x), _) if x == 0.0 => -b,
             (_, Some(y)) if y == 0.0 => self,
-            _ => Expr::binary(Binary::Sub, self, b),
+            _ => match b.node() {
+                Node::Unary(Unary::Neg, x) => Expr::binary(Binary::Add, self, x.clone()),
+                _ => Expr::binary(Binary::Sub, self, b),
+            },
         }
     }
 }
@@ -273,6 +280,7 @@ fn superscript(k: f64) -> Option<String> {
 
 fn write_text(e: &Expr, style: &Style, out: &mut String) {
     match e.node() {
+        Node::Num(x) if !x.is_finite() && style.neg == "-" => out.push_str(&num::fmt_code(*x)),
         Node::Num(x) => {
             let s = num::fmt_compact(*x);
             out.push_str(&if style.neg != "-" {
