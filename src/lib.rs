@@ -8,6 +8,7 @@
 
 pub mod ad;
 pub mod lab;
+pub mod layout;
 pub mod num;
 pub mod symbolic;
 pub mod url;

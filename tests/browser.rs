@@ -138,3 +138,53 @@ async fn contents_lists_chapters_and_unknown_routes_say_so() {
         .contains("no chapter"));
     app.destroy();
 }
+
+fn click(el: &Element) {
+    el.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+}
+
+fn cell(root: &Element, node: &str, col: &str) -> Option<String> {
+    root.query_selector(&format!("[data-testid=\"trace-table\"] tr[data-node=\"{node}\"] td[data-col=\"{col}\"] [data-value]"))
+        .unwrap()
+        .map(|e| e.get_attribute("data-value").unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn graph_lab_steps_both_modes() {
+    set_hash("#/graph");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let nodes = root
+        .query_selector_all("[data-testid=\"graph-node\"]")
+        .unwrap();
+    assert_eq!(nodes.length(), 4);
+    assert_eq!(find(&root, "step-counter").text_content().unwrap(), "0 / 4");
+    for _ in 0..3 {
+        click(&find(&root, "step-next"));
+        settle().await;
+    }
+    assert_eq!(cell(&root, "v1", "tangent").as_deref(), Some("2"));
+    assert_eq!(cell(&root, "v2", "tangent"), None, "not computed yet");
+    let active = root
+        .query_selector("[data-testid=\"graph-node\"][aria-current=\"step\"]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(active.get_attribute("data-node").as_deref(), Some("v1"));
+
+    click(&find(&root, "mode-reverse"));
+    settle().await;
+    assert_eq!(find(&root, "step-counter").text_content().unwrap(), "0 / 8");
+    click(&find(&root, "step-end"));
+    settle().await;
+    assert_eq!(cell(&root, "x", "adjoint").as_deref(), Some("2"));
+    assert_eq!(cell(&root, "y", "adjoint").as_deref(), Some("1"));
+    assert!(
+        find(&root, "code-view")
+            .text_content()
+            .unwrap()
+            .contains("memory")
+            == false
+    );
+    app.destroy();
+}

@@ -750,7 +750,7 @@ pub fn reverse_program(src: &str, graph: &Graph, output: usize) -> Result<String
         });
 
     let mut out = signature(&f);
-    let _ = writeln!(out, "  # reverse mode: a forward sweep that stores what the backward sweep needs, then the backward sweep");
+    let _ = writeln!(out, "  # reverse mode: forward sweep, then backward sweep");
     if sweep.pushes > 0 {
         let _ = writeln!(out, "  memory = []");
     }

@@ -121,7 +121,7 @@ pub enum ReverseStep {
     /// Forward sweep: the node's primal is computed and stored for the backward sweep.
     Primal { node: NodeId, primal: f64 },
     /// Backward sweep: the node's adjoint is complete (`seed` is set for the output, whose adjoint starts at 1) and is
-    /// pushed to its parents.
+    /// pushed to its parents. For an input there is nothing to push: its adjoint is the derivative.
     Adjoint {
         node: NodeId,
         adjoint: f64,
@@ -163,9 +163,6 @@ pub fn reverse_trace(g: &Graph, inputs: &[f64], output: usize) -> ReverseTrace {
         adj[o.index()] = 1.0;
     }
     for id in g.ids().rev() {
-        if matches!(g.node(id).op, Op::Input(_)) {
-            continue;
-        }
         let adjoint = adj[id.index()];
         let pushes = partials(g, &primals, id)
             .into_iter()
@@ -217,6 +214,20 @@ impl ReverseTrace {
             }
         }
         out
+    }
+}
+
+/// The node's operation as an expression in its parents' labels (`y·v1`, `x²`), for display.
+pub fn op_expr(g: &Graph, id: NodeId) -> Expr {
+    let arg = |a: Arg| match a {
+        Arg::Node(n) => Expr::var(&g.label(n)),
+        Arg::Const(c) => Expr::num(c),
+    };
+    match g.node(id).op {
+        Op::Input(_) => Expr::var(&g.label(id)),
+        Op::Const(c) => Expr::num(c),
+        Op::Unary(op, a) => Expr::unary(op, Expr::var(&g.label(a))),
+        Op::Binary(op, a, b) => Expr::binary(op, arg(a), arg(b)),
     }
 }
 
@@ -337,8 +348,10 @@ mod tests {
             (adj("v2"), adj("y"), adj("v1"), adj("x")),
             (1.0, 1.0, 1.0, 2.0)
         );
-        // Four primal steps, then v2 and v1 push their adjoints back.
-        assert_eq!(t.steps.len(), 6);
+        // Four primal steps, then v2 and v1 push their adjoints back, and x and y hold their derivatives.
+        assert_eq!(t.steps.len(), 8);
+        let back: Vec<String> = t.steps[4..].iter().map(|s| g.label(s.node())).collect();
+        assert_eq!(back, ["v2", "v1", "x", "y"]);
         let ReverseStep::Adjoint {
             node,
             adjoint,

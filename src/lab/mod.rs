@@ -2,6 +2,7 @@
 //! Rust, so they are tested natively. The `ui` module renders them.
 
 pub mod grad;
+pub mod graph;
 pub mod program;
 
 use std::fmt;
@@ -48,15 +49,17 @@ impl<T: fmt::Debug> fmt::Debug for Shared<T> {
 pub enum Chapter {
     Contents,
     Grad,
+    Graph,
 }
 
 impl Chapter {
-    pub const ALL: &'static [Chapter] = &[Chapter::Contents, Chapter::Grad];
+    pub const ALL: &'static [Chapter] = &[Chapter::Contents, Chapter::Grad, Chapter::Graph];
 
     pub fn path(self) -> &'static str {
         match self {
             Chapter::Contents => "/",
             Chapter::Grad => "/grad",
+            Chapter::Graph => "/graph",
         }
     }
 
@@ -74,6 +77,7 @@ impl Chapter {
         match self {
             Chapter::Contents => "Contents",
             Chapter::Grad => "What is automatic differentiation?",
+            Chapter::Graph => "The computational graph: forward and reverse mode",
         }
     }
 
@@ -82,6 +86,7 @@ impl Chapter {
         match self {
             Chapter::Contents => "Contents",
             Chapter::Grad => "What is AD?",
+            Chapter::Graph => "Graph lab",
         }
     }
 
@@ -92,6 +97,10 @@ impl Chapter {
             Chapter::Grad => {
                 "Type a function — an expression or the lecture's Python — and get its value and exact gradient, \
                  by reverse mode and by forward mode, next to a finite-difference estimate."
+            }
+            Chapter::Graph => {
+                "Watch a function become a graph of elementary operations, then step through forward mode (tangents \
+                 flow with the values) and reverse mode (values stored, then adjoints flow back), node by node."
             }
         }
     }

@@ -64,6 +64,8 @@ pub struct ProgramState {
     pub error: Option<String>,
     /// The graph of the current text, or of the last text that compiled.
     pub graph: Option<Shared<Graph>>,
+    /// The text `graph` was compiled from.
+    pub compiled_source: String,
     /// One field per input of `graph`, in its order.
     pub inputs: Vec<InputField>,
     pub limits: Limits,
@@ -76,6 +78,7 @@ impl ProgramState {
             source: String::new(),
             error: None,
             graph: None,
+            compiled_source: String::new(),
             inputs: Vec::new(),
             limits,
         };
@@ -120,6 +123,7 @@ impl ProgramState {
                     })
                     .collect();
                 self.graph = Some(Shared::new(g));
+                self.compiled_source = source.to_string();
             }
             Err(e) => self.error = Some(e.render(source)),
         }

@@ -92,3 +92,52 @@ pub fn copy_to_clipboard(text: &str) {
         let _ = w.navigator().clipboard().write_text(text);
     }
 }
+
+/// Calls `f` every `ms` milliseconds until dropped.
+pub struct Interval {
+    id: i32,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Interval {
+    pub fn new(ms: u32, f: impl FnMut() + 'static) -> Option<Interval> {
+        let closure = Closure::wrap(Box::new(f) as Box<dyn FnMut()>);
+        let id = window()?
+            .set_interval_with_callback_and_timeout_and_arguments_0(
+                closure.as_ref().unchecked_ref(),
+                ms as i32,
+            )
+            .ok()?;
+        Some(Interval {
+            id,
+            _closure: closure,
+        })
+    }
+}
+
+impl Drop for Interval {
+    fn drop(&mut self) {
+        if let Some(w) = window() {
+            w.clear_interval_with_handle(self.id);
+        }
+    }
+}
+
+/// Scrolls `container` the least amount that brings the rectangle (in its content coordinates) into view.
+pub fn scroll_into_view(container: &web_sys::Element, x: f64, y: f64, w: f64, h: f64) {
+    let (left, top) = (
+        container.scroll_left() as f64,
+        container.scroll_top() as f64,
+    );
+    let (cw, ch) = (
+        container.client_width() as f64,
+        container.client_height() as f64,
+    );
+    let pad = 24.0;
+    if x - pad < left || x + w + pad > left + cw {
+        container.set_scroll_left((x + w / 2.0 - cw / 2.0).max(0.0) as i32);
+    }
+    if y - pad < top || y + h + pad > top + ch {
+        container.set_scroll_top((y + h / 2.0 - ch / 2.0).max(0.0) as i32);
+    }
+}

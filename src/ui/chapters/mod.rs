@@ -3,6 +3,7 @@
 
 pub mod contents;
 pub mod grad;
+pub mod graph;
 
 use yew::prelude::*;
 
@@ -14,6 +15,7 @@ pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
     match chapter {
         Chapter::Contents => html! { <contents::Contents {key} /> },
         Chapter::Grad => html! { <grad::GradChapter {key} {location} /> },
+        Chapter::Graph => html! { <graph::GraphChapter {key} {location} /> },
     }
 }
 

@@ -17,6 +17,18 @@ pub fn partial(f: &str, x: &str) -> Html {
     }
 }
 
+/// `∂/∂x` as a fraction (a column heading of a Jacobian).
+pub fn d_dx(x: &str) -> Html {
+    html! {
+        <math class="inline-math">
+            <mfrac>
+                <mo>{ "∂" }</mo>
+                <mrow><mo>{ "∂" }</mo><mi>{ x }</mi></mrow>
+            </mfrac>
+        </math>
+    }
+}
+
 /// Wraps core-produced presentation MathML in a `<math>` element.
 pub fn raw(mathml: &str, display_block: bool) -> Html {
     let display = if display_block {

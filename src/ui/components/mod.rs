@@ -1,12 +1,16 @@
 //! Components shared by the chapters.
 
 pub mod editor;
+pub mod graph_view;
 pub mod inputs;
 pub mod math;
 pub mod notice;
 pub mod number;
+pub mod trace_table;
 
 pub use editor::ProgramEditor;
+pub use graph_view::GraphView;
 pub use inputs::InputFields;
 pub use notice::UrlNotice;
 pub use number::{Num, NumProps};
+pub use trace_table::TraceTable;

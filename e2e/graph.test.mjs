@@ -1,0 +1,177 @@
+// #/graph on the release build: stepping both modes by buttons and keyboard, permalinks, big graphs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, fill, shot } from './harness.mjs';
+
+let h;
+before(async () => { h = await start(); });
+after(async () => {
+  await h.stop();
+  assert.deepEqual(h.errors, [], 'no page errors or console errors (a panic shows up here)');
+});
+
+/** The data-value of a trace cell, or '' when the cell is empty (not computed yet). */
+async function cell(page, node, col) {
+  const td = page.locator(`[data-testid="trace-table"] tr[data-node="${node}"] td[data-col="${col}"]`);
+  const num = td.locator('[data-value]');
+  return (await num.count()) ? num.getAttribute('data-value') : '';
+}
+
+async function counter(page) {
+  return (await page.locator('[data-testid="step-counter"]').textContent()).trim();
+}
+
+async function activeNode(page) {
+  const row = page.locator('[data-testid="trace-table"] tr[aria-current="step"]');
+  const node = page.locator('[data-testid="graph"] [data-testid="graph-node"][aria-current="step"]');
+  const r = (await row.count()) ? await row.getAttribute('data-node') : null;
+  const n = (await node.count()) ? await node.getAttribute('data-node') : null;
+  assert.equal(r, n, 'the active row and the active graph node agree');
+  return r;
+}
+
+const click = (page, id) => page.locator(`[data-testid="${id}"]`).click();
+
+test('forward mode on y·x² at (1, 1), node by node', async () => {
+  const page = await h.open('#/graph');
+  assert.equal(await page.locator('[data-testid="graph-node"]').count(), 4);
+  assert.deepEqual(
+    await page.locator('[data-testid="graph-node"]').evaluateAll((els) => els.map((e) => e.dataset.node)),
+    ['y', 'x', 'v1', 'v2'],
+  );
+  await click(page, 'mode-forward');
+  await click(page, 'wrt-x');
+  assert.equal(await counter(page), '0 / 4');
+  assert.equal(await cell(page, 'v1', 'primal'), '');
+  // Expected after each step: [node, primal, tangent].
+  const steps = [['y', '1', '0'], ['x', '1', '1'], ['v1', '1', '2'], ['v2', '1', '2']];
+  for (const [k, [node, primal, tangent]] of steps.entries()) {
+    await click(page, 'step-next');
+    assert.equal(await counter(page), `${k + 1} / 4`);
+    assert.equal(await activeNode(page), node);
+    assert.equal(await cell(page, node, 'primal'), primal);
+    assert.equal(await cell(page, node, 'tangent'), tangent);
+    assert.equal(await cell(page, node, 'adjoint'), '', 'no adjoints in forward mode');
+    if (k === 2) await shot(page, 'graph-forward-mid');
+  }
+  assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /v2 = y \* v1 = 1/);
+  assert.match(await page.locator('[data-testid="code-view"]').textContent(), /v2, dv2 = y \* v1/);
+  await page.close();
+});
+
+test('reverse mode stores, then pushes adjoints back', async () => {
+  const page = await h.open('#/graph');
+  await click(page, 'mode-reverse');
+  assert.equal(await counter(page), '0 / 8');
+  for (let k = 0; k < 4; k++) await click(page, 'step-next');
+  assert.equal(await page.locator('[data-testid="memory-count"]').getAttribute('data-value'), '4');
+  for (const n of ['y', 'x', 'v1', 'v2']) assert.equal(await cell(page, n, 'adjoint'), '');
+  // Backward sweep: v2 (seed, pushes to y and v1), v1 (pushes to x), x, y.
+  const expected = [
+    ['v2', { v2: '1', y: '1', v1: '1', x: '' }],
+    ['v1', { v2: '1', y: '1', v1: '1', x: '2' }],
+    ['x', { x: '2' }],
+    ['y', { y: '1' }],
+  ];
+  for (const [node, adjoints] of expected) {
+    await click(page, 'step-next');
+    assert.equal(await activeNode(page), node);
+    for (const [n, v] of Object.entries(adjoints)) assert.equal(await cell(page, n, 'adjoint'), v, `adjoint of ${n} at ${node}`);
+    if (node === 'v2') {
+      await shot(page, 'graph-reverse-mid');
+      assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /\+= .*= 1/);
+    }
+  }
+  assert.equal(await counter(page), '8 / 8');
+  assert.match(await page.locator('[data-testid="code-check"]').textContent(), /the same as the trace/);
+  await page.close();
+});
+
+test('keyboard: arrows, Home, End, space', async () => {
+  const page = await h.open('#/graph');
+  await page.locator('h1').click();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await counter(page), '2 / 4');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await counter(page), '1 / 4');
+  await page.keyboard.press('End');
+  assert.equal(await counter(page), '4 / 4');
+  await page.keyboard.press('Home');
+  assert.equal(await counter(page), '0 / 4');
+  // Typing in the editor must not step.
+  await page.locator('[data-testid="program-input"]').press('ArrowRight');
+  assert.equal(await counter(page), '0 / 4');
+  // Space plays; at the fastest speed it reaches the end by itself.
+  await page.locator('select.speed').selectOption('200');
+  await page.locator('h1').click();
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '4 / 4', null, { timeout: 5000 });
+  assert.equal(await page.locator('[data-testid="step-play"]').getAttribute('aria-pressed'), 'false', 'play stops at the end');
+  await page.close();
+});
+
+test('a permalink reloads on the same step', async () => {
+  const page = await h.open('#/graph');
+  await page.locator('[data-testid="example-picker"]').selectOption({ label: 'logistic map, n = 4' });
+  await click(page, 'mode-reverse');
+  for (let k = 0; k < 17; k++) await click(page, 'step-next');
+  const url = page.url();
+  assert.match(url, /mode=reverse/);
+  assert.match(url, /step=17/);
+  const before = await activeNode(page);
+  await page.reload();
+  await page.waitForSelector('[data-testid="graph"]');
+  assert.equal(await counter(page), '17 / 26');
+  assert.equal(await activeNode(page), before);
+  assert.equal(await cell(page, 'v9', 'adjoint'), '-2');
+  await page.close();
+});
+
+test('a mangled permalink falls back with a notice', async () => {
+  const page = await h.open('#/graph?f=y%20*%20x**2&mode=sideways&wrt=q&step=banana&in.x=%ZZ');
+  const notice = page.locator('[data-testid="url-notice"]');
+  await notice.waitFor();
+  const text = await notice.textContent();
+  assert.match(text, /mode=sideways/);
+  assert.match(text, /wrt=q/);
+  assert.match(text, /step=banana/);
+  assert.equal(await counter(page), '0 / 4');
+  await page.close();
+});
+
+test('a big graph stays usable: the active node is kept in view', async () => {
+  const page = await h.open('#/graph');
+  await page.locator('[data-testid="example-picker"]').selectOption({ label: 'logistic map, n = 50 (a big graph)' });
+  assert.equal(await page.locator('[data-testid="graph-node"]').count(), 151);
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  assert.equal(await counter(page), '151 / 151');
+  const visible = await page.evaluate(() => {
+    const box = document.querySelector('.graph-scroll').getBoundingClientRect();
+    const node = document.querySelector('[data-testid="graph-node"][aria-current="step"] rect').getBoundingClientRect();
+    return node.left >= box.left && node.right <= box.right;
+  });
+  assert.ok(visible, 'the last node was scrolled into view');
+  assert.equal(await cell(page, 'v150', 'primal'), '0.75');
+  await shot(page, 'graph-logistic-50');
+  await page.close();
+});
+
+test('the Jacobian by both modes, and the pass counts', async () => {
+  const page = await h.open('#/graph');
+  await page.locator('[data-testid="example-picker"]').selectOption({ label: 'R → Rᵐ: one input, three outputs' });
+  const cost = await page.locator('[data-testid="cost-panel"]').textContent();
+  assert.match(cost, /Forward mode: 1 pass/);
+  assert.match(cost, /Reverse mode: 3 passes/);
+  const fwd = await page.locator('[data-testid="jacobian-forward"] [data-value]').evaluateAll((e) => e.map((x) => x.dataset.value));
+  const rev = await page.locator('[data-testid="jacobian-reverse"] [data-value]').evaluateAll((e) => e.map((x) => x.dataset.value));
+  assert.deepEqual(fwd, rev);
+  assert.equal(fwd.length, 3);
+  await click(page, 'out-2');
+  await click(page, 'mode-reverse');
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /∂f\/∂t = 0\.87758256189037/);
+  await page.close();
+});

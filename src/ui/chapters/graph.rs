@@ -1,0 +1,416 @@
+//! `#/graph` — the computational graph lab: forward and reverse mode, one node per step.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
+use yew::prelude::*;
+
+use super::{sync_url, ChapterProps};
+use crate::ad::graph::Graph;
+use crate::lab::graph::{GraphAction, GraphState, Mode, Session, StepView, EXAMPLES};
+use crate::num::{fmt_count, fmt_full};
+use crate::ui::components::{
+    math, GraphView, InputFields, Num, ProgramEditor, TraceTable, UrlNotice,
+};
+use crate::ui::dom;
+
+impl Reducible for GraphState {
+    type Action = GraphAction;
+
+    fn reduce(self: Rc<Self>, action: GraphAction) -> Rc<Self> {
+        let next = self.apply(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+const SPEEDS: [(u32, &str); 4] = [
+    (2000, "slow"),
+    (1000, "normal"),
+    (500, "fast"),
+    (200, "very fast"),
+];
+
+#[component]
+pub fn GraphChapter(props: &ChapterProps) -> Html {
+    let initial = use_memo((), {
+        let loc = props.location.clone();
+        move |_| {
+            let mut notices = loc.problems.clone();
+            let state = GraphState::from_location(&loc, &mut notices);
+            (state, notices)
+        }
+    });
+    let state = use_reducer({
+        let s = initial.0.clone();
+        move || s
+    });
+    use_effect_with(state.query(), |q| sync_url("/graph", q));
+
+    let session: Rc<Option<Rc<Session>>> = {
+        let s = (*state).clone();
+        use_memo(
+            (s.program.graph.clone(), s.program.values(), s.wrt, s.out),
+            move |_| s.session().map(Rc::new),
+        )
+    };
+    let view: Option<Rc<StepView>> = {
+        let session = (*session).clone();
+        let memo = use_memo(
+            (session.as_ref().map(Rc::as_ptr), state.mode, state.step),
+            move |&(_, mode, step)| session.map(|s| Rc::new(s.view(mode, step))),
+        );
+        (*memo).clone()
+    };
+
+    // Play / pause: one step per tick until the end.
+    let playing = use_state(|| false);
+    let speed = use_state(|| 1000u32);
+    let at_end = state.step >= state.total();
+    {
+        let dispatcher = state.dispatcher();
+        let playing_handle = playing.clone();
+        use_effect_with((*playing, *speed, at_end), move |&(on, ms, end)| {
+            if on && end {
+                playing_handle.set(false);
+            }
+            let interval = (on && !end)
+                .then(|| dom::Interval::new(ms, move || dispatcher.dispatch(GraphAction::Next)))
+                .flatten();
+            move || drop(interval)
+        });
+    }
+
+    // Keyboard: ← → step, Home/End, space plays; ignored while typing in a field.
+    {
+        let dispatcher = state.dispatcher();
+        let playing = playing.clone();
+        use_effect_with((), move |_| {
+            let listener = dom::Listener::window("keydown", move |e| {
+                let Some(e) = wasm_bindgen::JsCast::dyn_ref::<KeyboardEvent>(&e) else {
+                    return;
+                };
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let tag = e
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(t).ok())
+                    .map(|el| el.tag_name().to_ascii_lowercase())
+                    .unwrap_or_default();
+                if matches!(tag.as_str(), "input" | "textarea" | "select") {
+                    return;
+                }
+                let action = match e.key().as_str() {
+                    "ArrowRight" => Some(GraphAction::Next),
+                    "ArrowLeft" => Some(GraphAction::Prev),
+                    "Home" => Some(GraphAction::Reset),
+                    "End" => Some(GraphAction::End),
+                    " " if tag != "button" => {
+                        e.prevent_default();
+                        playing.set(!*playing);
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    e.prevent_default();
+                    dispatcher.dispatch(a);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let dispatch = |a: GraphAction| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(a.clone()))
+    };
+    let on_source = {
+        let d = state.dispatcher();
+        Callback::from(move |src: String| d.dispatch(GraphAction::Source(src)))
+    };
+    let on_example = {
+        let d = state.dispatcher();
+        Callback::from(move |i: usize| d.dispatch(GraphAction::Example(i)))
+    };
+    let on_input = {
+        let d = state.dispatcher();
+        Callback::from(move |(n, t): (String, String)| d.dispatch(GraphAction::Input(n, t)))
+    };
+    let toggle_play = {
+        let playing = playing.clone();
+        let d = state.dispatcher();
+        let at_end = at_end;
+        Callback::from(move |_: MouseEvent| {
+            if !*playing && at_end {
+                d.dispatch(GraphAction::Reset);
+            }
+            playing.set(!*playing)
+        })
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(ms) = sel.value().parse() {
+                speed.set(ms);
+            }
+        })
+    };
+
+    let program = &state.program;
+    let graph = program.graph.clone();
+    let mode = state.mode;
+    html! {
+        <section class="chapter graph-lab">
+            <h1>{ "The computational graph" }</h1>
+            <UrlNotice notices={initial.1.clone()} />
+            <p class="lead">
+                { "A program is a graph of elementary operations: inputs on the left, the output on the right, one \
+                   node per operation (v₁, v₂, … in the order they are evaluated). Automatic differentiation follows \
+                   this graph. " }
+                <strong class="fwd">{ "Forward mode" }</strong>
+                { " carries a tangent — the derivative with respect to one input — along with each value. " }
+                <strong class="rev">{ "Reverse mode" }</strong>
+                { " stores every value, then carries adjoints — derivatives of the output — backwards." }
+            </p>
+            <div class="two-col lab-top">
+                <div class="col">
+                    <ProgramEditor source={AttrValue::from(program.source.clone())}
+                        error={program.error.clone().map(AttrValue::from)}
+                        examples={EXAMPLES} {on_source} {on_example} />
+                    <InputFields inputs={program.inputs.clone()} {on_input} legend="Evaluate at" />
+                </div>
+                <div class="col">
+                    { controls(&state, graph.as_deref(), &dispatch, toggle_play, *playing, *speed, on_speed) }
+                    <div class={classes!("rule-panel", match mode { Mode::Forward => "mode-forward", Mode::Reverse => "mode-reverse" })}
+                        data-testid="step-rule">
+                        { for view.iter().flat_map(|v| v.rule.iter()).map(|line| html! { <p>{ line }</p> }) }
+                    </div>
+                    <p class="sr-only" aria-live="polite" data-testid="step-announce">
+                        { view.as_ref().map(|v| v.announce.clone()).unwrap_or_default() }
+                    </p>
+                </div>
+            </div>
+            { match (&*session, &view) {
+                (Some(s), Some(v)) => html! {
+                    <>
+                        <GraphView session={s.clone()} view={v.clone()} {mode} />
+                        <div class="two-col lab-bottom">
+                            <div class="col">
+                                <h2>{ "Evaluation trace" }</h2>
+                                <TraceTable session={s.clone()} view={v.clone()} {mode} />
+                            </div>
+                            <div class="col">
+                                { memory_panel(s, v, mode) }
+                                { code_view(s, mode) }
+                            </div>
+                        </div>
+                        { cost_panel(s) }
+                    </>
+                },
+                _ if graph.is_none() => html! { <p class="hint">{ "The graph appears once the program is complete." }</p> },
+                _ => html! { <p class="hint">{ "Enter a number for every input to see the graph's values." }</p> },
+            } }
+        </section>
+    }
+}
+
+fn controls(
+    state: &GraphState,
+    graph: Option<&Graph>,
+    dispatch: &dyn Fn(GraphAction) -> Callback<MouseEvent>,
+    toggle_play: Callback<MouseEvent>,
+    playing: bool,
+    speed: u32,
+    on_speed: Callback<Event>,
+) -> Html {
+    let mode = state.mode;
+    let pressed = |on: bool| if on { "true" } else { "false" };
+    let inputs = graph.map(|g| g.inputs.clone()).unwrap_or_default();
+    let outputs = graph.map_or(0, |g| g.outputs.len());
+    html! {
+        <div class="controls">
+            <div class="control-row" role="group" aria-label="Mode">
+                <button type="button" class="mode fwd" data-testid="mode-forward" aria-pressed={pressed(mode == Mode::Forward)}
+                    onclick={dispatch(GraphAction::Mode(Mode::Forward))}>{ "Forward mode" }</button>
+                <button type="button" class="mode rev" data-testid="mode-reverse" aria-pressed={pressed(mode == Mode::Reverse)}
+                    onclick={dispatch(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
+            </div>
+            <div class="control-row seeds" role="group" aria-label="Seed">
+                <span class="hint">{ "Forward seed:" }</span>
+                { for inputs.iter().enumerate().map(|(i, input)| html! {
+                    <button type="button" class="small" data-testid={format!("wrt-{}", input.name)}
+                        aria-pressed={pressed(state.wrt == i)} title={format!("Differentiate with respect to {}", input.name)}
+                        onclick={dispatch(GraphAction::Wrt(i))}>{ format!("∂/∂{}", input.name) }</button>
+                }) }
+                if outputs > 1 {
+                    <span class="hint">{ "Reverse seed:" }</span>
+                    { for (0..outputs).map(|k| html! {
+                        <button type="button" class="small" data-testid={format!("out-{}", k + 1)}
+                            aria-pressed={pressed(state.out == k)} onclick={dispatch(GraphAction::Out(k))}>
+                            { format!("f{}", k + 1) }
+                        </button>
+                    }) }
+                }
+            </div>
+            <div class="control-row steps" role="group" aria-label="Steps">
+                <button type="button" data-testid="step-reset" onclick={dispatch(GraphAction::Reset)} title="Back to step 0 (Home)" aria-label="Reset">{ "|◀" }</button>
+                <button type="button" data-testid="step-prev" onclick={dispatch(GraphAction::Prev)} title="Previous step (←)" aria-label="Previous step">{ "◀" }</button>
+                <button type="button" data-testid="step-play" onclick={toggle_play} aria-pressed={pressed(playing)}
+                    title="Play or pause (space)" aria-label={if playing { "Pause" } else { "Play" }}>
+                    { if playing { "❚❚ pause" } else { "▶ play" } }
+                </button>
+                <button type="button" data-testid="step-next" onclick={dispatch(GraphAction::Next)} title="Next step (→)" aria-label="Next step">{ "▶" }</button>
+                <button type="button" data-testid="step-end" onclick={dispatch(GraphAction::End)} title="Last step (End)" aria-label="Last step">{ "▶|" }</button>
+                <select aria-label="Speed" class="speed" onchange={on_speed}>
+                    { for SPEEDS.iter().map(|(ms, name)| html! {
+                        <option value={ms.to_string()} selected={*ms == speed}>{ *name }</option>
+                    }) }
+                </select>
+                <span class="counter" data-testid="step-counter">{ format!("{} / {}", state.step, state.total()) }</span>
+            </div>
+        </div>
+    }
+}
+
+fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
+    let g = &s.graph;
+    match mode {
+        Mode::Forward => html! {
+            <div class="memory" data-testid="memory-panel">
+                <h2>{ "Memory" }</h2>
+                <p>{ "Forward mode keeps only what it is computing: each tangent is computed together with its value, \
+                      so nothing has to be stored for later. But one pass gives the derivative with respect to one \
+                      input only." }</p>
+            </div>
+        },
+        Mode::Reverse => {
+            const SHOWN: usize = 120;
+            html! {
+                <div class="memory" data-testid="memory-panel">
+                    <h2>{ "Memory" }</h2>
+                    <p>
+                        { "Stored for the backward sweep: " }
+                        <strong data-testid="memory-count" data-value={v.stored.to_string()}>{ fmt_count(v.stored as u64) }</strong>
+                        { format!(" value{} = ", if v.stored == 1 { "" } else { "s" }) }
+                        <strong data-testid="memory-bytes" data-value={(8 * v.stored).to_string()}>{ fmt_count(8 * v.stored as u64) }</strong>
+                        { " bytes (8 per f64)." }
+                    </p>
+                    <div class="tape" aria-hidden="true">
+                        { for g.ids().take(v.stored.min(SHOWN)).map(|id| html! {
+                            <span class={classes!("cell", v.read.contains(&id).then_some("read"))}>{ g.label(id) }</span>
+                        }) }
+                        if v.stored > SHOWN { <span class="cell more">{ format!("+{}", v.stored - SHOWN) }</span> }
+                    </div>
+                    <p class="hint">{ "Reverse mode needs memory: every intermediate value is kept until the backward \
+                                        sweep reads it (highlighted: the values this step reads)." }</p>
+                </div>
+            }
+        }
+    }
+}
+
+fn code_view(s: &Session, mode: Mode) -> Html {
+    let (title, code, run) = match mode {
+        Mode::Forward => ("Forward-mode program", &s.forward_code, &s.forward_run),
+        Mode::Reverse => ("Reverse-mode program", &s.reverse_code, &s.reverse_run),
+    };
+    let g = &s.graph;
+    let expected: Vec<f64> = match mode {
+        Mode::Forward => g
+            .outputs
+            .iter()
+            .map(|o| s.forward.steps[o.index()].tangent)
+            .collect(),
+        Mode::Reverse => g
+            .inputs
+            .iter()
+            .map(|i| s.reverse.adjoints[i.node.index()])
+            .collect(),
+    };
+    html! {
+        <div class="code-panel">
+            <h2>{ title }</h2>
+            <pre class="code" data-testid="code-view">{ match code { Ok(c) => c.clone(), Err(e) => format!("# {e}") } }</pre>
+            if let Some(values) = run {
+                <p class="hint" data-testid="code-check">
+                    { "Run by AD Lab at the same inputs, it returns " }
+                    { for values.iter().enumerate().map(|(k, x)| html! { <>{ if k > 0 { ", " } else { "" } }<Num value={*x} /></> }) }
+                    { if bit_equal(values, &expected) { " — the same as the trace." } else { " — compare with the trace above." } }
+                </p>
+            }
+        </div>
+    }
+}
+
+fn bit_equal(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| fmt_full(*x) == fmt_full(*y))
+}
+
+fn cost_panel(s: &Session) -> Html {
+    let g = &s.graph;
+    let (n, m) = (g.inputs.len(), g.outputs.len());
+    if n == 0 {
+        return html! {};
+    }
+    let matrix = |j: &Vec<Vec<f64>>, id: &str| {
+        html! {
+            <table class="jacobian" data-testid={id.to_string()}>
+                <thead><tr><th></th>{ for g.inputs.iter().map(|i| html! { <th scope="col">{ math::d_dx(&i.name) }</th> }) }</tr></thead>
+                <tbody>
+                    { for j.iter().enumerate().map(|(r, row)| html! {
+                        <tr>
+                            <th scope="row">{ if m == 1 { "f".to_string() } else { format!("f{}", r + 1) } }</th>
+                            { for row.iter().map(|x| html! { <td><Num value={*x} sig={Some(6)} /></td> }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        }
+    };
+    let verdict = if n > m {
+        format!("Here f: R{} → R{}: reverse mode needs fewer passes ({m} against {n}). This is why machine learning, with millions of parameters and one loss, uses reverse mode (backprop).", sup(n), sup(m))
+    } else if m > n {
+        format!(
+            "Here f: R{} → R{}: forward mode needs fewer passes ({n} against {m}).",
+            sup(n),
+            sup(m)
+        )
+    } else {
+        format!(
+            "Here f: R{} → R{}: both modes need {n} pass{}.",
+            sup(n),
+            sup(m),
+            if n == 1 { "" } else { "es" }
+        )
+    };
+    html! {
+        <div class="cost-panel" data-testid="cost-panel">
+            <h2>{ "The whole Jacobian: cost of each mode" }</h2>
+            <p>{ verdict }</p>
+            <div class="jacobians">
+                <div>
+                    <h3>{ format!("Forward mode: {n} pass{} (one per input)", if n == 1 { "" } else { "es" }) }</h3>
+                    { matrix(&s.jacobian_forward, "jacobian-forward") }
+                </div>
+                <div>
+                    <h3>{ format!("Reverse mode: {m} pass{} (one per output)", if m == 1 { "" } else { "es" }) }</h3>
+                    { matrix(&s.jacobian_reverse, "jacobian-reverse") }
+                </div>
+            </div>
+        </div>
+    }
+}
+
+fn sup(k: usize) -> String {
+    if k == 1 {
+        String::new()
+    } else {
+        crate::num::superscript_int(k as i64)
+    }
+}

@@ -1,0 +1,82 @@
+//! The evaluation trace as a table — one row per node (`tr[data-node]`), columns expression, primal, tangent and
+//! adjoint (`td[data-col]`); a value not yet computed is an empty cell. The active row carries `aria-current="step"`.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::ad::graph::Op;
+use crate::ad::trace::op_expr;
+use crate::lab::graph::{Mode, Session, StepView};
+use crate::ui::components::Num;
+
+#[derive(Properties, PartialEq)]
+pub struct TraceTableProps {
+    pub session: Rc<Session>,
+    pub view: Rc<StepView>,
+    pub mode: Mode,
+}
+
+/// Tables longer than this show a window of rows around the active one.
+const MAX_ROWS: usize = 400;
+
+#[component]
+pub fn TraceTable(props: &TraceTableProps) -> Html {
+    let g = &props.session.graph;
+    let view = &props.view;
+    let n = g.len();
+    let (from, to) = if n <= MAX_ROWS {
+        (0, n)
+    } else {
+        let centre = view.active.map_or(0, |a| a.index());
+        let from = centre.saturating_sub(MAX_ROWS / 2).min(n - MAX_ROWS);
+        (from, from + MAX_ROWS)
+    };
+    let cell = |v: Option<f64>, col: &'static str| match v {
+        Some(x) => html! { <td data-col={col}><Num value={x} /></td> },
+        None => html! { <td data-col={col}></td> },
+    };
+    let rows = g.ids().skip(from).take(to - from).map(|id| {
+        let label = g.label(id);
+        let c = view.cells[id.index()];
+        let active = view.active == Some(id);
+        let expr = match g.node(id).op {
+            Op::Input(_) => "input".to_string(),
+            _ => op_expr(g, id).to_math_text(),
+        };
+        html! {
+            <tr key={id.0} data-node={label.clone()} aria-current={active.then_some("step")}
+                class={classes!(active.then_some("active"), g.outputs.contains(&id).then_some("output"))}>
+                <th scope="row">{ label }</th>
+                <td data-col="expr" class="expr">{ expr }</td>
+                { cell(c.primal, "primal") }
+                { cell(c.tangent, "tangent") }
+                { cell(c.adjoint, "adjoint") }
+            </tr>
+        }
+    });
+    let wrt = g
+        .inputs
+        .get(props.session.forward.wrt)
+        .map_or("x".to_string(), |i| i.name.clone());
+    html! {
+        <div class="trace-wrap">
+            if n > MAX_ROWS {
+                <p class="hint">{ format!("Rows {}–{} of {n}, following the active step.", from + 1, to) }</p>
+            }
+            <table class={classes!("trace", match props.mode { Mode::Forward => "mode-forward", Mode::Reverse => "mode-reverse" })}
+                data-testid="trace-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{ "node" }</th>
+                        <th scope="col">{ "operation" }</th>
+                        <th scope="col">{ "primal " }<span class="sub">{ "value" }</span></th>
+                        <th scope="col" class="tangent-col">{ "tangent " }<span class="sub">{ format!("∂v/∂{wrt}") }</span></th>
+                        <th scope="col" class="adjoint-col">{ "adjoint " }<span class="sub">{ "∂f/∂v" }</span></th>
+                    </tr>
+                </thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </div>
+    }
+}
