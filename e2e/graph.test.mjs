@@ -54,7 +54,7 @@ test('forward mode on y·x² at (1, 1), node by node', async () => {
     assert.equal(await cell(page, node, 'adjoint'), '', 'no adjoints in forward mode');
     if (k === 2) await shot(page, 'graph-forward-mid');
   }
-  assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /v2 = y \* v1 = 1/);
+  assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /v2 = y·v1 = 1/);
   assert.match(await page.locator('[data-testid="code-view"]').textContent(), /v2, dv2 = y \* v1/);
   await page.close();
 });

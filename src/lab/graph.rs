@@ -425,7 +425,11 @@ impl Session {
             ReverseStep::Primal { primal, .. } => {
                 let line = match g.node(node).op {
                     Op::Input(_) => format!("{label} = {}", fmt_compact(*primal)),
-                    _ => format!("{label} = {} = {}", g.expr_text(node), fmt_compact(*primal)),
+                    _ => format!(
+                        "{label} = {} = {}",
+                        op_expr(g, node).to_math_text(),
+                        fmt_compact(*primal)
+                    ),
                 };
                 v.hot_edges = g.node(node).op.parents().map(|p| (p, node)).collect();
                 v.rule = vec![
@@ -467,11 +471,11 @@ impl Session {
                 for p in pushes {
                     let mut line = p.rule(g, node, *adjoint);
                     if p.before != 0.0 {
+                        // Fan-out: this parent already had a contribution; show the sum growing.
                         line.push_str(&format!(
-                            "   (adds to {}: {} + {} = {})",
+                            "   ({}: {} → {})",
+                            bar(&g.label(p.partial.parent)),
                             fmt_compact(p.before),
-                            fmt_compact(p.before),
-                            fmt_compact(p.contribution),
                             fmt_compact(p.after)
                         ));
                     }
@@ -591,7 +595,7 @@ mod tests {
         let v = ses.view(Mode::Forward, 4);
         assert_eq!(v.active, g.find("v2"));
         assert_eq!(v.hot_edges.len(), 2);
-        assert!(v.rule[0].starts_with("v2 = y * v1 = 1"));
+        assert!(v.rule[0].starts_with("v2 = y·v1 = 1"), "{:?}", v.rule);
     }
 
     #[test]

@@ -123,20 +123,26 @@ impl Drop for Interval {
     }
 }
 
-/// Scrolls `container` the least amount that brings the rectangle (in its content coordinates) into view.
+/// Scrolls `container` so that the rectangle (in its content coordinates) is in view, centring it when it is not.
 pub fn scroll_into_view(container: &web_sys::Element, x: f64, y: f64, w: f64, h: f64) {
-    let (left, top) = (
-        container.scroll_left() as f64,
-        container.scroll_top() as f64,
-    );
-    let (cw, ch) = (
-        container.client_width() as f64,
-        container.client_height() as f64,
-    );
     let pad = 24.0;
+    let (left, cw) = (
+        container.scroll_left() as f64,
+        container.client_width() as f64,
+    );
     if x - pad < left || x + w + pad > left + cw {
         container.set_scroll_left((x + w / 2.0 - cw / 2.0).max(0.0) as i32);
     }
+    scroll_y_into_view(container, y, h);
+}
+
+/// The vertical half of [`scroll_into_view`].
+pub fn scroll_y_into_view(container: &web_sys::Element, y: f64, h: f64) {
+    let pad = 24.0;
+    let (top, ch) = (
+        container.scroll_top() as f64,
+        container.client_height() as f64,
+    );
     if y - pad < top || y + h + pad > top + ch {
         container.set_scroll_top((y + h / 2.0 - ch / 2.0).max(0.0) as i32);
     }

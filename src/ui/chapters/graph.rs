@@ -170,13 +170,11 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             <h1>{ "The computational graph" }</h1>
             <UrlNotice notices={initial.1.clone()} />
             <p class="lead">
-                { "A program is a graph of elementary operations: inputs on the left, the output on the right, one \
-                   node per operation (v₁, v₂, … in the order they are evaluated). Automatic differentiation follows \
-                   this graph. " }
+                { "Each node is one elementary operation (v₁, v₂, … in evaluation order). " }
                 <strong class="fwd">{ "Forward mode" }</strong>
-                { " carries a tangent — the derivative with respect to one input — along with each value. " }
-                <strong class="rev">{ "Reverse mode" }</strong>
-                { " stores every value, then carries adjoints — derivatives of the output — backwards." }
+                { " carries a tangent — the derivative with respect to one input — along with each value; " }
+                <strong class="rev">{ "reverse mode" }</strong>
+                { " stores every value, then carries adjoints — derivatives of the output — backwards. Step with ← →." }
             </p>
             <div class="two-col lab-top">
                 <div class="col">

@@ -22,8 +22,26 @@ const MAX_ROWS: usize = 400;
 
 #[component]
 pub fn TraceTable(props: &TraceTableProps) -> Html {
+    let wrap = use_node_ref();
     let g = &props.session.graph;
     let view = &props.view;
+    // Keep the active row visible inside the table's own scroll area.
+    {
+        let wrap = wrap.clone();
+        use_effect_with(view.active, move |_| {
+            let Some(el) = wrap.cast::<web_sys::HtmlElement>() else {
+                return;
+            };
+            let Ok(Some(row)) = el.query_selector("tr[aria-current=\"step\"]") else {
+                return;
+            };
+            let Ok(row) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(row) else {
+                return;
+            };
+            let (top, h) = (row.offset_top() as f64, row.offset_height() as f64);
+            crate::ui::dom::scroll_y_into_view(&el, top, h);
+        });
+    }
     let n = g.len();
     let (from, to) = if n <= MAX_ROWS {
         (0, n)
@@ -60,7 +78,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
         .get(props.session.forward.wrt)
         .map_or("x".to_string(), |i| i.name.clone());
     html! {
-        <div class="trace-wrap">
+        <div class="trace-wrap" ref={wrap}>
             if n > MAX_ROWS {
                 <p class="hint">{ format!("Rows {}–{} of {n}, following the active step.", from + 1, to) }</p>
             }
