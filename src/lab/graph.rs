@@ -10,7 +10,7 @@ use crate::ad::codegen::{forward_program, reverse_program};
 use crate::ad::eval;
 use crate::ad::graph::{Graph, NodeId, Op};
 use crate::ad::trace::{
-    bar, dot, forward_trace, reverse_trace, ForwardTrace, ReverseStep, ReverseTrace,
+    bar, dot, forward_trace, op_expr, reverse_trace, ForwardTrace, ReverseStep, ReverseTrace,
 };
 use crate::ad::Limits;
 use crate::layout::{layout, Layout};
@@ -358,7 +358,7 @@ impl Session {
             Op::Input(_) => format!("{label} = {}", fmt_compact(s.primal)),
             _ => format!(
                 "{label} = {} = {}",
-                g.expr_text(s.node),
+                op_expr(g, s.node).to_math_text(),
                 fmt_compact(s.primal)
             ),
         };
