@@ -161,7 +161,7 @@ pub fn layout(g: &Graph) -> Layout {
             if l == 0 {
                 continue;
             }
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             rows[l] = keyed.into_iter().map(|k| k.2).collect();
             for (i, &v) in rows[l].iter().enumerate() {
                 index[v] = i;

@@ -10,6 +10,7 @@ pub mod ad;
 pub mod lab;
 pub mod layout;
 pub mod num;
+pub mod plot;
 pub mod symbolic;
 pub mod url;
 

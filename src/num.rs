@@ -70,22 +70,50 @@ pub fn fmt_sig(x: f64, digits: usize) -> String {
         return format!("{x}");
     }
     let digits = digits.clamp(1, 17);
-    let sci = format!("{:.*e}", digits - 1, x);
+    // Round the shortest decimal digits (no exact-precision formatting code is needed: smaller wasm).
+    let sci = format!("{:e}", x.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-5..16).contains(&exp) {
-        // The rounded value's shortest form: `1.20e3` → 1200, `1.00e-4` → 0.0001.
-        format!("{}", sci.parse::<f64>().unwrap_or(x))
-    } else {
-        format!("{}e{}", trim_zeros(mantissa), exp)
+    let mut exp: i32 = exp.parse().unwrap_or(0);
+    let mut d: Vec<u8> = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
+    if d.len() > digits {
+        let up = d[digits] >= 5;
+        d.truncate(digits);
+        if up {
+            let mut i = digits;
+            loop {
+                if i == 0 {
+                    d.insert(0, 1);
+                    d.pop();
+                    exp += 1;
+                    break;
+                }
+                i -= 1;
+                if d[i] == 9 {
+                    d[i] = 0;
+                } else {
+                    d[i] += 1;
+                    break;
+                }
+            }
+        }
     }
-}
-
-fn trim_zeros(s: &str) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    while d.len() > 1 && d.last() == Some(&0) {
+        d.pop();
+    }
+    let mut m: String = d.iter().map(|v| (b'0' + v) as char).collect();
+    if m.len() > 1 {
+        m.insert(1, '.');
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    if (-5..16).contains(&exp) {
+        let v: f64 = format!("{m}e{exp}").parse().unwrap_or(x.abs());
+        format!("{sign}{v}")
     } else {
-        s.to_string()
+        format!("{sign}{m}e{exp}")
     }
 }
 
@@ -208,6 +236,10 @@ mod tests {
         assert_eq!(fmt_sig(-16.000015992112537, 4), "-16");
         assert_eq!(fmt_sig(1234.5, 2), "1200");
         assert_eq!(fmt_sig(9.999999e-5, 3), "0.0001");
+        assert_eq!(fmt_sig(-0.0004499, 2), "-0.00045");
+        assert_eq!(fmt_sig(9.96e20, 2), "1e21");
+        assert_eq!(fmt_sig(1.25e-7, 2), "1.3e-7");
+        assert_eq!(fmt_sig(123456.0, 3), "123000");
     }
 
     #[test]

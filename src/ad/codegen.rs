@@ -662,7 +662,7 @@ impl Sweep<'_, '_> {
                         .into_iter()
                         .filter(|n| !self.defined.contains(n) && *n != var.name)
                         .collect();
-                    fresh.sort();
+                    fresh.sort_unstable();
                     for n in &fresh {
                         let _ = writeln!(self.out, "{pad}{n} = 0.0");
                         self.defined.insert(n.clone());

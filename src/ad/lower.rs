@@ -92,10 +92,36 @@ struct Lowerer<'a> {
     /// Loops being unrolled: (span of the `for`, repetitions, current repetition).
     loops: Vec<(Span, u64, u64)>,
     is_def: bool,
+    /// Values for integer parameters, replacing their defaults (`n` of `def f(x, n=4)`).
+    overrides: &'a [(String, i64)],
 }
 
 pub fn lower(program: &Program, limits: &Limits) -> Result<Graph> {
+    lower_with(program, limits, &[])
+}
+
+/// The integer parameters of a function (`n` in `def f(x, n=4)`), with their defaults.
+pub fn int_params(program: &Program) -> Vec<(String, i64)> {
+    let Program::Def { params, .. } = program else {
+        return Vec::new();
+    };
+    params
+        .iter()
+        .filter_map(|p| match p.default.as_ref().map(|d| &d.kind) {
+            Some(ExprKind::Int(i)) => Some((p.name.clone(), *i)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Lowers with some integer parameters set to other values than their defaults.
+pub fn lower_with(
+    program: &Program,
+    limits: &Limits,
+    overrides: &[(String, i64)],
+) -> Result<Graph> {
     let mut l = Lowerer {
+        overrides,
         limits,
         graph: Graph::default(),
         env: HashMap::new(),
@@ -158,6 +184,11 @@ impl Lowerer<'_> {
             None => self.new_input(p.name.clone(), None, p.span),
             Some(d) => match self.expr(d)? {
                 Val::Int(i) => {
+                    let i = self
+                        .overrides
+                        .iter()
+                        .find(|(n, _)| *n == p.name)
+                        .map_or(i, |o| o.1);
                     self.env.insert(p.name.clone(), Val::Int(i));
                 }
                 Val::Float(x) => self.new_input(p.name.clone(), Some(x), p.span),
@@ -1103,6 +1134,14 @@ mod tests {
             .unwrap_err()
             .message
             .contains("statements"));
+    }
+
+    #[test]
+    fn integer_parameters_can_be_overridden() {
+        let program = parse(LOGISTIC).unwrap();
+        assert_eq!(int_params(&program), vec![("n".to_string(), 4)]);
+        let g = lower_with(&program, &Limits::default(), &[("n".into(), 7)]).unwrap();
+        assert_eq!(g.intermediates(), 21);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod scalar;
 pub mod source;
 pub mod syntax;
 pub mod tape;
+pub mod taylor;
 pub mod trace;
 
 pub use graph::{Arg, Graph, NodeId, Op};

@@ -20,6 +20,8 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+use super::op::{Binary, Unary};
+
 pub trait Scalar:
     Copy
     + Add<Output = Self>
@@ -81,5 +83,39 @@ impl Scalar for f64 {
     }
     fn powf(self, p: f64) -> f64 {
         super::math::pow(self, p)
+    }
+}
+
+/// `op(a)` for any scalar type.
+pub fn unary<S: Scalar>(op: Unary, a: S) -> S {
+    match op {
+        Unary::Neg => -a,
+        Unary::Log => a.ln(),
+        Unary::Exp => a.exp(),
+        Unary::Sin => a.sin(),
+        Unary::Cos => a.cos(),
+        Unary::Tan => a.tan(),
+        Unary::Tanh => a.tanh(),
+        Unary::Sqrt => a.sqrt(),
+    }
+}
+
+/// `a op b` for any scalar type; a constant operand is given as `Err(c)` so it stays a constant.
+pub fn binary<S: Scalar>(op: Binary, a: Result<S, f64>, b: Result<S, f64>) -> S {
+    match (op, a, b) {
+        (Binary::Add, Ok(a), Ok(b)) => a + b,
+        (Binary::Add, Ok(a), Err(c)) | (Binary::Add, Err(c), Ok(a)) => a + c,
+        (Binary::Sub, Ok(a), Ok(b)) => a - b,
+        (Binary::Sub, Ok(a), Err(c)) => a - c,
+        (Binary::Sub, Err(c), Ok(b)) => -b + c,
+        (Binary::Mul, Ok(a), Ok(b)) => a * b,
+        (Binary::Mul, Ok(a), Err(c)) | (Binary::Mul, Err(c), Ok(a)) => a * c,
+        (Binary::Div, Ok(a), Ok(b)) => a / b,
+        (Binary::Div, Ok(a), Err(c)) => a / c,
+        (Binary::Div, Err(c), Ok(b)) => S::from_f64(c) / b,
+        (Binary::Pow, Ok(a), Err(c)) => a.powf(c),
+        (Binary::Pow, Ok(a), Ok(b)) => (b * a.ln()).exp(),
+        (Binary::Pow, Err(c), Ok(b)) => (b * super::math::log(c)).exp(),
+        (op, Err(x), Err(y)) => S::from_f64(op.apply(x, y)),
     }
 }

@@ -482,7 +482,7 @@ impl Session {
                     lines.push(line);
                     v.read.extend(g.node(node).op.parents());
                 }
-                v.read.sort();
+                v.read.sort_unstable();
                 v.read.dedup();
                 v.hot_edges = pushes.iter().map(|p| (p.partial.parent, node)).collect();
                 v.rule = lines;

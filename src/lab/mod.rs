@@ -3,7 +3,9 @@
 
 pub mod grad;
 pub mod graph;
+pub mod numeric;
 pub mod program;
+pub mod symbolic;
 
 use std::fmt;
 use std::ops::Deref;
@@ -49,16 +51,26 @@ impl<T: fmt::Debug> fmt::Debug for Shared<T> {
 pub enum Chapter {
     Contents,
     Grad,
+    Numeric,
+    Symbolic,
     Graph,
 }
 
 impl Chapter {
-    pub const ALL: &'static [Chapter] = &[Chapter::Contents, Chapter::Grad, Chapter::Graph];
+    pub const ALL: &'static [Chapter] = &[
+        Chapter::Contents,
+        Chapter::Grad,
+        Chapter::Numeric,
+        Chapter::Symbolic,
+        Chapter::Graph,
+    ];
 
     pub fn path(self) -> &'static str {
         match self {
             Chapter::Contents => "/",
             Chapter::Grad => "/grad",
+            Chapter::Numeric => "/numeric",
+            Chapter::Symbolic => "/symbolic",
             Chapter::Graph => "/graph",
         }
     }
@@ -77,6 +89,8 @@ impl Chapter {
         match self {
             Chapter::Contents => "Contents",
             Chapter::Grad => "What is automatic differentiation?",
+            Chapter::Numeric => "Not numerical differentiation: finite differences and the step h",
+            Chapter::Symbolic => "Not symbolic differentiation: expression swell",
             Chapter::Graph => "The computational graph: forward and reverse mode",
         }
     }
@@ -86,6 +100,8 @@ impl Chapter {
         match self {
             Chapter::Contents => "Contents",
             Chapter::Grad => "What is AD?",
+            Chapter::Numeric => "Not numerical",
+            Chapter::Symbolic => "Not symbolic",
             Chapter::Graph => "Graph lab",
         }
     }
@@ -97,6 +113,14 @@ impl Chapter {
             Chapter::Grad => {
                 "Type a function — an expression or the lecture's Python — and get its value and exact gradient, \
                  by reverse mode and by forward mode, next to a finite-difference estimate."
+            }
+            Chapter::Numeric => {
+                "Finite differences are inexact: see their error against the step h — truncation for large h, \
+                 round-off for small h — and why a gradient costs n + 1 evaluations."
+            }
+            Chapter::Symbolic => {
+                "Symbolic differentiation is exact but its expressions swell exponentially; automatic differentiation \
+                 keeps intermediate results and grows linearly."
             }
             Chapter::Graph => {
                 "Watch a function become a graph of elementary operations, then step through forward mode (tangents \

@@ -1,5 +1,6 @@
 //! The Yew front end. It renders the chapter models of [`crate::lab`] and never differentiates anything itself.
 
+pub mod canvas;
 pub mod chapters;
 pub mod components;
 pub mod dom;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::{sync_url, ChapterProps};
 use crate::lab::grad::{GradAction, GradResults, GradState, EXAMPLES};
 use crate::num::{fmt_compact, fmt_count, fmt_python};
-use crate::ui::components::{math, InputFields, Num, ProgramEditor, UrlNotice};
+use crate::ui::components::{math, num, InputFields, ProgramEditor, UrlNotice};
 
 impl Reducible for GradState {
     type Action = GradAction;
@@ -133,11 +133,11 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
                 if multi {
                     { "(" }
                     { for r.outputs.iter().enumerate().map(|(k, v)| html! {
-                        <>{ if k > 0 { ", " } else { "" } }<Num value={*v} testid={(k == 0).then_some(AttrValue::from("result-value"))} /></>
+                        <>{ if k > 0 { ", " } else { "" } }{ num(*v, (k == 0).then_some("result-value"), None) }</>
                     }) }
                     { ")" }
                 } else {
-                    <Num value={f0} testid="result-value" />
+                    { num(f0, Some("result-value"), None) }
                 }
             </p>
             if let Some(d) = &r.domain {
@@ -169,10 +169,10 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
                             html! {
                                 <tr key={name.to_string()}>
                                     <th scope="row">{ math::partial("f", name) }</th>
-                                    <td data-label="reverse mode"><Num value={r.reverse[j]} testid={format!("result-grad-{name}")} /></td>
-                                    <td data-label="forward mode"><Num value={r.forward[j]} testid={format!("result-fwd-{name}")} /></td>
-                                    <td data-label="forward difference"><Num value={r.fd[j]} testid={format!("result-fd-{name}")} /></td>
-                                    <td data-label="its error"><Num value={err} sig={Some(3)} testid={format!("result-fd-error-{name}")} /></td>
+                                    <td data-label="reverse mode">{ num(r.reverse[j], Some(&format!("result-grad-{name}")), None) }</td>
+                                    <td data-label="forward mode">{ num(r.forward[j], Some(&format!("result-fwd-{name}")), None) }</td>
+                                    <td data-label="forward difference">{ num(r.fd[j], Some(&format!("result-fd-{name}")), None) }</td>
+                                    <td data-label="its error">{ num(err, Some(&format!("result-fd-error-{name}")), Some(3)) }</td>
                                 </tr>
                             }
                         }) }

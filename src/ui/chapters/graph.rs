@@ -10,7 +10,7 @@ use crate::ad::graph::Graph;
 use crate::lab::graph::{GraphAction, GraphState, Mode, Session, StepView, EXAMPLES};
 use crate::num::{fmt_count, fmt_full};
 use crate::ui::components::{
-    math, GraphView, InputFields, Num, ProgramEditor, TraceTable, UrlNotice,
+    math, num, GraphView, InputFields, ProgramEditor, TraceTable, UrlNotice,
 };
 use crate::ui::dom;
 
@@ -338,7 +338,7 @@ fn code_view(s: &Session, mode: Mode) -> Html {
             if let Some(values) = run {
                 <p class="hint" data-testid="code-check">
                     { "Run by AD Lab at the same inputs, it returns " }
-                    { for values.iter().enumerate().map(|(k, x)| html! { <>{ if k > 0 { ", " } else { "" } }<Num value={*x} /></> }) }
+                    { for values.iter().enumerate().map(|(k, x)| html! { <>{ if k > 0 { ", " } else { "" } }{ num(*x, None, None) }</> }) }
                     { if bit_equal(values, &expected) { " — the same as the trace." } else { " — compare with the trace above." } }
                 </p>
             }
@@ -364,7 +364,7 @@ fn cost_panel(s: &Session) -> Html {
                     { for j.iter().enumerate().map(|(r, row)| html! {
                         <tr>
                             <th scope="row">{ if m == 1 { "f".to_string() } else { format!("f{}", r + 1) } }</th>
-                            { for row.iter().map(|x| html! { <td><Num value={*x} sig={Some(6)} /></td> }) }
+                            { for row.iter().map(|x| html! { <td>{ num(*x, None, Some(6)) }</td> }) }
                         </tr>
                     }) }
                 </tbody>

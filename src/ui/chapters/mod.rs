@@ -4,6 +4,8 @@
 pub mod contents;
 pub mod grad;
 pub mod graph;
+pub mod numeric;
+pub mod symbolic;
 
 use yew::prelude::*;
 
@@ -16,6 +18,8 @@ pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
         Chapter::Contents => html! { <contents::Contents {key} /> },
         Chapter::Grad => html! { <grad::GradChapter {key} {location} /> },
         Chapter::Graph => html! { <graph::GraphChapter {key} {location} /> },
+        Chapter::Numeric => html! { <numeric::NumericChapter {key} {location} /> },
+        Chapter::Symbolic => html! { <symbolic::SymbolicChapter {key} {location} /> },
     }
 }
 

@@ -24,20 +24,25 @@ pub struct GraphViewProps {
 
 const ZOOMS: [f64; 7] = [0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5];
 
+/// A coordinate to one decimal, printed shortest (`12.5`, `40`).
+fn c(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 /// Bézier path through the points, leaving and entering horizontally.
 fn path(points: &[(f64, f64)]) -> String {
-    let mut d = format!("M{:.1},{:.1}", points[0].0, points[0].1);
+    let mut d = format!("M{},{}", c(points[0].0), c(points[0].1));
     for w in points.windows(2) {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        let c = (x1 - x0) * 0.5;
+        let k = (x1 - x0) * 0.5;
         d.push_str(&format!(
-            " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-            x0 + c,
-            y0,
-            x1 - c,
-            y1,
-            x1,
-            y1
+            " C{},{} {},{} {},{}",
+            c(x0 + k),
+            c(y0),
+            c(x1 - k),
+            c(y1),
+            c(x1),
+            c(y1)
         ));
     }
     d
@@ -127,7 +132,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             <g class={classes!("edge", hot.then_some("hot"), value.is_some().then_some("valued"))}>
                 <path d={path(&e.points)} marker-end="url(#arrow)" />
                 if let Some(v) = value {
-                    <text x={format!("{mx:.1}")} y={format!("{:.1}", my - 6.0)} class="edge-value" text-anchor="middle"
+                    <text x={c(mx).to_string()} y={c(my - 6.0).to_string()} class="edge-value" text-anchor="middle"
                         data-value={fmt_full(v)}>{ fmt_sig(v, 4) }</text>
                 }
             </g>
@@ -157,7 +162,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         let (left, top) = (x - NODE_W / 2.0, y - NODE_H / 2.0);
         html! {
             <g key={id.0} class={class} data-testid="graph-node" data-node={label.clone()}
-                transform={format!("translate({left:.1},{top:.1})")}
+                transform={format!("translate({},{})", c(left), c(top))}
                 aria-current={active.then_some("step")}>
                 <title>{ format!("{label} = {}", if is_input { "input".to_string() } else { g.expr_text(id) }) }</title>
                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
@@ -179,8 +184,8 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         let name = if g.outputs.len() == 1 { "f".to_string() } else { format!("f{}", k + 1) };
         html! {
             <g class="output-marker">
-                <path d={format!("M{:.1},{y:.1} h26", x + NODE_W / 2.0)} marker-end="url(#arrow)" />
-                <text x={format!("{:.1}", x + NODE_W / 2.0 + 32.0)} y={format!("{:.1}", y + 6.0)}>{ name }</text>
+                <path d={format!("M{},{} h26", c(x + NODE_W / 2.0), c(y))} marker-end="url(#arrow)" />
+                <text x={c(x + NODE_W / 2.0 + 32.0).to_string()} y={c(y + 6.0).to_string()}>{ name }</text>
             </g>
         }
     });
@@ -210,11 +215,11 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 <button type="button" class="small" onclick={zoom_out} aria-label="Zoom out">{ "−" }</button>
                 <button type="button" class="small" onclick={zoom_fit}>{ "Fit" }</button>
                 <button type="button" class="small" onclick={zoom_in} aria-label="Zoom in">{ "+" }</button>
-                <span class="hint">{ format!("{:.0}%", scale * 100.0) }</span>
+                <span class="hint">{ format!("{}%", (scale * 100.0).round()) }</span>
             </div>
             <div class="graph-scroll" ref={scroller}>
                 <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} nodes", g.len())}
-                    viewBox={format!("0 0 {w:.0} {h:.0}")} width={format!("{:.0}", w * scale)} height={format!("{:.0}", h * scale)}>
+                    viewBox={format!("0 0 {} {}", w.round(), h.round())} width={(w * scale).round().to_string()} height={(h * scale).round().to_string()}>
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse">
                             <path d="M0,0 L10,5 L0,10 z" />

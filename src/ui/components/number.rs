@@ -4,25 +4,36 @@ use yew::prelude::*;
 
 use crate::num::{fmt_compact, fmt_full, fmt_sig};
 
+/// `<span class="num" data-value="…">` showing `value` in full precision, or rounded to `sig` significant digits
+/// (the full value stays in `data-value` and the tooltip). A plain function rather than a component: it is used on
+/// every page, and each component call site costs more code than a function call.
+pub fn num(value: f64, testid: Option<&str>, sig: Option<usize>) -> Html {
+    let text = match sig {
+        Some(d) => fmt_sig(value, d),
+        None => fmt_compact(value),
+    };
+    let full = fmt_full(value);
+    let class = if value.is_finite() {
+        "num"
+    } else {
+        "num nonfinite"
+    };
+    html! {
+        <span class={class} data-testid={testid.map(|t| AttrValue::from(t.to_string()))} data-value={full.clone()} title={full}>{ text }</span>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NumProps {
     pub value: f64,
     #[prop_or_default]
     pub testid: Option<AttrValue>,
-    /// Round the display to this many significant digits (the full value stays in `data-value` and the tooltip).
     #[prop_or_default]
     pub sig: Option<usize>,
 }
 
+/// [`num`] as a component.
 #[component]
 pub fn Num(props: &NumProps) -> Html {
-    let v = props.value;
-    let text = match props.sig {
-        Some(d) => fmt_sig(v, d),
-        None => fmt_compact(v),
-    };
-    let class = classes!("num", (!v.is_finite()).then_some("nonfinite"));
-    html! {
-        <span class={class} data-testid={props.testid.clone()} data-value={fmt_full(v)} title={fmt_full(v)}>{ text }</span>
-    }
+    num(props.value, props.testid.as_deref(), props.sig)
 }

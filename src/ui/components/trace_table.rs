@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::ad::graph::Op;
 use crate::ad::trace::op_expr;
 use crate::lab::graph::{Mode, Session, StepView};
-use crate::ui::components::Num;
+use crate::ui::components::num;
 
 #[derive(Properties, PartialEq)]
 pub struct TraceTableProps {
@@ -51,7 +51,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
         (from, from + MAX_ROWS)
     };
     let cell = |v: Option<f64>, col: &'static str| match v {
-        Some(x) => html! { <td data-col={col}><Num value={x} /></td> },
+        Some(x) => html! { <td data-col={col}>{ num(x, None, None) }</td> },
         None => html! { <td data-col={col}></td> },
     };
     let rows = g.ids().skip(from).take(to - from).map(|id| {

@@ -1,0 +1,396 @@
+//! Chapter "Not numerical differentiation" (`#/numeric`): the error of finite differences against the step h.
+//!
+//! The exact derivative comes from reverse mode; f″ and f‴ (for the truncation-error lines) from Taylor-mode AD. The
+//! error model: forward differences err by ≈ h·|f″|/2 (truncation) + ε·|f|/h (round-off), central by
+//! ≈ h²·|f‴|/6 + ε·|f|/h; the minimisers of those sums are the optimal steps marked on the plot.
+
+use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO};
+use super::Shared;
+use crate::ad::eval;
+use crate::ad::fd::{self, Scheme};
+use crate::ad::graph::Graph;
+use crate::ad::taylor::Taylor;
+use crate::ad::Limits;
+use crate::num::{agreeing_digits, fmt_compact, parse_f64};
+use crate::symbolic::dag::Dag;
+use crate::url::Location;
+
+pub const EXAMPLES: &[Example] = &[
+    LOGISTIC,
+    LOG_RATIO,
+    Example {
+        title: "exp(x) at 1",
+        source: "exp(x)",
+        inputs: &[("x", 1.0)],
+    },
+    Example {
+        title: "sin(x) at 1",
+        source: "sin(x)",
+        inputs: &[("x", 1.0)],
+    },
+    Example {
+        title: "f(x, y, z): three inputs",
+        source: "def f(x, y, z):\n  return x * y * z + sin(x * y)\n",
+        inputs: &[("x", 0.5), ("y", 2.0), ("z", 3.0)],
+    },
+];
+
+pub const DEFAULT_H: f64 = 1e-7;
+/// Machine epsilon of f64.
+pub const EPS: f64 = f64::EPSILON;
+/// Points per decade on the h axis, from 10⁻¹⁶ to 1.
+pub const PER_DECADE: usize = 4;
+
+pub fn limits() -> Limits {
+    Limits {
+        max_nodes: 200_000,
+        max_steps: 2_000_000,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumericState {
+    pub program: ProgramState,
+    pub h_text: String,
+    pub h: f64,
+    pub h_error: Option<String>,
+    pub scheme: Scheme,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NumericAction {
+    Source(String),
+    Input(String, String),
+    Example(usize),
+    H(String),
+    Scheme(Scheme),
+}
+
+impl Default for NumericState {
+    fn default() -> NumericState {
+        NumericState::from_example(&EXAMPLES[0])
+    }
+}
+
+impl NumericState {
+    pub fn from_example(e: &Example) -> NumericState {
+        NumericState {
+            program: ProgramState::from_example(e, limits()),
+            h_text: fmt_compact(DEFAULT_H),
+            h: DEFAULT_H,
+            h_error: None,
+            scheme: Scheme::Forward,
+        }
+    }
+
+    pub fn apply(&self, action: NumericAction) -> NumericState {
+        let mut s = self.clone();
+        match action {
+            NumericAction::Source(src) => s.program = self.program.with_source(&src),
+            NumericAction::Input(n, t) => s.program = self.program.with_input(&n, &t),
+            NumericAction::Example(i) => {
+                if let Some(e) = EXAMPLES.get(i) {
+                    s.program = ProgramState::from_example(e, limits());
+                }
+            }
+            NumericAction::H(text) => {
+                match super::grad::check_h(&text) {
+                    Ok(h) => {
+                        s.h = h;
+                        s.h_error = None;
+                    }
+                    Err(e) => s.h_error = Some(e),
+                }
+                s.h_text = text;
+            }
+            NumericAction::Scheme(k) => s.scheme = k,
+        }
+        s
+    }
+
+    pub fn query(&self) -> Vec<(String, String)> {
+        let mut q = self.program.query();
+        q.push(("h".into(), self.h_text.clone()));
+        q.push(("scheme".into(), self.scheme.name().into()));
+        q
+    }
+
+    pub fn from_location(loc: &Location, notices: &mut Vec<String>) -> NumericState {
+        let mut s = NumericState {
+            program: ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices),
+            ..NumericState::default()
+        };
+        if let Some(t) = loc.get("h") {
+            match super::grad::check_h(t) {
+                Ok(h) => {
+                    s.h = h;
+                    s.h_text = t.to_string();
+                }
+                Err(e) => notices.push(format!("`h={t}`: {e}; using {}", fmt_compact(DEFAULT_H))),
+            }
+        }
+        if let Some(t) = loc.get("scheme") {
+            match Scheme::from_name(t) {
+                Some(k) => s.scheme = k,
+                None => notices.push(format!(
+                    "`scheme={t}` is neither forward nor central; using forward"
+                )),
+            }
+        }
+        s
+    }
+
+    pub fn results(&self) -> Result<NumericResults, String> {
+        let graph = self
+            .program
+            .graph
+            .as_ref()
+            .ok_or("the program does not compile yet")?;
+        if graph.inputs.is_empty() {
+            return Err("this function has no input: there is nothing to differentiate".into());
+        }
+        let values = self
+            .program
+            .values()
+            .ok_or("enter a number for every input")?;
+        if !values[0].is_finite() {
+            return Err(format!("{} must be a finite number", graph.inputs[0].name));
+        }
+        Ok(NumericResults::compute(graph, &values, self.h, self.scheme))
+    }
+}
+
+/// The error of one difference quotient at one h (`None` where it is not a positive finite number: not plotted).
+fn positive(x: f64) -> Option<f64> {
+    (x.is_finite() && x > 0.0).then_some(x)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumericResults {
+    pub graph: Shared<Graph>,
+    /// The differentiated input (the first) and its value.
+    pub variable: String,
+    pub x: f64,
+    pub f: f64,
+    /// f′, f″, f‴ along the first input (f′ by reverse mode, the others by Taylor mode).
+    pub d1: f64,
+    pub d2: f64,
+    pub d3: f64,
+    pub h: f64,
+    pub scheme: Scheme,
+    pub estimate: f64,
+    pub error: f64,
+    /// The forward difference divided by the step actually taken, `(x + h) − x` (what SciPy's `approx_fprime` does).
+    pub step_taken: f64,
+    pub estimate_scipy: f64,
+    /// h values (log-spaced, 10⁻¹⁶ … 1) and the errors there.
+    pub hs: Vec<f64>,
+    pub err_forward: Vec<Option<f64>>,
+    pub err_central: Vec<Option<f64>>,
+    /// Optimal steps of the error model (`None` when the truncation term vanishes).
+    pub h_opt_forward: Option<f64>,
+    pub h_opt_central: Option<f64>,
+    /// The symbolic derivative (textbook rules) evaluated at x.
+    pub symbolic: f64,
+    pub forward_at_h: f64,
+    pub central_at_h: f64,
+    /// Number of inputs n: a finite-difference gradient costs n + 1 evaluations of f (forward) or 2n (central).
+    pub inputs: usize,
+}
+
+impl NumericResults {
+    pub fn compute(
+        graph: &Shared<Graph>,
+        values: &[f64],
+        h: f64,
+        scheme: Scheme,
+    ) -> NumericResults {
+        let g: &Graph = graph;
+        let out = g.outputs.first().map_or(0, |o| o.index());
+        let x = values[0];
+        let along = |t: f64| {
+            let mut v = values.to_vec();
+            v[0] = t;
+            eval::evaluate(g, &v)[out]
+        };
+        let (f, grad) = eval::value_and_grad(g, values);
+        let d1 = grad[0];
+        let taylor: Vec<Taylor<4>> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                if i == 0 {
+                    Taylor::variable(v)
+                } else {
+                    Taylor::constant(v)
+                }
+            })
+            .collect();
+        let t = eval::evaluate_generic(g, &taylor)[out].derivatives();
+        let (d2, d3) = (t[2], t[3]);
+
+        let decades = 16;
+        let hs: Vec<f64> = (0..=decades * PER_DECADE)
+            .map(|k| crate::ad::math::pow(10.0, -(decades as f64) + k as f64 / PER_DECADE as f64))
+            .collect();
+        let err_forward = hs
+            .iter()
+            .map(|&s| positive((fd::forward(along, x, s) - d1).abs()))
+            .collect();
+        let err_central = hs
+            .iter()
+            .map(|&s| positive((fd::central(along, x, s) - d1).abs()))
+            .collect();
+        let af = f.abs();
+        let h_opt_forward = (d2 != 0.0 && af > 0.0).then(|| 2.0 * (EPS * af / d2.abs()).sqrt());
+        let h_opt_central = (d3 != 0.0 && af > 0.0).then(|| (3.0 * EPS * af / d3.abs()).cbrt());
+
+        let forward_at_h = fd::forward(along, x, h);
+        let central_at_h = fd::central(along, x, h);
+        let estimate = match scheme {
+            Scheme::Forward => forward_at_h,
+            Scheme::Central => central_at_h,
+        };
+        let (mut dag, root) = Dag::from_graph(g, 0);
+        let droot = dag.diff(root, &g.inputs[0].name);
+        let names: Vec<String> = g.inputs.iter().map(|i| i.name.clone()).collect();
+        let symbolic = dag.eval(droot, &|n| {
+            names
+                .iter()
+                .position(|m| m == n)
+                .map_or(f64::NAN, |k| values[k])
+        });
+
+        NumericResults {
+            graph: graph.clone(),
+            variable: g.inputs[0].name.clone(),
+            x,
+            f,
+            d1,
+            d2,
+            d3,
+            h,
+            scheme,
+            estimate,
+            error: (estimate - d1).abs(),
+            step_taken: fd::representable_step(x, h),
+            estimate_scipy: fd::forward_scipy(along, x, h),
+            hs,
+            err_forward,
+            err_central,
+            h_opt_forward,
+            h_opt_central,
+            symbolic,
+            forward_at_h,
+            central_at_h,
+            inputs: g.inputs.len(),
+        }
+    }
+
+    /// Model errors at h: (forward truncation, central truncation, round-off).
+    pub fn model(&self, h: f64) -> (f64, f64, f64) {
+        (
+            h * self.d2.abs() / 2.0,
+            h * h * self.d3.abs() / 6.0,
+            EPS * self.f.abs() / h,
+        )
+    }
+
+    /// The three methods side by side: (name, value, digits agreeing with AD).
+    pub fn methods(&self) -> Vec<(&'static str, f64, u32)> {
+        vec![
+            ("automatic differentiation (reverse mode)", self.d1, 17),
+            (
+                "symbolic derivative, evaluated",
+                self.symbolic,
+                agreeing_digits(self.symbolic, self.d1),
+            ),
+            (
+                "forward difference at h",
+                self.forward_at_h,
+                agreeing_digits(self.forward_at_h, self.d1),
+            ),
+            (
+                "central difference at h",
+                self.central_at_h,
+                agreeing_digits(self.central_at_h, self.d1),
+            ),
+        ]
+    }
+}
+
+/// Parses `fd-x` style fields; kept for symmetry with the other checks.
+pub fn check_x(text: &str) -> Result<f64, String> {
+    match parse_f64(text) {
+        Some(x) if x.is_finite() => Ok(x),
+        _ => Err("x must be a finite number".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lecture_forward_difference() {
+        let r = NumericState::default().results().unwrap();
+        assert_eq!((r.f, r.d1), (0.75, -16.0));
+        assert_eq!(r.estimate, -16.000015992112537);
+        assert_eq!(format!("{:.8}", r.estimate), "-16.00001599");
+        assert_eq!(r.estimate_scipy, -16.000015991652447);
+        assert_eq!(r.symbolic, -16.0);
+        let m = r.methods();
+        assert_eq!(m[2].2, 6, "a forward difference at 1e-7 agrees to 6 digits");
+    }
+
+    #[test]
+    fn optimal_steps_near_the_classic_values() {
+        // exp at 1 is well scaled (f = f″ = f‴ = e): h* ≈ 2√ε and ∛(3ε).
+        let s = NumericState::default().apply(NumericAction::Example(2));
+        let r = s.results().unwrap();
+        let (hf, hc) = (r.h_opt_forward.unwrap(), r.h_opt_central.unwrap());
+        assert!((hf / EPS.sqrt() - 2.0).abs() < 1e-9, "{hf}");
+        assert!((hc / EPS.cbrt() - 3f64.cbrt()).abs() < 1e-9, "{hc}");
+        // The measured errors are smallest near those steps.
+        let best = |errs: &[Option<f64>]| {
+            let (k, _) = errs
+                .iter()
+                .enumerate()
+                .filter_map(|(k, e)| e.map(|e| (k, e)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .unwrap();
+            r.hs[k]
+        };
+        let (bf, bc) = (best(&r.err_forward), best(&r.err_central));
+        assert!(
+            bf / hf < 100.0 && hf / bf < 100.0,
+            "forward: best measured h {bf} vs model {hf}"
+        );
+        assert!(
+            bc / hc < 100.0 && hc / bc < 100.0,
+            "central: best measured h {bc} vs model {hc}"
+        );
+        // The V: tiny and large steps are both worse than the best.
+        let e = |k: usize| r.err_forward[k].unwrap_or(f64::INFINITY);
+        assert!(e(0) > 1e-3 && e(r.hs.len() - 1) > 1e-1);
+    }
+
+    #[test]
+    fn bad_h_and_bad_programs_are_explained() {
+        let s = NumericState::default().apply(NumericAction::H("0".into()));
+        assert_eq!(s.h_error.as_deref(), Some("h must be positive"));
+        let s = s.apply(NumericAction::H("-1e-3".into()));
+        assert!(s.h_error.is_some());
+        assert_eq!(s.h, DEFAULT_H);
+        let s = NumericState::default().apply(NumericAction::Source("3".into()));
+        assert!(s.results().unwrap_err().contains("no input"));
+    }
+
+    #[test]
+    fn several_inputs_cost_n_plus_one_evaluations() {
+        let s = NumericState::default().apply(NumericAction::Example(4));
+        let r = s.results().unwrap();
+        assert_eq!(r.inputs, 3);
+        assert!((r.d1 - (2.0 * 3.0 + 2.0 * crate::ad::math::cos(1.0))).abs() < 1e-14);
+    }
+}

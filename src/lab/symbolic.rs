@@ -1,0 +1,374 @@
+//! Chapter "Not symbolic differentiation" (`#/symbolic`): expression swell.
+//!
+//! For a one-variable program with an integer parameter (the logistic map's `n`), each row n measures, as node counts
+//! of expression trees: f_n; f′_n by the textbook rules, unsimplified; f′_n simplified (expanded into canonical form,
+//! as far as a work budget allows); and the AD trace — the same derivative with every intermediate result shared,
+//! which is what automatic differentiation evaluates. Sizes are counted on a hash-consed DAG, so f′₃₀ (whose tree has
+//! about 10¹¹ nodes) is measured without being built.
+
+use super::program::{Example, ProgramState, LOGISTIC};
+use super::Shared;
+use crate::ad::graph::Graph;
+use crate::ad::lower::{int_params, lower_with, Limits};
+use crate::ad::parser::parse;
+use crate::num::parse_f64;
+use crate::symbolic::dag::Dag;
+use crate::symbolic::simplify::{self, simplify};
+use crate::symbolic::Expr;
+use crate::url::Location;
+
+pub const EXAMPLES: &[Example] = &[
+    LOGISTIC,
+    Example {
+        title: "a chain of sines: v = sin(v)·v, n times",
+        source: "def f(x, n=3):\n  v = x\n  for i in range(n):\n    v = sin(v) * v\n  return v\n",
+        inputs: &[("x", 0.5)],
+    },
+    Example {
+        title: "log(1 + x²)/x (no parameter: one row)",
+        source: "def f(x):\n  return np.log(1 + x ** 2) / x\n",
+        inputs: &[("x", 1.0)],
+    },
+];
+
+/// Largest N accepted; the unsimplified sizes are computed for every row up to it.
+pub const MAX_N: usize = 30;
+pub const DEFAULT_N: usize = 12;
+/// Coefficient multiplications allowed for expanding one row's f′_n; past it the row and all larger ones are skipped.
+pub const SIMPLIFY_BUDGET: u64 = 6_000_000;
+/// Expressions larger than this many nodes are not printed.
+pub const MAX_SHOWN: u64 = 400;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SymbolicState {
+    pub program: ProgramState,
+    pub nmax_text: String,
+    pub nmax: usize,
+    pub nmax_error: Option<String>,
+    /// The row whose expressions are shown.
+    pub shown: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SymbolicAction {
+    Source(String),
+    Input(String, String),
+    Example(usize),
+    NMax(String),
+    Show(usize),
+}
+
+impl Default for SymbolicState {
+    fn default() -> SymbolicState {
+        SymbolicState::from_example(&EXAMPLES[0])
+    }
+}
+
+pub fn limits() -> Limits {
+    Limits {
+        max_nodes: 100_000,
+        max_steps: 1_000_000,
+    }
+}
+
+/// Checks N as typed.
+pub fn check_nmax(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if (1..=MAX_N as i64).contains(&n) => Ok(n as usize),
+        Ok(n) if n < 1 => Err("N must be at least 1".into()),
+        Ok(_) => Err(format!(
+            "N is at most {MAX_N}: beyond it even counting the unsimplified sizes is pointless"
+        )),
+        Err(_) => match parse_f64(text) {
+            Some(x) if x > MAX_N as f64 => Err(format!(
+                "N is at most {MAX_N}: beyond it even counting the unsimplified sizes is pointless"
+            )),
+            _ => Err("N must be a whole number from 1 to 30".into()),
+        },
+    }
+}
+
+impl SymbolicState {
+    pub fn from_example(e: &Example) -> SymbolicState {
+        SymbolicState {
+            program: ProgramState::from_example(e, limits()),
+            nmax_text: DEFAULT_N.to_string(),
+            nmax: DEFAULT_N,
+            nmax_error: None,
+            shown: 3,
+        }
+    }
+
+    pub fn apply(&self, action: SymbolicAction) -> SymbolicState {
+        let mut s = self.clone();
+        match action {
+            SymbolicAction::Source(src) => s.program = self.program.with_source(&src),
+            SymbolicAction::Input(n, t) => s.program = self.program.with_input(&n, &t),
+            SymbolicAction::Example(i) => {
+                if let Some(e) = EXAMPLES.get(i) {
+                    s.program = ProgramState::from_example(e, limits());
+                }
+            }
+            SymbolicAction::NMax(text) => {
+                match check_nmax(&text) {
+                    Ok(n) => {
+                        s.nmax = n;
+                        s.nmax_error = None;
+                    }
+                    Err(e) => s.nmax_error = Some(e),
+                }
+                s.nmax_text = text;
+            }
+            SymbolicAction::Show(n) => s.shown = n.clamp(1, MAX_N),
+        }
+        s
+    }
+
+    pub fn query(&self) -> Vec<(String, String)> {
+        let mut q = self.program.query();
+        q.push(("nmax".into(), self.nmax_text.clone()));
+        q.push(("n".into(), self.shown.to_string()));
+        q
+    }
+
+    pub fn from_location(loc: &Location, notices: &mut Vec<String>) -> SymbolicState {
+        let mut s = SymbolicState {
+            program: ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices),
+            ..SymbolicState::default()
+        };
+        if let Some(t) = loc.get("nmax") {
+            match check_nmax(t) {
+                Ok(n) => {
+                    s.nmax = n;
+                    s.nmax_text = t.to_string();
+                }
+                Err(e) => notices.push(format!("`nmax={t}`: {e}; using {DEFAULT_N}")),
+            }
+        }
+        if let Some(t) = loc.get("n") {
+            match t.parse::<usize>() {
+                Ok(n) if (1..=MAX_N).contains(&n) => s.shown = n,
+                _ => notices.push(format!(
+                    "`n={t}` is not a row number from 1 to {MAX_N}; showing n = 3"
+                )),
+            }
+        }
+        s
+    }
+
+    /// The table and expressions, or why there are none.
+    pub fn swell(&self) -> Result<Swell, String> {
+        let graph = self
+            .program
+            .graph
+            .as_ref()
+            .ok_or("the program does not compile yet")?;
+        Swell::compute(graph, &self.program.compiled_source, self.nmax, self.shown)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SwellRow {
+    /// The parameter's value (`None` when the program has no integer parameter: a single row).
+    pub n: Option<i64>,
+    pub f: u64,
+    pub df: u64,
+    /// `None`: skipped (over the work budget).
+    pub df_simplified: Option<u64>,
+    pub ad_trace: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expressions {
+    pub n: Option<i64>,
+    /// MathML (without `<math>`), or `None` when too large to print.
+    pub f: Option<String>,
+    pub df: Option<String>,
+    pub df_simplified: Option<String>,
+    pub sizes: (u64, u64, Option<u64>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Swell {
+    pub variable: String,
+    /// The integer parameter swept, if any.
+    pub parameter: Option<String>,
+    pub rows: Vec<SwellRow>,
+    pub shown: Option<Expressions>,
+    pub graph: Shared<Graph>,
+}
+
+/// One row: f, f′ by the rules, f′ simplified (within `budget`), and the DAG (AD trace) size. Also returns the
+/// DAG and roots for printing.
+fn measure(g: &Graph, var: &str, budget: Option<u64>) -> (SwellRow, Dag, u32, u32, Option<Expr>) {
+    let (mut d, f) = Dag::from_graph(g, 0);
+    let df = d.diff(f, var);
+    let simplified = budget.and_then(|mut b| simplify(&d, df, &mut b));
+    let row = SwellRow {
+        n: None,
+        f: d.tree_size(f),
+        df: d.tree_size(df),
+        df_simplified: simplified.as_ref().map(simplify::size),
+        ad_trace: d.dag_size(&[f, df]),
+    };
+    (row, d, f, df, simplified)
+}
+
+impl Swell {
+    pub fn compute(
+        graph: &Shared<Graph>,
+        source: &str,
+        nmax: usize,
+        shown: usize,
+    ) -> Result<Swell, String> {
+        let names: Vec<&str> = graph.inputs.iter().map(|i| i.name.as_str()).collect();
+        let variable = match names.as_slice() {
+            [x] => x.to_string(),
+            [] => return Err("this function has no input: there is nothing to differentiate".into()),
+            more => {
+                return Err(format!(
+                    "symbolic differentiation here is of functions of one variable; this program has {} inputs ({})",
+                    more.len(),
+                    more.join(", ")
+                ))
+            }
+        };
+        let program = parse(source).map_err(|e| e.render(source))?;
+        let parameter = int_params(&program).into_iter().next().map(|p| p.0);
+        let mut rows = Vec::new();
+        let mut shown_expr = None;
+        let mut budget_ok = true;
+        let ns: Vec<Option<i64>> = match &parameter {
+            Some(_) => (1..=nmax as i64).map(Some).collect(),
+            None => vec![None],
+        };
+        for n in ns {
+            let g = match (&parameter, n) {
+                (Some(p), Some(n)) => lower_with(&program, &limits(), &[(p.clone(), n)])
+                    .map_err(|e| e.render(source))?,
+                _ => (**graph).clone(),
+            };
+            let (mut row, d, f, df, simplified) =
+                measure(&g, &variable, budget_ok.then_some(SIMPLIFY_BUDGET));
+            budget_ok = row.df_simplified.is_some();
+            row.n = n;
+            let is_shown = n.is_none_or(|k| k as usize == shown.clamp(1, nmax));
+            if is_shown {
+                let print =
+                    |size: u64, e: &dyn Fn() -> Expr| (size <= MAX_SHOWN).then(|| e().to_mathml());
+                shown_expr = Some(Expressions {
+                    n,
+                    f: print(row.f, &|| d.to_expr(f)),
+                    df: print(row.df, &|| d.to_expr(df)),
+                    df_simplified: match (&simplified, row.df_simplified) {
+                        (Some(e), Some(size)) if size <= MAX_SHOWN => Some(e.to_mathml()),
+                        _ => None,
+                    },
+                    sizes: (row.f, row.df, row.df_simplified),
+                });
+            }
+            rows.push(row);
+        }
+        Ok(Swell {
+            variable,
+            parameter,
+            rows,
+            shown: shown_expr,
+            graph: graph.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logistic_rows_to_thirty() {
+        let s = SymbolicState::default().apply(SymbolicAction::NMax("30".into()));
+        let sw = s.swell().unwrap();
+        assert_eq!(sw.rows.len(), 30);
+        assert_eq!(sw.parameter.as_deref(), Some("n"));
+        let r = &sw.rows;
+        assert_eq!((r[0].f, r[1].f, r[2].f), (7, 19, 43));
+        for w in r.windows(2) {
+            assert!(w[1].df > 2 * w[0].df, "unsimplified f′ more than doubles");
+            assert_eq!(
+                w[1].ad_trace - w[0].ad_trace,
+                r[1].ad_trace - r[0].ad_trace,
+                "AD trace grows by a constant"
+            );
+        }
+        assert!(r[0].df_simplified.is_some() && r[5].df_simplified.is_some());
+        assert!(r[29].df_simplified.is_none(), "f′₃₀ is not expanded");
+        // Once skipped, every larger row is skipped too.
+        let first_skip = r
+            .iter()
+            .position(|row| row.df_simplified.is_none())
+            .unwrap();
+        assert!(r[first_skip..]
+            .iter()
+            .all(|row| row.df_simplified.is_none()));
+        let shown = sw.shown.unwrap();
+        assert_eq!(shown.n, Some(3));
+        assert!(shown.f.unwrap().contains("<mn>4</mn>"));
+        assert!(shown.df_simplified.is_some());
+    }
+
+    #[test]
+    fn not_one_variable_or_bad_n_is_explained() {
+        let s = SymbolicState::default().apply(SymbolicAction::Source("x * y".into()));
+        assert!(s.swell().unwrap_err().contains("one variable"));
+        let s = SymbolicState::default().apply(SymbolicAction::NMax("1000000".into()));
+        assert!(s.nmax_error.as_deref().unwrap().contains("at most 30"));
+        assert_eq!(s.nmax, DEFAULT_N);
+        let s = s.apply(SymbolicAction::NMax("0".into()));
+        assert!(s.nmax_error.is_some());
+    }
+
+    #[test]
+    fn a_program_without_parameter_gives_one_row() {
+        let s = SymbolicState::default().apply(SymbolicAction::Example(2));
+        let sw = s.swell().unwrap();
+        assert_eq!(sw.rows.len(), 1);
+        assert_eq!(sw.rows[0].n, None);
+    }
+
+    /// The expanded f′_n, evaluated, equals AD — to the accuracy the expanded form allows. Its coefficients grow
+    /// fast (f′₄'s terms reach 10⁵ and cancel to about 10), so the bound scales with Σ|term|, the sum of the terms'
+    /// magnitudes: the expanded form loses digits as n grows, which is part of the lesson.
+    #[test]
+    fn simplified_derivative_evaluates_like_ad() {
+        use crate::symbolic::expr::Node;
+        fn magnitude(e: &Expr, x: f64) -> f64 {
+            match e.node() {
+                Node::Num(c) => c.abs(),
+                Node::Var(_) => x.abs(),
+                Node::Unary(_, a) => magnitude(a, x),
+                Node::Binary(crate::ad::op::Binary::Pow, a, b) => {
+                    magnitude(a, x).powf(b.as_num().unwrap_or(1.0))
+                }
+                Node::Binary(crate::ad::op::Binary::Mul, a, b) => magnitude(a, x) * magnitude(b, x),
+                Node::Binary(_, a, b) => magnitude(a, x) + magnitude(b, x),
+            }
+        }
+        for n in 1..=5 {
+            let src = format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n");
+            let g = crate::ad::lower_source(&src).unwrap();
+            let (_, _, _, _, simplified) = measure(&g, "x", Some(SIMPLIFY_BUDGET));
+            let e = simplified.unwrap();
+            for k in 1..10 {
+                let x = k as f64 / 10.0 + 0.013;
+                let env = std::iter::once(("x".to_string(), x)).collect();
+                let sym = e.eval(&env).unwrap();
+                let (_, ad) = crate::ad::eval::value_and_grad(&g, &[x]);
+                let bound = 64.0 * f64::EPSILON * magnitude(&e, x) + 1e-13 * ad[0].abs();
+                assert!(
+                    (sym - ad[0]).abs() <= bound,
+                    "n={n} x={x}: {sym} vs {} (bound {bound})",
+                    ad[0]
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The one place that touches `<canvas>`: sizes it to its container at the screen's pixel density, draws a figure
+//! from [`crate::plot`] with plotters-canvas, redraws on resize, and saves it as a PNG.
+
+use std::rc::Rc;
+
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
+use yew::prelude::*;
+
+use crate::lab::numeric::NumericResults;
+use crate::lab::symbolic::SwellRow;
+use crate::ui::dom;
+
+/// What to draw.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Figure {
+    FiniteDifferences(Rc<NumericResults>),
+    Swell(Rc<Vec<SwellRow>>),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PlotCanvasProps {
+    pub figure: Figure,
+    pub testid: AttrValue,
+    /// Text alternative for the figure.
+    pub label: AttrValue,
+    /// File name for "Save as PNG".
+    pub filename: AttrValue,
+}
+
+/// Draws `figure` on `canvas` whose CSS size is `css_w × css_h`.
+fn draw(canvas: &HtmlCanvasElement, figure: &Figure, css_w: u32, css_h: u32) -> Result<(), String> {
+    let dpr = dom::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0);
+    canvas.set_width((css_w as f64 * dpr).round() as u32);
+    canvas.set_height((css_h as f64 * dpr).round() as u32);
+    let _ = canvas.style().set_property("height", &format!("{css_h}px"));
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-d context")?;
+    let root = backend.into_drawing_area();
+    // Fonts and strokes scale with the pixel density and, a little, with the width (projectors, phones).
+    let px = dpr * (css_w as f64 / 900.0).clamp(0.8, 1.3);
+    match figure {
+        Figure::FiniteDifferences(r) => {
+            crate::plot::draw_fd(&root, r, px).map_err(|e| e.to_string())
+        }
+        Figure::Swell(rows) => crate::plot::draw_swell(&root, rows, px).map_err(|e| e.to_string()),
+    }
+}
+
+#[component]
+pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
+    let canvas = use_node_ref();
+    let width = use_state(|| 0u32);
+    let error = use_state(|| None::<String>);
+
+    // Track the container's width; redraw when it changes.
+    {
+        let canvas = canvas.clone();
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                    let w = c
+                        .parent_element()
+                        .map_or(0, |p| p.client_width().max(0) as u32);
+                    if w != *width && w > 0 {
+                        width.set(w);
+                    }
+                }
+            };
+            measure();
+            let listener = dom::Listener::window("resize", move |_| measure());
+            move || drop(listener)
+        });
+    }
+    {
+        let canvas = canvas.clone();
+        let error = error.clone();
+        use_effect_with((props.figure.clone(), *width), move |(figure, w)| {
+            if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
+                let h = ((*w as f64) * 0.56).clamp(300.0, 560.0) as u32;
+                let result = draw(&c, figure, *w, h);
+                error.set(result.err());
+            }
+        });
+    }
+    let save = {
+        let canvas = canvas.clone();
+        let filename = props.filename.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let Ok(url) = c.to_data_url() else { return };
+            let Some(doc) = dom::window().and_then(|w| w.document()) else {
+                return;
+            };
+            if let Some(a) = doc
+                .create_element("a")
+                .ok()
+                .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
+            {
+                a.set_href(&url);
+                a.set_download(&filename);
+                a.click();
+            }
+        })
+    };
+    html! {
+        <figure class="plot">
+            <div class="plot-box">
+                <canvas ref={canvas} data-testid={props.testid.clone()} role="img" aria-label={props.label.clone()} />
+            </div>
+            if let Some(e) = &*error {
+                <p class="warning">{ "The figure could not be drawn: " }{ e }</p>
+            }
+            <div class="plot-actions">
+                <button type="button" class="small" onclick={save}>{ "Save as PNG" }</button>
+            </div>
+        </figure>
+    }
+}

@@ -1,0 +1,253 @@
+//! `#/numeric` — Automatic differentiation is not numerical differentiation.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::{sync_url, ChapterProps};
+use crate::ad::fd::Scheme;
+use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES};
+use crate::num::{fmt_compact, fmt_sig};
+use crate::plot::sci_label;
+use crate::ui::canvas::{Figure, PlotCanvas};
+use crate::ui::components::{num, InputFields, ProgramEditor, UrlNotice};
+
+impl Reducible for NumericState {
+    type Action = NumericAction;
+
+    fn reduce(self: Rc<Self>, action: NumericAction) -> Rc<Self> {
+        let next = self.apply(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+#[component]
+pub fn NumericChapter(props: &ChapterProps) -> Html {
+    let initial = use_memo((), {
+        let loc = props.location.clone();
+        move |_| {
+            let mut notices = loc.problems.clone();
+            let state = NumericState::from_location(&loc, &mut notices);
+            (state, notices)
+        }
+    });
+    let state = use_reducer({
+        let s = initial.0.clone();
+        move || s
+    });
+    use_effect_with(state.query(), |q| sync_url("/numeric", q));
+    let results = {
+        let s = (*state).clone();
+        use_memo(
+            (s.program.graph.clone(), s.program.values(), s.h, s.scheme),
+            move |_| s.results().map(Rc::new),
+        )
+    };
+
+    let d = state.dispatcher();
+    let on_source = {
+        let d = d.clone();
+        Callback::from(move |src: String| d.dispatch(NumericAction::Source(src)))
+    };
+    let on_example = {
+        let d = d.clone();
+        Callback::from(move |i: usize| d.dispatch(NumericAction::Example(i)))
+    };
+    let on_input = {
+        let d = d.clone();
+        Callback::from(move |(n, t): (String, String)| d.dispatch(NumericAction::Input(n, t)))
+    };
+    let on_h = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            d.dispatch(NumericAction::H(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
+    };
+    let on_scheme = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(k) = Scheme::from_name(&v) {
+                d.dispatch(NumericAction::Scheme(k));
+            }
+        })
+    };
+    let program = &state.program;
+    let first = program.inputs.first().cloned();
+    let on_x = {
+        let d = d.clone();
+        let name = first.as_ref().map(|f| f.name.clone()).unwrap_or_default();
+        Callback::from(move |e: InputEvent| {
+            d.dispatch(NumericAction::Input(
+                name.clone(),
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
+    };
+
+    html! {
+        <section class="chapter numeric">
+            <h1>{ "Automatic differentiation is not numerical differentiation" }</h1>
+            <UrlNotice notices={initial.1.clone()} />
+            <p class="lead">
+                { "Finite differences approximate f′(x) by " }
+                { crate::ui::components::math::raw("<mfrac><mrow><mi>f</mi><mo>(</mo><mi>x</mi><mo>+</mo><mi>h</mi><mo>)</mo><mo>−</mo><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow><mi>h</mi></mfrac>", false) }
+                { ". The result is inexact, how inexact depends on h, and a gradient of f: Rⁿ → R costs n + 1 evaluations. \
+                   Below, the error against h for your function, next to the exact value from automatic differentiation." }
+            </p>
+            <div class="two-col">
+                <div class="col">
+                    <ProgramEditor source={AttrValue::from(program.source.clone())}
+                        error={program.error.clone().map(AttrValue::from)}
+                        examples={EXAMPLES} {on_source} {on_example} />
+                    <fieldset class="inputs">
+                        <legend>{ "Differentiate at" }</legend>
+                        if let Some(f) = &first {
+                            <div class="field">
+                                <label for="fd-x">{ &f.name }{ " =" }</label>
+                                <input id="fd-x" data-testid="fd-x" type="text" autocomplete="off" spellcheck="false"
+                                    value={f.text.clone()} oninput={on_x}
+                                    aria-invalid={if f.value.is_none() { "true" } else { "false" }} />
+                                if f.value.is_none() { <span class="field-error">{ "not a number" }</span> }
+                            </div>
+                        }
+                        <div class="field">
+                            <label for="fd-h">{ "h =" }</label>
+                            <input id="fd-h" data-testid="fd-h" type="text" autocomplete="off" spellcheck="false"
+                                value={state.h_text.clone()} oninput={on_h}
+                                aria-invalid={if state.h_error.is_some() { "true" } else { "false" }} />
+                            if let Some(e) = &state.h_error {
+                                <span class="field-error" data-testid="fd-h-error">{ e }{ format!(" (still using {})", fmt_compact(state.h)) }</span>
+                            }
+                        </div>
+                        <div class="field">
+                            <label for="fd-scheme">{ "scheme" }</label>
+                            <select id="fd-scheme" data-testid="fd-scheme" onchange={on_scheme}>
+                                <option value="forward" selected={state.scheme == Scheme::Forward}>{ "forward: (f(x+h) − f(x))/h" }</option>
+                                <option value="central" selected={state.scheme == Scheme::Central}>{ "central: (f(x+h) − f(x−h))/2h" }</option>
+                            </select>
+                        </div>
+                    </fieldset>
+                    if program.inputs.len() > 1 {
+                        <InputFields inputs={program.inputs[1..].to_vec()} {on_input} legend="Other inputs (held fixed)" />
+                    }
+                </div>
+                <div class="col">
+                    { match &*results {
+                        Ok(r) => view_numbers(r),
+                        Err(e) => html! { <p class="warning" data-testid="numeric-error">{ e }</p> },
+                    } }
+                </div>
+            </div>
+            if let Ok(r) = &*results {
+                <PlotCanvas figure={Figure::FiniteDifferences(r.clone())} testid="fd-plot" filename="finite-differences.png"
+                    label={format!("Log–log plot of the error of forward and central differences against h at {} = {}", r.variable, fmt_compact(r.x))} />
+                { explain(r) }
+                { methods(r) }
+            }
+        </section>
+    }
+}
+
+fn view_numbers(r: &NumericResults) -> Html {
+    let scheme = match r.scheme {
+        Scheme::Forward => "forward",
+        Scheme::Central => "central",
+    };
+    html! {
+        <div class="results">
+            <table class="numbers">
+                <tr>
+                    <th scope="row">{ format!("{scheme} difference at h = {}", fmt_compact(r.h)) }</th>
+                    <td>{ num(r.estimate, Some("fd-estimate"), None) }</td>
+                </tr>
+                <tr>
+                    <th scope="row">{ "exact, by automatic differentiation" }</th>
+                    <td>{ num(r.d1, Some("fd-exact"), None) }</td>
+                </tr>
+                <tr>
+                    <th scope="row">{ "error |difference − exact|" }</th>
+                    <td>{ num(r.error, Some("fd-error"), None) }</td>
+                </tr>
+            </table>
+            if r.scheme == Scheme::Forward {
+                <p class="hint">
+                    { "Python's " }<code>{ "scipy.optimize.approx_fprime" }</code>
+                    { format!(" divides instead by the step actually taken, ({x} + h) − {x} = ", x = fmt_compact(r.x)) }
+                    { num(r.step_taken, None, None) }
+                    { " (x + h is rounded), and returns " }
+                    { num(r.estimate_scipy, Some("fd-estimate-scipy"), None) }
+                    { "." }
+                </p>
+            }
+            <p class="cost" data-testid="fd-cost">
+                { if r.inputs == 1 {
+                    "One input: a forward difference costs 2 evaluations of f (central: 2 as well), and is inexact; reverse mode \
+                     gives the exact derivative from one forward and one backward sweep.".to_string()
+                } else {
+                    format!(
+                        "This f has {n} inputs: its gradient by forward differences costs {} evaluations of f ({} for central), \
+                         each inexact. Reverse mode gives the whole exact gradient from one forward and one backward sweep.",
+                        r.inputs + 1,
+                        2 * r.inputs,
+                        n = r.inputs,
+                    )
+                } }
+            </p>
+        </div>
+    }
+}
+
+fn explain(r: &NumericResults) -> Html {
+    let opt = |h: Option<f64>| h.map_or("none (no truncation error)".to_string(), sci_label);
+    html! {
+        <div class="explain">
+            <p>
+                <strong>{ "Why a V? " }</strong>
+                { "For large h the difference quotient is simply a different quantity from the derivative: the error is \
+                   truncation, ≈ h·|f″|/2 for forward differences (h²·|f‴|/6 for central), and shrinks with h. For small h, \
+                   f(x + h) and f(x) agree in most of their digits, so subtracting them cancels those digits and leaves \
+                   rounding noise of size ε·|f|, which dividing by h magnifies: ≈ ε·|f|/h grows as h shrinks." }
+            </p>
+            <p class="hint" data-testid="fd-optimal">
+                { format!(
+                    "Here f = {}, f″ = {}, f‴ = {} (by Taylor-mode automatic differentiation), ε = 2⁻⁵² ≈ 2.2·10⁻¹⁶. \
+                     The model's best steps: forward h* = 2√(ε|f|/|f″|) ≈ {}, central h* = ∛(3ε|f|/|f‴|) ≈ {} — \
+                     near √ε ≈ 1.5·10⁻⁸ and ∛ε ≈ 6·10⁻⁶ when f is well scaled.",
+                    fmt_sig(r.f, 6), fmt_sig(r.d2, 6), fmt_sig(r.d3, 6), opt(r.h_opt_forward), opt(r.h_opt_central)
+                ) }
+            </p>
+        </div>
+    }
+}
+
+fn methods(r: &NumericResults) -> Html {
+    html! {
+        <div class="methods">
+            <h2>{ "Three ways to the same derivative" }</h2>
+            <table class="grad-table" data-testid="methods-table">
+                <thead>
+                    <tr><th scope="col">{ "method" }</th><th scope="col">{ format!("∂f/∂{} at {}", r.variable, fmt_compact(r.x)) }</th><th scope="col">{ "digits agreeing with AD" }</th></tr>
+                </thead>
+                <tbody>
+                    { for r.methods().into_iter().map(|(name, value, digits)| html! {
+                        <tr>
+                            <th scope="row" class="left">{ if name.ends_with("at h") { format!("{name} = {}", fmt_compact(r.h)) } else { name.to_string() } }</th>
+                            <td>{ num(value, None, None) }</td>
+                            <td data-value={digits.to_string()}>{ if digits >= 17 { "all".to_string() } else { digits.to_string() } }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <p class="hint">{ "The symbolic derivative is exact too (it is the same rules applied to the whole expression), \
+                               but see the next chapter for its cost." }</p>
+        </div>
+    }
+}

@@ -1,0 +1,198 @@
+//! `#/symbolic` — Automatic differentiation is not symbolic differentiation: expression swell.
+
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::{sync_url, ChapterProps};
+use crate::lab::symbolic::{Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN};
+use crate::num::fmt_count;
+use crate::ui::canvas::{Figure, PlotCanvas};
+use crate::ui::components::{math, ProgramEditor, UrlNotice};
+
+impl Reducible for SymbolicState {
+    type Action = SymbolicAction;
+
+    fn reduce(self: Rc<Self>, action: SymbolicAction) -> Rc<Self> {
+        let next = self.apply(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+#[component]
+pub fn SymbolicChapter(props: &ChapterProps) -> Html {
+    let initial = use_memo((), {
+        let loc = props.location.clone();
+        move |_| {
+            let mut notices = loc.problems.clone();
+            let state = SymbolicState::from_location(&loc, &mut notices);
+            (state, notices)
+        }
+    });
+    let state = use_reducer({
+        let s = initial.0.clone();
+        move || s
+    });
+    use_effect_with(state.query(), |q| sync_url("/symbolic", q));
+    let swell = {
+        let s = (*state).clone();
+        use_memo((s.program.graph.clone(), s.nmax, s.shown), move |_| {
+            s.swell().map(Rc::new)
+        })
+    };
+
+    let d = state.dispatcher();
+    let on_source = {
+        let d = d.clone();
+        Callback::from(move |src: String| d.dispatch(SymbolicAction::Source(src)))
+    };
+    let on_example = {
+        let d = d.clone();
+        Callback::from(move |i: usize| d.dispatch(SymbolicAction::Example(i)))
+    };
+    let on_nmax = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            d.dispatch(SymbolicAction::NMax(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
+    };
+    let program = &state.program;
+    html! {
+        <section class="chapter symbolic">
+            <h1>{ "Automatic differentiation is not symbolic differentiation" }</h1>
+            <UrlNotice notices={initial.1.clone()} />
+            <p class="lead">
+                { "Symbolic differentiation applies the rules of calculus to the whole expression and returns the \
+                   derivative as an expression — exact, but it can be much larger than the function (expression swell). \
+                   Automatic differentiation applies the same rules one elementary operation at a time and keeps the \
+                   intermediate results, so nothing is ever written twice." }
+            </p>
+            <div class="two-col">
+                <div class="col">
+                    <ProgramEditor source={AttrValue::from(program.source.clone())}
+                        error={program.error.clone().map(AttrValue::from)}
+                        examples={EXAMPLES} {on_source} {on_example} />
+                    <div class="field">
+                        <label for="swell-nmax">{ "rows n = 1 … N, N =" }</label>
+                        <input id="swell-nmax" data-testid="swell-nmax" type="text" inputmode="numeric" autocomplete="off"
+                            value={state.nmax_text.clone()} oninput={on_nmax}
+                            aria-invalid={if state.nmax_error.is_some() { "true" } else { "false" }} />
+                        if let Some(e) = &state.nmax_error {
+                            <span class="field-error" data-testid="swell-nmax-error">{ e }{ format!(" (showing N = {})", state.nmax) }</span>
+                        }
+                    </div>
+                </div>
+                <div class="col measure">
+                    <h2>{ "How size is measured" }</h2>
+                    <p>
+                        { "Each expression is counted as a tree: every operation, variable and constant occurrence is one node \
+                           (4·x·(1 − x) has 7). f′ₙ is built by the textbook rules — sum, product, quotient, power, chain — \
+                           without simplifying. Simplified means fully expanded and collected into a polynomial, as far as a \
+                           fixed amount of work allows (then marked skipped). The AD trace counts the same derivative with \
+                           every intermediate result stored once and reused: the operations automatic differentiation \
+                           actually performs." }
+                    </p>
+                </div>
+            </div>
+            { match &*swell {
+                Ok(sw) => html! {
+                    <>
+                        <PlotCanvas figure={Figure::Swell(Rc::new(sw.rows.clone()))} testid="swell-plot" filename="expression-swell.png"
+                            label="Sizes of f, of its unsimplified and simplified derivative, and of the AD trace, against n, on a log scale" />
+                        { table(sw, &state.dispatcher()) }
+                        { expressions(sw) }
+                    </>
+                },
+                Err(e) => html! { <p class="warning" data-testid="symbolic-error">{ e }</p> },
+            } }
+        </section>
+    }
+}
+
+fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<SymbolicState>) -> Html {
+    let param = sw.parameter.clone().unwrap_or_else(|| "n".into());
+    let shown = sw.shown.as_ref().and_then(|e| e.n);
+    let size = |v: u64, col: &'static str| html! { <td data-col={col} data-value={v.to_string()}>{ fmt_count(v) }</td> };
+    html! {
+        <div class="swell-wrap">
+            if sw.parameter.is_none() {
+                <p class="hint">{ "This program has no integer parameter to vary, so there is one row: the function itself." }</p>
+            }
+            <table class="grad-table swell" data-testid="swell-table">
+                <caption>{ format!("Node counts as {param} grows (click a row to see its expressions)") }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ param.clone() }</th>
+                        <th scope="col">{ "f" }</th>
+                        <th scope="col">{ "f′ by the rules" }</th>
+                        <th scope="col">{ "f′ simplified" }</th>
+                        <th scope="col">{ "AD trace" }</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for sw.rows.iter().enumerate().map(|(i, r)| {
+                        let n = r.n.unwrap_or(i as i64 + 1);
+                        let onclick = {
+                            let d = d.clone();
+                            Callback::from(move |_: MouseEvent| d.dispatch(SymbolicAction::Show(n as usize)))
+                        };
+                        html! {
+                            <tr key={n} data-n={n.to_string()} class={classes!((shown == r.n).then_some("active"))} {onclick}>
+                                <th scope="row">{ n }</th>
+                                { size(r.f, "f") }
+                                { size(r.df, "df") }
+                                { match r.df_simplified {
+                                    Some(v) => size(v, "df-simplified"),
+                                    None => html! { <td data-col="df-simplified" class="skipped">{ "skipped" }</td> },
+                                } }
+                                <td data-col="ad-trace" data-value={r.ad_trace.to_string()}>{ fmt_count(r.ad_trace as u64) }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn expressions(sw: &Swell) -> Html {
+    let Some(e) = &sw.shown else { return html! {} };
+    let name = |base: &str| match e.n {
+        Some(n) => format!("{base}{}", subscript(n)),
+        None => base.to_string(),
+    };
+    let show = |title: String, m: &Option<String>, size: Option<u64>| {
+        html! {
+            <div class="expr-block">
+                <h3>{ title }{ size.map(|s| format!(" — {} nodes", fmt_count(s))).unwrap_or_default() }</h3>
+                { match (m, size) {
+                    (Some(mathml), _) => html! { <div class="math-scroll">{ math::raw(mathml, true) }</div> },
+                    (None, Some(s)) if s > MAX_SHOWN => html! { <p class="hint">{ format!("Too large to print ({} nodes; printing stops at {MAX_SHOWN}).", fmt_count(s)) }</p> },
+                    (None, _) => html! { <p class="hint">{ "Skipped: expanding it would take more than the work budget." }</p> },
+                } }
+            </div>
+        }
+    };
+    html! {
+        <div class="expressions" data-testid="swell-expr">
+            <h2>{ match e.n { Some(n) => format!("The expressions for n = {n}"), None => "The expressions".to_string() } }</h2>
+            { show(name("f"), &e.f, Some(e.sizes.0)) }
+            { show(format!("{} by the rules, unsimplified", name("f′")), &e.df, Some(e.sizes.1)) }
+            { show(format!("{} simplified", name("f′")), &e.df_simplified, e.sizes.2) }
+        </div>
+    }
+}
+
+fn subscript(n: i64) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
+}
