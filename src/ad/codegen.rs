@@ -10,7 +10,6 @@
 //! A plain expression is first written as its Wengert list (`v1 = x**2`, `v2 = y * v1`, one line per graph node);
 //! a function is transformed statement by statement. Both rely on the partial-derivative formulas of [`super::op`].
 
-use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::graph::Graph;
@@ -115,9 +114,39 @@ pub fn wengert(g: &Graph) -> String {
 
 // ----- analysis -----
 
+/// A set of variable names, in order of insertion (few enough that a vector is the right set).
+#[derive(Clone, Debug, Default)]
+struct Names(Vec<String>);
+
+impl Names {
+    fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|n| n == name)
+    }
+
+    fn insert(&mut self, name: String) {
+        if !self.contains(&name) {
+            self.0.push(name);
+        }
+    }
+
+    fn extend(&mut self, names: impl IntoIterator<Item = String>) {
+        for n in names {
+            self.insert(n);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &String> {
+        self.0.iter()
+    }
+}
+
 struct Ctx<'a> {
     src: &'a str,
-    active: HashSet<String>,
+    active: Names,
     /// Prefix of tangent and adjoint names (`d`, or `d_` if `d…` names are taken).
     prefix: String,
 }
@@ -132,7 +161,7 @@ impl Ctx<'_> {
     }
 }
 
-fn collect_names(stmts: &[ast::Stmt], out: &mut HashSet<String>) {
+fn collect_names(stmts: &[ast::Stmt], out: &mut Names) {
     for s in stmts {
         match &s.kind {
             StmtKind::Assign(t, _) => out.extend(t.iter().map(|t| t.name.clone())),
@@ -148,7 +177,7 @@ fn collect_names(stmts: &[ast::Stmt], out: &mut HashSet<String>) {
     }
 }
 
-fn mentions(e: &ast::Expr, names: &HashSet<String>) -> bool {
+fn mentions(e: &ast::Expr, names: &Names) -> bool {
     match &e.kind {
         ExprKind::Int(_) | ExprKind::Float(_) => false,
         ExprKind::Name(n) => names.contains(n),
@@ -237,7 +266,7 @@ fn analyse<'a>(f: &'a Func) -> Result<Ctx<'a>, Unsupported> {
     if !matches!(f.body.last().map(|s| &s.kind), Some(StmtKind::Return(_))) {
         return Err("the function must end with `return`".into());
     }
-    let mut active: HashSet<String> = HashSet::new();
+    let mut active: Names = Names::default();
     for p in &f.params {
         let int_default = p.default.as_ref().is_some_and(|d| is_int_literal(d));
         if !int_default {
@@ -252,7 +281,8 @@ fn analyse<'a>(f: &'a Func) -> Result<Ctx<'a>, Unsupported> {
             break;
         }
     }
-    let mut names: HashSet<String> = f.params.iter().map(|p| p.name.clone()).collect();
+    let mut names = Names::default();
+    names.extend(f.params.iter().map(|p| p.name.clone()));
     collect_names(&f.body, &mut names);
     let prefix = if names
         .iter()
@@ -278,7 +308,7 @@ fn is_int_literal(e: &ast::Expr) -> bool {
     }
 }
 
-fn mark_active(stmts: &[ast::Stmt], active: &mut HashSet<String>) {
+fn mark_active(stmts: &[ast::Stmt], active: &mut Names) {
     for s in stmts {
         match &s.kind {
             StmtKind::Assign(targets, e) => {
@@ -615,7 +645,7 @@ enum Back {
 
 struct Sweep<'a, 'c> {
     ctx: &'a Ctx<'c>,
-    defined: HashSet<String>,
+    defined: Names,
     pushes: usize,
     out: String,
 }
@@ -656,13 +686,14 @@ impl Sweep<'_, '_> {
                 StmtKind::For { var, iter, body } => {
                     // Variables first assigned inside the loop get a value before it, so that every iteration can
                     // push the value it overwrites.
-                    let mut assigned = HashSet::new();
+                    let mut assigned = Names::default();
                     collect_names(body, &mut assigned);
-                    let mut fresh: Vec<String> = assigned
+                    // In order of first assignment.
+                    let fresh: Vec<String> = assigned
+                        .0
                         .into_iter()
                         .filter(|n| !self.defined.contains(n) && *n != var.name)
                         .collect();
-                    fresh.sort_unstable();
                     for n in &fresh {
                         let _ = writeln!(self.out, "{pad}{n} = 0.0");
                         self.defined.insert(n.clone());
@@ -703,7 +734,13 @@ impl Sweep<'_, '_> {
 fn uses_var(e: &Expr, name: &str) -> bool {
     match e.node() {
         Node::Num(_) => false,
-        Node::Var(v) => &**v == name || (v.starts_with('(') && v.contains(name)),
+        // An opaque piece of source, e.g. `(i // 2)`: look for the name as a whole word.
+        Node::Var(v) => {
+            &**v == name
+                || (v.starts_with('(')
+                    && v.split(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
+                        .any(|w| w == name))
+        }
         Node::Unary(_, a) => uses_var(a, name),
         Node::Binary(_, a, b) => uses_var(a, name) || uses_var(b, name),
     }
@@ -725,7 +762,11 @@ pub fn reverse_program(src: &str, graph: &Graph, output: usize) -> Result<String
 
     let mut sweep = Sweep {
         ctx: &ctx,
-        defined: f.params.iter().map(|p| p.name.clone()).collect(),
+        defined: {
+            let mut d = Names::default();
+            d.extend(f.params.iter().map(|p| p.name.clone()));
+            d
+        },
         pushes: 0,
         out: String::new(),
     };

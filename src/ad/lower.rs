@@ -9,8 +9,6 @@
 //! assert_eq!(g.intermediates(), 12); // three operations per step, four steps
 //! ```
 
-use std::collections::HashMap;
-
 use super::graph::{Arg, Graph, Input, Node, NodeId, Note, Op};
 use super::op::{Binary, Unary};
 use super::parser::parse;
@@ -81,13 +79,31 @@ impl Val {
     }
 }
 
+/// Variables in scope. Programs have a handful, so a vector searched linearly is as fast as a hash map, and
+/// smaller in the shipped code.
+#[derive(Default)]
+struct Env(Vec<(String, Val)>);
+
+impl Env {
+    fn get(&self, name: &str) -> Option<&Val> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    fn insert(&mut self, name: String, v: Val) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = v,
+            None => self.0.push((name, v)),
+        }
+    }
+}
+
 const MODULES: &[&str] = &["np", "numpy", "math", "jnp", "anp", "onp"];
 const BUILTINS: &[&str] = &["range", "len", "reversed", "float", "int", "list", "pi"];
 
 struct Lowerer<'a> {
     limits: &'a Limits,
     graph: Graph,
-    env: HashMap<String, Val>,
+    env: Env,
     steps: u64,
     /// Loops being unrolled: (span of the `for`, repetitions, current repetition).
     loops: Vec<(Span, u64, u64)>,
@@ -124,7 +140,7 @@ pub fn lower_with(
         overrides,
         limits,
         graph: Graph::default(),
-        env: HashMap::new(),
+        env: Env::default(),
         steps: 0,
         loops: Vec::new(),
         is_def: false,
@@ -258,11 +274,20 @@ impl Lowerer<'_> {
             StmtKind::Assign(targets, value) => {
                 self.exec(last)?;
                 let last_target = &targets[targets.len() - 1];
-                Ok((self.env[&last_target.name].clone(), value.span))
+                Ok((
+                    self.env
+                        .get(&last_target.name)
+                        .cloned()
+                        .unwrap_or(Val::None),
+                    value.span,
+                ))
             }
             StmtKind::AugAssign(target, ..) => {
                 self.exec(last)?;
-                Ok((self.env[&target.name].clone(), last.span))
+                Ok((
+                    self.env.get(&target.name).cloned().unwrap_or(Val::None),
+                    last.span,
+                ))
             }
             StmtKind::Return(e) => Ok((self.expr(e)?, e.span)),
             StmtKind::For { .. } | StmtKind::Pass => Err(Error::new(

@@ -202,10 +202,8 @@ impl Binary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn env(pairs: &[(&str, f64)]) -> HashMap<String, f64> {
-        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    fn env<'a>(pairs: &'a [(&'a str, f64)]) -> impl Fn(&str) -> Option<f64> + 'a {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
     }
 
     /// The numeric rule, the formula rule and a central difference agree for every operation.
@@ -235,7 +233,8 @@ mod tests {
                 let y = 1.7 - x / 3.0;
                 let out = op.apply(x, y);
                 let (da, db) = op.partials(x, y, out);
-                let e = env(&[("a", x), ("b", y), ("v", out)]);
+                let bound = [("a", x), ("b", y), ("v", out)];
+                let e = env(&bound);
                 let (fa, fb) = op.partial_formulas(&a, &b, &v);
                 let (fa, fb) = (fa.eval(&e).unwrap(), fb.eval(&e).unwrap());
                 assert!(

@@ -9,6 +9,7 @@
 //! recomputes a derivative.
 
 use super::graph::{Arg, Graph, NodeId, Op};
+use super::op::{Binary, Unary};
 use crate::num::fmt_compact;
 use crate::symbolic::Expr;
 
@@ -248,10 +249,16 @@ fn mark(label: &str, m: char) -> String {
     format!("{}{m}{}", &label[..split], &label[split..])
 }
 
-/// Parenthesises a formula when it is a sum or difference, so it reads as one factor.
+/// Parenthesises a formula when it is a sum, a difference or a negation, so it reads as one factor.
 fn factor(e: &Expr) -> String {
+    use crate::symbolic::expr::Node;
     let s = e.to_math_text();
-    if s.contains(" + ") || s.contains(" − ") || s.starts_with('−') {
+    let compound = match e.node() {
+        Node::Binary(Binary::Add | Binary::Sub, ..) | Node::Unary(Unary::Neg, _) => true,
+        Node::Num(x) => *x < 0.0,
+        _ => false,
+    };
+    if compound {
         format!("({s})")
     } else {
         s

@@ -482,8 +482,12 @@ impl Session {
                     lines.push(line);
                     v.read.extend(g.node(node).op.parents());
                 }
-                v.read.sort_unstable();
-                v.read.dedup();
+                let mut seen = Vec::with_capacity(v.read.len());
+                v.read.retain(|n| {
+                    let fresh = !seen.contains(n);
+                    seen.push(*n);
+                    fresh
+                });
                 v.hot_edges = pushes.iter().map(|p| (p.partial.parent, node)).collect();
                 v.rule = lines;
                 v.announce = format!(

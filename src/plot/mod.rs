@@ -1,11 +1,16 @@
 //! The chapters' figures, drawn with plotters onto any `DrawingBackend`: a canvas in the browser (only
 //! `ui::canvas` touches one), an SVG string in native tests.
 //!
-//! Every range is checked to be finite and non-empty and every point to be plottable before plotters sees it: bad
-//! data makes a gap, never a panic.
+//! The figures use plotters' drawing area and elements (paths, circles, text) with a small frame of our own for the
+//! axes, ticks and legend — exactly the look we want for a projector (decade labels as `10⁻⁸`, a legend that never
+//! covers data in the corner we pick), and much less code shipped than the general chart machinery.
+//!
+//! Every value is checked to be finite and inside the frame before it is drawn: bad data makes a gap, never a
+//! panic.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::lab::numeric::NumericResults;
 use crate::lab::symbolic::SwellRow;
@@ -18,7 +23,6 @@ pub const FORWARD: RGBColor = RGBColor(0xb4, 0x53, 0x09);
 pub const CENTRAL: RGBColor = RGBColor(0x1f, 0x5f, 0xae);
 pub const MODEL: RGBColor = RGBColor(0x6b, 0x77, 0x83);
 pub const RED: RGBColor = RGBColor(0xb4, 0x23, 0x18);
-pub const PURPLE: RGBColor = RGBColor(0x6d, 0x28, 0xd9);
 pub const INK: RGBColor = RGBColor(0x1b, 0x21, 0x28);
 const GRID: RGBColor = RGBColor(0xe3, 0xe6, 0xea);
 
@@ -28,10 +32,11 @@ pub fn sci_label(x: f64) -> String {
         return crate::num::fmt_compact(x);
     }
     let k = x.log10().floor() as i32;
-    let m = x / 10f64.powi(k);
-    let m = (m * 10.0).round() / 10.0;
+    let m = (x / 10f64.powi(k) * 10.0).round() / 10.0;
     if (m - 1.0).abs() < 1e-9 {
         pow10_label(k)
+    } else if (m - 10.0).abs() < 1e-9 {
+        pow10_label(k + 1)
     } else {
         format!(
             "{}·10{}",
@@ -41,27 +46,284 @@ pub fn sci_label(x: f64) -> String {
     }
 }
 
-/// Decades covering `[lo, hi]` (both positive), as powers of ten.
+/// Decades covering `[lo, hi]` (both positive).
 fn decades(lo: f64, hi: f64) -> (i32, i32) {
     let a = lo.log10().floor() as i32;
     let b = (hi.log10().ceil() as i32).max(a + 1);
     (a, b)
 }
 
-/// Tick label of a log₁₀ coordinate: only whole decades are labelled.
-fn decade_label(v: &f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        pow10_label(v.round() as i32)
-    } else {
-        String::new()
+/// Ticks every `step` decades from 10^a to 10^b, labelled `10ᵏ`, at log₁₀ positions.
+fn decade_ticks(a: i32, b: i32, step: i32) -> Vec<(f64, String)> {
+    (a..=b)
+        .filter(|k| (k - a) % step == 0)
+        .map(|k| (k as f64, pow10_label(k)))
+        .collect()
+}
+
+/// How a series is drawn.
+#[derive(Clone, Copy, PartialEq)]
+enum Line {
+    Solid,
+    Dashed,
+}
+
+/// The plotting frame: a pixel box and the data ranges it shows (both axes linear; log plots pass log₁₀ values).
+struct Frame {
+    left: i32,
+    top: i32,
+    right: i32,
+    bottom: i32,
+    x: (f64, f64),
+    y: (f64, f64),
+    /// Pixels per CSS pixel (fonts and strokes scale with it).
+    px: f64,
+}
+
+impl Frame {
+    fn new(area: (u32, u32), x: (f64, f64), y: (f64, f64), px: f64) -> Frame {
+        let s = |v: f64| (v * px).round() as i32;
+        Frame {
+            left: s(86.0),
+            top: s(18.0),
+            right: area.0 as i32 - s(24.0),
+            bottom: area.1 as i32 - s(58.0),
+            x,
+            y,
+            px,
+        }
+    }
+
+    fn to_px(&self, (x, y): (f64, f64)) -> (i32, i32) {
+        let fx = (x - self.x.0) / (self.x.1 - self.x.0);
+        let fy = (y - self.y.0) / (self.y.1 - self.y.0);
+        let w = (self.right - self.left) as f64;
+        let h = (self.bottom - self.top) as f64;
+        (
+            (self.left as f64 + fx * w).round() as i32,
+            (self.bottom as f64 - fy * h).round() as i32,
+        )
+    }
+
+    fn contains(&self, (x, y): (f64, f64)) -> bool {
+        x.is_finite()
+            && y.is_finite()
+            && x >= self.x.0
+            && x <= self.x.1
+            && y >= self.y.0
+            && y <= self.y.1
+    }
+
+    fn font(&self, size: f64) -> TextStyle<'static> {
+        ("sans-serif", (size * self.px).round())
+            .into_font()
+            .color(&INK)
+    }
+
+    fn stroke(&self, c: RGBColor, w: f64) -> ShapeStyle {
+        c.stroke_width((w * self.px).round().max(1.0) as u32)
+    }
+
+    /// Grid, axes, tick labels and axis titles.
+    fn axes<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        xt: &[(f64, String)],
+        yt: &[(f64, String)],
+        x_title: &str,
+        y_title: &str,
+    ) -> DrawResult<DB> {
+        let grid = self.stroke(GRID, 1.0);
+        let label = self.font(15.0);
+        let gap = (8.0 * self.px) as i32;
+        for (v, text) in xt {
+            let (x, _) = self.to_px((*v, self.y.0));
+            root.draw(&PathElement::new(
+                vec![(x, self.top), (x, self.bottom)],
+                grid,
+            ))?;
+            root.draw(&Text::new(
+                text.clone(),
+                (x, self.bottom + gap),
+                label.pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
+        }
+        for (v, text) in yt {
+            let (_, y) = self.to_px((self.x.0, *v));
+            root.draw(&PathElement::new(
+                vec![(self.left, y), (self.right, y)],
+                grid,
+            ))?;
+            root.draw(&Text::new(
+                text.clone(),
+                (self.left - gap, y),
+                label.pos(Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+        }
+        let axis = self.stroke(MODEL, 1.5);
+        root.draw(&PathElement::new(
+            vec![
+                (self.left, self.top),
+                (self.left, self.bottom),
+                (self.right, self.bottom),
+            ],
+            axis,
+        ))?;
+        let title = self.font(16.0);
+        let mid_x = (self.left + self.right) / 2;
+        root.draw(&Text::new(
+            x_title.to_string(),
+            (mid_x, self.bottom + (32.0 * self.px) as i32),
+            title.pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+        // The y title sits above the axis, reading left to right (no rotated text to squint at).
+        root.draw(&Text::new(
+            y_title.to_string(),
+            (self.left, self.top),
+            title.pos(Pos::new(HPos::Left, VPos::Top)),
+        ))?;
+        Ok(())
+    }
+
+    /// A polyline through data points (all inside the frame).
+    fn line<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pts: &[(f64, f64)],
+        c: RGBColor,
+        w: f64,
+        kind: Line,
+    ) -> DrawResult<DB> {
+        let px: Vec<(i32, i32)> = pts.iter().map(|&p| self.to_px(p)).collect();
+        let style = self.stroke(c, w);
+        match kind {
+            Line::Solid => root.draw(&PathElement::new(px, style)),
+            Line::Dashed => {
+                for seg in dashes(&px, 7.0 * self.px) {
+                    root.draw(&PathElement::new(seg, style))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn dots<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        pts: &[(f64, f64)],
+        c: RGBColor,
+        r: f64,
+    ) -> DrawResult<DB> {
+        for &p in pts {
+            root.draw(&Circle::new(
+                self.to_px(p),
+                (r * self.px).round() as i32,
+                c.filled(),
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// A boxed legend in a corner of the frame (`top`: upper or lower, always at the left).
+    fn legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        items: &[(String, RGBColor, Line)],
+        top: bool,
+    ) -> DrawResult<DB> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let font = self.font(14.0);
+        let row = (22.0 * self.px) as i32;
+        let pad = (10.0 * self.px) as i32;
+        let sample = (28.0 * self.px) as i32;
+        let widest = items
+            .iter()
+            .map(|(t, _, _)| root.estimate_text_size(t, &font).map_or(0, |s| s.0 as i32))
+            .max()
+            .unwrap_or(0);
+        let (w, h) = (
+            pad * 3 + sample + widest,
+            pad * 2 + row * items.len() as i32 - (row - (16.0 * self.px) as i32),
+        );
+        let x0 = self.left + pad * 2;
+        let y0 = if top {
+            self.top + pad * 3
+        } else {
+            self.bottom - pad * 2 - h
+        };
+        root.draw(&Rectangle::new(
+            [(x0, y0), (x0 + w, y0 + h)],
+            WHITE.mix(0.94).filled(),
+        ))?;
+        root.draw(&Rectangle::new(
+            [(x0, y0), (x0 + w, y0 + h)],
+            self.stroke(MODEL, 1.0),
+        ))?;
+        for (i, (text, c, kind)) in items.iter().enumerate() {
+            let y = y0 + pad + row * i as i32 + (8.0 * self.px) as i32;
+            let seg = vec![(x0 + pad, y), (x0 + pad + sample, y)];
+            let style = self.stroke(*c, if *kind == Line::Solid { 3.0 } else { 1.8 });
+            match kind {
+                Line::Solid => root.draw(&PathElement::new(seg, style))?,
+                Line::Dashed => {
+                    for s in dashes(&seg, 6.0 * self.px) {
+                        root.draw(&PathElement::new(s, style))?;
+                    }
+                }
+            }
+            root.draw(&Text::new(
+                text.clone(),
+                (x0 + pad * 2 + sample, y),
+                font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        Ok(())
     }
 }
 
-/// Both figures draw on plain linear axes holding log₁₀ of the values: one chart type for the whole app (plotters
-/// is generic over coordinates, and every extra coordinate type is extra code shipped) and ticks exactly on the
-/// decades.
-fn lg(v: f64) -> f64 {
-    v.log10()
+/// Splits a pixel polyline into dashes of length `dash` separated by gaps of the same length.
+fn dashes(pts: &[(i32, i32)], dash: f64) -> Vec<Vec<(i32, i32)>> {
+    let mut out = Vec::new();
+    let mut current: Vec<(i32, i32)> = Vec::new();
+    let (mut on, mut left) = (true, dash);
+    for w in pts.windows(2) {
+        let (a, b) = (
+            (w[0].0 as f64, w[0].1 as f64),
+            (w[1].0 as f64, w[1].1 as f64),
+        );
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        let mut t = 0.0;
+        while t < len {
+            let step = left.min(len - t);
+            let p = |s: f64| {
+                (
+                    (a.0 + (b.0 - a.0) * s / len).round() as i32,
+                    (a.1 + (b.1 - a.1) * s / len).round() as i32,
+                )
+            };
+            if on {
+                if current.is_empty() {
+                    current.push(p(t));
+                }
+                current.push(p(t + step));
+            }
+            t += step;
+            left -= step;
+            if left <= 0.0 {
+                if on && !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                on = !on;
+                left = dash;
+            }
+        }
+    }
+    if current.len() > 1 {
+        out.push(current);
+    }
+    out
 }
 
 /// Error of forward and central differences against h, log–log, with the error model and the optimal steps.
@@ -71,9 +333,7 @@ pub fn draw_fd<DB: DrawingBackend>(
     px: f64,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let font = |s: f64| ("sans-serif", (s * px).round()).into_font();
-    let (x_lo, x_hi) = (1e-16, 1.0);
-    // y range: every measured error and the model's values, within reason.
+    // y range: every measured error and the model's values, within reason; log₁₀ coordinates on both axes.
     let mut values: Vec<f64> = r
         .err_forward
         .iter()
@@ -101,96 +361,65 @@ pub fn draw_fd<DB: DrawingBackend>(
         (1e-16, 1.0)
     };
     let (ya, yb) = decades(lo, hi);
-    let (ya, yb) = (ya.max(yb - 24), yb);
-    let (y_lo, y_hi) = (10f64.powi(ya), 10f64.powi(yb));
-    let inside = |v: f64| v.is_finite() && v >= y_lo && v <= y_hi;
+    let ya = ya.max(yb - 24);
+    let f = Frame::new(
+        root.dim_in_pixel(),
+        (-16.0, 0.0),
+        (ya as f64, yb as f64),
+        px,
+    );
+    f.axes(
+        root,
+        &decade_ticks(-16, 0, 2),
+        &decade_ticks(ya, yb, if yb - ya > 12 { 2 } else { 1 }),
+        "step h",
+        "|difference − AD|",
+    )?;
+    let at = |(h, v): (f64, f64)| (h.log10(), v.log10());
 
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!(
-                "Error of finite differences for {} at {} = {}",
-                "f′",
-                r.variable,
-                crate::num::fmt_compact(r.x)
-            ),
-            font(19.0),
-        )
-        .margin((14.0 * px) as u32)
-        .x_label_area_size((48.0 * px) as u32)
-        .y_label_area_size((70.0 * px) as u32)
-        .build_cartesian_2d(lg(x_lo)..lg(x_hi), ya as f64..yb as f64)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .x_labels(9)
-        .y_labels(((yb - ya) as usize + 1).min(13))
-        .x_label_formatter(&decade_label)
-        .y_label_formatter(&decade_label)
-        .label_style(font(15.0))
-        .axis_desc_style(font(16.0))
-        .x_desc("step h")
-        .y_desc("|difference − AD|")
-        .draw()?;
-
-    let stroke = |c: RGBColor, w: f64| c.stroke_width((w * px).round().max(1.0) as u32);
-    let dash = (7.0 * px) as u32;
+    let mut legend = Vec::new();
     // The model: truncation of each scheme, and round-off (the same for both).
-    let model = |k: usize| {
-        r.hs.iter()
-            .map(move |&h| (h, [r.model(h).0, r.model(h).1, r.model(h).2][k]))
-    };
-    let at = |(h, v): (f64, f64)| (lg(h), lg(v));
     for (k, color, name) in [
         (0, FORWARD, "model: truncation h·|f″|/2"),
         (1, CENTRAL, "model: truncation h²·|f‴|/6"),
         (2, MODEL, "model: round-off ε·|f|/h"),
     ] {
-        let pts: Vec<(f64, f64)> = model(k).filter(|p| inside(p.1)).map(at).collect();
-        if pts.len() < 2 {
-            continue;
+        let pts: Vec<(f64, f64)> =
+            r.hs.iter()
+                .map(|&h| {
+                    let m = r.model(h);
+                    at((h, [m.0, m.1, m.2][k]))
+                })
+                .filter(|&p| f.contains(p))
+                .collect();
+        if pts.len() >= 2 {
+            f.line(root, &pts, color, 1.6, Line::Dashed)?;
+            legend.push((name.to_string(), color, Line::Dashed));
         }
-        let style = stroke(color, 1.5);
-        chart
-            .draw_series(DashedLineSeries::new(pts, dash, dash, style))?
-            .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 10, y), (x + 14, y), (x + 24, y)], style)
-            });
     }
     // Measured errors: one polyline per run of plottable points, dots at every point.
     for (errs, color, name) in [
         (&r.err_forward, FORWARD, "forward difference"),
         (&r.err_central, CENTRAL, "central difference"),
     ] {
-        let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for (&h, e) in r.hs.iter().zip(errs.iter()) {
-            match e {
-                Some(v) if inside(*v) => segments.last_mut().map_or((), |s| s.push(at((h, *v)))),
-                _ => {
-                    if !segments.last().is_some_and(Vec::is_empty) {
-                        segments.push(Vec::new());
-                    }
-                }
+            match e.map(|v| at((h, v))).filter(|&p| f.contains(p)) {
+                Some(p) => runs.last_mut().map_or((), |run| run.push(p)),
+                None => runs.push(Vec::new()),
             }
         }
-        let style = stroke(color, 2.5);
-        let mut labelled = false;
-        for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-            let series = chart.draw_series(LineSeries::new(seg.clone(), style))?;
-            if !labelled {
-                series
-                    .label(name)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
-                labelled = true;
-            }
-            chart.draw_series(
-                seg.into_iter()
-                    .map(|p| Circle::new(p, (3.0 * px) as i32, color.filled())),
-            )?;
+        let mut any = false;
+        for run in runs.iter().filter(|run| !run.is_empty()) {
+            f.line(root, run, color, 2.6, Line::Solid)?;
+            f.dots(root, run, color, 3.0)?;
+            any = true;
+        }
+        if any {
+            legend.push((name.to_string(), color, Line::Solid));
         }
     }
-    // Optimal steps of the model, and the step chosen on the page.
+    // Optimal steps of the model, and the step chosen on the page; labels staggered from the top.
     let mut marks: Vec<(f64, RGBColor, String)> = Vec::new();
     if let Some(h) = r.h_opt_forward {
         marks.push((h, FORWARD, format!("forward optimum ≈ {}", sci_label(h))));
@@ -200,32 +429,31 @@ pub fn draw_fd<DB: DrawingBackend>(
     }
     marks.push((r.h, INK, format!("h = {}", sci_label(r.h))));
     for (i, (h, color, text)) in marks.into_iter().enumerate() {
-        if !(h > x_lo && h < x_hi) {
+        let x = h.log10();
+        if !(x > f.x.0 && x < f.x.1) {
             continue;
         }
-        let w = if color == INK { 1.5 } else { 1.0 };
-        let x = lg(h);
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(x, ya as f64), (x, yb as f64)],
-            stroke(color, w),
-        )))?;
-        // Stagger the labels so they never overlap: one line each, from the top.
-        let y = yb as f64 - (yb - ya) as f64 * (0.06 + 0.07 * i as f64);
-        let label_style = font(14.0).color(&color);
-        chart.draw_series(std::iter::once(Text::new(
-            format!(" {text}"),
-            (x, y),
-            label_style,
-        )))?;
+        let (px_x, _) = f.to_px((x, f.y.0));
+        let w = if color == INK { 2.0 } else { 1.2 };
+        root.draw(&PathElement::new(
+            vec![(px_x, f.top), (px_x, f.bottom)],
+            f.stroke(color, w),
+        ))?;
+        let y = f.top + ((30.0 + 22.0 * i as f64) * px) as i32;
+        // Labels on the right of their line, or on the left near the right edge.
+        let right_side = px_x < (f.left + 2 * f.right) / 3;
+        let (anchor, dx) = if right_side {
+            (HPos::Left, 5.0)
+        } else {
+            (HPos::Right, -5.0)
+        };
+        let style = f
+            .font(14.0)
+            .color(&color)
+            .pos(Pos::new(anchor, VPos::Center));
+        root.draw(&Text::new(text, (px_x + (dx * px) as i32, y), style))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.92))
-        .border_style(MODEL)
-        .label_font(font(14.0))
-        .margin((10.0 * px) as u32)
-        .draw()?;
+    f.legend(root, &legend, false)?;
     root.present()
 }
 
@@ -236,105 +464,84 @@ pub fn draw_swell<DB: DrawingBackend>(
     px: f64,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let font = |s: f64| ("sans-serif", (s * px).round()).into_font();
     let n_of = |i: usize, r: &SwellRow| r.n.unwrap_or(i as i64 + 1) as f64;
     let max = rows
         .iter()
         .map(|r| r.df.max(r.f) as f64)
         .fold(10.0, f64::max);
     let (_, yb) = decades(1.0, max);
-    let n_max = rows.len().max(2) as f64;
-    let mut chart = ChartBuilder::on(root)
-        .caption("Expression size against n (log scale)", font(19.0))
-        .margin((14.0 * px) as u32)
-        .x_label_area_size((44.0 * px) as u32)
-        .y_label_area_size((70.0 * px) as u32)
-        .build_cartesian_2d(0.5..n_max + 0.5, 0.0..yb as f64)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .x_labels(rows.len().clamp(2, 16))
-        .x_label_formatter(&|v: &f64| {
-            if v.fract() == 0.0 {
-                format!("{v}")
-            } else {
-                String::new()
-            }
-        })
-        .y_labels((yb as usize + 1).min(13))
-        .y_label_formatter(&decade_label)
-        .label_style(font(15.0))
-        .axis_desc_style(font(16.0))
-        .x_desc("n")
-        .y_desc("nodes")
-        .draw()?;
-    let stroke = |c: RGBColor| c.stroke_width((2.5 * px).round().max(1.0) as u32);
+    let n_max = rows.len().max(2);
+    let f = Frame::new(
+        root.dim_in_pixel(),
+        (0.5, n_max as f64 + 0.5),
+        (0.0, yb as f64),
+        px,
+    );
+    let step = n_max.div_ceil(15).max(1);
+    let xt: Vec<(f64, String)> = (1..=n_max)
+        .filter(|n| (n - 1) % step == 0 || *n == n_max)
+        .map(|n| (n as f64, n.to_string()))
+        .collect();
+    f.axes(
+        root,
+        &xt,
+        &decade_ticks(0, yb, if yb > 12 { 2 } else { 1 }),
+        "n",
+        "nodes",
+    )?;
     type Pick = fn(&SwellRow) -> Option<f64>;
-    let series: [(RGBColor, &str, Pick); 4] = [
-        (MODEL, "fₙ", |r| Some(r.f as f64)),
-        (RED, "f′ₙ by the rules, unsimplified", |r| {
-            Some(r.df as f64)
-        }),
-        (FORWARD, "f′ₙ simplified (expanded)", |r| {
-            r.df_simplified.map(|s| s as f64)
-        }),
-        (CENTRAL, "AD trace (shared intermediates)", |r| {
-            Some(r.ad_trace as f64)
-        }),
+    let series: [(RGBColor, &str, Pick, Line); 4] = [
+        (MODEL, "fₙ", |r| Some(r.f as f64), Line::Dashed),
+        (
+            RED,
+            "f′ₙ by the rules, unsimplified",
+            |r| Some(r.df as f64),
+            Line::Solid,
+        ),
+        (
+            FORWARD,
+            "f′ₙ simplified (expanded)",
+            |r| r.df_simplified.map(|s| s as f64),
+            Line::Solid,
+        ),
+        (
+            CENTRAL,
+            "AD trace (shared intermediates)",
+            |r| Some(r.ad_trace as f64),
+            Line::Solid,
+        ),
     ];
-    let mut drawn = 0;
-    for (k, (color, name, pick)) in series.into_iter().enumerate() {
+    let mut legend = Vec::new();
+    for (color, name, pick, kind) in series {
         let pts: Vec<(f64, f64)> = rows
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 pick(r)
-                    .filter(|v| v.is_finite() && *v >= 1.0)
-                    .map(|v| (n_of(i, r), lg(v)))
+                    .filter(|v| *v >= 1.0)
+                    .map(|v| (n_of(i, r), v.log10()))
             })
+            .filter(|&p| f.contains(p))
             .collect();
         if pts.is_empty() {
             continue;
         }
-        drawn += 1;
-        if k == 0 {
-            // fₙ dashed, so that a series lying on top of it stays distinguishable.
-            let style = color.stroke_width((1.5 * px).round().max(1.0) as u32);
-            let dash = (6.0 * px) as u32;
-            chart
-                .draw_series(DashedLineSeries::new(pts.clone(), dash, dash, style))?
-                .label(name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 10, y), (x + 14, y), (x + 24, y)], style)
-                });
-            chart.draw_series(
-                pts.into_iter()
-                    .map(|p| Cross::new(p, (4.0 * px) as i32, style)),
-            )?;
-            continue;
-        }
-        let style = stroke(color);
-        chart
-            .draw_series(LineSeries::new(pts.clone(), style))?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
-        chart.draw_series(
-            pts.into_iter()
-                .map(|p| Circle::new(p, (3.5 * px) as i32, color.filled())),
+        f.line(
+            root,
+            &pts,
+            color,
+            if kind == Line::Solid { 2.6 } else { 1.6 },
+            kind,
         )?;
+        f.dots(
+            root,
+            &pts,
+            color,
+            if kind == Line::Solid { 3.5 } else { 2.5 },
+        )?;
+        legend.push((name.to_string(), color, kind));
     }
-    if drawn == 0 {
-        return root.present();
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.92))
-        .border_style(MODEL)
-        .label_font(font(14.0))
-        .margin((10.0 * px) as u32)
-        .draw()?;
+    f.legend(root, &legend, true)?;
     root.present()
 }
 
@@ -407,5 +614,13 @@ mod tests {
         let _ = svg(|root| draw_swell(root, &[], 1.0).unwrap());
         assert_eq!(sci_label(3e-8), "3·10⁻⁸");
         assert_eq!(sci_label(1e-7), "10⁻⁷");
+        assert_eq!(sci_label(9.99e-8), "10⁻⁷");
+    }
+
+    #[test]
+    fn dashes_cover_half_the_line() {
+        let d = dashes(&[(0, 0), (100, 0)], 10.0);
+        assert_eq!(d.len(), 5);
+        assert_eq!(d[0], vec![(0, 0), (10, 0)]);
     }
 }

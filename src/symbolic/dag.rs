@@ -30,7 +30,8 @@ pub struct Dag {
     nodes: Vec<DNode>,
     index: HashMap<DNode, Id>,
     pub names: Vec<String>,
-    derivatives: HashMap<(Id, u32), Id>,
+    /// Per node: the variable its derivative was taken with respect to, and that derivative.
+    derivatives: Vec<Option<(u32, Id)>>,
 }
 
 impl Dag {
@@ -177,7 +178,7 @@ impl Dag {
         let zero = self.num(0.0);
         let mut stack = vec![(root, false)];
         while let Some((id, ready)) = stack.pop() {
-            if self.derivatives.contains_key(&(id, var)) {
+            if self.derivative_of(id, var).is_some() {
                 continue;
             }
             let children: Vec<Id> = match self.node(id) {
@@ -188,13 +189,13 @@ impl Dag {
             if !ready {
                 stack.push((id, true));
                 for c in children {
-                    if !self.derivatives.contains_key(&(c, var)) {
+                    if self.derivative_of(c, var).is_none() {
                         stack.push((c, false));
                     }
                 }
                 continue;
             }
-            let d = |s: &Self, x: Id| s.derivatives[&(x, var)];
+            let d = |s: &Self, x: Id| s.derivative_of(x, var).unwrap_or(zero);
             let result = match self.node(id) {
                 DNode::Num(_) => zero,
                 DNode::Var(k) => {
@@ -236,9 +237,19 @@ impl Dag {
                     self.binary_rule(op, a, b, da, db, id, zero)
                 }
             };
-            self.derivatives.insert((id, var), result);
+            if self.derivatives.len() < self.nodes.len() {
+                self.derivatives.resize(self.nodes.len(), None);
+            }
+            self.derivatives[id as usize] = Some((var, result));
         }
-        self.derivatives[&(root, var)]
+        self.derivative_of(root, var).unwrap_or(zero)
+    }
+
+    fn derivative_of(&self, id: Id, var: u32) -> Option<Id> {
+        match self.derivatives.get(id as usize) {
+            Some(&Some((v, d))) if v == var => Some(d),
+            _ => None,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

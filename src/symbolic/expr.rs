@@ -5,7 +5,6 @@
 //! (`0 + a`, `1·a`, `a¹`) as they build — enough for readable rule formulas. The full simplifier lives in
 //! [`super::simplify`].
 
-use std::collections::HashMap;
 use std::fmt::{self, Write};
 use std::ops;
 use std::rc::Rc;
@@ -79,11 +78,11 @@ impl Expr {
         self.pow(Expr::num(k as f64))
     }
 
-    /// Evaluates with the variables bound in `env`; `None` if a variable is unbound.
-    pub fn eval(&self, env: &HashMap<String, f64>) -> Option<f64> {
+    /// Evaluates with the variables bound by `env`; `None` if a variable is unbound.
+    pub fn eval(&self, env: &dyn Fn(&str) -> Option<f64>) -> Option<f64> {
         Some(match self.node() {
             Node::Num(x) => *x,
-            Node::Var(v) => *env.get(&**v)?,
+            Node::Var(v) => env(v)?,
             Node::Unary(op, a) => op.apply(a.eval(env)?),
             Node::Binary(op, a, b) => op.apply(a.eval(env)?, b.eval(env)?),
         })

@@ -12,7 +12,7 @@
 //! assert_eq!(simplify(&d, root, &mut 1_000).unwrap().to_code(), "1 + 2 * x - x**2");
 //! ```
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::dag::{DNode, Dag, Id};
@@ -22,61 +22,61 @@ use crate::ad::op::{Binary, Unary};
 /// A monomial: atoms with positive exponents, sorted by atom.
 type Mono = Vec<(u32, u32)>;
 
+/// Terms with non-zero coefficients, kept sorted by (total degree, monomial): canonical as built, so printing needs
+/// no sort.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Poly(HashMap<Mono, f64>);
+struct Poly(Vec<(Mono, f64)>);
 
-struct Atoms {
-    exprs: Vec<Expr>,
-    index: HashMap<String, u32>,
+fn order(a: &Mono, b: &Mono) -> Ordering {
+    degree(a).cmp(&degree(b)).then_with(|| a.cmp(b))
 }
+
+/// The opaque factors met so far (few: variables and non-polynomial subexpressions).
+struct Atoms(Vec<(String, Expr)>);
 
 impl Atoms {
     fn atom(&mut self, e: Expr) -> Poly {
         let key = e.to_code();
-        let k = match self.index.get(&key) {
-            Some(&k) => k,
+        let k = match self.0.iter().position(|(k, _)| *k == key) {
+            Some(k) => k,
             None => {
-                self.exprs.push(e);
-                self.index.insert(key, self.exprs.len() as u32 - 1);
-                self.exprs.len() as u32 - 1
+                self.0.push((key, e));
+                self.0.len() - 1
             }
         };
-        let mut m = HashMap::new();
-        m.insert(vec![(k, 1)], 1.0);
-        Poly(m)
+        Poly(vec![(vec![(k as u32, 1)], 1.0)])
     }
 }
 
 impl Poly {
     fn constant(c: f64) -> Poly {
-        let mut m = HashMap::new();
-        if c != 0.0 {
-            m.insert(Vec::new(), c);
-        }
-        Poly(m)
+        Poly(if c != 0.0 {
+            vec![(Vec::new(), c)]
+        } else {
+            Vec::new()
+        })
     }
 
     fn as_const(&self) -> Option<f64> {
-        match self.0.len() {
-            0 => Some(0.0),
-            1 => self.0.get(&Vec::new()).copied(),
+        match self.0.as_slice() {
+            [] => Some(0.0),
+            [(m, c)] if m.is_empty() => Some(*c),
             _ => None,
         }
     }
 
     fn add_term(&mut self, m: Mono, c: f64) {
-        use std::collections::hash_map::Entry;
-        match self.0.entry(m) {
-            Entry::Occupied(mut e) => {
-                *e.get_mut() += c;
+        match self.0.binary_search_by(|(k, _)| order(k, &m)) {
+            Ok(i) => {
+                self.0[i].1 += c;
                 // Like terms that cancel disappear.
-                if *e.get() == 0.0 {
-                    e.remove();
+                if self.0[i].1 == 0.0 {
+                    self.0.remove(i);
                 }
             }
-            Entry::Vacant(v) => {
+            Err(i) => {
                 if c != 0.0 {
-                    v.insert(c);
+                    self.0.insert(i, (m, c));
                 }
             }
         }
@@ -100,7 +100,7 @@ impl Poly {
     /// The single atom this polynomial is univariate in, if any (constants count as univariate in anything).
     fn single_atom(&self) -> Option<Option<u32>> {
         let mut atom = None;
-        for m in self.0.keys() {
+        for (m, _) in &self.0 {
             match m.as_slice() {
                 [] => {}
                 [(a, _)] => match atom {
@@ -122,14 +122,10 @@ impl Poly {
             if a.is_none() || b.is_none() || a == b {
                 let atom = a.or(b);
                 let dense = |p: &Poly| {
-                    let deg =
-                        p.0.keys()
-                            .map(|m| m.first().map_or(0, |t| t.1))
-                            .max()
-                            .unwrap_or(0) as usize;
+                    let deg = p.0.last().map_or(0, |(m, _)| degree(m)) as usize;
                     let mut v = vec![0.0; deg + 1];
                     for (m, c) in &p.0 {
-                        v[m.first().map_or(0, |t| t.1) as usize] += c;
+                        v[degree(m) as usize] += c;
                     }
                     v
                 };
@@ -143,17 +139,16 @@ impl Poly {
                         z[i + j] += xi * yj;
                     }
                 }
-                let mut out = HashMap::new();
-                for (k, c) in z.into_iter().enumerate() {
-                    if c != 0.0 {
-                        let m = match (k, atom) {
-                            (0, _) | (_, None) => Vec::new(),
-                            (k, Some(a)) => vec![(a, k as u32)],
-                        };
-                        out.insert(m, c);
-                    }
-                }
-                return Some(Poly(out));
+                let terms = z
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, c)| *c != 0.0)
+                    .map(|(k, c)| match (k, atom) {
+                        (0, _) | (_, None) => (Vec::new(), c),
+                        (k, Some(a)) => (vec![(a, k as u32)], c),
+                    })
+                    .collect();
+                return Some(Poly(terms));
             }
         }
         let mut out = Poly::default();
@@ -181,13 +176,12 @@ impl Poly {
     }
 
     fn to_expr(&self, atoms: &Atoms) -> Expr {
-        let mut terms: Vec<(&Mono, f64)> = self.0.iter().map(|(m, c)| (m, *c)).collect();
-        terms.sort_unstable_by(|a, b| degree(a.0).cmp(&degree(b.0)).then(a.0.cmp(b.0)));
         let mut acc: Option<Expr> = None;
-        for (m, c) in terms {
+        for (m, c) in &self.0 {
+            let c = *c;
             let mut factor: Option<Expr> = None;
             for &(a, e) in m {
-                let base = atoms.exprs[a as usize].clone();
+                let base = atoms.0[a as usize].1.clone();
                 let f = if e == 1 {
                     base
                 } else {
@@ -257,11 +251,8 @@ fn mono_mul(a: &Mono, b: &Mono) -> Mono {
 /// The canonical simplified form of the expression at `root`, or `None` when the expansion would cost more than
 /// `budget` coefficient multiplications (the budget is decreased by what was used).
 pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Expr> {
-    let mut atoms = Atoms {
-        exprs: Vec::new(),
-        index: HashMap::new(),
-    };
-    let mut memo: HashMap<Id, Rc<Poly>> = HashMap::new();
+    let mut atoms = Atoms(Vec::new());
+    let mut memo: Vec<Option<Rc<Poly>>> = vec![None; root as usize + 1];
     // Only the nodes the root needs, in id order (children first).
     let mut needed = vec![false; root as usize + 1];
     needed[root as usize] = true;
@@ -276,7 +267,7 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Expr> {
         if !needed[id as usize] {
             continue;
         }
-        let p = |x: Id| memo[&x].clone();
+        let p = |x: Id| memo[x as usize].clone().unwrap_or_default();
         let poly = match dag.node(id) {
             DNode::Num(bits) => Poly::constant(f64::from_bits(bits)),
             DNode::Var(k) => atoms.atom(Expr::var(&dag.names[k as usize])),
@@ -319,9 +310,9 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Expr> {
                 }
             }
         };
-        memo.insert(id, Rc::new(poly));
+        memo[id as usize] = Some(Rc::new(poly));
     }
-    Some(memo[&root].to_expr(&atoms))
+    Some(memo[root as usize].as_ref()?.to_expr(&atoms))
 }
 
 /// Tree size of an expression (every operation, variable and constant occurrence counts 1).

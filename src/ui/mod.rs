@@ -83,12 +83,9 @@ pub fn App() -> Html {
                 </button>
             </header>
             <main id="main" tabindex="-1">{ body }</main>
-            <footer class="site-footer">
-                <p>
-                    { "AD Lab follows the lecture " }<cite>{ "An introduction to automatic differentiation" }</cite>
-                    { " by Pierre Ablin. Every number on these pages is computed in your browser by AD Lab's own engine." }
-                </p>
-            </footer>
+            { components::markup("<footer class=\"site-footer\"><p>AD Lab follows the lecture <cite>An introduction to \
+                automatic differentiation</cite> by Pierre Ablin. Every number on these pages is computed in your browser \
+                by AD Lab's own engine.</p></footer>") }
         </>
     }
 }

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::lab::Chapter;
 
-#[component]
-pub fn Contents() -> Html {
+/// The contents page (no state: a function, not a component).
+pub fn contents() -> Html {
     html! {
         <section class="chapter contents">
             <h1>{ "Automatic differentiation, step by step" }</h1>

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::{sync_url, ChapterProps};
 use crate::lab::grad::{GradAction, GradResults, GradState, EXAMPLES};
 use crate::num::{fmt_compact, fmt_count, fmt_python};
-use crate::ui::components::{math, num, InputFields, ProgramEditor, UrlNotice};
+use crate::ui::components::{input_fields, markup, math, num, program_editor, url_notice};
 
 impl Reducible for GradState {
     type Action = GradAction;
@@ -73,20 +73,15 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
     html! {
         <section class="chapter grad">
             <h1>{ "What is automatic differentiation?" }</h1>
-            <UrlNotice notices={notices.1.clone()} />
-            <p class="lead">
-                { "Automatic differentiation (AD) computes the derivative of a function given as a program. It \
-                   breaks the program into elementary operations (+, ×, log, …), differentiates each one with the \
-                   rules you know, and chains the results — so the derivative is exact, not an approximation. \
-                   Type a function below: an expression such as " }<code>{ "y * x**2" }</code>
-                { ", or Python like the lecture's." }
-            </p>
+            { url_notice(&notices.1) }
+            { markup("<p class=\"lead\">Automatic differentiation (AD) computes the derivative of a function given as a \
+                program. It breaks the program into elementary operations (+, ×, log, …), differentiates each one with \
+                the rules you know, and chains the results — so the derivative is exact, not an approximation. Type a \
+                function below: an expression such as <code>y * x**2</code>, or Python like the lecture's.</p>") }
             <div class="two-col">
                 <div class="col">
-                    <ProgramEditor source={AttrValue::from(program.source.clone())}
-                        error={program.error.clone().map(AttrValue::from)}
-                        examples={EXAMPLES} {on_source} {on_example} />
-                    <InputFields inputs={program.inputs.clone()} {on_input} legend="Evaluate at" />
+                    { program_editor(program, EXAMPLES, on_source, on_example) }
+                    { input_fields(&program.inputs, on_input, "Evaluate at") }
                     <div class="field h-field">
                         <label for="fd-h">{ "Finite-difference step h =" }</label>
                         <input id="fd-h" data-testid="fd-h" type="text" autocomplete="off" spellcheck="false"

@@ -10,7 +10,7 @@ use crate::ad::graph::Graph;
 use crate::lab::graph::{GraphAction, GraphState, Mode, Session, StepView, EXAMPLES};
 use crate::num::{fmt_count, fmt_full};
 use crate::ui::components::{
-    math, num, GraphView, InputFields, ProgramEditor, TraceTable, UrlNotice,
+    input_fields, markup, math, num, program_editor, url_notice, GraphView, TraceTable,
 };
 use crate::ui::dom;
 
@@ -168,20 +168,15 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
     html! {
         <section class="chapter graph-lab">
             <h1>{ "The computational graph" }</h1>
-            <UrlNotice notices={initial.1.clone()} />
-            <p class="lead">
-                { "Each node is one elementary operation (v₁, v₂, … in evaluation order). " }
-                <strong class="fwd">{ "Forward mode" }</strong>
-                { " carries a tangent — the derivative with respect to one input — along with each value; " }
-                <strong class="rev">{ "reverse mode" }</strong>
-                { " stores every value, then carries adjoints — derivatives of the output — backwards. Step with ← →." }
-            </p>
+            { url_notice(&initial.1) }
+            { markup("<p class=\"lead\">Each node is one elementary operation (v₁, v₂, … in evaluation order). \
+                <strong class=\"fwd\">Forward mode</strong> carries a tangent — the derivative with respect to one \
+                input — along with each value; <strong class=\"rev\">reverse mode</strong> stores every value, then \
+                carries adjoints — derivatives of the output — backwards. Step with ← →.</p>") }
             <div class="two-col lab-top">
                 <div class="col">
-                    <ProgramEditor source={AttrValue::from(program.source.clone())}
-                        error={program.error.clone().map(AttrValue::from)}
-                        examples={EXAMPLES} {on_source} {on_example} />
-                    <InputFields inputs={program.inputs.clone()} {on_input} legend="Evaluate at" />
+                    { program_editor(program, EXAMPLES, on_source, on_example) }
+                    { input_fields(&program.inputs, on_input, "Evaluate at") }
                 </div>
                 <div class="col">
                     { controls(&state, graph.as_deref(), &dispatch, toggle_play, *playing, *speed, on_speed) }

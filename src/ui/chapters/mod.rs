@@ -15,7 +15,10 @@ use crate::url::Location;
 /// The chapter's component. `key` remounts it when the address changes from outside (a pasted permalink).
 pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
     match chapter {
-        Chapter::Contents => html! { <contents::Contents {key} /> },
+        Chapter::Contents => {
+            let _ = key;
+            contents::contents()
+        }
         Chapter::Grad => html! { <grad::GradChapter {key} {location} /> },
         Chapter::Graph => html! { <graph::GraphChapter {key} {location} /> },
         Chapter::Numeric => html! { <numeric::NumericChapter {key} {location} /> },

@@ -11,7 +11,7 @@ use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES}
 use crate::num::{fmt_compact, fmt_sig};
 use crate::plot::sci_label;
 use crate::ui::canvas::{Figure, PlotCanvas};
-use crate::ui::components::{num, InputFields, ProgramEditor, UrlNotice};
+use crate::ui::components::{input_fields, markup, num, program_editor, url_notice};
 
 impl Reducible for NumericState {
     type Action = NumericAction;
@@ -95,18 +95,15 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
     html! {
         <section class="chapter numeric">
             <h1>{ "Automatic differentiation is not numerical differentiation" }</h1>
-            <UrlNotice notices={initial.1.clone()} />
-            <p class="lead">
-                { "Finite differences approximate f′(x) by " }
-                { crate::ui::components::math::raw("<mfrac><mrow><mi>f</mi><mo>(</mo><mi>x</mi><mo>+</mo><mi>h</mi><mo>)</mo><mo>−</mo><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow><mi>h</mi></mfrac>", false) }
-                { ". The result is inexact, how inexact depends on h, and a gradient of f: Rⁿ → R costs n + 1 evaluations. \
-                   Below, the error against h for your function, next to the exact value from automatic differentiation." }
-            </p>
+            { url_notice(&initial.1) }
+            { markup("<p class=\"lead\">Finite differences approximate f′(x) by <math><mfrac><mrow><mi>f</mi><mo>(</mo>\
+                <mi>x</mi><mo>+</mo><mi>h</mi><mo>)</mo><mo>−</mo><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow><mi>h</mi>\
+                </mfrac></math>. The result is inexact, how inexact depends on h, and a gradient of f: Rⁿ → R costs \
+                n + 1 evaluations. Below, the error against h for your function, next to the exact value from automatic \
+                differentiation.</p>") }
             <div class="two-col">
                 <div class="col">
-                    <ProgramEditor source={AttrValue::from(program.source.clone())}
-                        error={program.error.clone().map(AttrValue::from)}
-                        examples={EXAMPLES} {on_source} {on_example} />
+                    { program_editor(program, EXAMPLES, on_source, on_example) }
                     <fieldset class="inputs">
                         <legend>{ "Differentiate at" }</legend>
                         if let Some(f) = &first {
@@ -136,7 +133,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                         </div>
                     </fieldset>
                     if program.inputs.len() > 1 {
-                        <InputFields inputs={program.inputs[1..].to_vec()} {on_input} legend="Other inputs (held fixed)" />
+                        { input_fields(&program.inputs[1..], on_input, "Other inputs (held fixed)") }
                     }
                 </div>
                 <div class="col">

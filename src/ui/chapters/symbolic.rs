@@ -9,7 +9,7 @@ use super::{sync_url, ChapterProps};
 use crate::lab::symbolic::{Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN};
 use crate::num::fmt_count;
 use crate::ui::canvas::{Figure, PlotCanvas};
-use crate::ui::components::{math, ProgramEditor, UrlNotice};
+use crate::ui::components::{math, program_editor, url_notice};
 
 impl Reducible for SymbolicState {
     type Action = SymbolicAction;
@@ -67,7 +67,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
     html! {
         <section class="chapter symbolic">
             <h1>{ "Automatic differentiation is not symbolic differentiation" }</h1>
-            <UrlNotice notices={initial.1.clone()} />
+            { url_notice(&initial.1) }
             <p class="lead">
                 { "Symbolic differentiation applies the rules of calculus to the whole expression and returns the \
                    derivative as an expression — exact, but it can be much larger than the function (expression swell). \
@@ -76,9 +76,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
             </p>
             <div class="two-col">
                 <div class="col">
-                    <ProgramEditor source={AttrValue::from(program.source.clone())}
-                        error={program.error.clone().map(AttrValue::from)}
-                        examples={EXAMPLES} {on_source} {on_example} />
+                    { program_editor(program, EXAMPLES, on_source, on_example) }
                     <div class="field">
                         <label for="swell-nmax">{ "rows n = 1 … N, N =" }</label>
                         <input id="swell-nmax" data-testid="swell-nmax" type="text" inputmode="numeric" autocomplete="off"

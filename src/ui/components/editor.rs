@@ -6,19 +6,7 @@
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::lab::program::Example;
-
-#[derive(Properties, PartialEq)]
-pub struct ProgramEditorProps {
-    pub source: AttrValue,
-    pub error: Option<AttrValue>,
-    pub examples: &'static [Example],
-    pub on_source: Callback<String>,
-    pub on_example: Callback<usize>,
-    /// Shown above the text area.
-    #[prop_or(AttrValue::from("Function"))]
-    pub label: AttrValue,
-}
+use crate::lab::program::{Example, ProgramState};
 
 /// The indentation to insert after a line break at `cursor`.
 fn indent_after(text: &str, cursor: usize) -> String {
@@ -34,17 +22,25 @@ fn indent_after(text: &str, cursor: usize) -> String {
     indent
 }
 
-#[component]
-pub fn ProgramEditor(props: &ProgramEditorProps) -> Html {
+/// The editor for `program`, with its example picker. (A function rather than a component: it has no state of its
+/// own, and every component costs shipped code.)
+pub fn program_editor(
+    program: &ProgramState,
+    examples: &'static [Example],
+    on_source: Callback<String>,
+    on_example: Callback<usize>,
+) -> Html {
+    let source = &program.source;
+    let error = &program.error;
     let oninput = {
-        let cb = props.on_source.clone();
+        let cb = on_source.clone();
         Callback::from(move |e: InputEvent| {
             let ta: HtmlTextAreaElement = e.target_unchecked_into();
             cb.emit(ta.value());
         })
     };
     let onkeydown = {
-        let cb = props.on_source.clone();
+        let cb = on_source;
         Callback::from(move |e: KeyboardEvent| {
             if e.key() != "Enter"
                 || e.shift_key()
@@ -82,7 +78,7 @@ pub fn ProgramEditor(props: &ProgramEditorProps) -> Html {
         })
     };
     let onchange = {
-        let cb = props.on_example.clone();
+        let cb = on_example;
         Callback::from(move |e: Event| {
             let sel: HtmlSelectElement = e.target_unchecked_into();
             if let Ok(i) = sel.value().parse::<usize>() {
@@ -90,21 +86,20 @@ pub fn ProgramEditor(props: &ProgramEditorProps) -> Html {
             }
         })
     };
-    let selected = props
-        .examples
+    let selected = examples
         .iter()
-        .position(|ex| ex.source.trim_end() == props.source.trim_end());
-    let rows = (props.source.lines().count() + 1).clamp(3, 18).to_string();
-    let has_error = props.error.is_some();
+        .position(|ex| ex.source.trim_end() == source.trim_end());
+    let rows = (source.lines().count() + 1).clamp(3, 18).to_string();
+    let has_error = error.is_some();
     html! {
         <div class="editor">
             <div class="editor-bar">
-                <label for="program-input" class="editor-label">{ props.label.clone() }</label>
+                <label for="program-input" class="editor-label">{ "Function" }</label>
                 <label class="picker">
                     <span>{ "Example " }</span>
                     <select data-testid="example-picker" {onchange} aria-label="Load an example">
                         <option value="" selected={selected.is_none()}>{ "your own…" }</option>
-                        { for props.examples.iter().enumerate().map(|(i, ex)| html! {
+                        { for examples.iter().enumerate().map(|(i, ex)| html! {
                             <option value={i.to_string()} selected={selected == Some(i)}>{ ex.title }</option>
                         }) }
                     </select>
@@ -114,8 +109,8 @@ pub fn ProgramEditor(props: &ProgramEditorProps) -> Html {
                 spellcheck="false" autocapitalize="off" autocomplete="off"
                 aria-invalid={if has_error { "true" } else { "false" }}
                 aria-describedby={has_error.then_some("program-error")}
-                value={props.source.clone()} {oninput} {onkeydown} />
-            if let Some(err) = &props.error {
+                value={source.clone()} {oninput} {onkeydown} />
+            if let Some(err) = &error {
                 <p id="program-error" class="program-error" data-testid="program-error" role="alert">
                     { err.clone() }
                 </p>

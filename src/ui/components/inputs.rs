@@ -5,26 +5,21 @@ use yew::prelude::*;
 
 use crate::lab::program::InputField;
 
-#[derive(Properties, PartialEq)]
-pub struct InputFieldsProps {
-    pub inputs: Vec<InputField>,
-    pub on_input: Callback<(String, String)>,
-    /// Text before the fields, e.g. "at".
-    #[prop_or(AttrValue::from("Inputs"))]
-    pub legend: AttrValue,
-}
-
-#[component]
-pub fn InputFields(props: &InputFieldsProps) -> Html {
-    if props.inputs.is_empty() {
+/// One labelled text field per input, with an inline "not a number" while the text does not parse.
+pub fn input_fields(
+    inputs: &[InputField],
+    on_input: Callback<(String, String)>,
+    legend: &'static str,
+) -> Html {
+    if inputs.is_empty() {
         return html! { <p class="hint">{ "This function has no inputs: it is a constant." }</p> };
     }
     html! {
         <fieldset class="inputs">
-            <legend>{ props.legend.clone() }</legend>
-            { for props.inputs.iter().map(|f| {
+            <legend>{ legend }</legend>
+            { for inputs.iter().map(|f| {
                 let name = f.name.clone();
-                let cb = props.on_input.clone();
+                let cb = on_input.clone();
                 let oninput = Callback::from(move |e: InputEvent| {
                     let el: HtmlInputElement = e.target_unchecked_into();
                     cb.emit((name.clone(), el.value()));
@@ -35,8 +30,8 @@ pub fn InputFields(props: &InputFieldsProps) -> Html {
                 html! {
                     <div class="field" key={f.name.clone()}>
                         <label for={id.clone()}>{ &f.name }{ " =" }</label>
-                        <input id={id.clone()} type="text" inputmode="text" autocomplete="off" spellcheck="false"
-                            data-testid={id.clone()} value={f.text.clone()} {oninput}
+                        <input id={id.clone()} type="text" autocomplete="off" spellcheck="false"
+                            data-testid={id} value={f.text.clone()} {oninput}
                             aria-invalid={if invalid { "true" } else { "false" }}
                             aria-describedby={invalid.then(|| err_id.clone())} />
                         if invalid {

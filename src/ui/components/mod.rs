@@ -9,10 +9,10 @@ pub mod notice;
 pub mod number;
 pub mod trace_table;
 
-pub use editor::ProgramEditor;
+pub use editor::program_editor;
 pub use graph_view::GraphView;
-pub use inputs::InputFields;
+pub use inputs::input_fields;
 pub use markup::{button, markup};
-pub use notice::UrlNotice;
+pub use notice::url_notice;
 pub use number::{num, Num, NumProps};
 pub use trace_table::TraceTable;
