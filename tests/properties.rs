@@ -142,6 +142,27 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// The symbolic derivative (textbook rules on the expression DAG), evaluated, equals AD.
+    #[test]
+    fn symbolic_derivative_evaluated_equals_ad(src in program(), p in point()) {
+        use ad_lab::symbolic::dag::Dag;
+        let g = lower_source(&src).map_err(|e| TestCaseError::fail(e.render(&src)))?;
+        let names: Vec<String> = g.inputs.iter().map(|i| i.name.clone()).collect();
+        let value = |n: &str| match n { "x" => p[0], "y" => p[1], _ => p[2] };
+        let values: Vec<f64> = names.iter().map(|n| value(n)).collect();
+        let (_, grad) = eval::value_and_grad(&g, &values);
+        let (mut d, root) = Dag::from_graph(&g, 0);
+        for (name, ad) in names.iter().zip(&grad) {
+            let droot = d.diff(root, name);
+            let sym = d.eval(droot, &|n| value(n));
+            prop_assert!(close(sym, *ad, 1e-10), "{src}: ∂/∂{name} symbolic {sym} vs AD {ad}");
+        }
+    }
+}
+
 /// The engines for Rust code agree with the graph on the lecture's logistic map for many n and x.
 #[test]
 fn dual_tape_and_graph_agree_on_the_logistic_map() {

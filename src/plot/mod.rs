@@ -81,17 +81,28 @@ struct Frame {
 }
 
 impl Frame {
-    fn new(area: (u32, u32), x: (f64, f64), y: (f64, f64), px: f64) -> Frame {
+    /// On a narrow figure (a phone) `legend_rows` rows are reserved under the plot for the legend, which would
+    /// otherwise cover the data.
+    fn new(area: (u32, u32), x: (f64, f64), y: (f64, f64), px: f64, legend_rows: usize) -> Frame {
         let s = |v: f64| (v * px).round() as i32;
+        let below = if Frame::narrow(area, px) {
+            s(22.0 * legend_rows as f64 + 24.0)
+        } else {
+            0
+        };
         Frame {
             left: s(86.0),
-            top: s(18.0),
+            top: s(66.0),
             right: area.0 as i32 - s(24.0),
-            bottom: area.1 as i32 - s(58.0),
+            bottom: area.1 as i32 - s(58.0) - below,
             x,
             y,
             px,
         }
+    }
+
+    fn narrow(area: (u32, u32), px: f64) -> bool {
+        (area.0 as f64) / px < 560.0
     }
 
     fn to_px(&self, (x, y): (f64, f64)) -> (i32, i32) {
@@ -130,9 +141,15 @@ impl Frame {
         root: &DrawingArea<DB, Shift>,
         xt: &[(f64, String)],
         yt: &[(f64, String)],
+        title: &str,
         x_title: &str,
         y_title: &str,
     ) -> DrawResult<DB> {
+        root.draw(&Text::new(
+            title.to_string(),
+            ((self.left + self.right) / 2, (8.0 * self.px) as i32),
+            self.font(18.0).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
         let grid = self.stroke(GRID, 1.0);
         let label = self.font(15.0);
         let gap = (8.0 * self.px) as i32;
@@ -179,8 +196,11 @@ impl Frame {
         // The y title sits above the axis, reading left to right (no rotated text to squint at).
         root.draw(&Text::new(
             y_title.to_string(),
-            (self.left, self.top),
-            title.pos(Pos::new(HPos::Left, VPos::Top)),
+            (
+                self.left - (64.0 * self.px) as i32,
+                self.top - (12.0 * self.px) as i32,
+            ),
+            title.pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
         Ok(())
     }
@@ -224,12 +244,12 @@ impl Frame {
         Ok(())
     }
 
-    /// A boxed legend in a corner of the frame (`top`: upper or lower, always at the left).
+    /// A boxed legend in the corner of the frame where it covers the fewest `plotted` points.
     fn legend<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
         items: &[(String, RGBColor, Line)],
-        top: bool,
+        plotted: &[(f64, f64)],
     ) -> DrawResult<DB> {
         if items.is_empty() {
             return Ok(());
@@ -247,11 +267,30 @@ impl Frame {
             pad * 3 + sample + widest,
             pad * 2 + row * items.len() as i32 - (row - (16.0 * self.px) as i32),
         );
-        let x0 = self.left + pad * 2;
-        let y0 = if top {
-            self.top + pad * 3
+        let corners = [
+            (self.left + pad * 2, self.top + pad * 2),
+            (self.left + pad * 2, self.bottom - pad * 2 - h),
+            (self.right - pad * 2 - w, self.bottom - pad * 2 - h),
+            (self.right - pad * 2 - w, self.top + pad * 2),
+        ];
+        let covered = |&(x, y): &(i32, i32)| {
+            plotted
+                .iter()
+                .map(|&p| self.to_px(p))
+                .filter(|&(px, py)| {
+                    px >= x - pad && px <= x + w + pad && py >= y - pad && py <= y + h + pad
+                })
+                .count()
+        };
+        let (x0, y0) = if Frame::narrow(root.dim_in_pixel(), self.px) {
+            // Under the plot, in the room `Frame::new` kept for it.
+            (self.left - pad * 4, self.bottom + (56.0 * self.px) as i32)
         } else {
-            self.bottom - pad * 2 - h
+            corners
+                .iter()
+                .copied()
+                .min_by_key(covered)
+                .unwrap_or(corners[0])
         };
         root.draw(&Rectangle::new(
             [(x0, y0), (x0 + w, y0 + h)],
@@ -367,17 +406,35 @@ pub fn draw_fd<DB: DrawingBackend>(
         (-16.0, 0.0),
         (ya as f64, yb as f64),
         px,
+        5,
     );
+    let narrow = Frame::narrow(root.dim_in_pixel(), px);
+    let title = if narrow {
+        format!(
+            "Error against h at {} = {}",
+            r.variable,
+            crate::num::fmt_compact(r.x)
+        )
+    } else {
+        format!(
+            "Error of finite differences for ∂f/∂{} at {} = {}",
+            r.variable,
+            r.variable,
+            crate::num::fmt_compact(r.x)
+        )
+    };
     f.axes(
         root,
-        &decade_ticks(-16, 0, 2),
+        &decade_ticks(-16, 0, if narrow { 4 } else { 2 }),
         &decade_ticks(ya, yb, if yb - ya > 12 { 2 } else { 1 }),
+        &title,
         "step h",
         "|difference − AD|",
     )?;
     let at = |(h, v): (f64, f64)| (h.log10(), v.log10());
 
     let mut legend = Vec::new();
+    let mut plotted: Vec<(f64, f64)> = Vec::new();
     // The model: truncation of each scheme, and round-off (the same for both).
     for (k, color, name) in [
         (0, FORWARD, "model: truncation h·|f″|/2"),
@@ -395,6 +452,7 @@ pub fn draw_fd<DB: DrawingBackend>(
         if pts.len() >= 2 {
             f.line(root, &pts, color, 1.6, Line::Dashed)?;
             legend.push((name.to_string(), color, Line::Dashed));
+            plotted.extend(&pts);
         }
     }
     // Measured errors: one polyline per run of plottable points, dots at every point.
@@ -413,6 +471,7 @@ pub fn draw_fd<DB: DrawingBackend>(
         for run in runs.iter().filter(|run| !run.is_empty()) {
             f.line(root, run, color, 2.6, Line::Solid)?;
             f.dots(root, run, color, 3.0)?;
+            plotted.extend(run);
             any = true;
         }
         if any {
@@ -422,10 +481,10 @@ pub fn draw_fd<DB: DrawingBackend>(
     // Optimal steps of the model, and the step chosen on the page; labels staggered from the top.
     let mut marks: Vec<(f64, RGBColor, String)> = Vec::new();
     if let Some(h) = r.h_opt_forward {
-        marks.push((h, FORWARD, format!("forward optimum ≈ {}", sci_label(h))));
+        marks.push((h, FORWARD, format!("forward h* ≈ {}", sci_label(h))));
     }
     if let Some(h) = r.h_opt_central {
-        marks.push((h, CENTRAL, format!("central optimum ≈ {}", sci_label(h))));
+        marks.push((h, CENTRAL, format!("central h* ≈ {}", sci_label(h))));
     }
     marks.push((r.h, INK, format!("h = {}", sci_label(r.h))));
     for (i, (h, color, text)) in marks.into_iter().enumerate() {
@@ -441,7 +500,11 @@ pub fn draw_fd<DB: DrawingBackend>(
         ))?;
         let y = f.top + ((30.0 + 22.0 * i as f64) * px) as i32;
         // Labels on the right of their line, or on the left near the right edge.
-        let right_side = px_x < (f.left + 2 * f.right) / 3;
+        let right_side = if narrow {
+            px_x < (f.left + f.right) / 2
+        } else {
+            px_x < (f.left + 2 * f.right) / 3
+        };
         let (anchor, dx) = if right_side {
             (HPos::Left, 5.0)
         } else {
@@ -453,7 +516,7 @@ pub fn draw_fd<DB: DrawingBackend>(
             .pos(Pos::new(anchor, VPos::Center));
         root.draw(&Text::new(text, (px_x + (dx * px) as i32, y), style))?;
     }
-    f.legend(root, &legend, false)?;
+    f.legend(root, &legend, &plotted)?;
     root.present()
 }
 
@@ -476,6 +539,7 @@ pub fn draw_swell<DB: DrawingBackend>(
         (0.5, n_max as f64 + 0.5),
         (0.0, yb as f64),
         px,
+        4,
     );
     let step = n_max.div_ceil(15).max(1);
     let xt: Vec<(f64, String)> = (1..=n_max)
@@ -486,6 +550,7 @@ pub fn draw_swell<DB: DrawingBackend>(
         root,
         &xt,
         &decade_ticks(0, yb, if yb > 12 { 2 } else { 1 }),
+        "Expression size against n (log scale)",
         "n",
         "nodes",
     )?;
@@ -512,6 +577,7 @@ pub fn draw_swell<DB: DrawingBackend>(
         ),
     ];
     let mut legend = Vec::new();
+    let mut plotted: Vec<(f64, f64)> = Vec::new();
     for (color, name, pick, kind) in series {
         let pts: Vec<(f64, f64)> = rows
             .iter()
@@ -540,8 +606,9 @@ pub fn draw_swell<DB: DrawingBackend>(
             if kind == Line::Solid { 3.5 } else { 2.5 },
         )?;
         legend.push((name.to_string(), color, kind));
+        plotted.extend(pts);
     }
-    f.legend(root, &legend, true)?;
+    f.legend(root, &legend, &plotted)?;
     root.present()
 }
 
@@ -577,7 +644,7 @@ mod tests {
             "central difference",
             "round-off",
             "h = 10⁻⁷",
-            "optimum",
+            "h* ≈",
         ] {
             assert!(out.contains(needle), "missing {needle:?}");
         }

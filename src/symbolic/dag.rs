@@ -139,14 +139,20 @@ impl Dag {
         }
     }
 
-    /// `c · u`: a number first, and multiplying by ±1 is not written.
+    /// `c · u` (or `u · c`): a number first, and a factor ±1 is not written.
     fn scale(&mut self, c: Id, u: Id) -> Id {
-        if self.is(c, 1.0) {
+        if self.is(u, 1.0) {
+            c
+        } else if self.is(c, 1.0) {
             u
+        } else if self.is(u, -1.0) {
+            self.unary(Unary::Neg, c)
         } else if self.is(c, -1.0) {
             self.unary(Unary::Neg, u)
         } else if self.as_num(c).is_some() {
             self.binary(Binary::Mul, c, u)
+        } else if self.as_num(u).is_some() {
+            self.binary(Binary::Mul, u, c)
         } else {
             self.binary(Binary::Mul, u, c)
         }
@@ -260,7 +266,10 @@ impl Dag {
                 (true, true) => zero,
                 (false, true) => da,
                 (true, false) if op == Add => db,
-                (true, false) => self.unary(Unary::Neg, db),
+                (true, false) => match self.as_num(db) {
+                    Some(k) => self.num(-k),
+                    None => self.unary(Unary::Neg, db),
+                },
                 (false, false) => self.binary(op, da, db),
             },
             Mul => {

@@ -41,7 +41,7 @@ fn draw(canvas: &HtmlCanvasElement, figure: &Figure, css_w: u32, css_h: u32) -> 
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-d context")?;
     let root = backend.into_drawing_area();
     // Fonts and strokes scale with the pixel density and, a little, with the width (projectors, phones).
-    let px = dpr * (css_w as f64 / 900.0).clamp(0.8, 1.3);
+    let px = dpr * (css_w as f64 / 900.0).clamp(0.9, 1.3);
     match figure {
         Figure::FiniteDifferences(r) => {
             crate::plot::draw_fd(&root, r, px).map_err(|e| e.to_string())
@@ -81,7 +81,13 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
         let error = error.clone();
         use_effect_with((props.figure.clone(), *width), move |(figure, w)| {
             if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
-                let h = ((*w as f64) * 0.56).clamp(300.0, 560.0) as u32;
+                // Phones get a taller figure, with the legend under the plot.
+                let w_f = *w as f64;
+                let h = if w_f < 560.0 {
+                    (w_f * 1.35).clamp(420.0, 720.0)
+                } else {
+                    (w_f * 0.56).clamp(300.0, 560.0)
+                } as u32;
                 let result = draw(&c, figure, *w, h);
                 error.set(result.err());
             }

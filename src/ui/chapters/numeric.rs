@@ -237,8 +237,8 @@ fn methods(r: &NumericResults) -> Html {
                     { for r.methods().into_iter().map(|(name, value, digits)| html! {
                         <tr>
                             <th scope="row" class="left">{ if name.ends_with("at h") { format!("{name} = {}", fmt_compact(r.h)) } else { name.to_string() } }</th>
-                            <td>{ num(value, None, None) }</td>
-                            <td data-value={digits.to_string()}>{ if digits >= 17 { "all".to_string() } else { digits.to_string() } }</td>
+                            <td data-label="value">{ num(value, None, None) }</td>
+                            <td data-label="digits agreeing with AD" data-value={digits.to_string()}>{ if digits >= 17 { "all".to_string() } else { digits.to_string() } }</td>
                         </tr>
                     }) }
                 </tbody>

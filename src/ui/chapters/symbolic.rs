@@ -117,7 +117,13 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
 fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<SymbolicState>) -> Html {
     let param = sw.parameter.clone().unwrap_or_else(|| "n".into());
     let shown = sw.shown.as_ref().and_then(|e| e.n);
-    let size = |v: u64, col: &'static str| html! { <td data-col={col} data-value={v.to_string()}>{ fmt_count(v) }</td> };
+    let label = |col: &str| match col {
+        "f" => "f",
+        "df" => "f′ by the rules",
+        "df-simplified" => "f′ simplified",
+        _ => "AD trace",
+    };
+    let size = |v: u64, col: &'static str| html! { <td data-col={col} data-label={label(col)} data-value={v.to_string()}>{ fmt_count(v) }</td> };
     html! {
         <div class="swell-wrap">
             if sw.parameter.is_none() {
@@ -148,9 +154,9 @@ fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<SymbolicState>) -
                                 { size(r.df, "df") }
                                 { match r.df_simplified {
                                     Some(v) => size(v, "df-simplified"),
-                                    None => html! { <td data-col="df-simplified" class="skipped">{ "skipped" }</td> },
+                                    None => html! { <td data-col="df-simplified" data-label="f′ simplified" class="skipped">{ "skipped" }</td> },
                                 } }
-                                <td data-col="ad-trace" data-value={r.ad_trace.to_string()}>{ fmt_count(r.ad_trace as u64) }</td>
+                                <td data-col="ad-trace" data-label="AD trace" data-value={r.ad_trace.to_string()}>{ fmt_count(r.ad_trace as u64) }</td>
                             </tr>
                         }
                     }) }

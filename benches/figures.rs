@@ -1,0 +1,59 @@
+//! `cargo bench --bench figures`: the numeric and symbolic chapters' computations, as they run on each edit.
+//!
+//! - expression swell: every row's sizes for N = 30 (logistic map), with the simplified column as far as its work
+//!   budget allows (target ≤ 50 ms);
+//! - the finite-difference sweep: 65 steps h × 2 schemes, plus AD, Taylor-mode f″ and f‴ and the symbolic derivative
+//!   (target: within one 16 ms frame).
+//!
+//! Median of repeated runs, native, bench profile.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ad_lab::lab::numeric::{NumericAction, NumericState};
+use ad_lab::lab::symbolic::{SymbolicAction, SymbolicState};
+
+fn time<R>(mut f: impl FnMut() -> R) -> Duration {
+    let start = Instant::now();
+    black_box(f());
+    let once = start.elapsed().max(Duration::from_nanos(1));
+    let runs = (1.0 / once.as_secs_f64()).clamp(5.0, 500.0) as usize;
+    let mut samples: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:8.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    for n in [12, 30] {
+        let s = SymbolicState::default().apply(SymbolicAction::NMax(n.to_string()));
+        let sw = s.swell().unwrap();
+        let simplified = sw.rows.iter().filter(|r| r.df_simplified.is_some()).count();
+        let t = time(|| s.swell().map(|sw| sw.rows.len()));
+        println!(
+            "expression swell, logistic map, N = {n:>2} ({simplified} rows simplified)   {}",
+            ms(t)
+        );
+    }
+    for (name, src) in [
+        ("logistic map, n = 4", None),
+        ("log(1 + x²)/x", Some("def f(x):\n  return np.log(1 + x ** 2) / x\n")),
+        ("logistic map, n = 50", Some("def f(x, n=50):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n")),
+    ] {
+        let mut s = NumericState::default();
+        if let Some(src) = src {
+            s = s.apply(NumericAction::Source(src.into()));
+        }
+        let t = time(|| s.results().map(|r| r.hs.len()));
+        println!("finite-difference sweep and error model, {name:<22} {}", ms(t));
+    }
+}

@@ -1,0 +1,150 @@
+// #/numeric and #/symbolic on the release build: plots drawn, the lecture's numbers, bad input explained.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, value, fill, shot } from './harness.mjs';
+
+let h;
+before(async () => { h = await start(); });
+after(async () => {
+  await h.stop();
+  assert.deepEqual(h.errors, [], 'no page errors or console errors (a panic shows up here)');
+});
+
+/** True when the canvas has drawn pixels other than white. */
+async function canvasDrawn(page, testid) {
+  return page.locator(`[data-testid="${testid}"]`).evaluate((c) => {
+    if (!c.width || !c.height) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4 * 17) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) ink++;
+    return ink > 200;
+  });
+}
+
+test('numeric: the lecture forward difference, exactly', async () => {
+  const page = await h.open('#/numeric');
+  await page.waitForSelector('[data-testid="fd-estimate"]');
+  assert.equal(await page.locator('[data-testid="fd-x"]').inputValue(), '0.25');
+  assert.equal(await page.locator('[data-testid="fd-h"]').inputValue(), '1e-7');
+  const est = await value(page, 'fd-estimate');
+  assert.equal(est, '-16.000015992112537');
+  assert.equal(Number(est).toFixed(8), '-16.00001599');
+  assert.equal(await value(page, 'fd-exact'), '-16');
+  assert.equal(await value(page, 'fd-error'), String(Math.abs(Number(est) + 16)));
+  assert.equal(await value(page, 'fd-estimate-scipy'), '-16.000015991652447');
+  assert.ok(await canvasDrawn(page, 'fd-plot'), 'the error plot is drawn');
+  await shot(page, 'numeric-logistic');
+
+  await page.locator('[data-testid="fd-scheme"]').selectOption('central');
+  const central = Number(await value(page, 'fd-estimate'));
+  assert.ok(Math.abs(central + 16) < 1e-6, `central difference ${central}`);
+  assert.match(page.url(), /scheme=central/);
+  await page.close();
+});
+
+test('numeric: bad h and bad programs get clear messages', async () => {
+  const page = await h.open('#/numeric');
+  await fill(page, 'fd-h', '0');
+  assert.match(await page.locator('[data-testid="fd-h-error"]').textContent(), /h must be positive/);
+  await fill(page, 'fd-h', '-1e-3');
+  assert.match(await page.locator('[data-testid="fd-h-error"]').textContent(), /positive/);
+  assert.equal(await value(page, 'fd-estimate'), '-16.000015992112537', 'the last good h stays in use');
+  await fill(page, 'fd-h', '1e-5');
+  assert.equal(await page.locator('[data-testid="fd-h-error"]').count(), 0);
+  await fill(page, 'program-input', '42');
+  assert.match(await page.locator('[data-testid="numeric-error"]').textContent(), /no input/);
+  await fill(page, 'program-input', 'x * y + sin(x)');
+  assert.match(await page.locator('[data-testid="fd-cost"]').textContent(), /3 evaluations/);
+  await page.close();
+});
+
+test('symbolic: sizes swell, the AD trace does not', async () => {
+  const page = await h.open('#/symbolic');
+  await page.waitForSelector('[data-testid="swell-table"]');
+  await fill(page, 'swell-nmax', '30');
+  await page.waitForSelector('[data-testid="swell-table"] tr[data-n="30"]');
+  const cell = async (n, col) => page.locator(`[data-testid="swell-table"] tr[data-n="${n}"] td[data-col="${col}"]`);
+  assert.equal(await (await cell(1, 'f')).getAttribute('data-value'), '7');
+  assert.equal(await (await cell(3, 'f')).getAttribute('data-value'), '43');
+  const df = [];
+  const ad = [];
+  for (let n = 1; n <= 30; n++) {
+    df.push(Number(await (await cell(n, 'df')).getAttribute('data-value')));
+    ad.push(Number(await (await cell(n, 'ad-trace')).getAttribute('data-value')));
+  }
+  for (let n = 1; n < 30; n++) {
+    assert.ok(df[n] > 2 * df[n - 1], `f′ grows by more than 2× (n = ${n + 1})`);
+    assert.equal(ad[n] - ad[n - 1], ad[1] - ad[0], 'the AD trace grows by a constant');
+  }
+  assert.match(await (await cell(30, 'df-simplified')).textContent(), /skipped/);
+  assert.ok(await canvasDrawn(page, 'swell-plot'), 'the swell plot is drawn');
+  // Expressions of the row clicked.
+  await page.locator('[data-testid="swell-table"] tr[data-n="2"]').click();
+  const expr = page.locator('[data-testid="swell-expr"]');
+  assert.match(await expr.textContent(), /n = 2/);
+  assert.ok(await expr.locator('math').count() >= 3, 'f₂, f′₂ and f′₂ simplified as MathML');
+  await shot(page, 'symbolic-logistic');
+  await page.close();
+});
+
+test('symbolic: bad N and programs of several variables are explained', async () => {
+  const page = await h.open('#/symbolic');
+  await fill(page, 'swell-nmax', '1000000');
+  assert.match(await page.locator('[data-testid="swell-nmax-error"]').textContent(), /at most 30/);
+  await fill(page, 'swell-nmax', 'abc');
+  assert.match(await page.locator('[data-testid="swell-nmax-error"]').textContent(), /whole number/);
+  await fill(page, 'program-input', 'x * y');
+  assert.match(await page.locator('[data-testid="symbolic-error"]').textContent(), /one variable/);
+  await page.close();
+});
+
+test('symbolic and numeric permalinks restore, mangled ones fall back', async () => {
+  let page = await h.open('#/symbolic?nmax=5&n=4');
+  await page.waitForSelector('[data-testid="swell-table"] tr[data-n="5"]');
+  assert.equal(await page.locator('[data-testid="swell-table"] tbody tr').count(), 5);
+  assert.match(await page.locator('[data-testid="swell-expr"]').textContent(), /n = 4/);
+  await page.close();
+  page = await h.open('#/numeric?h=banana&scheme=sideways');
+  const notice = page.locator('[data-testid="url-notice"]');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /h=banana/);
+  assert.match(await notice.textContent(), /scheme=sideways/);
+  assert.equal(await value(page, 'fd-estimate'), '-16.000015992112537');
+  await page.close();
+});
+
+test('figures redraw when the window is resized and can be saved', async () => {
+  const page = await h.open('#/numeric', { width: 1280, height: 900 });
+  const w1 = await page.locator('[data-testid="fd-plot"]').evaluate((c) => c.width);
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForFunction((w) => document.querySelector('[data-testid="fd-plot"]').width !== w, w1);
+  assert.ok(await canvasDrawn(page, 'fd-plot'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('Save as PNG').click()]);
+  assert.equal(download.suggestedFilename(), 'finite-differences.png');
+  await page.close();
+});
+
+test('every chapter reads on a phone without sideways scrolling', async () => {
+  for (const hash of ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph']) {
+    const page = await h.open(hash, { width: 390, height: 844 });
+    await page.waitForTimeout(200);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${hash}: overflow ${overflow}px`);
+    await page.close();
+  }
+});
+
+test('large text mode for projectors persists across pages', async () => {
+  const page = await h.open('#/graph');
+  const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  await page.getByRole('button', { name: 'Large text' }).click();
+  const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  assert.ok(after > before, `${before}px → ${after}px`);
+  await shot(page, 'graph-large-text');
+  await page.goto(page.url().replace(/#.*/, '#/numeric'));
+  await page.waitForSelector('[data-testid="fd-estimate"]');
+  const kept = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  assert.equal(kept, after);
+  await page.getByRole('button', { name: 'Large text' }).click();
+  await page.close();
+});
