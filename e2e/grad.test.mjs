@@ -61,6 +61,7 @@ test('typing a program updates the results live', async () => {
   assert.equal(await value(page, 'result-grad-x'), '3');
   assert.equal(await value(page, 'result-grad-y'), '0');
   // The address now holds the state: reloading restores it.
+  await page.waitForURL(/in\.y=3/);
   await page.reload();
   await page.waitForSelector('[data-testid="result-value"]');
   assert.equal(await page.locator('[data-testid="program-input"]').inputValue(), 'sin(x) * y');

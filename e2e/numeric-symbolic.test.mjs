@@ -38,7 +38,7 @@ test('numeric: the lecture forward difference, exactly', async () => {
   await page.locator('[data-testid="fd-scheme"]').selectOption('central');
   const central = Number(await value(page, 'fd-estimate'));
   assert.ok(Math.abs(central + 16) < 1e-6, `central difference ${central}`);
-  assert.match(page.url(), /scheme=central/);
+  await page.waitForURL(/scheme=central/);
   await page.close();
 });
 

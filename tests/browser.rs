@@ -106,7 +106,8 @@ async fn grad_chapter_shows_the_lecture_numbers_and_reacts() {
     assert!(err.starts_with("line 1, column 10"), "{err}");
     assert_eq!(data_value(&root, "result-grad-x"), "6");
 
-    // The address holds the state.
+    // The address holds the state (written once a burst of edits settles).
+    yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert!(hash.starts_with("#/grad?f="), "{hash}");
     assert!(hash.contains("in.x=3"), "{hash}");

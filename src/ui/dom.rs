@@ -147,3 +147,41 @@ pub fn scroll_y_into_view(container: &web_sys::Element, y: f64, h: f64) {
         container.set_scroll_top((y + h / 2.0 - ch / 2.0).max(0.0) as i32);
     }
 }
+
+thread_local! {
+    /// The address waiting to be written, and the timer that will write it.
+    static PENDING_HASH: std::cell::RefCell<Option<(String, Option<i32>, Closure<dyn FnMut()>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// [`replace_hash`], coalescing bursts: the first call writes at once, later calls within `ms` only keep the last
+/// address, written when the burst ends. Writing the address costs the browser a few milliseconds, and typing or
+/// stepping calls this on every change.
+pub fn replace_hash_soon(hash: &str, ms: i32) {
+    PENDING_HASH.with(|p| {
+        let mut p = p.borrow_mut();
+        if let Some((pending, _, _)) = p.as_mut() {
+            *pending = hash.to_string();
+            return;
+        }
+        replace_hash(hash);
+        let closure = Closure::wrap(Box::new(|| {
+            let last = PENDING_HASH
+                .with(|p| p.borrow_mut().take())
+                .map(|(h, _, _)| h);
+            if let Some(h) = last {
+                if self::hash() != h {
+                    replace_hash(&h);
+                }
+            }
+        }) as Box<dyn FnMut()>);
+        let id = window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                closure.as_ref().unchecked_ref(),
+                ms,
+            )
+            .ok()
+        });
+        *p = Some((hash.to_string(), id, closure));
+    });
+}

@@ -119,7 +119,7 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
     let f0 = r.outputs.first().copied().unwrap_or(f64::NAN);
     let multi = r.outputs.len() > 1;
     html! {
-        <div class={classes!("results", stale.then_some("stale"))} aria-live="polite">
+        <div class={if stale { "results stale" } else { "results" }} aria-live="polite">
             if stale {
                 <p class="hint">{ "Showing the last version of the program that worked." }</p>
             }

@@ -180,7 +180,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                 </div>
                 <div class="col">
                     { controls(&state, graph.as_deref(), &dispatch, toggle_play, *playing, *speed, on_speed) }
-                    <div class={classes!("rule-panel", match mode { Mode::Forward => "mode-forward", Mode::Reverse => "mode-reverse" })}
+                    <div class={match mode { Mode::Forward => "rule-panel mode-forward", Mode::Reverse => "rule-panel mode-reverse" }}
                         data-testid="step-rule">
                         { for view.iter().flat_map(|v| v.rule.iter()).map(|line| html! { <p>{ line }</p> }) }
                     </div>
@@ -296,7 +296,7 @@ fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
                     </p>
                     <div class="tape" aria-hidden="true">
                         { for g.ids().take(v.stored.min(SHOWN)).map(|id| html! {
-                            <span class={classes!("cell", v.read.contains(&id).then_some("read"))}>{ g.label(id) }</span>
+                            <span class={if v.read.contains(&id) { "cell read" } else { "cell" }}>{ g.label(id) }</span>
                         }) }
                         if v.stored > SHOWN { <span class="cell more">{ format!("+{}", v.stored - SHOWN) }</span> }
                     </div>

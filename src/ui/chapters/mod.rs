@@ -28,10 +28,7 @@ pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
 
 /// Writes a chapter's state into the address bar without adding a history entry.
 pub fn sync_url(path: &str, query: &[(String, String)]) {
-    let hash = crate::url::build(path, query);
-    if super::dom::hash() != hash {
-        super::dom::replace_hash(&hash);
-    }
+    super::dom::replace_hash_soon(&crate::url::build(path, query), 150);
 }
 
 #[derive(Properties, PartialEq)]

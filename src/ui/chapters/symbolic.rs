@@ -148,7 +148,7 @@ fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<SymbolicState>) -
                             Callback::from(move |_: MouseEvent| d.dispatch(SymbolicAction::Show(n as usize)))
                         };
                         html! {
-                            <tr key={n} data-n={n.to_string()} class={classes!((shown == r.n).then_some("active"))} {onclick}>
+                            <tr key={n} data-n={n.to_string()} class={(shown == r.n).then_some("active")} {onclick}>
                                 <th scope="row">{ n }</th>
                                 { size(r.f, "f") }
                                 { size(r.df, "df") }

@@ -13,6 +13,7 @@ use crate::ad::trace::{bar, dot, op_expr};
 use crate::lab::graph::{Mode, Session, StepView, MAX_DRAWN_NODES};
 use crate::layout::{NODE_H, NODE_W};
 use crate::num::{fmt_full, fmt_sig};
+use crate::ui::components::class_list;
 use crate::ui::dom;
 
 #[derive(Properties, PartialEq)]
@@ -56,24 +57,33 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     let g = &session.graph;
     let scale = ZOOMS[*zoom];
 
-    // A new graph starts at the largest zoom that fits the width (at least 70%; wider graphs scroll).
+    // Fit the width when the graph changes scale (a new example), not on every keystroke: reading the container's
+    // width forces a layout, and a zoom that jumps while typing is disorienting.
+    let fitted_for = use_mut_ref(|| 0usize);
     {
         let zoom = zoom.clone();
         let scroller = scroller.clone();
         let width = session.layout.as_ref().map_or(0.0, |l| l.width + 50.0);
-        use_effect_with(width as i64, move |_| {
-            let avail = scroller
-                .cast::<Element>()
-                .map_or(900.0, |e| e.client_width() as f64);
-            let fit = ZOOMS
-                .iter()
-                .rposition(|&z| width * z <= avail)
-                .unwrap_or(0)
-                .max(2);
-            zoom.set(fit);
+        let nodes = g.len();
+        let last = *fitted_for.borrow();
+        let rescale = last == 0 || nodes > 2 * last || 2 * nodes < last;
+        let fitted_for = fitted_for.clone();
+        use_effect_with(rescale.then_some(nodes), move |n| {
+            if let Some(n) = n {
+                let avail = scroller
+                    .cast::<Element>()
+                    .map_or(900.0, |e| e.client_width() as f64);
+                zoom.set(
+                    ZOOMS
+                        .iter()
+                        .rposition(|&z| width * z <= avail)
+                        .unwrap_or(0)
+                        .max(2),
+                );
+                *fitted_for.borrow_mut() = *n;
+            }
         });
     }
-
     // Keep the active node in view as the steps advance.
     {
         let scroller = scroller.clone();
@@ -97,6 +107,17 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             },
         );
     }
+    // Edge paths depend on the layout only: formatted once per graph, not on every step.
+    let paths = {
+        let session = props.session.clone();
+        use_memo(Rc::as_ptr(&props.session) as usize, move |_| {
+            let edges = session.layout.as_ref().map_or(&[][..], |l| &l.edges[..]);
+            edges
+                .iter()
+                .map(|e| AttrValue::from(path(&e.points)))
+                .collect::<Vec<_>>()
+        })
+    };
     let Some(layout) = &session.layout else {
         return html! {
             <p class="hint" data-testid="graph-too-big">
@@ -121,16 +142,21 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         Mode::Forward => "mode-forward",
         Mode::Reverse => "mode-reverse",
     };
-    let edges = layout.edges.iter().map(|e| {
+    let edges = layout.edges.iter().zip(paths.iter()).map(|(e, d)| {
         let hot = is_hot(e.from, e.to);
         let value = edge_value(e.from, e.to);
         let n = e.points.len();
         let (ax, ay) = e.points[n - 2];
         let (bx, by) = e.points[n - 1];
         let (mx, my) = ((ax + bx) / 2.0, (ay + by) / 2.0);
+        let class = match (hot, value.is_some()) {
+            (true, _) => "edge hot",
+            (false, true) => "edge valued",
+            (false, false) => "edge",
+        };
         html! {
-            <g class={classes!("edge", hot.then_some("hot"), value.is_some().then_some("valued"))}>
-                <path d={path(&e.points)} marker-end="url(#arrow)" />
+            <g key={format!("{}-{}", e.from.0, e.to.0)} {class}>
+                <path d={d.clone()} marker-end="url(#arrow)" />
                 if let Some(v) = value {
                     <text x={c(mx).to_string()} y={c(my - 6.0).to_string()} class="edge-value" text-anchor="middle"
                         data-value={fmt_full(v)}>{ fmt_sig(v, 4) }</text>
@@ -151,31 +177,33 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             Mode::Forward => cells.tangent.map(|t| (format!("{} = ", dot(&label)), t)),
             Mode::Reverse => cells.adjoint.map(|a| (format!("{} = ", bar(&label)), a)),
         };
-        let class = classes!(
-            "node",
-            is_input.then_some("input"),
-            is_output.then_some("output"),
-            active.then_some("active"),
-            cells.primal.is_some().then_some("computed"),
-            read.then_some("read"),
-        );
+        let class = class_list(&[
+            ("node", true),
+            ("input", is_input),
+            ("output", is_output),
+            ("active", active),
+            ("computed", cells.primal.is_some()),
+            ("read", read),
+        ]);
         let (left, top) = (x - NODE_W / 2.0, y - NODE_H / 2.0);
         html! {
             <g key={id.0} class={class} data-testid="graph-node" data-node={label.clone()}
                 transform={format!("translate({},{})", c(left), c(top))}
                 aria-current={active.then_some("step")}>
-                <title>{ format!("{label} = {}", if is_input { "input".to_string() } else { g.expr_text(id) }) }</title>
                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
-                <text x="10" y="19" class="node-head">
-                    <tspan class="node-label">{ &label }</tspan>
-                    <tspan class="node-op" dx="8">{ op_text }</tspan>
-                </text>
-                if let Some(p) = cells.primal {
-                    <text x="10" y="37" class="node-primal" data-value={fmt_full(p)}>{ format!("= {}", fmt_sig(p, 5)) }</text>
-                }
-                if let Some((name, d)) = derivative {
-                    <text x="10" y="55" class="node-derivative" data-value={fmt_full(d)}>{ format!("{name}{}", fmt_sig(d, 4)) }</text>
-                }
+                // Text as HTML inside the SVG: the browser lays HTML text out incrementally, SVG text all over again on
+                // every change, which made typing slow on graphs of a few hundred nodes.
+                <foreignObject width={NODE_W.to_string()} height={NODE_H.to_string()}>
+                    <div xmlns="http://www.w3.org/1999/xhtml" class="node-text">
+                        <div><b>{ &label }</b>{ " " }<span class="node-op">{ op_text }</span></div>
+                        if let Some(p) = cells.primal {
+                            <div class="node-primal" data-value={fmt_full(p)}>{ format!("= {}", fmt_sig(p, 5)) }</div>
+                        }
+                        if let Some((name, d)) = derivative {
+                            <div class="node-derivative" data-value={fmt_full(d)}>{ format!("{name}{}", fmt_sig(d, 4)) }</div>
+                        }
+                    </div>
+                </foreignObject>
             </g>
         }
     });
@@ -189,7 +217,12 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             </g>
         }
     });
-    let (w, h) = (layout.width + 50.0, layout.height);
+    // The drawing's size moves in coarse steps, so that an edit that adds a node or two does not resize the SVG (a
+    // resize makes the browser lay out every node again).
+    let (w, h) = (
+        ((layout.width + 50.0) / 400.0).ceil() * 400.0,
+        (layout.height / 120.0).ceil() * 120.0,
+    );
     let zoom_out = {
         let zoom = zoom.clone();
         Callback::from(move |_: MouseEvent| zoom.set(zoom.saturating_sub(1)))
@@ -210,7 +243,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         })
     };
     html! {
-        <div class={classes!("graph-view", mode_class)}>
+        <div class={class_list(&[("graph-view", true), (mode_class, true)])}>
             <div class="zoom" role="group" aria-label="Zoom">
                 <button type="button" class="small" onclick={zoom_out} aria-label="Zoom out">{ "−" }</button>
                 <button type="button" class="small" onclick={zoom_fit}>{ "Fit" }</button>

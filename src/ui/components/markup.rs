@@ -23,3 +23,17 @@ pub fn button(
         <button type="button" {class} data-testid={testid} aria-pressed={pressed} {title} {onclick}>{ label }</button>
     }
 }
+
+/// A class attribute from `(name, on)` pairs: `class_list(&[("node", true), ("active", is_active)])`.
+pub fn class_list(parts: &[(&str, bool)]) -> AttrValue {
+    let mut s = String::new();
+    for (name, on) in parts {
+        if *on {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(name);
+        }
+    }
+    AttrValue::from(s)
+}

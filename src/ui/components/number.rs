@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::num::{fmt_compact, fmt_full, fmt_sig};
 
 /// `<span class="num" data-value="…">` showing `value` in full precision, or rounded to `sig` significant digits
-/// (the full value stays in `data-value` and the tooltip). A plain function rather than a component: it is used on
+/// (the full value stays in `data-value`, and in the tooltip when rounded). A plain function rather than a component: it is used on
 /// every page, and each component call site costs more code than a function call.
 pub fn num(value: f64, testid: Option<&str>, sig: Option<usize>) -> Html {
     let text = match sig {
@@ -18,8 +18,10 @@ pub fn num(value: f64, testid: Option<&str>, sig: Option<usize>) -> Html {
     } else {
         "num nonfinite"
     };
+    let title = sig.map(|_| full.clone());
+    let testid = testid.map(|t| AttrValue::from(t.to_string()));
     html! {
-        <span class={class} data-testid={testid.map(|t| AttrValue::from(t.to_string()))} data-value={full.clone()} title={full}>{ text }</span>
+        <span {class} data-testid={testid} data-value={full} {title}>{ text }</span>
     }
 }
 

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::ad::graph::Op;
 use crate::ad::trace::op_expr;
 use crate::lab::graph::{Mode, Session, StepView};
-use crate::ui::components::num;
+use crate::ui::components::{class_list, num};
 
 #[derive(Properties, PartialEq)]
 pub struct TraceTableProps {
@@ -64,7 +64,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
         };
         html! {
             <tr key={id.0} data-node={label.clone()} aria-current={active.then_some("step")}
-                class={classes!(active.then_some("active"), g.outputs.contains(&id).then_some("output"))}>
+                class={class_list(&[("active", active), ("output", g.outputs.contains(&id))])}>
                 <th scope="row">{ label }</th>
                 <td data-col="expr" class="expr">{ expr }</td>
                 { cell(c.primal, "primal") }
@@ -82,7 +82,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
             if n > MAX_ROWS {
                 <p class="hint">{ format!("Rows {}–{} of {n}, following the active step.", from + 1, to) }</p>
             }
-            <table class={classes!("trace", match props.mode { Mode::Forward => "mode-forward", Mode::Reverse => "mode-reverse" })}
+            <table class={match props.mode { Mode::Forward => "trace mode-forward", Mode::Reverse => "trace mode-reverse" }}
                 data-testid="trace-table">
                 <thead>
                     <tr>
