@@ -10,8 +10,11 @@
 //! The lecture's claim to check: reverse mode "takes about the same time to compute the gradient and the function".
 
 use std::hint::black_box;
+
+mod common;
+use common::median_time;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ad_lab::ad::{dual, eval, lower_source_with, tape, Limits, Scalar};
 
@@ -26,39 +29,26 @@ fn logistic<S: Scalar>(x: S, n: usize) -> S {
     v
 }
 
-/// Median wall time of `f` over enough runs to fill about `budget` (at least 5).
-fn time<R>(mut f: impl FnMut() -> R) -> Duration {
-    let budget = Duration::from_millis(1500);
-    let start = Instant::now();
-    black_box(f());
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let runs = (budget.as_secs_f64() / once.as_secs_f64()).clamp(5.0, 200.0) as usize;
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 /// Runs one engine's measurements and prints `name seconds` lines.
 fn engine(name: &str) {
     let report = |what: &str, d: Duration| println!("{what} {}", d.as_secs_f64());
     match name {
-        "f" => report("f", time(|| logistic(black_box(X), N))),
+        "f" => report(
+            "f",
+            median_time(Duration::from_millis(1500), || logistic(black_box(X), N)),
+        ),
         "dual" => report(
             "dual",
-            time(|| dual::derivative(|v| logistic(v, N), black_box(X))),
+            median_time(Duration::from_millis(1500), || {
+                dual::derivative(|v| logistic(v, N), black_box(X))
+            }),
         ),
         "tape" => {
             let mut tp = tape::Tape::with_capacity(3 * N + 1);
             let mut grads = tape::Gradients::default();
             report(
                 "tape_record",
-                time(|| {
+                median_time(Duration::from_millis(1500), || {
                     tp.clear();
                     let v = tp.var(black_box(X));
                     logistic(v, N).value()
@@ -66,7 +56,7 @@ fn engine(name: &str) {
             );
             report(
                 "tape_grad",
-                time(|| {
+                median_time(Duration::from_millis(1500), || {
                     tp.clear();
                     let v = tp.var(black_box(X));
                     let y = logistic(v, N);
@@ -88,18 +78,20 @@ fn engine(name: &str) {
             let mut ws = eval::Workspace::default();
             report(
                 "graph_eval",
-                time(|| {
+                median_time(Duration::from_millis(1500), || {
                     eval::evaluate_into(&g, &[black_box(X)], &mut primals);
                     primals[primals.len() - 1]
                 }),
             );
             report(
                 "graph_reverse",
-                time(|| ws.value_and_grad(&g, &[black_box(X)], &mut grad)),
+                median_time(Duration::from_millis(1500), || {
+                    ws.value_and_grad(&g, &[black_box(X)], &mut grad)
+                }),
             );
             report(
                 "graph_forward",
-                time(|| {
+                median_time(Duration::from_millis(1500), || {
                     eval::evaluate_into(&g, &[black_box(X)], &mut primals);
                     eval::jvp_into(&g, &primals, &[1.0], &mut tangents);
                     tangents[tangents.len() - 1]
@@ -107,7 +99,9 @@ fn engine(name: &str) {
             );
             report(
                 "graph_build",
-                time(|| lower_source_with(&src, &limits).map(|g| g.len())),
+                median_time(Duration::from_millis(1500), || {
+                    lower_source_with(&src, &limits).map(|g| g.len())
+                }),
             );
         }
         other => panic!("unknown engine {other}"),

@@ -7,38 +7,21 @@
 //!
 //! Median of repeated runs, native, bench profile.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+mod common;
+use common::{median_time, ms};
+use std::time::Duration;
 
 use ad_lab::lab::numeric::{NumericAction, NumericState};
 use ad_lab::lab::symbolic::{SymbolicAction, SymbolicState};
-
-fn time<R>(mut f: impl FnMut() -> R) -> Duration {
-    let start = Instant::now();
-    black_box(f());
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let runs = (1.0 / once.as_secs_f64()).clamp(5.0, 500.0) as usize;
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:8.2} ms", d.as_secs_f64() * 1e3)
-}
 
 fn main() {
     for n in [12, 30] {
         let s = SymbolicState::default().apply(SymbolicAction::NMax(n.to_string()));
         let sw = s.swell().unwrap();
         let simplified = sw.rows.iter().filter(|r| r.df_simplified.is_some()).count();
-        let t = time(|| s.swell().map(|sw| sw.rows.len()));
+        let t = median_time(Duration::from_millis(1000), || {
+            s.swell().map(|sw| sw.rows.len())
+        });
         println!(
             "expression swell, logistic map, N = {n:>2} ({simplified} rows simplified)   {}",
             ms(t)
@@ -53,7 +36,7 @@ fn main() {
         if let Some(src) = src {
             s = s.apply(NumericAction::Source(src.into()));
         }
-        let t = time(|| s.results().map(|r| r.hs.len()));
+        let t = median_time(Duration::from_millis(1000), || s.results().map(|r| r.hs.len()));
         println!("finite-difference sweep and error model, {name:<22} {}", ms(t));
     }
 }

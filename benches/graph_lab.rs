@@ -2,34 +2,15 @@
 //! step-by-step traces and the layout — for the logistic map with n = 50, 500 and 2 500 steps (151, 1 501 and 7 501
 //! nodes). Median of repeated runs, native, bench profile.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+mod common;
+use common::{median_time, ms};
+use std::time::Duration;
 
 use ad_lab::ad::trace::{forward_trace, reverse_trace};
 use ad_lab::ad::{lower_source_with, Limits};
 use ad_lab::lab::graph::{GraphState, Mode};
 use ad_lab::lab::program::ProgramState;
 use ad_lab::layout::layout;
-
-fn time<R>(mut f: impl FnMut() -> R) -> Duration {
-    let start = Instant::now();
-    black_box(f());
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let runs = (1.0 / once.as_secs_f64()).clamp(5.0, 500.0) as usize;
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:8.2} ms", d.as_secs_f64() * 1e3)
-}
 
 fn main() {
     let limits = Limits {
@@ -43,10 +24,12 @@ fn main() {
     for n in [50usize, 500, 2500] {
         let src = format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n");
         let g = lower_source_with(&src, &limits).unwrap();
-        let t_build = time(|| lower_source_with(&src, &limits).map(|g| g.len()));
-        let t_fwd = time(|| forward_trace(&g, &[0.3], 0));
-        let t_rev = time(|| reverse_trace(&g, &[0.3], 0));
-        let t_layout = time(|| layout(&g));
+        let t_build = median_time(Duration::from_millis(1000), || {
+            lower_source_with(&src, &limits).map(|g| g.len())
+        });
+        let t_fwd = median_time(Duration::from_millis(1000), || forward_trace(&g, &[0.3], 0));
+        let t_rev = median_time(Duration::from_millis(1000), || reverse_trace(&g, &[0.3], 0));
+        let t_layout = median_time(Duration::from_millis(1000), || layout(&g));
         let total = t_build + t_fwd + t_rev + t_layout;
         // Everything the chapter computes on a keystroke: also the Jacobians, the generated programs (run back by the
         // core to check them) and the first step's view. The layout is skipped above 1 500 nodes (not drawn).
@@ -57,7 +40,7 @@ fn main() {
             out: 0,
             step: 0,
         };
-        let t_session = time(|| {
+        let t_session = median_time(Duration::from_millis(1000), || {
             let s = state.session().unwrap();
             s.view(Mode::Reverse, g.len() + 1).k
         });

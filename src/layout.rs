@@ -137,11 +137,7 @@ pub fn layout(g: &Graph) -> Layout {
     let iterations = if nv > 4000 { 2 } else { 6 };
     for it in 0..iterations {
         let down = it % 2 == 0;
-        let order: Vec<usize> = if down {
-            (1..layers_n).collect()
-        } else {
-            (0..layers_n.saturating_sub(1)).rev().collect()
-        };
+        let order = sweep(layers_n, down);
         for l in order {
             let neighbours = if down { &pred } else { &succ };
             let mut keyed: Vec<(f64, usize, usize)> = rows[l]
@@ -191,11 +187,7 @@ pub fn layout(g: &Graph) -> Layout {
     }
     for it in 0..8 {
         let down = it % 2 == 0;
-        let order: Vec<usize> = if down {
-            (1..layers_n).collect()
-        } else {
-            (0..layers_n.saturating_sub(1)).rev().collect()
-        };
+        let order = sweep(layers_n, down);
         for l in order {
             let row = &rows[l];
             let desired: Vec<f64> = row
@@ -264,6 +256,16 @@ pub fn layout(g: &Graph) -> Layout {
         width: x_of(last) + NODE_W / 2.0 + MARGIN,
         height: (max_y - min_y) + NODE_H + 2.0 * MARGIN,
         crossings: count.then_some(best_crossings),
+    }
+}
+
+/// The layers a sweep visits: left to right from the second (`down`), or right to left from the one before last;
+/// each is arranged against the layer it has just left.
+fn sweep(layers: usize, down: bool) -> Vec<usize> {
+    if down {
+        (1..layers).collect()
+    } else {
+        (0..layers.saturating_sub(1)).rev().collect()
     }
 }
 

@@ -356,13 +356,8 @@ fn sym(ctx: &Ctx<'_>, e: &ast::Expr) -> Expr {
         ExprKind::Unary(UnOp::Neg, a) => Expr::unary(Unary::Neg, sym(ctx, a)),
         ExprKind::Unary(UnOp::Pos, a) => sym(ctx, a),
         ExprKind::Binary(op, a, b) => {
-            let prim = match op {
-                BinOp::Add => crate::ad::op::Binary::Add,
-                BinOp::Sub => crate::ad::op::Binary::Sub,
-                BinOp::Mul => crate::ad::op::Binary::Mul,
-                BinOp::Div => crate::ad::op::Binary::Div,
-                BinOp::Pow => crate::ad::op::Binary::Pow,
-                BinOp::FloorDiv | BinOp::Mod => return opaque(),
+            let Some(prim) = op.primitive() else {
+                return opaque();
             };
             Expr::binary(prim, sym(ctx, a), sym(ctx, b))
         }
@@ -514,14 +509,7 @@ fn assignment(ctx: &Ctx<'_>, s: &ast::Stmt) -> Option<(Vec<String>, Vec<Expr>, V
             ))
         }
         StmtKind::AugAssign(t, op, e) => {
-            let prim = match op {
-                BinOp::Add => crate::ad::op::Binary::Add,
-                BinOp::Sub => crate::ad::op::Binary::Sub,
-                BinOp::Mul => crate::ad::op::Binary::Mul,
-                BinOp::Div => crate::ad::op::Binary::Div,
-                BinOp::Pow => crate::ad::op::Binary::Pow,
-                BinOp::FloorDiv | BinOp::Mod => return None,
-            };
+            let prim = op.primitive()?;
             let rhs = sym(ctx, e);
             let expr = Expr::binary(prim, Expr::var(&t.name), rhs);
             let text = format!("{} {} ({})", t.name, op.symbol(), ctx.text(e.span));

@@ -10,7 +10,7 @@
 //! ```
 
 use super::graph::{Arg, Graph, Input, Node, NodeId, Note, Op};
-use super::op::{Binary, Unary};
+use super::op::Unary;
 use super::parser::parse;
 use super::source::{Error, Result, Span};
 use super::syntax::*;
@@ -738,25 +738,18 @@ impl Lowerer<'_> {
                 return Ok(v);
             }
         }
-        let prim = match op {
-            BinOp::Add => Binary::Add,
-            BinOp::Sub => Binary::Sub,
-            BinOp::Mul => Binary::Mul,
-            BinOp::Div => Binary::Div,
-            BinOp::Pow => Binary::Pow,
-            BinOp::FloorDiv | BinOp::Mod => {
-                return match (x, y) {
-                    (Arg::Const(x), Arg::Const(y)) => Ok(Val::Float(if op == BinOp::Mod {
-                        x - y * (x / y).floor()
-                    } else {
-                        (x / y).floor()
-                    })),
-                    _ => Err(Error::new(
-                        span,
-                        format!("`{}` is not differentiable, so it only works on numbers known before the run", op.symbol()),
-                    )),
-                }
-            }
+        let Some(prim) = op.primitive() else {
+            return match (x, y) {
+                (Arg::Const(x), Arg::Const(y)) => Ok(Val::Float(if op == BinOp::Mod {
+                    x - y * (x / y).floor()
+                } else {
+                    (x / y).floor()
+                })),
+                _ => Err(Error::new(
+                    span,
+                    format!("`{}` is not differentiable, so it only works on numbers known before the run", op.symbol()),
+                )),
+            };
         };
         match (x, y) {
             (Arg::Const(x), Arg::Const(y)) => {

@@ -45,6 +45,19 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// The graph operation this operator builds; `None` for `//` and `%`, which are not differentiable.
+    pub fn primitive(self) -> Option<crate::ad::op::Binary> {
+        use crate::ad::op::Binary;
+        match self {
+            BinOp::Add => Some(Binary::Add),
+            BinOp::Sub => Some(Binary::Sub),
+            BinOp::Mul => Some(Binary::Mul),
+            BinOp::Div => Some(Binary::Div),
+            BinOp::Pow => Some(Binary::Pow),
+            BinOp::FloorDiv | BinOp::Mod => None,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             BinOp::Add => "+",

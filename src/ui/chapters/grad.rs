@@ -1,43 +1,35 @@
 //! `#/grad` — What is automatic differentiation?
 
-use std::rc::Rc;
-
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{sync_url, ChapterProps};
+use crate::url::Location;
+
+use super::{use_chapter, ChapterModel, ChapterProps};
 use crate::lab::grad::{GradAction, GradResults, GradState, EXAMPLES};
 use crate::num::{fmt_compact, fmt_count, fmt_python};
 use crate::ui::components::{input_fields, markup, math, num, program_editor, url_notice};
 
-impl Reducible for GradState {
+impl ChapterModel for GradState {
     type Action = GradAction;
+    const PATH: &'static str = "/grad";
 
-    fn reduce(self: Rc<Self>, action: GradAction) -> Rc<Self> {
-        let next = self.apply(action);
-        if next == *self {
-            self
-        } else {
-            Rc::new(next)
-        }
+    fn apply(&self, action: GradAction) -> GradState {
+        GradState::apply(self, action)
+    }
+
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> GradState {
+        GradState::from_location(loc, notices)
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        GradState::query(self)
     }
 }
 
 #[component]
 pub fn GradChapter(props: &ChapterProps) -> Html {
-    let notices = use_memo((), {
-        let loc = props.location.clone();
-        move |_| {
-            let mut notices = loc.problems.clone();
-            let state = GradState::from_location(&loc, &mut notices);
-            (state, notices)
-        }
-    });
-    let state = use_reducer({
-        let initial = notices.0.clone();
-        move || initial
-    });
-    use_effect_with(state.query(), |q| sync_url("/grad", q));
+    let (state, notices) = use_chapter::<GradState>(&props.location);
 
     let results = {
         let s = (*state).clone();

@@ -5,7 +5,9 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::{sync_url, ChapterProps};
+use crate::url::Location;
+
+use super::{use_chapter, ChapterModel, ChapterProps};
 use crate::ad::graph::Graph;
 use crate::lab::graph::{GraphAction, GraphState, Mode, Session, StepView, EXAMPLES};
 use crate::num::{fmt_count, fmt_full};
@@ -14,16 +16,20 @@ use crate::ui::components::{
 };
 use crate::ui::dom;
 
-impl Reducible for GraphState {
+impl ChapterModel for GraphState {
     type Action = GraphAction;
+    const PATH: &'static str = "/graph";
 
-    fn reduce(self: Rc<Self>, action: GraphAction) -> Rc<Self> {
-        let next = self.apply(action);
-        if next == *self {
-            self
-        } else {
-            Rc::new(next)
-        }
+    fn apply(&self, action: GraphAction) -> GraphState {
+        GraphState::apply(self, action)
+    }
+
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> GraphState {
+        GraphState::from_location(loc, notices)
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        GraphState::query(self)
     }
 }
 
@@ -36,19 +42,7 @@ const SPEEDS: [(u32, &str); 4] = [
 
 #[component]
 pub fn GraphChapter(props: &ChapterProps) -> Html {
-    let initial = use_memo((), {
-        let loc = props.location.clone();
-        move |_| {
-            let mut notices = loc.problems.clone();
-            let state = GraphState::from_location(&loc, &mut notices);
-            (state, notices)
-        }
-    });
-    let state = use_reducer({
-        let s = initial.0.clone();
-        move || s
-    });
-    use_effect_with(state.query(), |q| sync_url("/graph", q));
+    let (state, initial) = use_chapter::<GraphState>(&props.location);
 
     let session: Rc<Option<Rc<Session>>> = {
         let s = (*state).clone();

@@ -7,6 +7,9 @@ pub mod graph;
 pub mod numeric;
 pub mod symbolic;
 
+use std::ops::Deref;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::lab::Chapter;
@@ -34,4 +37,62 @@ pub fn sync_url(path: &str, query: &[(String, String)]) {
 #[derive(Properties, PartialEq)]
 pub struct ChapterProps {
     pub location: Location,
+}
+
+/// What a chapter's model gives the plumbing every chapter shares.
+pub trait ChapterModel: Clone + PartialEq + 'static {
+    type Action;
+    /// The route, e.g. `/numeric`.
+    const PATH: &'static str;
+    fn apply(&self, action: Self::Action) -> Self;
+    /// The state a permalink describes; what could not be used is said in `notices`.
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> Self;
+    /// The state as query pairs, for the permalink.
+    fn query(&self) -> Vec<(String, String)>;
+}
+
+/// A chapter model as a Yew reducer: an action that changes nothing keeps the same state, so nothing re-renders.
+#[derive(Clone, PartialEq)]
+pub struct Model<T>(pub T);
+
+impl<T: ChapterModel> Reducible for Model<T> {
+    type Action = T::Action;
+
+    fn reduce(self: Rc<Self>, action: T::Action) -> Rc<Self> {
+        let next = self.0.apply(action);
+        if next == self.0 {
+            self
+        } else {
+            Rc::new(Model(next))
+        }
+    }
+}
+
+impl<T> Deref for Model<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// A chapter's state: read from its permalink once, then driven by actions, and mirrored into the address. Also
+/// returns the notices about the permalink.
+#[hook]
+pub fn use_chapter<T: ChapterModel>(
+    location: &Location,
+) -> (UseReducerHandle<Model<T>>, Rc<(T, Vec<String>)>) {
+    let initial = use_memo((), {
+        let loc = location.clone();
+        move |_| {
+            let mut notices = loc.problems.clone();
+            let state = T::from_location(&loc, &mut notices);
+            (state, notices)
+        }
+    });
+    let state = use_reducer({
+        let s = initial.0.clone();
+        move || Model(s)
+    });
+    use_effect_with(state.query(), |q| sync_url(T::PATH, q));
+    (state, initial)
 }

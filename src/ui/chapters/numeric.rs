@@ -5,7 +5,9 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{sync_url, ChapterProps};
+use crate::url::Location;
+
+use super::{use_chapter, ChapterModel, ChapterProps};
 use crate::ad::fd::Scheme;
 use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES};
 use crate::num::{fmt_compact, fmt_sig};
@@ -13,34 +15,26 @@ use crate::plot::sci_label;
 use crate::ui::canvas::{Figure, PlotCanvas};
 use crate::ui::components::{input_fields, markup, num, program_editor, url_notice};
 
-impl Reducible for NumericState {
+impl ChapterModel for NumericState {
     type Action = NumericAction;
+    const PATH: &'static str = "/numeric";
 
-    fn reduce(self: Rc<Self>, action: NumericAction) -> Rc<Self> {
-        let next = self.apply(action);
-        if next == *self {
-            self
-        } else {
-            Rc::new(next)
-        }
+    fn apply(&self, action: NumericAction) -> NumericState {
+        NumericState::apply(self, action)
+    }
+
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> NumericState {
+        NumericState::from_location(loc, notices)
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        NumericState::query(self)
     }
 }
 
 #[component]
 pub fn NumericChapter(props: &ChapterProps) -> Html {
-    let initial = use_memo((), {
-        let loc = props.location.clone();
-        move |_| {
-            let mut notices = loc.problems.clone();
-            let state = NumericState::from_location(&loc, &mut notices);
-            (state, notices)
-        }
-    });
-    let state = use_reducer({
-        let s = initial.0.clone();
-        move || s
-    });
-    use_effect_with(state.query(), |q| sync_url("/numeric", q));
+    let (state, initial) = use_chapter::<NumericState>(&props.location);
     let results = {
         let s = (*state).clone();
         use_memo(

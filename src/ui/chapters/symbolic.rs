@@ -5,40 +5,34 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{sync_url, ChapterProps};
+use crate::url::Location;
+
+use super::{use_chapter, ChapterModel, ChapterProps, Model};
 use crate::lab::symbolic::{Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN};
 use crate::num::fmt_count;
 use crate::ui::canvas::{Figure, PlotCanvas};
 use crate::ui::components::{math, program_editor, url_notice};
 
-impl Reducible for SymbolicState {
+impl ChapterModel for SymbolicState {
     type Action = SymbolicAction;
+    const PATH: &'static str = "/symbolic";
 
-    fn reduce(self: Rc<Self>, action: SymbolicAction) -> Rc<Self> {
-        let next = self.apply(action);
-        if next == *self {
-            self
-        } else {
-            Rc::new(next)
-        }
+    fn apply(&self, action: SymbolicAction) -> SymbolicState {
+        SymbolicState::apply(self, action)
+    }
+
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> SymbolicState {
+        SymbolicState::from_location(loc, notices)
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        SymbolicState::query(self)
     }
 }
 
 #[component]
 pub fn SymbolicChapter(props: &ChapterProps) -> Html {
-    let initial = use_memo((), {
-        let loc = props.location.clone();
-        move |_| {
-            let mut notices = loc.problems.clone();
-            let state = SymbolicState::from_location(&loc, &mut notices);
-            (state, notices)
-        }
-    });
-    let state = use_reducer({
-        let s = initial.0.clone();
-        move || s
-    });
-    use_effect_with(state.query(), |q| sync_url("/symbolic", q));
+    let (state, initial) = use_chapter::<SymbolicState>(&props.location);
     let swell = {
         let s = (*state).clone();
         use_memo((s.program.graph.clone(), s.nmax, s.shown), move |_| {
@@ -114,7 +108,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
     }
 }
 
-fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<SymbolicState>) -> Html {
+fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<Model<SymbolicState>>) -> Html {
     let param = sw.parameter.clone().unwrap_or_else(|| "n".into());
     let shown = sw.shown.as_ref().and_then(|e| e.n);
     let label = |col: &str| match col {
