@@ -189,3 +189,51 @@ async fn graph_lab_steps_both_modes() {
     );
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn numeric_and_symbolic_chapters_compute_and_draw() {
+    set_hash("#/numeric");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    // The canvas is sized after the first layout; give the resize measurement a moment.
+    yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(data_value(&root, "fd-estimate"), "-16.000015992112537");
+    assert_eq!(data_value(&root, "fd-exact"), "-16");
+    let canvas: web_sys::HtmlCanvasElement = find(&root, "fd-plot").dyn_into().unwrap();
+    assert!(
+        canvas.width() > 100 && canvas.height() > 100,
+        "the figure was sized and drawn"
+    );
+    let h: HtmlInputElement = find(&root, "fd-h").dyn_into().unwrap();
+    h.set_value("0");
+    fire(&h, "input");
+    settle().await;
+    assert!(find(&root, "fd-h-error")
+        .text_content()
+        .unwrap()
+        .contains("positive"));
+    app.destroy();
+
+    set_hash("#/symbolic?nmax=6");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    let rows = root
+        .query_selector_all("[data-testid=\"swell-table\"] tbody tr")
+        .unwrap();
+    assert_eq!(rows.length(), 6);
+    let f3 = root
+        .query_selector("[data-testid=\"swell-table\"] tr[data-n=\"3\"] td[data-col=\"f\"]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(f3.get_attribute("data-value").as_deref(), Some("43"));
+    assert!(
+        find(&root, "swell-expr")
+            .query_selector("math")
+            .unwrap()
+            .is_some(),
+        "MathML expressions"
+    );
+    app.destroy();
+}

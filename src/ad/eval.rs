@@ -189,6 +189,19 @@ pub struct DomainIssue {
     pub reason: &'static str,
 }
 
+impl DomainIssue {
+    /// `v2 = log(v1) gives NaN: the logarithm of a negative number is undefined`.
+    pub fn describe(&self, g: &Graph) -> String {
+        format!(
+            "{} = {} gives {}: {}",
+            g.label(self.node),
+            g.expr_text(self.node),
+            crate::num::fmt_compact(self.value),
+            self.reason
+        )
+    }
+}
+
 /// The first operation that turns finite numbers into NaN or ±∞, if any.
 pub fn domain_issue(g: &Graph, primals: &[f64]) -> Option<DomainIssue> {
     for (i, node) in g.nodes.iter().enumerate() {

@@ -172,15 +172,7 @@ impl GradResults {
                 (out0.map_or(f64::NAN, |o| p[o]) - f0) / h
             })
             .collect();
-        let domain = domain_issue(g, &primals).map(|d| {
-            format!(
-                "{} = {} gives {}: {}",
-                g.label(d.node),
-                g.expr_text(d.node),
-                fmt_compact(d.value),
-                d.reason
-            )
-        });
+        let domain = domain_issue(g, &primals).map(|d| d.describe(g));
         GradResults {
             graph: graph.clone(),
             outputs,

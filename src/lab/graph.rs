@@ -283,6 +283,8 @@ pub struct Session {
     /// What the generated programs return when the core runs them at the same inputs.
     pub forward_run: Option<Vec<f64>>,
     pub reverse_run: Option<Vec<f64>>,
+    /// Where a NaN or infinity first appears, in words.
+    pub domain: Option<String>,
 }
 
 /// Runs a generated program with the core.
@@ -310,6 +312,7 @@ impl Session {
             reverse: reverse_trace(g, values, out),
             jacobian_forward: eval::jacobian_forward(g, &primals),
             jacobian_reverse: eval::jacobian_reverse(g, &primals),
+            domain: eval::domain_issue(g, &primals).map(|d| d.describe(g)),
             forward_run: run(&forward_code, values),
             reverse_run: run(&reverse_code, values),
             forward_code,

@@ -186,6 +186,9 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             { match (&*session, &view) {
                 (Some(s), Some(v)) => html! {
                     <>
+                        if let Some(d) = &s.domain {
+                            <p class="warning" role="status">{ "Not a finite number: " }{ d }</p>
+                        }
                         <GraphView session={s.clone()} view={v.clone()} {mode} />
                         <div class="two-col lab-bottom">
                             <div class="col">
