@@ -141,6 +141,11 @@ impl Dag {
 
     /// `c · u` (or `u · c`): a number first, and a factor ±1 is not written.
     fn scale(&mut self, c: Id, u: Id) -> Id {
+        // A negated factor goes in front: c·(−v) is written −(c·v).
+        if let DNode::Unary(Unary::Neg, v) = self.node(u) {
+            let inner = self.scale(c, v);
+            return self.unary(Unary::Neg, inner);
+        }
         if self.is(u, 1.0) {
             c
         } else if self.is(c, 1.0) {
@@ -155,6 +160,14 @@ impl Dag {
             self.binary(Binary::Mul, u, c)
         } else {
             self.binary(Binary::Mul, u, c)
+        }
+    }
+
+    /// `a + b`, written `a − c` when `b` is `−c`, as by hand.
+    fn plus(&mut self, a: Id, b: Id) -> Id {
+        match self.node(b) {
+            DNode::Unary(Unary::Neg, c) => self.binary(Binary::Sub, a, c),
+            _ => self.binary(Binary::Add, a, b),
         }
     }
 
@@ -270,6 +283,7 @@ impl Dag {
                     Some(k) => self.num(-k),
                     None => self.unary(Unary::Neg, db),
                 },
+                (false, false) if op == Add => self.plus(da, db),
                 (false, false) => self.binary(op, da, db),
             },
             Mul => {
@@ -280,7 +294,7 @@ impl Dag {
                     (true, true) => zero,
                     (false, true) => left,
                     (true, false) => right,
-                    (false, false) => self.binary(Add, left, right),
+                    (false, false) => self.plus(left, right),
                 }
             }
             Div => {
