@@ -268,7 +268,7 @@ fn analyse<'a>(f: &'a Func) -> Result<Ctx<'a>, Unsupported> {
     }
     let mut active: Names = Names::default();
     for p in &f.params {
-        let int_default = p.default.as_ref().is_some_and(|d| is_int_literal(d));
+        let int_default = p.default.as_ref().is_some_and(is_int_literal);
         if !int_default {
             active.insert(p.name.clone());
         }
@@ -322,10 +322,8 @@ fn mark_active(stmts: &[ast::Stmt], active: &mut Names) {
                     }
                 }
             }
-            StmtKind::AugAssign(t, _, e) => {
-                if mentions(e, active) {
-                    active.insert(t.name.clone());
-                }
+            StmtKind::AugAssign(t, _, e) if mentions(e, active) => {
+                active.insert(t.name.clone());
             }
             StmtKind::For { body, .. } => mark_active(body, active),
             _ => {}
@@ -414,7 +412,7 @@ fn times(a: Expr, b: Expr) -> Expr {
 
 fn is_active_var(ctx: &Ctx<'_>, e: &Expr) -> Option<String> {
     match e.node() {
-        Node::Var(v) if ctx.active.contains(&**v) => Some(v.to_string()),
+        Node::Var(v) if ctx.active.contains(v) => Some(v.to_string()),
         _ => None,
     }
 }

@@ -11,7 +11,7 @@ use crate::ad::fd::{self, Scheme};
 use crate::ad::graph::Graph;
 use crate::ad::taylor::Taylor;
 use crate::ad::Limits;
-use crate::num::{agreeing_digits, fmt_compact, parse_f64};
+use crate::num::{agreeing_digits, fmt_compact};
 use crate::symbolic::dag::Dag;
 use crate::url::Location;
 
@@ -316,14 +316,6 @@ impl NumericResults {
                 agreeing_digits(self.central_at_h, self.d1),
             ),
         ]
-    }
-}
-
-/// Parses `fd-x` style fields; kept for symmetry with the other checks.
-pub fn check_x(text: &str) -> Result<f64, String> {
-    match parse_f64(text) {
-        Some(x) if x.is_finite() => Ok(x),
-        _ => Err("x must be a finite number".into()),
     }
 }
 

@@ -124,16 +124,16 @@ impl Dag {
     }
 
     /// A tree expression as a DAG node (placeholders `a`, `v` and friends are looked up in `bind`).
-    fn from_expr(&mut self, e: &Expr, bind: &dyn Fn(&str) -> Option<Id>) -> Id {
+    fn intern_expr(&mut self, e: &Expr, bind: &dyn Fn(&str) -> Option<Id>) -> Id {
         match e.node() {
             Node::Num(x) => self.num(*x),
             Node::Var(v) => bind(v).unwrap_or_else(|| self.var(v)),
             Node::Unary(op, a) => {
-                let a = self.from_expr(a, bind);
+                let a = self.intern_expr(a, bind);
                 self.unary(*op, a)
             }
             Node::Binary(op, a, b) => {
-                let (a, b) = (self.from_expr(a, bind), self.from_expr(b, bind));
+                let (a, b) = (self.intern_expr(a, bind), self.intern_expr(b, bind));
                 self.binary(*op, a, b)
             }
         }
@@ -156,9 +156,8 @@ impl Dag {
             self.unary(Unary::Neg, u)
         } else if self.as_num(c).is_some() {
             self.binary(Binary::Mul, c, u)
-        } else if self.as_num(u).is_some() {
-            self.binary(Binary::Mul, u, c)
         } else {
+            // A number first when there is one; otherwise the derivative factor leads.
             self.binary(Binary::Mul, u, c)
         }
     }
@@ -239,7 +238,7 @@ impl Dag {
                         zero
                     } else {
                         let f1 = op.partial_formula(&Expr::var("\u{0}a"), &Expr::var("\u{0}v"));
-                        let fp = self.from_expr(&f1, &|n| match n {
+                        let fp = self.intern_expr(&f1, &|n| match n {
                             "\u{0}a" => Some(a),
                             "\u{0}v" => Some(id),
                             _ => None,

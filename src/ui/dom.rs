@@ -24,13 +24,6 @@ pub fn replace_hash(hash: &str) {
     }
 }
 
-/// The full address of the current page (for "copy link").
-pub fn href() -> String {
-    window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
-}
-
 pub fn storage_get(key: &str) -> Option<String> {
     window()?.local_storage().ok()??.get_item(key).ok()?
 }
@@ -83,13 +76,6 @@ impl Drop for Listener {
                 self.closure.as_ref().unchecked_ref(),
             );
         }
-    }
-}
-
-/// Copies text to the clipboard (best effort; the promise is not awaited).
-pub fn copy_to_clipboard(text: &str) {
-    if let Some(w) = window() {
-        let _ = w.navigator().clipboard().write_text(text);
     }
 }
 

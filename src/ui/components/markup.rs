@@ -8,22 +8,6 @@ pub fn markup(html: &'static str) -> Html {
     Html::from_html_unchecked(AttrValue::Static(html))
 }
 
-/// A `<button type="button">` with a test hook; `pressed` sets `aria-pressed`.
-pub fn button(
-    testid: String,
-    class: &'static str,
-    label: String,
-    title: &'static str,
-    pressed: Option<bool>,
-    onclick: Callback<MouseEvent>,
-) -> Html {
-    let pressed = pressed.map(|p| if p { "true" } else { "false" });
-    let title = (!title.is_empty()).then_some(title);
-    html! {
-        <button type="button" {class} data-testid={testid} aria-pressed={pressed} {title} {onclick}>{ label }</button>
-    }
-}
-
 /// A class attribute from `(name, on)` pairs: `class_list(&[("node", true), ("active", is_active)])`.
 pub fn class_list(parts: &[(&str, bool)]) -> AttrValue {
     let mut s = String::new();

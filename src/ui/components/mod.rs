@@ -12,7 +12,7 @@ pub mod trace_table;
 pub use editor::program_editor;
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
-pub use markup::{button, class_list, markup};
+pub use markup::{class_list, markup};
 pub use notice::url_notice;
 pub use number::{num, Num, NumProps};
 pub use trace_table::TraceTable;
