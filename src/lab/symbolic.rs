@@ -193,7 +193,8 @@ pub struct Swell {
     pub variable: String,
     /// The integer parameter swept, if any.
     pub parameter: Option<String>,
-    pub rows: Vec<SwellRow>,
+    /// Shared, so the figure drawn from them can tell cheaply that they have not changed.
+    pub rows: std::rc::Rc<Vec<SwellRow>>,
     pub shown: Option<Expressions>,
     pub graph: Shared<Graph>,
 }
@@ -272,7 +273,7 @@ impl Swell {
         Ok(Swell {
             variable,
             parameter,
-            rows,
+            rows: std::rc::Rc::new(rows),
             shown: shown_expr,
             graph: graph.clone(),
         })

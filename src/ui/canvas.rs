@@ -13,11 +13,22 @@ use crate::lab::numeric::NumericResults;
 use crate::lab::symbolic::SwellRow;
 use crate::ui::dom;
 
-/// What to draw.
-#[derive(Clone, Debug, PartialEq)]
+/// What to draw. Two figures are equal when they share their data (the chapters keep it in memos), which is cheap
+/// to check on every render.
+#[derive(Clone)]
 pub enum Figure {
     FiniteDifferences(Rc<NumericResults>),
     Swell(Rc<Vec<SwellRow>>),
+}
+
+impl PartialEq for Figure {
+    fn eq(&self, other: &Figure) -> bool {
+        match (self, other) {
+            (Figure::FiniteDifferences(a), Figure::FiniteDifferences(b)) => Rc::ptr_eq(a, b),
+            (Figure::Swell(a), Figure::Swell(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -96,7 +96,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
             { match &*swell {
                 Ok(sw) => html! {
                     <>
-                        <PlotCanvas figure={Figure::Swell(Rc::new(sw.rows.clone()))} testid="swell-plot" filename="expression-swell.png"
+                        <PlotCanvas figure={Figure::Swell(sw.rows.clone())} testid="swell-plot" filename="expression-swell.png"
                             label="Sizes of f, of its unsimplified and simplified derivative, and of the AD trace, against n, on a log scale" />
                         { table(sw, &state.dispatcher()) }
                         { expressions(sw) }
