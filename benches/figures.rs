@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use ad_lab::lab::numeric::{NumericAction, NumericState};
 use ad_lab::lab::symbolic::{SymbolicAction, SymbolicState};
+use ad_lab::lab::ChapterModel;
 
 fn main() {
     for n in [12, 30] {

@@ -2,7 +2,7 @@
 //! forward mode, and by a forward difference, at a point.
 
 use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED};
-use super::Shared;
+use super::{ChapterModel, Shared};
 use crate::ad::eval::{self, domain_issue};
 use crate::ad::graph::Graph;
 use crate::ad::Limits;
@@ -61,8 +61,21 @@ impl GradState {
         }
     }
 
+    /// Everything the page shows, computed from the current graph and values (`None` without a graph or while a
+    /// field is not a number).
+    pub fn results(&self) -> Option<GradResults> {
+        let graph = self.program.graph.as_ref()?;
+        let values = self.program.values()?;
+        Some(GradResults::compute(graph, &values, self.h))
+    }
+}
+
+impl ChapterModel for GradState {
+    type Action = GradAction;
+    const PATH: &'static str = "/grad";
+
     /// The state a permalink describes; anything unusable falls back and is reported in `notices`.
-    pub fn from_location(loc: &Location, notices: &mut Vec<String>) -> GradState {
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> GradState {
         let program = ProgramState::from_query(loc, &EXAMPLES[2], Limits::default(), notices);
         let mut s = GradState {
             program,
@@ -80,13 +93,13 @@ impl GradState {
         s
     }
 
-    pub fn query(&self) -> Vec<(String, String)> {
+    fn query(&self) -> Vec<(String, String)> {
         let mut q = self.program.query();
         q.push(("h".into(), self.h_text.clone()));
         q
     }
 
-    pub fn apply(&self, action: GradAction) -> GradState {
+    fn apply(&self, action: GradAction) -> GradState {
         let mut s = self.clone();
         match action {
             GradAction::Source(src) => s.program = self.program.with_source(&src),
@@ -108,14 +121,6 @@ impl GradState {
             }
         }
         s
-    }
-
-    /// Everything the page shows, computed from the current graph and values (`None` without a graph or while a
-    /// field is not a number).
-    pub fn results(&self) -> Option<GradResults> {
-        let graph = self.program.graph.as_ref()?;
-        let values = self.program.values()?;
-        Some(GradResults::compute(graph, &values, self.h))
     }
 }
 

@@ -5,7 +5,7 @@
 //! the program and inputs (layout, both traces, Jacobians, generated code); [`StepView`] is what one step shows.
 
 use super::program::{Example, ProgramState, LOGISTIC, Y_X_SQUARED};
-use super::Shared;
+use super::{ChapterModel, Shared};
 use crate::ad::codegen::{forward_program, reverse_program};
 use crate::ad::eval;
 use crate::ad::graph::{Graph, NodeId, Op};
@@ -137,7 +137,25 @@ impl GraphState {
         self
     }
 
-    pub fn apply(&self, action: GraphAction) -> GraphState {
+    /// Everything computed from the program and its inputs, if both are valid.
+    pub fn session(&self) -> Option<Session> {
+        let graph = self.program.graph.as_ref()?;
+        let values = self.program.values()?;
+        Some(Session::new(
+            graph,
+            &values,
+            self.wrt,
+            self.out,
+            &self.program.compiled_source,
+        ))
+    }
+}
+
+impl ChapterModel for GraphState {
+    type Action = GraphAction;
+    const PATH: &'static str = "/graph";
+
+    fn apply(&self, action: GraphAction) -> GraphState {
         let mut s = self.clone();
         match action {
             GraphAction::Source(src) => {
@@ -179,7 +197,7 @@ impl GraphState {
         s.clamp()
     }
 
-    pub fn query(&self) -> Vec<(String, String)> {
+    fn query(&self) -> Vec<(String, String)> {
         let mut q = self.program.query();
         q.push(("mode".into(), self.mode.name().into()));
         if let Some(g) = &self.program.graph {
@@ -194,7 +212,7 @@ impl GraphState {
         q
     }
 
-    pub fn from_location(loc: &Location, notices: &mut Vec<String>) -> GraphState {
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> GraphState {
         let program = ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices);
         let wrt = default_wrt(&program);
         let mut s = GraphState {
@@ -244,19 +262,6 @@ impl GraphState {
             }
         }
         s
-    }
-
-    /// Everything computed from the program and its inputs, if both are valid.
-    pub fn session(&self) -> Option<Session> {
-        let graph = self.program.graph.as_ref()?;
-        let values = self.program.values()?;
-        Some(Session::new(
-            graph,
-            &values,
-            self.wrt,
-            self.out,
-            &self.program.compiled_source,
-        ))
     }
 }
 

@@ -11,6 +11,8 @@ use std::fmt;
 use std::ops::Deref;
 use std::rc::Rc;
 
+use crate::url::Location;
+
 /// A shared, immutable value compared by identity: two states hold "the same graph" when they hold the same
 /// compilation, which is cheap to check on every update (comparing graphs node by node is not).
 pub struct Shared<T>(pub Rc<T>);
@@ -44,6 +46,18 @@ impl<T: fmt::Debug> fmt::Debug for Shared<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
+}
+
+/// What a chapter's model gives the plumbing every chapter shares.
+pub trait ChapterModel: Clone + PartialEq + 'static {
+    type Action;
+    /// The route, e.g. `/numeric`.
+    const PATH: &'static str;
+    fn apply(&self, action: Self::Action) -> Self;
+    /// The state a permalink describes; what could not be used is said in `notices`.
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> Self;
+    /// The state as query pairs, for the permalink.
+    fn query(&self) -> Vec<(String, String)>;
 }
 
 /// The chapters, in the lecture's order.

@@ -5,7 +5,7 @@
 //! ≈ h²·|f‴|/6 + ε·|f|/h; the minimisers of those sums are the optimal steps marked on the plot.
 
 use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO};
-use super::Shared;
+use super::{ChapterModel, Shared};
 use crate::ad::eval;
 use crate::ad::fd::{self, Scheme};
 use crate::ad::graph::Graph;
@@ -83,7 +83,31 @@ impl NumericState {
         }
     }
 
-    pub fn apply(&self, action: NumericAction) -> NumericState {
+    pub fn results(&self) -> Result<NumericResults, String> {
+        let graph = self
+            .program
+            .graph
+            .as_ref()
+            .ok_or("the program does not compile yet")?;
+        if graph.inputs.is_empty() {
+            return Err("this function has no input: there is nothing to differentiate".into());
+        }
+        let values = self
+            .program
+            .values()
+            .ok_or("enter a number for every input")?;
+        if !values[0].is_finite() {
+            return Err(format!("{} must be a finite number", graph.inputs[0].name));
+        }
+        Ok(NumericResults::compute(graph, &values, self.h, self.scheme))
+    }
+}
+
+impl ChapterModel for NumericState {
+    type Action = NumericAction;
+    const PATH: &'static str = "/numeric";
+
+    fn apply(&self, action: NumericAction) -> NumericState {
         let mut s = self.clone();
         match action {
             NumericAction::Source(src) => s.program = self.program.with_source(&src),
@@ -108,14 +132,14 @@ impl NumericState {
         s
     }
 
-    pub fn query(&self) -> Vec<(String, String)> {
+    fn query(&self) -> Vec<(String, String)> {
         let mut q = self.program.query();
         q.push(("h".into(), self.h_text.clone()));
         q.push(("scheme".into(), self.scheme.name().into()));
         q
     }
 
-    pub fn from_location(loc: &Location, notices: &mut Vec<String>) -> NumericState {
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> NumericState {
         let mut s = NumericState {
             program: ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices),
             ..NumericState::default()
@@ -138,25 +162,6 @@ impl NumericState {
             }
         }
         s
-    }
-
-    pub fn results(&self) -> Result<NumericResults, String> {
-        let graph = self
-            .program
-            .graph
-            .as_ref()
-            .ok_or("the program does not compile yet")?;
-        if graph.inputs.is_empty() {
-            return Err("this function has no input: there is nothing to differentiate".into());
-        }
-        let values = self
-            .program
-            .values()
-            .ok_or("enter a number for every input")?;
-        if !values[0].is_finite() {
-            return Err(format!("{} must be a finite number", graph.inputs[0].name));
-        }
-        Ok(NumericResults::compute(graph, &values, self.h, self.scheme))
     }
 }
 

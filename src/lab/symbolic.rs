@@ -7,7 +7,7 @@
 //! about 10¹¹ nodes) is measured without being built.
 
 use super::program::{Example, ProgramState, LOGISTIC};
-use super::Shared;
+use super::{ChapterModel, Shared};
 use crate::ad::graph::Graph;
 use crate::ad::lower::{int_params, lower_with, Limits};
 use crate::ad::parser::parse;
@@ -99,7 +99,22 @@ impl SymbolicState {
         }
     }
 
-    pub fn apply(&self, action: SymbolicAction) -> SymbolicState {
+    /// The table and expressions, or why there are none.
+    pub fn swell(&self) -> Result<Swell, String> {
+        let graph = self
+            .program
+            .graph
+            .as_ref()
+            .ok_or("the program does not compile yet")?;
+        Swell::compute(graph, &self.program.compiled_source, self.nmax, self.shown)
+    }
+}
+
+impl ChapterModel for SymbolicState {
+    type Action = SymbolicAction;
+    const PATH: &'static str = "/symbolic";
+
+    fn apply(&self, action: SymbolicAction) -> SymbolicState {
         let mut s = self.clone();
         match action {
             SymbolicAction::Source(src) => s.program = self.program.with_source(&src),
@@ -124,14 +139,14 @@ impl SymbolicState {
         s
     }
 
-    pub fn query(&self) -> Vec<(String, String)> {
+    fn query(&self) -> Vec<(String, String)> {
         let mut q = self.program.query();
         q.push(("nmax".into(), self.nmax_text.clone()));
         q.push(("n".into(), self.shown.to_string()));
         q
     }
 
-    pub fn from_location(loc: &Location, notices: &mut Vec<String>) -> SymbolicState {
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> SymbolicState {
         let mut s = SymbolicState {
             program: ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices),
             ..SymbolicState::default()
@@ -154,16 +169,6 @@ impl SymbolicState {
             }
         }
         s
-    }
-
-    /// The table and expressions, or why there are none.
-    pub fn swell(&self) -> Result<Swell, String> {
-        let graph = self
-            .program
-            .graph
-            .as_ref()
-            .ok_or("the program does not compile yet")?;
-        Swell::compute(graph, &self.program.compiled_source, self.nmax, self.shown)
     }
 }
 

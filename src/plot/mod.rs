@@ -617,6 +617,7 @@ mod tests {
     use super::*;
     use crate::lab::numeric::NumericState;
     use crate::lab::symbolic::{SymbolicAction, SymbolicState};
+    use crate::lab::ChapterModel;
 
     /// Draws to an SVG string (also written to `$AD_LAB_PLOT_DIR/<name>.svg` when set, to look at).
     fn svg(draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>)) -> String {

@@ -3,29 +3,10 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::url::Location;
-
-use super::{use_chapter, ChapterModel, ChapterProps};
+use super::{use_chapter, ChapterProps};
 use crate::lab::grad::{GradAction, GradResults, GradState, EXAMPLES};
 use crate::num::{fmt_compact, fmt_count, fmt_python};
 use crate::ui::components::{input_fields, markup, math, num, program_editor, url_notice};
-
-impl ChapterModel for GradState {
-    type Action = GradAction;
-    const PATH: &'static str = "/grad";
-
-    fn apply(&self, action: GradAction) -> GradState {
-        GradState::apply(self, action)
-    }
-
-    fn from_location(loc: &Location, notices: &mut Vec<String>) -> GradState {
-        GradState::from_location(loc, notices)
-    }
-
-    fn query(&self) -> Vec<(String, String)> {
-        GradState::query(self)
-    }
-}
 
 #[component]
 pub fn GradChapter(props: &ChapterProps) -> Html {

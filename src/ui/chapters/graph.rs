@@ -5,9 +5,7 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::url::Location;
-
-use super::{use_chapter, ChapterModel, ChapterProps};
+use super::{use_chapter, ChapterProps};
 use crate::ad::graph::Graph;
 use crate::lab::graph::{GraphAction, GraphState, Mode, Session, StepView, EXAMPLES};
 use crate::num::{fmt_count, fmt_full};
@@ -15,23 +13,6 @@ use crate::ui::components::{
     input_fields, markup, math, num, program_editor, url_notice, GraphView, TraceTable,
 };
 use crate::ui::dom;
-
-impl ChapterModel for GraphState {
-    type Action = GraphAction;
-    const PATH: &'static str = "/graph";
-
-    fn apply(&self, action: GraphAction) -> GraphState {
-        GraphState::apply(self, action)
-    }
-
-    fn from_location(loc: &Location, notices: &mut Vec<String>) -> GraphState {
-        GraphState::from_location(loc, notices)
-    }
-
-    fn query(&self) -> Vec<(String, String)> {
-        GraphState::query(self)
-    }
-}
 
 const SPEEDS: [(u32, &str); 4] = [
     (2000, "slow"),

@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::lab::Chapter;
+use crate::lab::{Chapter, ChapterModel};
 use crate::url::Location;
 
 /// The chapter's component. `key` remounts it when the address changes from outside (a pasted permalink).
@@ -37,18 +37,6 @@ pub fn sync_url(path: &str, query: &[(String, String)]) {
 #[derive(Properties, PartialEq)]
 pub struct ChapterProps {
     pub location: Location,
-}
-
-/// What a chapter's model gives the plumbing every chapter shares.
-pub trait ChapterModel: Clone + PartialEq + 'static {
-    type Action;
-    /// The route, e.g. `/numeric`.
-    const PATH: &'static str;
-    fn apply(&self, action: Self::Action) -> Self;
-    /// The state a permalink describes; what could not be used is said in `notices`.
-    fn from_location(loc: &Location, notices: &mut Vec<String>) -> Self;
-    /// The state as query pairs, for the permalink.
-    fn query(&self) -> Vec<(String, String)>;
 }
 
 /// A chapter model as a Yew reducer: an action that changes nothing keeps the same state, so nothing re-renders.

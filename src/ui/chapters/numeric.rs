@@ -5,32 +5,13 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::url::Location;
-
-use super::{use_chapter, ChapterModel, ChapterProps};
+use super::{use_chapter, ChapterProps};
 use crate::ad::fd::Scheme;
 use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES};
 use crate::num::{fmt_compact, fmt_sig};
 use crate::plot::sci_label;
 use crate::ui::canvas::{Figure, PlotCanvas};
 use crate::ui::components::{input_fields, markup, num, program_editor, url_notice};
-
-impl ChapterModel for NumericState {
-    type Action = NumericAction;
-    const PATH: &'static str = "/numeric";
-
-    fn apply(&self, action: NumericAction) -> NumericState {
-        NumericState::apply(self, action)
-    }
-
-    fn from_location(loc: &Location, notices: &mut Vec<String>) -> NumericState {
-        NumericState::from_location(loc, notices)
-    }
-
-    fn query(&self) -> Vec<(String, String)> {
-        NumericState::query(self)
-    }
-}
 
 #[component]
 pub fn NumericChapter(props: &ChapterProps) -> Html {

@@ -5,30 +5,11 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::url::Location;
-
-use super::{use_chapter, ChapterModel, ChapterProps, Model};
+use super::{use_chapter, ChapterProps, Model};
 use crate::lab::symbolic::{Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN};
 use crate::num::fmt_count;
 use crate::ui::canvas::{Figure, PlotCanvas};
 use crate::ui::components::{math, program_editor, url_notice};
-
-impl ChapterModel for SymbolicState {
-    type Action = SymbolicAction;
-    const PATH: &'static str = "/symbolic";
-
-    fn apply(&self, action: SymbolicAction) -> SymbolicState {
-        SymbolicState::apply(self, action)
-    }
-
-    fn from_location(loc: &Location, notices: &mut Vec<String>) -> SymbolicState {
-        SymbolicState::from_location(loc, notices)
-    }
-
-    fn query(&self) -> Vec<(String, String)> {
-        SymbolicState::query(self)
-    }
-}
 
 #[component]
 pub fn SymbolicChapter(props: &ChapterProps) -> Html {
