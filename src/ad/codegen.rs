@@ -261,15 +261,15 @@ fn check_supported(stmts: &[ast::Stmt], top: bool, n: usize) -> Result<(), Unsup
     Ok(())
 }
 
-fn analyse<'a>(f: &'a Func) -> Result<Ctx<'a>, Unsupported> {
+fn analyse<'a>(f: &'a Func, graph: &Graph) -> Result<Ctx<'a>, Unsupported> {
     check_supported(&f.body, true, f.body.len())?;
     if !matches!(f.body.last().map(|s| &s.kind), Some(StmtKind::Return(_))) {
         return Err("the function must end with `return`".into());
     }
     let mut active: Names = Names::default();
+    // The inputs are what lowering made inputs (an integer default makes a fixed parameter instead).
     for p in &f.params {
-        let int_default = p.default.as_ref().is_some_and(is_int_literal);
-        if !int_default {
+        if graph.input_index(&p.name).is_some() {
             active.insert(p.name.clone());
         }
     }
@@ -297,15 +297,6 @@ fn analyse<'a>(f: &'a Func) -> Result<Ctx<'a>, Unsupported> {
         active,
         prefix,
     })
-}
-
-fn is_int_literal(e: &ast::Expr) -> bool {
-    match &e.kind {
-        ExprKind::Int(_) => true,
-        ExprKind::Unary(_, a) => is_int_literal(a),
-        ExprKind::Binary(op, a, b) => *op != BinOp::Div && is_int_literal(a) && is_int_literal(b),
-        _ => false,
-    }
 }
 
 fn mark_active(stmts: &[ast::Stmt], active: &mut Names) {
@@ -547,7 +538,7 @@ fn inputs(ctx: &Ctx<'_>, f: &Func) -> Vec<String> {
 /// parameter order, counting only differentiable inputs) has tangent 1 and the others 0.
 pub fn forward_program(src: &str, graph: &Graph, wrt: usize) -> Result<String, Unsupported> {
     let f = func(src, graph)?;
-    let ctx = analyse(&f)?;
+    let ctx = analyse(&f, graph)?;
     let ins = inputs(&ctx, &f);
     let mut out = signature(&f);
     if let Some(name) = ins.get(wrt) {
@@ -735,7 +726,7 @@ fn uses_var(e: &Expr, name: &str) -> bool {
 /// The reverse-mode program: returns the gradient of result number `output` with respect to the inputs.
 pub fn reverse_program(src: &str, graph: &Graph, output: usize) -> Result<String, Unsupported> {
     let f = func(src, graph)?;
-    let ctx = analyse(&f)?;
+    let ctx = analyse(&f, graph)?;
     let ins = inputs(&ctx, &f);
     let Some(StmtKind::Return(ret)) = f.body.last().map(|s| &s.kind) else {
         return Err("the function must end with `return`".into());
@@ -1031,6 +1022,22 @@ mod tests {
                     "{fwd}\n{got} vs {t}"
                 );
             }
+        }
+    }
+
+    /// Which parameters are inputs is the lowering's decision (`p=2**-1` is the float 0.5, an input; `n=-3` is an
+    /// integer); the generated code must agree with it.
+    #[test]
+    fn parameters_are_inputs_exactly_when_the_graph_says_so() {
+        let src = "def f(x, p=2**-1, n=-3):\n  v = x * p\n  for i in range(-n):\n    v = v * p\n  return v\n";
+        let g = lower_source(src).unwrap();
+        assert_eq!(g.inputs.len(), 2);
+        let (x, p) = (0.3, 0.5);
+        let grad = eval::value_and_grad(&g, &[x, p]).1;
+        assert_eq!(run(&reverse_program(src, &g, 0).unwrap(), &[x, p]), grad);
+        for wrt in 0..2 {
+            let got = run(&forward_program(src, &g, wrt).unwrap(), &[x, p])[0];
+            assert!((got - grad[wrt]).abs() <= 1e-12, "{got} vs {}", grad[wrt]);
         }
     }
 

@@ -91,6 +91,9 @@ pub struct Graph {
     pub inputs: Vec<Input>,
     pub outputs: Vec<NodeId>,
     pub notes: Vec<Note>,
+    /// Parameters whose default is an integer (`n` in `def f(x, n=4)`): they are not inputs but fixed values,
+    /// here with the value used.
+    pub int_params: Vec<(String, i64)>,
 }
 
 impl Graph {

@@ -116,20 +116,6 @@ pub fn lower(program: &Program, limits: &Limits) -> Result<Graph> {
     lower_with(program, limits, &[])
 }
 
-/// The integer parameters of a function (`n` in `def f(x, n=4)`), with their defaults.
-pub fn int_params(program: &Program) -> Vec<(String, i64)> {
-    let Program::Def { params, .. } = program else {
-        return Vec::new();
-    };
-    params
-        .iter()
-        .filter_map(|p| match p.default.as_ref().map(|d| &d.kind) {
-            Some(ExprKind::Int(i)) => Some((p.name.clone(), *i)),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Lowers with some integer parameters set to other values than their defaults.
 pub fn lower_with(
     program: &Program,
@@ -205,6 +191,7 @@ impl Lowerer<'_> {
                         .iter()
                         .find(|(n, _)| *n == p.name)
                         .map_or(i, |o| o.1);
+                    self.graph.int_params.push((p.name.clone(), i));
                     self.env.insert(p.name.clone(), Val::Int(i));
                 }
                 Val::Float(x) => self.new_input(p.name.clone(), Some(x), p.span),
@@ -1006,6 +993,7 @@ fn prune(g: Graph) -> Graph {
         inputs,
         outputs,
         notes: g.notes,
+        int_params: g.int_params,
     }
 }
 
@@ -1157,8 +1145,10 @@ mod tests {
     #[test]
     fn integer_parameters_can_be_overridden() {
         let program = parse(LOGISTIC).unwrap();
-        assert_eq!(int_params(&program), vec![("n".to_string(), 4)]);
+        let g = lower(&program, &Limits::default()).unwrap();
+        assert_eq!(g.int_params, vec![("n".to_string(), 4)]);
         let g = lower_with(&program, &Limits::default(), &[("n".into(), 7)]).unwrap();
+        assert_eq!(g.int_params, vec![("n".to_string(), 7)]);
         assert_eq!(g.intermediates(), 21);
     }
 

@@ -46,6 +46,11 @@ pub trait Scalar:
     fn tanh(self) -> Self;
     fn sqrt(self) -> Self;
     fn powf(self, p: f64) -> Self;
+    /// `self ** b` with both operands variable; `exp(b·ln self)` unless the type knows better (a negative base
+    /// with an exponent that does not vary is still a real power).
+    fn pow(self, b: Self) -> Self {
+        (b * self.ln()).exp()
+    }
     /// `1 / (1 + e⁻ˣ)`, the logistic sigmoid used by the neural-network examples.
     fn sigmoid(self) -> Self {
         let one = Self::from_f64(1.0);
@@ -84,6 +89,9 @@ impl Scalar for f64 {
     fn powf(self, p: f64) -> f64 {
         super::math::pow(self, p)
     }
+    fn pow(self, b: f64) -> f64 {
+        super::math::pow(self, b)
+    }
 }
 
 /// `op(a)` for any scalar type.
@@ -114,8 +122,8 @@ pub fn binary<S: Scalar>(op: Binary, a: Result<S, f64>, b: Result<S, f64>) -> S 
         (Binary::Div, Ok(a), Err(c)) => a / c,
         (Binary::Div, Err(c), Ok(b)) => S::from_f64(c) / b,
         (Binary::Pow, Ok(a), Err(c)) => a.powf(c),
-        (Binary::Pow, Ok(a), Ok(b)) => (b * a.ln()).exp(),
-        (Binary::Pow, Err(c), Ok(b)) => (b * super::math::log(c)).exp(),
+        (Binary::Pow, Ok(a), Ok(b)) => a.pow(b),
+        (Binary::Pow, Err(c), Ok(b)) => S::from_f64(c).pow(b),
         (op, Err(x), Err(y)) => S::from_f64(op.apply(x, y)),
     }
 }

@@ -221,6 +221,14 @@ impl<const K: usize> Scalar for Taylor<K> {
         Taylor(r)
     }
 
+    fn pow(self, b: Self) -> Self {
+        if b.0[1..].iter().all(|&c| c == 0.0) {
+            self.powf(b.0[0])
+        } else {
+            (b * self.ln()).exp()
+        }
+    }
+
     fn powf(self, p: f64) -> Self {
         let a = self.0;
         let mut y = [0.0; K];
@@ -356,5 +364,19 @@ mod tests {
         assert!(close(d[3], 768.0 - 1536.0 * x));
         let z = Taylor::<4>::variable(0.0).powf(3.0).derivatives();
         assert_eq!(z, [0.0, 0.0, 0.0, 6.0]);
+    }
+
+    /// `x**y` with y an input held fixed is a real power even for negative x (as `evaluate` computes it).
+    #[test]
+    fn powers_of_negative_bases() {
+        let g = crate::ad::lower_source("x ** y").unwrap();
+        let v = crate::ad::eval::evaluate_generic(
+            &g,
+            &[Taylor::<4>::variable(-2.0), Taylor::constant(2.0)],
+        );
+        assert_eq!(v[g.outputs[0].index()].derivatives(), [4.0, -4.0, 2.0, 0.0]);
+        let g = crate::ad::lower_source("2 ** y").unwrap();
+        let v = crate::ad::eval::evaluate_generic(&g, &[Taylor::<4>::constant(3.0)]);
+        assert_eq!(v[g.outputs[0].index()].value(), 8.0);
     }
 }

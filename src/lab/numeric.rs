@@ -172,7 +172,6 @@ fn positive(x: f64) -> Option<f64> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumericResults {
-    pub graph: Shared<Graph>,
     /// The differentiated input (the first) and its value.
     pub variable: String,
     pub x: f64,
@@ -267,7 +266,6 @@ impl NumericResults {
         });
 
         NumericResults {
-            graph: graph.clone(),
             variable: g.inputs[0].name.clone(),
             x,
             f,

@@ -6,15 +6,17 @@
 //! which is what automatic differentiation evaluates. Sizes are counted on a hash-consed DAG, so f′₃₀ (whose tree has
 //! about 10¹¹ nodes) is measured without being built.
 
+use std::rc::Rc;
+
 use super::program::{Example, ProgramState, LOGISTIC};
 use super::{ChapterModel, Shared};
 use crate::ad::graph::Graph;
-use crate::ad::lower::{int_params, lower_with, Limits};
+use crate::ad::lower::{lower_with, Limits};
 use crate::ad::parser::parse;
+use crate::ad::syntax::Program;
 use crate::num::parse_f64;
 use crate::symbolic::dag::Dag;
-use crate::symbolic::simplify::{self, simplify};
-use crate::symbolic::Expr;
+use crate::symbolic::simplify::{simplify, Simplified};
 use crate::url::Location;
 
 pub const EXAMPLES: &[Example] = &[
@@ -99,14 +101,14 @@ impl SymbolicState {
         }
     }
 
-    /// The table and expressions, or why there are none.
+    /// The table, or why there is none.
     pub fn swell(&self) -> Result<Swell, String> {
         let graph = self
             .program
             .graph
             .as_ref()
             .ok_or("the program does not compile yet")?;
-        Swell::compute(graph, &self.program.compiled_source, self.nmax, self.shown)
+        Swell::compute(graph, &self.program.compiled_source, self.nmax)
     }
 }
 
@@ -193,20 +195,28 @@ pub struct Expressions {
     pub sizes: (u64, u64, Option<u64>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The table: one row per value of the parameter.
+#[derive(Clone, Debug)]
 pub struct Swell {
     pub variable: String,
     /// The integer parameter swept, if any.
     pub parameter: Option<String>,
     /// Shared, so the figure drawn from them can tell cheaply that they have not changed.
-    pub rows: std::rc::Rc<Vec<SwellRow>>,
-    pub shown: Option<Expressions>,
-    pub graph: Shared<Graph>,
+    pub rows: Shared<Vec<SwellRow>>,
+    /// Why the rows stop before N (the program does not lower for the next n), if they do.
+    pub stopped: Option<String>,
+    program: Rc<Program>,
+    graph: Shared<Graph>,
+    source: String,
 }
 
 /// One row: f, f′ by the rules, f′ simplified (within `budget`), and the DAG (AD trace) size. Also returns the
 /// DAG and roots for printing.
-fn measure(g: &Graph, var: &str, budget: Option<u64>) -> (SwellRow, Dag, u32, u32, Option<Expr>) {
+fn measure(
+    g: &Graph,
+    var: &str,
+    budget: Option<u64>,
+) -> (SwellRow, Dag, u32, u32, Option<Simplified>) {
     let (mut d, f) = Dag::from_graph(g, 0);
     let df = d.diff(f, var);
     let simplified = budget.and_then(|mut b| simplify(&d, df, &mut b));
@@ -214,19 +224,15 @@ fn measure(g: &Graph, var: &str, budget: Option<u64>) -> (SwellRow, Dag, u32, u3
         n: None,
         f: d.tree_size(f),
         df: d.tree_size(df),
-        df_simplified: simplified.as_ref().map(simplify::size),
+        df_simplified: simplified.as_ref().map(Simplified::size),
         ad_trace: d.dag_size(&[f, df]),
     };
     (row, d, f, df, simplified)
 }
 
 impl Swell {
-    pub fn compute(
-        graph: &Shared<Graph>,
-        source: &str,
-        nmax: usize,
-        shown: usize,
-    ) -> Result<Swell, String> {
+    /// The rows for n = 1 … `nmax` (one row when the program has no integer parameter).
+    pub fn compute(graph: &Shared<Graph>, source: &str, nmax: usize) -> Result<Swell, String> {
         let names: Vec<&str> = graph.inputs.iter().map(|i| i.name.as_str()).collect();
         let variable = match names.as_slice() {
             [x] => x.to_string(),
@@ -240,47 +246,73 @@ impl Swell {
             }
         };
         let program = parse(source).map_err(|e| e.render(source))?;
-        let parameter = int_params(&program).into_iter().next().map(|p| p.0);
-        let mut rows = Vec::new();
-        let mut shown_expr = None;
-        let mut budget_ok = true;
-        let ns: Vec<Option<i64>> = match &parameter {
+        let mut swell = Swell {
+            variable,
+            parameter: graph.int_params.first().map(|p| p.0.clone()),
+            rows: Shared::new(Vec::new()),
+            stopped: None,
+            program: Rc::new(program),
+            graph: graph.clone(),
+            source: source.to_string(),
+        };
+        let ns: Vec<Option<i64>> = match &swell.parameter {
             Some(_) => (1..=nmax as i64).map(Some).collect(),
             None => vec![None],
         };
+        let mut rows = Vec::new();
+        let mut budget_ok = true;
         for n in ns {
-            let g = match (&parameter, n) {
-                (Some(p), Some(n)) => lower_with(&program, &limits(), &[(p.clone(), n)])
-                    .map_err(|e| e.render(source))?,
-                _ => (**graph).clone(),
+            let (mut row, ..) = match swell.measure(n, budget_ok) {
+                Ok(m) => m,
+                Err(e) if rows.is_empty() => return Err(e),
+                Err(e) => {
+                    swell.stopped = Some(e);
+                    break;
+                }
             };
-            let (mut row, d, f, df, simplified) =
-                measure(&g, &variable, budget_ok.then_some(SIMPLIFY_BUDGET));
             budget_ok = row.df_simplified.is_some();
             row.n = n;
-            let is_shown = n.is_none_or(|k| k as usize == shown.clamp(1, nmax));
-            if is_shown {
-                let print =
-                    |size: u64, e: &dyn Fn() -> Expr| (size <= MAX_SHOWN).then(|| e().to_mathml());
-                shown_expr = Some(Expressions {
-                    n,
-                    f: print(row.f, &|| d.to_expr(f)),
-                    df: print(row.df, &|| d.to_expr(df)),
-                    df_simplified: match (&simplified, row.df_simplified) {
-                        (Some(e), Some(size)) if size <= MAX_SHOWN => Some(e.to_mathml()),
-                        _ => None,
-                    },
-                    sizes: (row.f, row.df, row.df_simplified),
-                });
-            }
             rows.push(row);
         }
-        Ok(Swell {
-            variable,
-            parameter,
-            rows: std::rc::Rc::new(rows),
-            shown: shown_expr,
-            graph: graph.clone(),
+        swell.rows = Shared::new(rows);
+        Ok(swell)
+    }
+
+    /// Lowers the program for the parameter value `n` and measures it.
+    fn measure(
+        &self,
+        n: Option<i64>,
+        simplify: bool,
+    ) -> Result<(SwellRow, Dag, u32, u32, Option<Simplified>), String> {
+        let lowered;
+        let g = match (&self.parameter, n) {
+            (Some(p), Some(n)) => {
+                lowered = lower_with(&self.program, &limits(), &[(p.clone(), n)])
+                    .map_err(|e| format!("n = {n}: {}", e.render(&self.source)))?;
+                &lowered
+            }
+            _ => &*self.graph,
+        };
+        Ok(measure(
+            g,
+            &self.variable,
+            simplify.then_some(SIMPLIFY_BUDGET),
+        ))
+    }
+
+    /// The expressions of row `n` (clamped to the rows there are), printed where small enough.
+    pub fn expressions(&self, n: usize) -> Option<Expressions> {
+        let row = self.rows.get(n.clamp(1, self.rows.len()) - 1)?;
+        let (_, d, f, df, simplified) = self.measure(row.n, row.df_simplified.is_some()).ok()?;
+        let print = |size: u64, id: u32| (size <= MAX_SHOWN).then(|| d.to_expr(id).to_mathml());
+        Some(Expressions {
+            n: row.n,
+            f: print(row.f, f),
+            df: print(row.df, df),
+            df_simplified: simplified
+                .and_then(|s| s.to_expr(MAX_SHOWN))
+                .map(|e| e.to_mathml()),
+            sizes: (row.f, row.df, row.df_simplified),
         })
     }
 }
@@ -315,7 +347,7 @@ mod tests {
         assert!(r[first_skip..]
             .iter()
             .all(|row| row.df_simplified.is_none()));
-        let shown = sw.shown.unwrap();
+        let shown = sw.expressions(s.shown).unwrap();
         assert_eq!(shown.n, Some(3));
         assert!(shown.f.unwrap().contains("<mn>4</mn>"));
         assert!(shown.df_simplified.is_some());
@@ -346,6 +378,7 @@ mod tests {
     #[test]
     fn simplified_derivative_evaluates_like_ad() {
         use crate::symbolic::expr::Node;
+        use crate::symbolic::Expr;
         fn magnitude(e: &Expr, x: f64) -> f64 {
             match e.node() {
                 Node::Num(c) => c.abs(),
@@ -362,7 +395,7 @@ mod tests {
             let src = format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n");
             let g = crate::ad::lower_source(&src).unwrap();
             let (_, _, _, _, simplified) = measure(&g, "x", Some(SIMPLIFY_BUDGET));
-            let e = simplified.unwrap();
+            let e = simplified.unwrap().to_expr(u64::MAX).unwrap();
             for k in 1..10 {
                 let x = k as f64 / 10.0 + 0.013;
                 let sym = e.eval(&|_| Some(x)).unwrap();

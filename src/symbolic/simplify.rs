@@ -3,21 +3,29 @@
 //! simplified inside and then treated as an opaque factor ("atom") of the polynomial around it.
 //!
 //! Expansion can take time exponential in the size of the input (f′₃₀ of the logistic map has degree 2³⁰ − 1), so
-//! the work is bounded by a budget of coefficient multiplications; past it, [`simplify`] gives up (`None`).
+//! the work is bounded by a budget of coefficient operations; past it, [`simplify`] gives up (`None`). The result
+//! keeps its sharing (atoms nest: `sin(sin(x) + cos(x))`), so its tree size is counted without building the tree,
+//! which is only built when asked for and small enough to print.
 //!
 //! ```
 //! use ad_lab::symbolic::{dag::Dag, simplify::simplify};
 //! let g = ad_lab::ad::lower_source("(1 - x) * (1 + x) + 2 * x").unwrap();
 //! let (d, root) = Dag::from_graph(&g, 0);
-//! assert_eq!(simplify(&d, root, &mut 1_000).unwrap().to_code(), "1 + 2 * x - x**2");
+//! let s = simplify(&d, root, &mut 1_000).unwrap();
+//! assert_eq!(s.size(), 9);
+//! assert_eq!(s.to_expr(100).unwrap().to_code(), "1 + 2 * x - x**2");
 //! ```
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::dag::{DNode, Dag, Id};
 use super::expr::Expr;
 use crate::ad::op::{Binary, Unary};
+
+/// Largest exponent of an atom in a monomial; past it expansion gives up like past the budget.
+const MAX_EXPONENT: u32 = 1 << 20;
 
 /// A monomial: atoms with positive exponents, sorted by atom.
 type Mono = Vec<(u32, u32)>;
@@ -31,20 +39,80 @@ fn order(a: &Mono, b: &Mono) -> Ordering {
     degree(a).cmp(&degree(b)).then_with(|| a.cmp(b))
 }
 
-/// The opaque factors met so far (few: variables and non-polynomial subexpressions).
-struct Atoms(Vec<(String, Expr)>);
+/// Takes `cost` coefficient operations from the budget, or fails when it has run out.
+fn charge(budget: &mut u64, cost: usize) -> Option<()> {
+    *budget = budget.checked_sub(cost as u64)?;
+    Some(())
+}
+
+/// An opaque factor: a variable, or an operation that is not polynomial applied to simplified operands.
+enum Atom {
+    Var(String),
+    Unary(Unary, Rc<Poly>),
+    Binary(Binary, Rc<Poly>, Rc<Poly>),
+}
+
+/// What identifies an atom: its operation and its operands' terms (coefficients by their bits). Structure, not
+/// printed text: atoms nest, and their text can double at each level.
+#[derive(PartialEq, Eq, Hash)]
+enum Key {
+    Var(u32),
+    Unary(Unary, Vec<(Mono, u64)>),
+    Binary(Binary, Vec<(Mono, u64)>, Vec<(Mono, u64)>),
+}
+
+fn key_terms(p: &Poly) -> Vec<(Mono, u64)> {
+    p.0.iter().map(|(m, c)| (m.clone(), c.to_bits())).collect()
+}
+
+/// The atoms met so far, each with the tree size of its expression.
+#[derive(Default)]
+struct Atoms {
+    list: Vec<(Atom, u64)>,
+    index: HashMap<Key, u32>,
+}
 
 impl Atoms {
-    fn atom(&mut self, e: Expr) -> Poly {
-        let key = e.to_code();
-        let k = match self.0.iter().position(|(k, _)| *k == key) {
-            Some(k) => k,
+    /// The polynomial `1·atom`, registering the atom the first time it is met.
+    fn atom(&mut self, key: Key, atom: impl FnOnce() -> Atom) -> Poly {
+        let k = match self.index.get(&key) {
+            Some(&k) => k,
             None => {
-                self.0.push((key, e));
-                self.0.len() - 1
+                let atom = atom();
+                let size = match &atom {
+                    Atom::Var(_) => 1,
+                    Atom::Unary(_, a) => 1 + a.size(self),
+                    Atom::Binary(_, a, b) => 1u64
+                        .saturating_add(a.size(self))
+                        .saturating_add(b.size(self)),
+                };
+                let k = self.list.len() as u32;
+                self.list.push((atom, size));
+                self.index.insert(key, k);
+                k
             }
         };
-        Poly(vec![(vec![(k as u32, 1)], 1.0)])
+        Poly(vec![(vec![(k, 1)], 1.0)])
+    }
+
+    fn size(&self, k: u32) -> u64 {
+        self.list[k as usize].1
+    }
+
+    /// The atom's expression, built once per atom (`memo`).
+    fn expr(&self, k: u32, memo: &mut Vec<Option<Expr>>) -> Expr {
+        if let Some(e) = &memo[k as usize] {
+            return e.clone();
+        }
+        let e = match &self.list[k as usize].0 {
+            Atom::Var(name) => Expr::var(name),
+            Atom::Unary(op, a) => Expr::unary(*op, a.to_expr(self, memo)),
+            Atom::Binary(op, a, b) => {
+                Expr::binary(*op, a.to_expr(self, memo), b.to_expr(self, memo))
+            }
+        };
+        memo[k as usize] = Some(e.clone());
+        e
     }
 }
 
@@ -65,29 +133,38 @@ impl Poly {
         }
     }
 
-    fn add_term(&mut self, m: Mono, c: f64) {
-        match self.0.binary_search_by(|(k, _)| order(k, &m)) {
-            Ok(i) => {
-                self.0[i].1 += c;
-                // Like terms that cancel disappear.
-                if self.0[i].1 == 0.0 {
-                    self.0.remove(i);
+    /// `self + sign·other`, merging the two sorted term lists; like terms that cancel disappear.
+    fn add(&self, other: &Poly, sign: f64, budget: &mut u64) -> Option<Poly> {
+        charge(budget, self.0.len() + other.0.len())?;
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let next = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => order(&x.0, &y.0),
+                (Some(_), None) => Ordering::Less,
+                _ => Ordering::Greater,
+            };
+            match next {
+                Ordering::Less => {
+                    out.push(a[i].clone());
+                    i += 1;
                 }
-            }
-            Err(i) => {
-                if c != 0.0 {
-                    self.0.insert(i, (m, c));
+                Ordering::Greater => {
+                    out.push((b[j].0.clone(), sign * b[j].1));
+                    j += 1;
+                }
+                Ordering::Equal => {
+                    let c = a[i].1 + sign * b[j].1;
+                    if c != 0.0 {
+                        out.push((a[i].0.clone(), c));
+                    }
+                    i += 1;
+                    j += 1;
                 }
             }
         }
-    }
-
-    fn add(&self, other: &Poly, sign: f64) -> Poly {
-        let mut out = self.clone();
-        for (m, c) in &other.0 {
-            out.add_term(m.clone(), sign * c);
-        }
-        out
+        Some(Poly(out))
     }
 
     fn scale(&self, k: f64) -> Poly {
@@ -114,22 +191,28 @@ impl Poly {
         Some(atom)
     }
 
+    /// Number of dense coefficients (degree + 1) of a univariate polynomial.
+    fn dense_len(&self) -> usize {
+        self.0.last().map_or(0, |(m, _)| degree(m)) as usize + 1
+    }
+
     fn mul(&self, other: &Poly, budget: &mut u64) -> Option<Poly> {
-        let cost = (self.0.len() as u64).saturating_mul(other.0.len() as u64);
-        *budget = budget.checked_sub(cost)?;
         // Dense convolution when both are polynomials in the same single atom: the logistic map's case.
         if let (Some(a), Some(b)) = (self.single_atom(), other.single_atom()) {
             if a.is_none() || b.is_none() || a == b {
+                charge(budget, self.dense_len().saturating_mul(other.dense_len()))?;
                 let atom = a.or(b);
                 let dense = |p: &Poly| {
-                    let deg = p.0.last().map_or(0, |(m, _)| degree(m)) as usize;
-                    let mut v = vec![0.0; deg + 1];
+                    let mut v = vec![0.0; p.dense_len()];
                     for (m, c) in &p.0 {
                         v[degree(m) as usize] += c;
                     }
                     v
                 };
                 let (x, y) = (dense(self), dense(other));
+                if x.len() + y.len() - 2 > MAX_EXPONENT as usize {
+                    return None;
+                }
                 let mut z = vec![0.0; x.len() + y.len() - 1];
                 for (i, xi) in x.iter().enumerate() {
                     if *xi == 0.0 {
@@ -151,13 +234,31 @@ impl Poly {
                 return Some(Poly(terms));
             }
         }
-        let mut out = Poly::default();
+        charge(budget, self.0.len().saturating_mul(other.0.len()))?;
+        // All products, then sorted (stably, so like terms are summed in the order they were made) and merged.
+        let mut products = Vec::with_capacity(self.0.len() * other.0.len());
         for (m1, c1) in &self.0 {
             for (m2, c2) in &other.0 {
-                out.add_term(mono_mul(m1, m2), c1 * c2);
+                products.push((mono_mul(m1, m2)?, c1 * c2));
             }
         }
-        Some(out)
+        products.sort_by(|x, y| order(&x.0, &y.0));
+        let mut out: Vec<(Mono, f64)> = Vec::with_capacity(products.len());
+        for (m, c) in products {
+            match out.last_mut() {
+                Some(last) if last.0 == m => last.1 += c,
+                _ => {
+                    if out.last().is_some_and(|l| l.1 == 0.0) {
+                        out.pop();
+                    }
+                    out.push((m, c));
+                }
+            }
+        }
+        if out.last().is_some_and(|l| l.1 == 0.0) {
+            out.pop();
+        }
+        Some(Poly(out))
     }
 
     fn pow(&self, mut k: u32, budget: &mut u64) -> Option<Poly> {
@@ -175,13 +276,39 @@ impl Poly {
         Some(result)
     }
 
-    fn to_expr(&self, atoms: &Atoms) -> Expr {
+    /// Tree size of [`Poly::to_expr`]'s result, without building it.
+    fn size(&self, atoms: &Atoms) -> u64 {
+        let mut total: u64 = 0;
+        for (i, (m, c)) in self.0.iter().enumerate() {
+            let factor = (!m.is_empty()).then(|| {
+                m.iter().fold((m.len() - 1) as u64, |acc, &(a, e)| {
+                    acc.saturating_add(atoms.size(a))
+                        .saturating_add(if e == 1 { 0 } else { 2 })
+                })
+            });
+            let term = match factor {
+                None => 1,
+                Some(f) if c.abs() == 1.0 => f,
+                Some(f) => f.saturating_add(2),
+            };
+            let node = match (i, factor) {
+                (0, None) => 1,
+                (0, Some(_)) if *c < 0.0 => term + 1,
+                (0, Some(_)) => term,
+                _ => term.saturating_add(1),
+            };
+            total = total.saturating_add(node);
+        }
+        total.max(1)
+    }
+
+    fn to_expr(&self, atoms: &Atoms, memo: &mut Vec<Option<Expr>>) -> Expr {
         let mut acc: Option<Expr> = None;
         for (m, c) in &self.0 {
             let c = *c;
             let mut factor: Option<Expr> = None;
             for &(a, e) in m {
-                let base = atoms.0[a as usize].1.clone();
+                let base = atoms.expr(a, memo);
                 let f = if e == 1 {
                     base
                 } else {
@@ -212,17 +339,22 @@ impl Poly {
     }
 }
 
-fn degree(m: &Mono) -> u32 {
-    m.iter().map(|t| t.1).sum()
+fn degree(m: &Mono) -> u64 {
+    m.iter().map(|t| t.1 as u64).sum()
 }
 
-fn mono_mul(a: &Mono, b: &Mono) -> Mono {
+/// The product of two monomials, or `None` past [`MAX_EXPONENT`].
+fn mono_mul(a: &Mono, b: &Mono) -> Option<Mono> {
     let mut out: Mono = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         match (a.get(i), b.get(j)) {
             (Some(x), Some(y)) if x.0 == y.0 => {
-                out.push((x.0, x.1 + y.1));
+                let e = x.1 + y.1;
+                if e > MAX_EXPONENT {
+                    return None;
+                }
+                out.push((x.0, e));
                 i += 1;
                 j += 1;
             }
@@ -245,13 +377,34 @@ fn mono_mul(a: &Mono, b: &Mono) -> Mono {
             (None, None) => break,
         }
     }
-    out
+    Some(out)
+}
+
+/// A simplified expression: a polynomial over atoms, which may nest and share.
+pub struct Simplified {
+    poly: Rc<Poly>,
+    atoms: Atoms,
+}
+
+impl Simplified {
+    /// Tree size of the expression (every operation, variable and constant occurrence counts 1), saturating.
+    pub fn size(&self) -> u64 {
+        self.poly.size(&self.atoms)
+    }
+
+    /// The expression, if its tree has at most `max_size` nodes.
+    pub fn to_expr(&self, max_size: u64) -> Option<Expr> {
+        (self.size() <= max_size).then(|| {
+            self.poly
+                .to_expr(&self.atoms, &mut vec![None; self.atoms.list.len()])
+        })
+    }
 }
 
 /// The canonical simplified form of the expression at `root`, or `None` when the expansion would cost more than
-/// `budget` coefficient multiplications (the budget is decreased by what was used).
-pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Expr> {
-    let mut atoms = Atoms(Vec::new());
+/// `budget` coefficient operations (the budget is decreased by what was used).
+pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
+    let mut atoms = Atoms::default();
     let mut memo: Vec<Option<Rc<Poly>>> = vec![None; root as usize + 1];
     // Only the nodes the root needs, in id order (children first).
     let mut needed = vec![false; root as usize + 1];
@@ -270,30 +423,30 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Expr> {
         let p = |x: Id| memo[x as usize].clone().unwrap_or_default();
         let poly = match dag.node(id) {
             DNode::Num(bits) => Poly::constant(f64::from_bits(bits)),
-            DNode::Var(k) => atoms.atom(Expr::var(&dag.names[k as usize])),
+            DNode::Var(k) => atoms.atom(Key::Var(k), || Atom::Var(dag.names[k as usize].clone())),
             DNode::Unary(Unary::Neg, a) => p(a).scale(-1.0),
             DNode::Unary(op, a) => {
                 let pa = p(a);
                 match pa.as_const() {
                     Some(c) => Poly::constant(op.apply(c)),
-                    None => atoms.atom(Expr::unary(op, pa.to_expr(&atoms))),
+                    None => atoms.atom(Key::Unary(op, key_terms(&pa)), || Atom::Unary(op, pa)),
                 }
             }
             DNode::Binary(op, a, b) => {
                 let (pa, pb) = (p(a), p(b));
+                let mut opaque = || {
+                    let key = Key::Binary(op, key_terms(&pa), key_terms(&pb));
+                    atoms.atom(key, || Atom::Binary(op, pa.clone(), pb.clone()))
+                };
                 match op {
-                    Binary::Add => pa.add(&pb, 1.0),
-                    Binary::Sub => pa.add(&pb, -1.0),
+                    Binary::Add => pa.add(&pb, 1.0, budget)?,
+                    Binary::Sub => pa.add(&pb, -1.0, budget)?,
                     Binary::Mul => pa.mul(&pb, budget)?,
                     Binary::Div => match pb.as_const() {
                         Some(c) if c != 0.0 => pa.scale(1.0 / c),
                         _ => match pa.as_const() {
                             Some(0.0) => Poly::default(),
-                            _ => atoms.atom(Expr::binary(
-                                Binary::Div,
-                                pa.to_expr(&atoms),
-                                pb.to_expr(&atoms),
-                            )),
+                            _ => opaque(),
                         },
                     },
                     Binary::Pow => match (pa.as_const(), pb.as_const()) {
@@ -301,28 +454,15 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Expr> {
                         (_, Some(k)) if k.fract() == 0.0 && (0.0..=64.0).contains(&k) => {
                             pa.pow(k as u32, budget)?
                         }
-                        _ => atoms.atom(Expr::binary(
-                            Binary::Pow,
-                            pa.to_expr(&atoms),
-                            pb.to_expr(&atoms),
-                        )),
+                        _ => opaque(),
                     },
                 }
             }
         };
         memo[id as usize] = Some(Rc::new(poly));
     }
-    Some(memo[root as usize].as_ref()?.to_expr(&atoms))
-}
-
-/// Tree size of an expression (every operation, variable and constant occurrence counts 1).
-pub fn size(e: &Expr) -> u64 {
-    use super::expr::Node;
-    match e.node() {
-        Node::Num(_) | Node::Var(_) => 1,
-        Node::Unary(_, a) => 1 + size(a),
-        Node::Binary(_, a, b) => 1 + size(a) + size(b),
-    }
+    let poly = memo[root as usize].take()?;
+    Some(Simplified { poly, atoms })
 }
 
 #[cfg(test)]
@@ -333,7 +473,19 @@ mod tests {
     fn simplified(src: &str) -> String {
         let g = lower_source(src).unwrap();
         let (d, root) = Dag::from_graph(&g, 0);
-        simplify(&d, root, &mut 1_000_000).unwrap().to_code()
+        let s = simplify(&d, root, &mut 1_000_000).unwrap();
+        let e = s.to_expr(u64::MAX).unwrap();
+        assert_eq!(s.size(), tree_size(&e), "{src}");
+        e.to_code()
+    }
+
+    fn tree_size(e: &Expr) -> u64 {
+        use crate::symbolic::expr::Node;
+        match e.node() {
+            Node::Num(_) | Node::Var(_) => 1,
+            Node::Unary(_, a) => 1 + tree_size(a),
+            Node::Binary(_, a, b) => 1 + tree_size(a) + tree_size(b),
+        }
     }
 
     #[test]
@@ -364,9 +516,36 @@ mod tests {
         let (mut d, f) = Dag::from_graph(&g, 0);
         let df = d.diff(f, "x");
         assert_eq!(
-            simplify(&d, df, &mut 1_000).unwrap().to_code(),
+            simplify(&d, df, &mut 1_000)
+                .unwrap()
+                .to_expr(100)
+                .unwrap()
+                .to_code(),
             "16 - 160 * x + 384 * x**2 - 256 * x**3"
         );
+    }
+
+    /// Atoms nest (each `sin` holds the previous two): their printed text doubles at every step, so they must be
+    /// told apart by structure, and sizes counted with sharing.
+    #[test]
+    fn nested_atoms_stay_cheap() {
+        let src =
+            "def f(x, n=40):\n  v = x\n  for i in range(n):\n    v = sin(v) + cos(v)\n  return v\n";
+        let g = lower_source(src).unwrap();
+        let (d, root) = Dag::from_graph(&g, 0);
+        let s = simplify(&d, root, &mut 1_000_000).unwrap();
+        assert!(s.size() > 1 << 40);
+        assert!(s.to_expr(400).is_none());
+    }
+
+    /// Dense products are charged for what they cost, and degrees stay bounded.
+    #[test]
+    fn huge_degrees_exhaust_the_budget() {
+        for src in ["((x**64)**64)**64", "(((((x * y)**64)**64)**64)**64)**64"] {
+            let g = lower_source(src).unwrap();
+            let (d, root) = Dag::from_graph(&g, 0);
+            assert!(simplify(&d, root, &mut 6_000_000).is_none(), "{src}");
+        }
     }
 
     #[test]

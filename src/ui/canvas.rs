@@ -1,8 +1,6 @@
 //! The one place that touches `<canvas>`: sizes it to its container at the screen's pixel density, draws a figure
 //! from [`crate::plot`] with plotters-canvas, redraws on resize, and saves it as a PNG.
 
-use std::rc::Rc;
-
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
@@ -11,24 +9,15 @@ use yew::prelude::*;
 
 use crate::lab::numeric::NumericResults;
 use crate::lab::symbolic::SwellRow;
+use crate::lab::Shared;
 use crate::ui::dom;
 
 /// What to draw. Two figures are equal when they share their data (the chapters keep it in memos), which is cheap
 /// to check on every render.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub enum Figure {
-    FiniteDifferences(Rc<NumericResults>),
-    Swell(Rc<Vec<SwellRow>>),
-}
-
-impl PartialEq for Figure {
-    fn eq(&self, other: &Figure) -> bool {
-        match (self, other) {
-            (Figure::FiniteDifferences(a), Figure::FiniteDifferences(b)) => Rc::ptr_eq(a, b),
-            (Figure::Swell(a), Figure::Swell(b)) => Rc::ptr_eq(a, b),
-            _ => false,
-        }
-    }
+    FiniteDifferences(Shared<NumericResults>),
+    Swell(Shared<Vec<SwellRow>>),
 }
 
 #[derive(Properties, PartialEq)]

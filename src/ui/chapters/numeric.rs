@@ -1,13 +1,12 @@
 //! `#/numeric` — Automatic differentiation is not numerical differentiation.
 
-use std::rc::Rc;
-
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps};
 use crate::ad::fd::Scheme;
 use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES};
+use crate::lab::Shared;
 use crate::num::{fmt_compact, fmt_sig};
 use crate::plot::sci_label;
 use crate::ui::canvas::{Figure, PlotCanvas};
@@ -20,7 +19,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
         let s = (*state).clone();
         use_memo(
             (s.program.graph.clone(), s.program.values(), s.h, s.scheme),
-            move |_| s.results().map(Rc::new),
+            move |_| s.results().map(Shared::new),
         )
     };
 

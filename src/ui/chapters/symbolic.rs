@@ -1,12 +1,12 @@
 //! `#/symbolic` — Automatic differentiation is not symbolic differentiation: expression swell.
 
-use std::rc::Rc;
-
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Model};
-use crate::lab::symbolic::{Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN};
+use crate::lab::symbolic::{
+    Expressions, Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN,
+};
 use crate::num::fmt_count;
 use crate::ui::canvas::{Figure, PlotCanvas};
 use crate::ui::components::{math, program_editor, url_notice};
@@ -14,10 +14,16 @@ use crate::ui::components::{math, program_editor, url_notice};
 #[component]
 pub fn SymbolicChapter(props: &ChapterProps) -> Html {
     let (state, initial) = use_chapter::<SymbolicState>(&props.location);
+    // The rows depend on the program and N only; a click on a row measures that one row again to print it.
     let swell = {
         let s = (*state).clone();
-        use_memo((s.program.graph.clone(), s.nmax, s.shown), move |_| {
-            s.swell().map(Rc::new)
+        use_memo((s.program.graph.clone(), s.nmax), move |_| s.swell())
+    };
+    let shown = {
+        let sw = swell.clone();
+        let rows = sw.as_ref().as_ref().ok().map(|sw| sw.rows.clone());
+        use_memo((rows, state.shown), move |(_, n)| {
+            sw.as_ref().as_ref().ok().and_then(|sw| sw.expressions(*n))
         })
     };
 
@@ -79,8 +85,11 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
                     <>
                         <PlotCanvas figure={Figure::Swell(sw.rows.clone())} testid="swell-plot" filename="expression-swell.png"
                             label="Sizes of f, of its unsimplified and simplified derivative, and of the AD trace, against n, on a log scale" />
-                        { table(sw, &state.dispatcher()) }
-                        { expressions(sw) }
+                        if let Some(why) = &sw.stopped {
+                            <p class="warning" data-testid="swell-stopped">{ format!("The rows stop at n = {}: {why}", sw.rows.len()) }</p>
+                        }
+                        { table(sw, shown.as_ref().as_ref().and_then(|e| e.n), &d) }
+                        { shown.as_ref().as_ref().map(expressions).unwrap_or_default() }
                     </>
                 },
                 Err(e) => html! { <p class="warning" data-testid="symbolic-error">{ e }</p> },
@@ -89,9 +98,12 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
     }
 }
 
-fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<Model<SymbolicState>>) -> Html {
+fn table(
+    sw: &Swell,
+    shown: Option<i64>,
+    d: &yew::functional::UseReducerDispatcher<Model<SymbolicState>>,
+) -> Html {
     let param = sw.parameter.clone().unwrap_or_else(|| "n".into());
-    let shown = sw.shown.as_ref().and_then(|e| e.n);
     let label = |col: &str| match col {
         "f" => "f",
         "df" => "f′ by the rules",
@@ -122,16 +134,20 @@ fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<Model<SymbolicSta
                             let d = d.clone();
                             Callback::from(move |_: MouseEvent| d.dispatch(SymbolicAction::Show(n as usize)))
                         };
+                        let active = shown == r.n;
                         html! {
-                            <tr key={n} data-n={n.to_string()} class={(shown == r.n).then_some("active")} {onclick}>
-                                <th scope="row">{ n }</th>
+                            <tr key={n} data-n={n.to_string()} class={active.then_some("active")} {onclick}>
+                                <th scope="row">
+                                    <button type="button" class="row-pick" aria-pressed={active.to_string()}
+                                        aria-label={format!("show the expressions for {param} = {n}")}>{ n }</button>
+                                </th>
                                 { size(r.f, "f") }
                                 { size(r.df, "df") }
                                 { match r.df_simplified {
                                     Some(v) => size(v, "df-simplified"),
-                                    None => html! { <td data-col="df-simplified" data-label="f′ simplified" class="skipped">{ "skipped" }</td> },
+                                    None => html! { <td data-col="df-simplified" data-label={label("df-simplified")} class="skipped">{ "skipped" }</td> },
                                 } }
-                                <td data-col="ad-trace" data-label="AD trace" data-value={r.ad_trace.to_string()}>{ fmt_count(r.ad_trace as u64) }</td>
+                                { size(r.ad_trace as u64, "ad-trace") }
                             </tr>
                         }
                     }) }
@@ -141,8 +157,7 @@ fn table(sw: &Swell, d: &yew::functional::UseReducerDispatcher<Model<SymbolicSta
     }
 }
 
-fn expressions(sw: &Swell) -> Html {
-    let Some(e) = &sw.shown else { return html! {} };
+fn expressions(e: &Expressions) -> Html {
     let name = |base: &str| match e.n {
         Some(n) => format!("{base}{}", subscript(n)),
         None => base.to_string(),
