@@ -29,7 +29,7 @@ fn main() {
         });
         let t_fwd = median_time(Duration::from_millis(1000), || forward_trace(&g, &[0.3], 0));
         let t_rev = median_time(Duration::from_millis(1000), || reverse_trace(&g, &[0.3], 0));
-        let t_layout = median_time(Duration::from_millis(1000), || layout(&g));
+        let t_layout = median_time(Duration::from_millis(1000), || layout(&g).unwrap());
         let total = t_build + t_fwd + t_rev + t_layout;
         // Everything the chapter computes on a keystroke: also the Jacobians, the generated programs (run back by the
         // core to check them) and the first step's view. The layout is skipped above 1 500 nodes (not drawn).

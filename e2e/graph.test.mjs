@@ -108,6 +108,14 @@ test('keyboard: arrows, Home, End, space', async () => {
   await page.keyboard.press(' ');
   await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '4 / 4', null, { timeout: 5000 });
   assert.equal(await page.locator('[data-testid="step-play"]').getAttribute('aria-pressed'), 'false', 'play stops at the end');
+  // Space at the end plays again from step 0, and space pauses.
+  await page.locator('select.speed').selectOption('2000');
+  await page.locator('h1').click();
+  await page.keyboard.press(' ');
+  assert.equal(await counter(page), '0 / 4');
+  assert.equal(await page.locator('[data-testid="step-play"]').getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press(' ');
+  assert.equal(await page.locator('[data-testid="step-play"]').getAttribute('aria-pressed'), 'false', 'space pauses');
   await page.close();
 });
 

@@ -83,6 +83,12 @@ test('symbolic: sizes swell, the AD trace does not', async () => {
   const expr = page.locator('[data-testid="swell-expr"]');
   assert.match(await expr.textContent(), /n = 2/);
   assert.ok(await expr.locator('math').count() >= 3, 'f₂, f′₂ and f′₂ simplified as MathML');
+  // By keyboard: each row's number is a button.
+  await page.locator('[data-testid="swell-table"] tr[data-n="1"] button').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /n = 1/.test(document.querySelector('[data-testid="swell-expr"]').textContent));
+  await page.locator('[data-testid="swell-table"] tr[data-n="2"] button').click();
+  assert.match(await expr.textContent(), /n = 2/);
   await shot(page, 'symbolic-logistic');
   await page.close();
 });
@@ -95,6 +101,12 @@ test('symbolic: bad N and programs of several variables are explained', async ()
   assert.match(await page.locator('[data-testid="swell-nmax-error"]').textContent(), /whole number/);
   await fill(page, 'program-input', 'x * y');
   assert.match(await page.locator('[data-testid="symbolic-error"]').textContent(), /one variable/);
+  // Nested non-polynomial parts (each sin holds the two before it) stay quick, and print no monster.
+  await fill(page, 'swell-nmax', '30');
+  await fill(page, 'program-input', 'def f(x, n=3):\n  v = x\n  for i in range(n):\n    v = sin(v) + cos(v)\n  return v\n');
+  await page.waitForSelector('[data-testid="swell-table"] tr[data-n="30"]');
+  await page.locator('[data-testid="swell-table"] tr[data-n="30"]').click();
+  assert.match(await page.locator('[data-testid="swell-expr"]').textContent(), /Too large to print/);
   await page.close();
 });
 

@@ -30,6 +30,7 @@ pub struct Layout {
     /// Centre of each node.
     pub pos: Vec<(f64, f64)>,
     pub layer: Vec<u32>,
+    /// Sorted by child (`to`), in graph order: the edges into a node are found by binary search.
     pub edges: Vec<Edge>,
     pub width: f64,
     pub height: f64,
@@ -37,17 +38,22 @@ pub struct Layout {
     pub crossings: Option<usize>,
 }
 
-pub fn layout(g: &Graph) -> Layout {
+/// Most points (nodes plus the points of edges that skip layers) a drawing is made of: an input read at every step
+/// of a long loop makes edges that each skip hundreds of layers.
+pub const MAX_POINTS: usize = 40_000;
+
+/// The drawing, or `None` when it would need more than [`MAX_POINTS`] points.
+pub fn layout(g: &Graph) -> Option<Layout> {
     let n = g.len();
     if n == 0 {
-        return Layout {
+        return Some(Layout {
             pos: vec![],
             layer: vec![],
             edges: vec![],
             width: 0.0,
             height: 0.0,
             crossings: Some(0),
-        };
+        });
     }
     let consumers = g.consumers();
 
@@ -73,6 +79,14 @@ pub fn layout(g: &Graph) -> Layout {
     }
 
     // 2. Vertices per layer, with dummies on long edges. `chains[e]` lists the vertices an edge passes through.
+    let dummies: usize = g
+        .ids()
+        .flat_map(|id| g.node(id).op.parents().map(move |p| (p, id)))
+        .map(|(p, id)| (layer[id.index()] - layer[p.index()]).saturating_sub(1) as usize)
+        .sum();
+    if n + dummies > MAX_POINTS {
+        return None;
+    }
     let layers_n = last as usize + 1;
     // Vertices 0..n are the nodes; dummies (points of edges that pass through a layer) follow.
     let mut nv = n;
@@ -193,17 +207,17 @@ pub fn layout(g: &Graph) -> Layout {
             let desired: Vec<f64> = row
                 .iter()
                 .map(|&v| {
-                    let ns: Vec<usize> = if down {
-                        pred[v].clone()
-                    } else {
-                        succ[v].clone()
+                    let ns = if down { &pred[v] } else { &succ[v] };
+                    let mean = |ns: &mut dyn Iterator<Item = &usize>, k: usize| {
+                        ns.map(|&u| y[u]).sum::<f64>() / k as f64
                     };
-                    let both: Vec<usize> = pred[v].iter().chain(&succ[v]).copied().collect();
-                    let ns = if ns.is_empty() { both } else { ns };
-                    if ns.is_empty() {
-                        y[v]
+                    let all = pred[v].len() + succ[v].len();
+                    if !ns.is_empty() {
+                        mean(&mut ns.iter(), ns.len())
+                    } else if all > 0 {
+                        mean(&mut pred[v].iter().chain(&succ[v]), all)
                     } else {
-                        ns.iter().map(|&u| y[u]).sum::<f64>() / ns.len() as f64
+                        y[v]
                     }
                 })
                 .collect();
@@ -249,14 +263,14 @@ pub fn layout(g: &Graph) -> Layout {
             }
         })
         .collect();
-    Layout {
+    Some(Layout {
         pos,
         layer,
         edges,
         width: x_of(last) + NODE_W / 2.0 + MARGIN,
         height: (max_y - min_y) + NODE_H + 2.0 * MARGIN,
         crossings: count.then_some(best_crossings),
-    }
+    })
 }
 
 /// The layers a sweep visits: left to right from the second (`down`), or right to left from the one before last;
@@ -335,7 +349,8 @@ mod tests {
     #[test]
     fn lecture_example_reads_left_to_right() {
         let g = lower_source("y * x**2").unwrap();
-        let l = layout(&g);
+        let l = layout(&g).unwrap();
+        assert!(l.edges.windows(2).all(|w| w[0].to <= w[1].to));
         let x = |label: &str| l.pos[g.find(label).unwrap().index()].0;
         assert!(x("y") == x("x") && x("x") < x("v1") && x("v1") < x("v2"));
         assert_eq!(l.crossings, Some(0));
@@ -352,7 +367,7 @@ mod tests {
             "def f(x, y, z):\n  a = x * y\n  b = sin(x) + z * a\n  c = exp(b) / (a + y)\n  return c * x + a * b, c - z",
         ] {
             let g = lower_source(src).unwrap();
-            let l = layout(&g);
+            let l = layout(&g).unwrap();
             for i in 0..g.len() {
                 for j in i + 1..g.len() {
                     let (a, b) = (l.pos[i], l.pos[j]);
@@ -378,7 +393,7 @@ mod tests {
             "def f(x, n=20):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v",
         )
         .unwrap();
-        let l = layout(&g);
+        let l = layout(&g).unwrap();
         assert_eq!(l.crossings, Some(0));
     }
 }

@@ -1,7 +1,7 @@
 //! Components in a real browser (wasm-bindgen-test in headless Chromium): they render, and they react to input.
 #![cfg(target_arch = "wasm32")]
 
-use ad_lab::ui::components::{Num, NumProps};
+use ad_lab::ui::components::num;
 use ad_lab::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -48,12 +48,25 @@ async fn settle() {
     yew::scheduler::flush().await;
 }
 
+#[derive(yew::Properties, PartialEq)]
+struct NumProps {
+    value: f64,
+    testid: Option<&'static str>,
+    sig: Option<usize>,
+}
+
+/// [`num`] mounted on its own.
+#[yew::component]
+fn Num(props: &NumProps) -> yew::Html {
+    num(props.value, props.testid, props.sig)
+}
+
 #[wasm_bindgen_test]
 async fn num_keeps_the_full_value_whatever_the_rounding() {
     let root = mount_point();
     let props = NumProps {
         value: -16.000015992112537,
-        testid: Some("n".into()),
+        testid: Some("n"),
         sig: Some(3),
     };
     let app = yew::Renderer::<Num>::with_root_and_props(root.clone(), props).render();
@@ -180,13 +193,16 @@ async fn graph_lab_steps_both_modes() {
     settle().await;
     assert_eq!(cell(&root, "x", "adjoint").as_deref(), Some("2"));
     assert_eq!(cell(&root, "y", "adjoint").as_deref(), Some("1"));
+    // Straight-line code: the reverse program stores nothing, and it returns the trace's gradient.
+    let code = find(&root, "code-view").text_content().unwrap();
     assert!(
-        find(&root, "code-view")
-            .text_content()
-            .unwrap()
-            .contains("memory")
-            == false
+        code.contains("return") && !code.contains("memory"),
+        "{code}"
     );
+    assert!(find(&root, "code-check")
+        .text_content()
+        .unwrap()
+        .contains("the same as the trace"));
     app.destroy();
 }
 

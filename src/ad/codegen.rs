@@ -13,6 +13,7 @@
 use std::fmt::Write;
 
 use super::graph::Graph;
+use super::lower::MODULES;
 use super::op::Unary;
 use super::parser::parse;
 use super::source::Span;
@@ -202,7 +203,7 @@ fn check_supported(stmts: &[ast::Stmt], top: bool, n: usize) -> Result<(), Unsup
                 match &e.kind {
                     ExprKind::List(_) | ExprKind::Index(..) | ExprKind::Slice(..) => true,
                     ExprKind::Call(c, args) => {
-                        matches!(&c.kind, ExprKind::Attr(b, _) if !matches!(&b.kind, ExprKind::Name(m) if ["np", "numpy", "math", "jnp", "anp", "onp"].contains(&m.as_str())))
+                        matches!(&c.kind, ExprKind::Attr(b, _) if !matches!(&b.kind, ExprKind::Name(m) if MODULES.contains(&m.as_str())))
                             || args.iter().any(walk)
                     }
                     ExprKind::Unary(_, a) | ExprKind::Attr(a, _) => walk(a),
@@ -323,8 +324,6 @@ fn mark_active(stmts: &[ast::Stmt], active: &mut Names) {
 }
 
 // ----- expressions -----
-
-const MODULES: &[&str] = &["np", "numpy", "math", "jnp", "anp", "onp"];
 
 /// The syntax tree of an expression as a symbolic expression; parts the rules do not see through (integer `//`)
 /// stay as opaque text.
@@ -775,14 +774,11 @@ pub fn reverse_program(src: &str, graph: &Graph, output: usize) -> Result<String
     out.push_str(&sweep.out);
 
     // Adjoints: the chosen result's is 1, every other starts at 0.
-    let mut order: Vec<String> = ins.clone();
-    let mut assigned = Vec::new();
-    collect_ordered(&f.body, &mut assigned);
-    for n in assigned {
-        if ctx.active.contains(&n) && !order.contains(&n) {
-            order.push(n);
-        }
-    }
+    let mut order = Names::default();
+    order.extend(ins.iter().cloned());
+    let mut assigned = Names::default();
+    collect_names(&f.body, &mut assigned);
+    order.extend(assigned.iter().filter(|n| ctx.active.contains(n)).cloned());
     let result_sym = sym(&ctx, result);
     let seeded = is_active_var(&ctx, &result_sym);
     if let Some(v) = &seeded {
@@ -820,17 +816,6 @@ pub fn reverse_program(src: &str, graph: &Graph, output: usize) -> Result<String
         }
     );
     Ok(out)
-}
-
-fn collect_ordered(stmts: &[ast::Stmt], out: &mut Vec<String>) {
-    for s in stmts {
-        match &s.kind {
-            StmtKind::Assign(t, _) => out.extend(t.iter().map(|t| t.name.clone())),
-            StmtKind::AugAssign(t, _, _) => out.push(t.name.clone()),
-            StmtKind::For { body, .. } => collect_ordered(body, out),
-            _ => {}
-        }
-    }
 }
 
 fn backward(ctx: &Ctx<'_>, back: &[Back], level: usize, lecture_only: bool, out: &mut String) {

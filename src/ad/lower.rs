@@ -97,7 +97,8 @@ impl Env {
     }
 }
 
-const MODULES: &[&str] = &["np", "numpy", "math", "jnp", "anp", "onp"];
+/// Module prefixes accepted before a function name (`np.sin`, `math.log`).
+pub(crate) const MODULES: &[&str] = &["np", "numpy", "math", "jnp", "anp", "onp"];
 const BUILTINS: &[&str] = &["range", "len", "reversed", "float", "int", "list", "pi"];
 
 struct Lowerer<'a> {

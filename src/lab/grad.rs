@@ -2,7 +2,7 @@
 //! forward mode, and by a forward difference, at a point.
 
 use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED};
-use super::{ChapterModel, Shared};
+use super::{Chapter, ChapterModel, Shared};
 use crate::ad::eval::{self, domain_issue};
 use crate::ad::graph::Graph;
 use crate::ad::Limits;
@@ -72,7 +72,7 @@ impl GradState {
 
 impl ChapterModel for GradState {
     type Action = GradAction;
-    const PATH: &'static str = "/grad";
+    const CHAPTER: Chapter = Chapter::Grad;
 
     /// The state a permalink describes; anything unusable falls back and is reported in `notices`.
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> GradState {

@@ -5,7 +5,7 @@
 //! the program and inputs (layout, both traces, Jacobians, generated code); [`StepView`] is what one step shows.
 
 use super::program::{Example, ProgramState, LOGISTIC, Y_X_SQUARED};
-use super::{ChapterModel, Shared};
+use super::{Chapter, ChapterModel, Shared};
 use crate::ad::codegen::{forward_program, reverse_program};
 use crate::ad::eval;
 use crate::ad::graph::{Graph, NodeId, Op};
@@ -13,7 +13,7 @@ use crate::ad::trace::{
     bar, dot, forward_trace, op_expr, reverse_trace, ForwardTrace, ReverseStep, ReverseTrace,
 };
 use crate::ad::Limits;
-use crate::layout::{layout, Layout};
+use crate::layout::{layout, Layout, MAX_POINTS};
 use crate::num::{fmt_compact, fmt_count};
 use crate::url::Location;
 
@@ -139,10 +139,17 @@ impl GraphState {
 
     /// Everything computed from the program and its inputs, if both are valid.
     pub fn session(&self) -> Option<Session> {
+        let sketch = Shared::new(Sketch::new(self.program.graph.as_ref()?));
+        self.session_with(&sketch)
+    }
+
+    /// [`GraphState::session`] reusing the drawing of the same graph (it does not depend on the inputs).
+    pub fn session_with(&self, sketch: &Shared<Sketch>) -> Option<Session> {
         let graph = self.program.graph.as_ref()?;
         let values = self.program.values()?;
         Some(Session::new(
             graph,
+            sketch.clone(),
             &values,
             self.wrt,
             self.out,
@@ -153,7 +160,7 @@ impl GraphState {
 
 impl ChapterModel for GraphState {
     type Action = GraphAction;
-    const PATH: &'static str = "/graph";
+    const CHAPTER: Chapter = Chapter::Graph;
 
     fn apply(&self, action: GraphAction) -> GraphState {
         let mut s = self.clone();
@@ -273,11 +280,47 @@ fn default_wrt(p: &ProgramState) -> usize {
         .unwrap_or(0)
 }
 
+/// What the chapter draws from the graph alone, whatever the inputs: computed once per program.
+#[derive(Debug)]
+pub struct Sketch {
+    /// The drawing, or why there is none (too many nodes, or edges that skip too many layers).
+    pub layout: Result<Layout, String>,
+    /// Each node's operation as text (`x²`, `v₁·y`), `input` for inputs.
+    pub ops: Vec<String>,
+}
+
+impl Sketch {
+    pub fn new(g: &Graph) -> Sketch {
+        Sketch {
+            layout: if g.len() > MAX_DRAWN_NODES {
+                Err(format!(
+                    "This graph has {} nodes; drawings stop at {MAX_DRAWN_NODES}.",
+                    fmt_count(g.len() as u64)
+                ))
+            } else {
+                layout(g).ok_or_else(|| {
+                    format!(
+                        "This graph's edges skip so many columns that its drawing would need more than {} points.",
+                        fmt_count(MAX_POINTS as u64)
+                    )
+                })
+            },
+            ops: g
+                .ids()
+                .map(|id| match g.node(id).op {
+                    Op::Input(_) => "input".to_string(),
+                    _ => op_expr(g, id).to_math_text(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Everything the chapter derives from one program at one point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub graph: Shared<Graph>,
-    pub layout: Option<Layout>,
+    pub sketch: Shared<Sketch>,
     pub forward: ForwardTrace,
     pub reverse: ReverseTrace,
     /// The Jacobian (outputs × inputs) by forward passes and by reverse passes.
@@ -301,6 +344,7 @@ fn run(code: &Result<String, String>, values: &[f64]) -> Option<Vec<f64>> {
 impl Session {
     pub fn new(
         graph: &Shared<Graph>,
+        sketch: Shared<Sketch>,
         values: &[f64],
         wrt: usize,
         out: usize,
@@ -312,7 +356,7 @@ impl Session {
         let reverse_code = reverse_program(source, g, out);
         Session {
             graph: graph.clone(),
-            layout: (g.len() <= MAX_DRAWN_NODES).then(|| layout(g)),
+            sketch,
             forward: forward_trace(g, values, wrt),
             reverse: reverse_trace(g, values, out),
             jacobian_forward: eval::jacobian_forward(g, &primals),
@@ -366,7 +410,7 @@ impl Session {
             Op::Input(_) => format!("{label} = {}", fmt_compact(s.primal)),
             _ => format!(
                 "{label} = {} = {}",
-                op_expr(g, s.node).to_math_text(),
+                self.sketch.ops[s.node.index()],
                 fmt_compact(s.primal)
             ),
         };
@@ -435,7 +479,7 @@ impl Session {
                     Op::Input(_) => format!("{label} = {}", fmt_compact(*primal)),
                     _ => format!(
                         "{label} = {} = {}",
-                        op_expr(g, node).to_math_text(),
+                        self.sketch.ops[node.index()],
                         fmt_compact(*primal)
                     ),
                 };
@@ -488,14 +532,12 @@ impl Session {
                         ));
                     }
                     lines.push(line);
-                    v.read.extend(g.node(node).op.parents());
                 }
-                let mut seen = Vec::with_capacity(v.read.len());
-                v.read.retain(|n| {
-                    let fresh = !seen.contains(n);
-                    seen.push(*n);
-                    fresh
-                });
+                if !pushes.is_empty() {
+                    // The stored values this step reads: its parents' (each once).
+                    v.read = g.node(node).op.parents().collect();
+                    v.read.dedup();
+                }
                 v.hot_edges = pushes.iter().map(|p| (p.partial.parent, node)).collect();
                 v.rule = lines;
                 v.announce = format!(
@@ -691,5 +733,19 @@ mod tests {
         assert_eq!(s.step, 2);
         let s = s.apply(GraphAction::Next).apply(GraphAction::Next);
         assert_eq!(s.step, 2);
+    }
+
+    /// An input read at every step of a long loop: few nodes, but edges that skip hundreds of columns. The drawing
+    /// is declined with a reason; everything else works.
+    #[test]
+    fn edges_skipping_too_many_columns_are_not_drawn() {
+        let src =
+            "def f(x, n=700):\n  v = x\n  for i in range(n):\n    v = v * x + 1\n  return v\n";
+        let s = GraphState::default().apply(GraphAction::Source(src.into()));
+        let ses = session(&s);
+        assert!(ses.graph.len() <= MAX_DRAWN_NODES);
+        assert!(ses.sketch.layout.as_ref().unwrap_err().contains("columns"));
+        let s = s.apply(GraphAction::End);
+        assert_eq!(ses.view(s.mode, s.step).k, ses.graph.len());
     }
 }

@@ -51,8 +51,8 @@ impl<T: fmt::Debug> fmt::Debug for Shared<T> {
 /// What a chapter's model gives the plumbing every chapter shares.
 pub trait ChapterModel: Clone + PartialEq + 'static {
     type Action;
-    /// The route, e.g. `/numeric`.
-    const PATH: &'static str;
+    /// The chapter this is the model of (its route).
+    const CHAPTER: Chapter;
     fn apply(&self, action: Self::Action) -> Self;
     /// The state a permalink describes; what could not be used is said in `notices`.
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> Self;

@@ -5,7 +5,7 @@
 //! ≈ h²·|f‴|/6 + ε·|f|/h; the minimisers of those sums are the optimal steps marked on the plot.
 
 use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO};
-use super::{ChapterModel, Shared};
+use super::{Chapter, ChapterModel, Shared};
 use crate::ad::eval;
 use crate::ad::fd::{self, Scheme};
 use crate::ad::graph::Graph;
@@ -105,7 +105,7 @@ impl NumericState {
 
 impl ChapterModel for NumericState {
     type Action = NumericAction;
-    const PATH: &'static str = "/numeric";
+    const CHAPTER: Chapter = Chapter::Numeric;
 
     fn apply(&self, action: NumericAction) -> NumericState {
         let mut s = self.clone();
@@ -382,7 +382,7 @@ mod tests {
     }
 
     #[test]
-    fn several_inputs_cost_n_plus_one_evaluations() {
+    fn several_inputs_are_counted_and_the_first_is_differentiated() {
         let s = NumericState::default().apply(NumericAction::Example(4));
         let r = s.results().unwrap();
         assert_eq!(r.inputs, 3);

@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use super::program::{Example, ProgramState, LOGISTIC};
-use super::{ChapterModel, Shared};
+use super::{Chapter, ChapterModel, Shared};
 use crate::ad::graph::Graph;
 use crate::ad::lower::{lower_with, Limits};
 use crate::ad::parser::parse;
@@ -75,17 +75,16 @@ pub fn limits() -> Limits {
 
 /// Checks N as typed.
 pub fn check_nmax(text: &str) -> Result<usize, String> {
+    let too_large = || {
+        format!("N is at most {MAX_N}: beyond it even counting the unsimplified sizes is pointless")
+    };
     match text.trim().parse::<i64>() {
         Ok(n) if (1..=MAX_N as i64).contains(&n) => Ok(n as usize),
         Ok(n) if n < 1 => Err("N must be at least 1".into()),
-        Ok(_) => Err(format!(
-            "N is at most {MAX_N}: beyond it even counting the unsimplified sizes is pointless"
-        )),
+        Ok(_) => Err(too_large()),
         Err(_) => match parse_f64(text) {
-            Some(x) if x > MAX_N as f64 => Err(format!(
-                "N is at most {MAX_N}: beyond it even counting the unsimplified sizes is pointless"
-            )),
-            _ => Err("N must be a whole number from 1 to 30".into()),
+            Some(x) if x > MAX_N as f64 => Err(too_large()),
+            _ => Err(format!("N must be a whole number from 1 to {MAX_N}")),
         },
     }
 }
@@ -114,7 +113,7 @@ impl SymbolicState {
 
 impl ChapterModel for SymbolicState {
     type Action = SymbolicAction;
-    const PATH: &'static str = "/symbolic";
+    const CHAPTER: Chapter = Chapter::Symbolic;
 
     fn apply(&self, action: SymbolicAction) -> SymbolicState {
         let mut s = self.clone();

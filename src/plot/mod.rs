@@ -661,7 +661,13 @@ mod tests {
         let s = SymbolicState::default().apply(SymbolicAction::NMax("20".into()));
         let sw = s.swell().unwrap();
         let out = svg(|root| draw_swell(root, &sw.rows, 1.0).unwrap());
-        for needle in ["AD trace", "unsimplified", "simplified", "nodes", "10⁶"] {
+        for needle in [
+            "AD trace",
+            "f′ₙ by the rules, unsimplified",
+            "f′ₙ simplified (expanded)",
+            "nodes",
+            "10⁶",
+        ] {
             assert!(out.contains(needle), "missing {needle:?}");
         }
     }

@@ -39,14 +39,6 @@ impl Dag {
         Dag::default()
     }
 
-    pub fn len(&self) -> usize {
-        self.nodes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
     pub fn node(&self, id: Id) -> DNode {
         self.nodes[id as usize]
     }
@@ -75,6 +67,11 @@ impl Dag {
             }
         };
         self.intern(DNode::Var(k as u32))
+    }
+
+    /// The variable numbered `k`, whatever its name (for DAGs used as keys).
+    pub fn raw_var(&mut self, k: u32) -> Id {
+        self.intern(DNode::Var(k))
     }
 
     pub fn unary(&mut self, op: Unary, a: Id) -> Id {
@@ -199,11 +196,7 @@ impl Dag {
             if self.derivative_of(id, var).is_some() {
                 continue;
             }
-            let children: Vec<Id> = match self.node(id) {
-                DNode::Num(_) | DNode::Var(_) => vec![],
-                DNode::Unary(_, a) => vec![a],
-                DNode::Binary(_, a, b) => vec![a, b],
-            };
+            let children = self.children(id);
             if !ready {
                 stack.push((id, true));
                 for c in children {
@@ -421,19 +414,20 @@ impl Dag {
 
     /// The expression as an [`Expr`] (shared in memory; printing expands it, so check [`Dag::tree_size`] first).
     pub fn to_expr(&self, root: Id) -> Expr {
-        let mut memo: HashMap<Id, Expr> = HashMap::new();
+        // Ids are dense and children come first: one expression per id, in order.
+        let mut memo: Vec<Expr> = Vec::with_capacity(root as usize + 1);
         for id in 0..=root as usize {
             let e = match self.nodes[id] {
                 DNode::Num(bits) => Expr::num(f64::from_bits(bits)),
                 DNode::Var(k) => Expr::var(&self.names[k as usize]),
-                DNode::Unary(op, a) => Expr::unary(op, memo[&(a as Id)].clone()),
+                DNode::Unary(op, a) => Expr::unary(op, memo[a as usize].clone()),
                 DNode::Binary(op, a, b) => {
-                    Expr::binary(op, memo[&(a as Id)].clone(), memo[&(b as Id)].clone())
+                    Expr::binary(op, memo[a as usize].clone(), memo[b as usize].clone())
                 }
             };
-            memo.insert(id as Id, e);
+            memo.push(e);
         }
-        memo.remove(&root).unwrap_or_else(|| Expr::num(f64::NAN))
+        memo.pop().unwrap_or_else(|| Expr::num(f64::NAN))
     }
 
     /// The child ids of a node.

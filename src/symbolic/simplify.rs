@@ -17,7 +17,6 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::dag::{DNode, Dag, Id};
@@ -52,49 +51,78 @@ enum Atom {
     Binary(Binary, Rc<Poly>, Rc<Poly>),
 }
 
-/// What identifies an atom: its operation and its operands' terms (coefficients by their bits). Structure, not
-/// printed text: atoms nest, and their text can double at each level.
-#[derive(PartialEq, Eq, Hash)]
-enum Key {
-    Var(u32),
-    Unary(Unary, Vec<(Mono, u64)>),
-    Binary(Binary, Vec<(Mono, u64)>, Vec<(Mono, u64)>),
-}
-
-fn key_terms(p: &Poly) -> Vec<(Mono, u64)> {
-    p.0.iter().map(|(m, c)| (m.clone(), c.to_bits())).collect()
-}
-
-/// The atoms met so far, each with the tree size of its expression.
+/// The atoms met so far, each with the tree size of its expression. An atom is identified by structure — its
+/// operation and its operands' canonical terms — never by printed text (atoms nest, and their text can double at
+/// each level): the operands are written into a hash-consed [`Dag`] whose variables are atom numbers, so equal
+/// structures get the same key.
 #[derive(Default)]
 struct Atoms {
     list: Vec<(Atom, u64)>,
-    index: HashMap<Key, u32>,
+    keys: Dag,
+    /// Atom number by key id.
+    by_key: Vec<Option<u32>>,
 }
 
 impl Atoms {
     /// The polynomial `1·atom`, registering the atom the first time it is met.
-    fn atom(&mut self, key: Key, atom: impl FnOnce() -> Atom) -> Poly {
-        let k = match self.index.get(&key) {
-            Some(&k) => k,
+    fn atom(&mut self, atom: Atom) -> Poly {
+        let k = match &atom {
+            Atom::Var(name) => self.keys.var(name),
+            Atom::Unary(op, a) => {
+                let ka = self.key(a);
+                self.keys.unary(*op, ka)
+            }
+            Atom::Binary(op, a, b) => {
+                let (ka, kb) = (self.key(a), self.key(b));
+                self.keys.binary(*op, ka, kb)
+            }
+        } as usize;
+        if self.by_key.len() <= k {
+            self.by_key.resize(k + 1, None);
+        }
+        let n = match self.by_key[k] {
+            Some(n) => n,
             None => {
-                let atom = atom();
-                let size = match &atom {
-                    Atom::Var(_) => 1,
-                    Atom::Unary(_, a) => 1 + a.size(self),
-                    Atom::Binary(_, a, b) => 1u64
-                        .saturating_add(a.size(self))
-                        .saturating_add(b.size(self)),
-                };
-                let k = self.list.len() as u32;
-                self.list.push((atom, size));
-                self.index.insert(key, k);
-                k
+                let n = self.push(atom);
+                self.by_key[k] = Some(n);
+                n
             }
         };
-        Poly(vec![(vec![(k, 1)], 1.0)])
+        Poly(vec![(vec![(n, 1)], 1.0)])
     }
 
+    fn push(&mut self, atom: Atom) -> u32 {
+        let size = match &atom {
+            Atom::Var(_) => 1,
+            Atom::Unary(_, a) => 1u64.saturating_add(a.size(self)),
+            Atom::Binary(_, a, b) => 1u64
+                .saturating_add(a.size(self))
+                .saturating_add(b.size(self)),
+        };
+        self.list.push((atom, size));
+        (self.list.len() - 1) as u32
+    }
+
+    /// The key of a polynomial: its terms written into `keys`, atom `a` as the variable numbered `a` (a variable
+    /// atom's own key is its name's variable node, which only ever appears there as a whole key, so the two never
+    /// meet).
+    fn key(&mut self, p: &Poly) -> Id {
+        let d = &mut self.keys;
+        let mut sum = None;
+        for (m, c) in &p.0 {
+            let mut term = d.num(*c);
+            for &(a, e) in m {
+                let (x, e) = (d.raw_var(a), d.num(e as f64));
+                let f = d.binary(Binary::Pow, x, e);
+                term = d.binary(Binary::Mul, term, f);
+            }
+            sum = Some(match sum {
+                None => term,
+                Some(s) => d.binary(Binary::Add, s, term),
+            });
+        }
+        sum.unwrap_or_else(|| d.num(0.0))
+    }
     fn size(&self, k: u32) -> u64 {
         self.list[k as usize].1
     }
@@ -235,30 +263,34 @@ impl Poly {
             }
         }
         charge(budget, self.0.len().saturating_mul(other.0.len()))?;
-        // All products, then sorted (stably, so like terms are summed in the order they were made) and merged.
-        let mut products = Vec::with_capacity(self.0.len() * other.0.len());
+        let mut out = Poly::default();
         for (m1, c1) in &self.0 {
             for (m2, c2) in &other.0 {
-                products.push((mono_mul(m1, m2)?, c1 * c2));
+                // A new term shifts the ones after it: that work is charged too.
+                let shifted = out.add_term(mono_mul(m1, m2)?, c1 * c2);
+                charge(budget, shifted)?;
             }
         }
-        products.sort_by(|x, y| order(&x.0, &y.0));
-        let mut out: Vec<(Mono, f64)> = Vec::with_capacity(products.len());
-        for (m, c) in products {
-            match out.last_mut() {
-                Some(last) if last.0 == m => last.1 += c,
-                _ => {
-                    if out.last().is_some_and(|l| l.1 == 0.0) {
-                        out.pop();
-                    }
-                    out.push((m, c));
+        Some(out)
+    }
+
+    /// Adds `c·m`, keeping the terms sorted; like terms that cancel disappear. Returns how many terms were shifted.
+    fn add_term(&mut self, m: Mono, c: f64) -> usize {
+        match self.0.binary_search_by(|(k, _)| order(k, &m)) {
+            Ok(i) => {
+                self.0[i].1 += c;
+                if self.0[i].1 == 0.0 {
+                    self.0.remove(i);
+                    return self.0.len() - i;
                 }
+                0
             }
+            Err(i) if c != 0.0 => {
+                self.0.insert(i, (m, c));
+                self.0.len() - 1 - i
+            }
+            Err(_) => 0,
         }
-        if out.last().is_some_and(|l| l.1 == 0.0) {
-            out.pop();
-        }
-        Some(Poly(out))
     }
 
     fn pow(&self, mut k: u32, budget: &mut u64) -> Option<Poly> {
@@ -423,21 +455,18 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
         let p = |x: Id| memo[x as usize].clone().unwrap_or_default();
         let poly = match dag.node(id) {
             DNode::Num(bits) => Poly::constant(f64::from_bits(bits)),
-            DNode::Var(k) => atoms.atom(Key::Var(k), || Atom::Var(dag.names[k as usize].clone())),
+            DNode::Var(k) => atoms.atom(Atom::Var(dag.names[k as usize].clone())),
             DNode::Unary(Unary::Neg, a) => p(a).scale(-1.0),
             DNode::Unary(op, a) => {
                 let pa = p(a);
                 match pa.as_const() {
                     Some(c) => Poly::constant(op.apply(c)),
-                    None => atoms.atom(Key::Unary(op, key_terms(&pa)), || Atom::Unary(op, pa)),
+                    None => atoms.atom(Atom::Unary(op, pa)),
                 }
             }
             DNode::Binary(op, a, b) => {
                 let (pa, pb) = (p(a), p(b));
-                let mut opaque = || {
-                    let key = Key::Binary(op, key_terms(&pa), key_terms(&pb));
-                    atoms.atom(key, || Atom::Binary(op, pa.clone(), pb.clone()))
-                };
+                let mut opaque = || atoms.atom(Atom::Binary(op, pa.clone(), pb.clone()));
                 match op {
                     Binary::Add => pa.add(&pb, 1.0, budget)?,
                     Binary::Sub => pa.add(&pb, -1.0, budget)?,

@@ -30,8 +30,14 @@ pub struct PlotCanvasProps {
     pub filename: AttrValue,
 }
 
-/// Draws `figure` on `canvas` whose CSS size is `css_w × css_h`.
-fn draw(canvas: &HtmlCanvasElement, figure: &Figure, css_w: u32, css_h: u32) -> Result<(), String> {
+/// Draws `figure` on `canvas` whose CSS size is `css_w × css_h`; `large` scales the type up for projectors.
+fn draw(
+    canvas: &HtmlCanvasElement,
+    figure: &Figure,
+    css_w: u32,
+    css_h: u32,
+    large: bool,
+) -> Result<(), String> {
     let dpr = dom::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 3.0);
@@ -40,8 +46,9 @@ fn draw(canvas: &HtmlCanvasElement, figure: &Figure, css_w: u32, css_h: u32) -> 
     let _ = canvas.style().set_property("height", &format!("{css_h}px"));
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-d context")?;
     let root = backend.into_drawing_area();
-    // Fonts and strokes scale with the pixel density and, a little, with the width (projectors, phones).
-    let px = dpr * (css_w as f64 / 900.0).clamp(0.9, 1.3);
+    // Fonts and strokes scale with the pixel density, a little with the width (projectors, phones), and with the
+    // page's large-text mode.
+    let px = dpr * (css_w as f64 / 900.0).clamp(0.9, 1.3) * if large { 1.25 } else { 1.0 };
     match figure {
         Figure::FiniteDifferences(r) => {
             crate::plot::draw_fd(&root, r, px).map_err(|e| e.to_string())
@@ -53,21 +60,22 @@ fn draw(canvas: &HtmlCanvasElement, figure: &Figure, css_w: u32, css_h: u32) -> 
 #[component]
 pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     let canvas = use_node_ref();
-    let width = use_state(|| 0u32);
+    // The container's width and whether large text is on: what the drawing depends on besides the figure.
+    let size = use_state_eq(|| (0u32, false));
     let error = use_state(|| None::<String>);
 
     // Track the container's width; redraw when it changes.
     {
         let canvas = canvas.clone();
-        let width = width.clone();
+        let size = size.setter();
         use_effect_with((), move |_| {
             let measure = move || {
                 if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                     let w = c
                         .parent_element()
                         .map_or(0, |p| p.client_width().max(0) as u32);
-                    if w != *width && w > 0 {
-                        width.set(w);
+                    if w > 0 {
+                        size.set((w, dom::root_has_class("large-text")));
                     }
                 }
             };
@@ -79,19 +87,22 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     {
         let canvas = canvas.clone();
         let error = error.clone();
-        use_effect_with((props.figure.clone(), *width), move |(figure, w)| {
-            if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
-                // Phones get a taller figure, with the legend under the plot.
-                let w_f = *w as f64;
-                let h = if w_f < 560.0 {
-                    (w_f * 1.35).clamp(420.0, 720.0)
-                } else {
-                    (w_f * 0.56).clamp(300.0, 560.0)
-                } as u32;
-                let result = draw(&c, figure, *w, h);
-                error.set(result.err());
-            }
-        });
+        use_effect_with(
+            (props.figure.clone(), *size),
+            move |(figure, (w, large))| {
+                if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
+                    // Phones get a taller figure, with the legend under the plot.
+                    let w_f = *w as f64;
+                    let h = if w_f < 560.0 {
+                        (w_f * 1.35).clamp(420.0, 720.0)
+                    } else {
+                        (w_f * 0.56).clamp(300.0, 560.0)
+                    } as u32;
+                    let result = draw(&c, figure, *w, h, *large);
+                    error.set(result.err());
+                }
+            },
+        );
     }
     let save = {
         let canvas = canvas.clone();

@@ -49,6 +49,21 @@ pub fn set_root_class(class: &str, on: bool) {
     }
 }
 
+/// Whether the root element has `class`.
+pub fn root_has_class(class: &str) -> bool {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .is_some_and(|el| el.class_list().contains(class))
+}
+
+/// Tells size-dependent components (the figures) that the page's geometry changed without the window resizing.
+pub fn notify_resize() {
+    if let (Some(w), Ok(e)) = (window(), web_sys::Event::new("resize")) {
+        let _ = w.dispatch_event(&e);
+    }
+}
+
 /// Listens to a window event until the returned guard is dropped.
 pub struct Listener {
     event: &'static str,
@@ -170,4 +185,14 @@ pub fn replace_hash_soon(hash: &str, ms: i32) {
         });
         *p = Some((hash.to_string(), id, closure));
     });
+}
+
+/// Drops the address [`replace_hash_soon`] is waiting to write (its page is gone: writing it would show an address
+/// that no longer matches the page).
+pub fn cancel_pending_hash() {
+    if let Some((_, Some(id), _closure)) = PENDING_HASH.with(|p| p.borrow_mut().take()) {
+        if let Some(w) = window() {
+            w.clear_timeout_with_handle(id);
+        }
+    }
 }

@@ -28,7 +28,11 @@ pub fn App() -> Html {
         });
     }
     let large = use_state(|| dom::storage_get(LARGE_TEXT_KEY).as_deref() == Some("1"));
-    use_effect_with(*large, |&on| dom::set_root_class("large-text", on));
+    use_effect_with(*large, |&on| {
+        dom::set_root_class("large-text", on);
+        // The figures redraw for the new column width and type size.
+        dom::notify_resize();
+    });
     let toggle_large = {
         let large = large.clone();
         Callback::from(move |_: MouseEvent| {

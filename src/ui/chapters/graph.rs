@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps};
 use crate::ad::graph::Graph;
-use crate::lab::graph::{GraphAction, GraphState, Mode, Session, StepView, EXAMPLES};
+use crate::lab::graph::{GraphAction, GraphState, Mode, Session, Sketch, StepView, EXAMPLES};
+use crate::lab::Shared;
 use crate::num::{fmt_count, fmt_full};
 use crate::ui::components::{
     input_fields, markup, math, num, program_editor, url_notice, GraphView, TraceTable,
@@ -25,23 +26,29 @@ const SPEEDS: [(u32, &str); 4] = [
 pub fn GraphChapter(props: &ChapterProps) -> Html {
     let (state, initial) = use_chapter::<GraphState>(&props.location);
 
-    let session: Rc<Option<Rc<Session>>> = {
+    // The drawing depends on the graph only; values, traces and code on the graph and the inputs; a step's view on
+    // those and the step. Each is shared, so the components below compare them by identity.
+    let sketch = use_memo(state.program.graph.clone(), |g| {
+        g.as_ref().map(|g| Shared::new(Sketch::new(g)))
+    });
+    let session: Rc<Option<Shared<Session>>> = {
         let s = (*state).clone();
+        let sketch = (*sketch).clone();
         use_memo(
             (s.program.graph.clone(), s.program.values(), s.wrt, s.out),
-            move |_| s.session().map(Rc::new),
+            move |_| sketch.and_then(|sk| s.session_with(&sk)).map(Shared::new),
         )
     };
-    let view: Option<Rc<StepView>> = {
+    let view: Option<Shared<StepView>> = {
         let session = (*session).clone();
         let memo = use_memo(
-            (session.as_ref().map(Rc::as_ptr), state.mode, state.step),
-            move |&(_, mode, step)| session.map(|s| Rc::new(s.view(mode, step))),
+            (session.clone(), state.mode, state.step),
+            move |&(_, mode, step)| session.map(|s| Shared::new(s.view(mode, step))),
         );
         (*memo).clone()
     };
 
-    // Play / pause: one step per tick until the end.
+    // Play / pause: one step per tick until the end. Play at the end starts again from step 0.
     let playing = use_state(|| false);
     let speed = use_state(|| 1000u32);
     let at_end = state.step >= state.total();
@@ -58,12 +65,23 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             move || drop(interval)
         });
     }
+    let toggle_play: Rc<dyn Fn()> = {
+        let (playing, on) = (playing.clone(), *playing);
+        let d = state.dispatcher();
+        Rc::new(move || {
+            if !on && at_end {
+                d.dispatch(GraphAction::Reset);
+            }
+            playing.set(!on)
+        })
+    };
 
     // Keyboard: ← → step, Home/End, space plays; ignored while typing in a field.
     {
         let dispatcher = state.dispatcher();
-        let playing = playing.clone();
-        use_effect_with((), move |_| {
+        let toggle_play = toggle_play.clone();
+        // Registered again when what space does changes (the listener sees the state it was made with).
+        use_effect_with((*playing, at_end), move |_| {
             let listener = dom::Listener::window("keydown", move |e| {
                 let Some(e) = wasm_bindgen::JsCast::dyn_ref::<KeyboardEvent>(&e) else {
                     return;
@@ -86,7 +104,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                     "End" => Some(GraphAction::End),
                     " " if tag != "button" => {
                         e.prevent_default();
-                        playing.set(!*playing);
+                        toggle_play();
                         None
                     }
                     _ => None,
@@ -116,17 +134,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
         let d = state.dispatcher();
         Callback::from(move |(n, t): (String, String)| d.dispatch(GraphAction::Input(n, t)))
     };
-    let toggle_play = {
-        let playing = playing.clone();
-        let d = state.dispatcher();
-        let at_end = at_end;
-        Callback::from(move |_: MouseEvent| {
-            if !*playing && at_end {
-                d.dispatch(GraphAction::Reset);
-            }
-            playing.set(!*playing)
-        })
-    };
+    let on_play = Callback::from(move |_: MouseEvent| toggle_play());
     let on_speed = {
         let speed = speed.clone();
         Callback::from(move |e: Event| {
@@ -154,8 +162,8 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                     { input_fields(&program.inputs, on_input, "Evaluate at") }
                 </div>
                 <div class="col">
-                    { controls(&state, graph.as_deref(), &dispatch, toggle_play, *playing, *speed, on_speed) }
-                    <div class={match mode { Mode::Forward => "rule-panel mode-forward", Mode::Reverse => "rule-panel mode-reverse" }}
+                    { controls(&state, graph.as_deref(), &dispatch, on_play, *playing, *speed, on_speed) }
+                    <div class={format!("rule-panel mode-{}", mode.name())}
                         data-testid="step-rule">
                         { for view.iter().flat_map(|v| v.rule.iter()).map(|line| html! { <p>{ line }</p> }) }
                     </div>
@@ -195,7 +203,7 @@ fn controls(
     state: &GraphState,
     graph: Option<&Graph>,
     dispatch: &dyn Fn(GraphAction) -> Callback<MouseEvent>,
-    toggle_play: Callback<MouseEvent>,
+    on_play: Callback<MouseEvent>,
     playing: bool,
     speed: u32,
     on_speed: Callback<Event>,
@@ -232,8 +240,8 @@ fn controls(
             <div class="control-row steps" role="group" aria-label="Steps">
                 <button type="button" data-testid="step-reset" onclick={dispatch(GraphAction::Reset)} title="Back to step 0 (Home)" aria-label="Reset">{ "|◀" }</button>
                 <button type="button" data-testid="step-prev" onclick={dispatch(GraphAction::Prev)} title="Previous step (←)" aria-label="Previous step">{ "◀" }</button>
-                <button type="button" data-testid="step-play" onclick={toggle_play} aria-pressed={pressed(playing)}
-                    title="Play or pause (space)" aria-label={if playing { "Pause" } else { "Play" }}>
+                <button type="button" data-testid="step-play" onclick={on_play} aria-pressed={pressed(playing)}
+                    title="Play or pause (space)" aria-label="Play">
                     { if playing { "❚❚ pause" } else { "▶ play" } }
                 </button>
                 <button type="button" data-testid="step-next" onclick={dispatch(GraphAction::Next)} title="Next step (→)" aria-label="Next step">{ "▶" }</button>

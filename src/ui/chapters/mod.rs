@@ -81,6 +81,8 @@ pub fn use_chapter<T: ChapterModel>(
         let s = initial.0.clone();
         move || Model(s)
     });
-    use_effect_with(state.query(), |q| sync_url(T::PATH, q));
+    use_effect_with(state.query(), |q| sync_url(T::CHAPTER.path(), q));
+    // Leaving the chapter drops an address it has not written yet.
+    use_effect_with((), |_| super::dom::cancel_pending_hash);
     (state, initial)
 }

@@ -85,8 +85,9 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                                 <label for="fd-x">{ &f.name }{ " =" }</label>
                                 <input id="fd-x" data-testid="fd-x" type="text" autocomplete="off" spellcheck="false"
                                     value={f.text.clone()} oninput={on_x}
-                                    aria-invalid={if f.value.is_none() { "true" } else { "false" }} />
-                                if f.value.is_none() { <span class="field-error">{ "not a number" }</span> }
+                                    aria-invalid={if f.value.is_none() { "true" } else { "false" }}
+                                    aria-describedby={f.value.is_none().then_some("fd-x-error")} />
+                                if f.value.is_none() { <span class="field-error" id="fd-x-error">{ "not a number" }</span> }
                             </div>
                         }
                         <div class="field">

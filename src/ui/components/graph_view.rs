@@ -3,14 +3,13 @@
 //! Contract hooks: the `<svg data-testid="graph">`, and each node a `<g data-testid="graph-node" data-node="v1">`;
 //! the active node carries `aria-current="step"`.
 
-use std::rc::Rc;
-
 use web_sys::Element;
 use yew::prelude::*;
 
 use crate::ad::graph::{NodeId, Op};
-use crate::ad::trace::{bar, dot, op_expr};
-use crate::lab::graph::{Mode, Session, StepView, MAX_DRAWN_NODES};
+use crate::ad::trace::{bar, dot};
+use crate::lab::graph::{Mode, Session, StepView};
+use crate::lab::Shared;
 use crate::layout::{NODE_H, NODE_W};
 use crate::num::{fmt_full, fmt_sig};
 use crate::ui::components::class_list;
@@ -18,12 +17,21 @@ use crate::ui::dom;
 
 #[derive(Properties, PartialEq)]
 pub struct GraphViewProps {
-    pub session: Rc<Session>,
-    pub view: Rc<StepView>,
+    pub session: Shared<Session>,
+    pub view: Shared<StepView>,
     pub mode: Mode,
 }
 
 const ZOOMS: [f64; 7] = [0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5];
+
+/// The largest zoom at which a drawing `width` wide fits in `avail` pixels, but not below `ZOOMS[floor]`.
+fn fit_zoom(width: f64, avail: f64, floor: usize) -> usize {
+    ZOOMS
+        .iter()
+        .rposition(|&z| width * z <= avail)
+        .unwrap_or(0)
+        .max(floor)
+}
 
 /// A coordinate to one decimal, printed shortest (`12.5`, `40`).
 fn c(x: f64) -> f64 {
@@ -55,7 +63,16 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     let zoom = use_state(|| 4usize);
     let session = &props.session;
     let g = &session.graph;
+    let layout = session.sketch.layout.as_ref().ok();
     let scale = ZOOMS[*zoom];
+    // The drawing's size moves in coarse steps, so that an edit that adds a node or two does not resize the SVG (a
+    // resize makes the browser lay out every node again).
+    let (w, h) = layout.map_or((0.0, 0.0), |l| {
+        (
+            ((l.width + 50.0) / 400.0).ceil() * 400.0,
+            (l.height / 120.0).ceil() * 120.0,
+        )
+    });
 
     // Fit the width when the graph changes scale (a new example), not on every keystroke: reading the container's
     // width forces a layout, and a zoom that jumps while typing is disorienting.
@@ -63,7 +80,6 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     {
         let zoom = zoom.clone();
         let scroller = scroller.clone();
-        let width = session.layout.as_ref().map_or(0.0, |l| l.width + 50.0);
         let nodes = g.len();
         let last = *fitted_for.borrow();
         let rescale = last == 0 || nodes > 2 * last || 2 * nodes < last;
@@ -73,13 +89,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 let avail = scroller
                     .cast::<Element>()
                     .map_or(900.0, |e| e.client_width() as f64);
-                zoom.set(
-                    ZOOMS
-                        .iter()
-                        .rposition(|&z| width * z <= avail)
-                        .unwrap_or(0)
-                        .max(2),
-                );
+                zoom.set(fit_zoom(w, avail, 2));
                 *fitted_for.borrow_mut() = *n;
             }
         });
@@ -87,11 +97,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     // Keep the active node in view as the steps advance.
     {
         let scroller = scroller.clone();
-        let target = props
-            .view
-            .active
-            .zip(session.layout.as_ref())
-            .map(|(a, l)| l.pos[a.index()]);
+        let target = props.view.active.zip(layout).map(|(a, l)| l.pos[a.index()]);
         use_effect_with(
             (target.map(|(x, y)| (x as i64, y as i64)), *zoom),
             move |_| {
@@ -107,44 +113,43 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             },
         );
     }
-    // Edge paths depend on the layout only: formatted once per graph, not on every step.
-    let paths = {
-        let session = props.session.clone();
-        use_memo(Rc::as_ptr(&props.session) as usize, move |_| {
-            let edges = session.layout.as_ref().map_or(&[][..], |l| &l.edges[..]);
-            edges
-                .iter()
-                .map(|e| AttrValue::from(path(&e.points)))
-                .collect::<Vec<_>>()
-        })
-    };
-    let Some(layout) = &session.layout else {
-        return html! {
-            <p class="hint" data-testid="graph-too-big">
-                { format!("This graph has {} nodes; drawings stop at {MAX_DRAWN_NODES}. The trace table below still steps through every node.", g.len()) }
-            </p>
-        };
+    // Edge paths depend on the layout only: formatted once per graph, not on every step or input.
+    let paths = use_memo(session.sketch.clone(), |sketch| {
+        let edges = sketch.layout.as_ref().map_or(&[][..], |l| &l.edges[..]);
+        edges
+            .iter()
+            .map(|e| AttrValue::from(path(&e.points)))
+            .collect::<Vec<_>>()
+    });
+    let layout = match &session.sketch.layout {
+        Ok(l) => l,
+        Err(why) => {
+            return html! {
+                <p class="hint" data-testid="graph-too-big">
+                    { why }{ " The trace table below still steps through every node." }
+                </p>
+            }
+        }
     };
 
     let view = &props.view;
     let is_hot =
         |from: NodeId, to: NodeId| view.hot_edges.iter().any(|&(a, b)| a == from && b == to);
-    let edge_value = |from: NodeId, to: NodeId| -> Option<f64> {
-        let vals: Vec<f64> = view
-            .edge_values
-            .iter()
-            .filter(|e| e.0 == from && e.1 == to)
-            .map(|e| e.2)
-            .collect();
-        (!vals.is_empty()).then(|| vals.iter().sum())
-    };
-    let mode_class = match props.mode {
-        Mode::Forward => "mode-forward",
-        Mode::Reverse => "mode-reverse",
-    };
-    let edges = layout.edges.iter().zip(paths.iter()).map(|(e, d)| {
+    // An edge's number: the sum of what passed along it so far (a fan-out edge can carry several pushes). The
+    // layout lists edges by child, so an edge is found by binary search.
+    let mut edge_values: Vec<Option<f64>> = vec![None; layout.edges.len()];
+    for &(from, to, x) in &view.edge_values {
+        let first = layout.edges.partition_point(|e| e.to < to);
+        if let Some(k) = (first..layout.edges.len())
+            .take_while(|&k| layout.edges[k].to == to)
+            .find(|&k| layout.edges[k].from == from)
+        {
+            edge_values[k] = Some(edge_values[k].unwrap_or(-0.0) + x);
+        }
+    }
+    let edges = layout.edges.iter().zip(paths.iter()).enumerate().map(|(k, (e, d))| {
         let hot = is_hot(e.from, e.to);
-        let value = edge_value(e.from, e.to);
+        let value = edge_values[k];
         let n = e.points.len();
         let (ax, ay) = e.points[n - 2];
         let (bx, by) = e.points[n - 1];
@@ -172,7 +177,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         let is_input = matches!(g.node(id).op, Op::Input(_));
         let is_output = g.outputs.contains(&id);
         let read = view.read.contains(&id);
-        let op_text = if is_input { "input".to_string() } else { op_expr(g, id).to_math_text() };
+        let op_text = &session.sketch.ops[id.index()];
         let derivative = match props.mode {
             Mode::Forward => cells.tangent.map(|t| (format!("{} = ", dot(&label)), t)),
             Mode::Reverse => cells.adjoint.map(|a| (format!("{} = ", bar(&label)), a)),
@@ -217,12 +222,6 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             </g>
         }
     });
-    // The drawing's size moves in coarse steps, so that an edit that adds a node or two does not resize the SVG (a
-    // resize makes the browser lay out every node again).
-    let (w, h) = (
-        ((layout.width + 50.0) / 400.0).ceil() * 400.0,
-        (layout.height / 120.0).ceil() * 120.0,
-    );
     let zoom_out = {
         let zoom = zoom.clone();
         Callback::from(move |_: MouseEvent| zoom.set(zoom.saturating_sub(1)))
@@ -238,12 +237,11 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             let avail = scroller
                 .cast::<Element>()
                 .map_or(900.0, |e| e.client_width() as f64);
-            let fit = ZOOMS.iter().rposition(|&z| w * z <= avail).unwrap_or(0);
-            zoom.set(fit);
+            zoom.set(fit_zoom(w, avail, 0));
         })
     };
     html! {
-        <div class={class_list(&[("graph-view", true), (mode_class, true)])}>
+        <div class={format!("graph-view mode-{}", props.mode.name())}>
             <div class="zoom" role="group" aria-label="Zoom">
                 <button type="button" class="small" onclick={zoom_out} aria-label="Zoom out">{ "−" }</button>
                 <button type="button" class="small" onclick={zoom_fit}>{ "Fit" }</button>

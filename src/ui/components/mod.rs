@@ -14,5 +14,5 @@ pub use graph_view::GraphView;
 pub use inputs::input_fields;
 pub use markup::{class_list, markup};
 pub use notice::url_notice;
-pub use number::{num, Num, NumProps};
+pub use number::num;
 pub use trace_table::TraceTable;

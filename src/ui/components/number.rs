@@ -24,18 +24,3 @@ pub fn num(value: f64, testid: Option<&str>, sig: Option<usize>) -> Html {
         <span {class} data-testid={testid} data-value={full} {title}>{ text }</span>
     }
 }
-
-#[derive(Properties, PartialEq)]
-pub struct NumProps {
-    pub value: f64,
-    #[prop_or_default]
-    pub testid: Option<AttrValue>,
-    #[prop_or_default]
-    pub sig: Option<usize>,
-}
-
-/// [`num`] as a component.
-#[component]
-pub fn Num(props: &NumProps) -> Html {
-    num(props.value, props.testid.as_deref(), props.sig)
-}

@@ -1,19 +1,16 @@
 //! The evaluation trace as a table — one row per node (`tr[data-node]`), columns expression, primal, tangent and
 //! adjoint (`td[data-col]`); a value not yet computed is an empty cell. The active row carries `aria-current="step"`.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
-use crate::ad::graph::Op;
-use crate::ad::trace::op_expr;
 use crate::lab::graph::{Mode, Session, StepView};
+use crate::lab::Shared;
 use crate::ui::components::{class_list, num};
 
 #[derive(Properties, PartialEq)]
 pub struct TraceTableProps {
-    pub session: Rc<Session>,
-    pub view: Rc<StepView>,
+    pub session: Shared<Session>,
+    pub view: Shared<StepView>,
     pub mode: Mode,
 }
 
@@ -58,10 +55,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
         let label = g.label(id);
         let c = view.cells[id.index()];
         let active = view.active == Some(id);
-        let expr = match g.node(id).op {
-            Op::Input(_) => "input".to_string(),
-            _ => op_expr(g, id).to_math_text(),
-        };
+        let expr = &props.session.sketch.ops[id.index()];
         html! {
             <tr key={id.0} data-node={label.clone()} aria-current={active.then_some("step")}
                 class={class_list(&[("active", active), ("output", g.outputs.contains(&id))])}>
@@ -82,7 +76,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
             if n > MAX_ROWS {
                 <p class="hint">{ format!("Rows {}–{} of {n}, following the active step.", from + 1, to) }</p>
             }
-            <table class={match props.mode { Mode::Forward => "trace mode-forward", Mode::Reverse => "trace mode-reverse" }}
+            <table class={format!("trace mode-{}", props.mode.name())}
                 data-testid="trace-table">
                 <thead>
                     <tr>
