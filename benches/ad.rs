@@ -16,7 +16,9 @@ use common::median_time;
 use std::process::Command;
 use std::time::Duration;
 
-use ad_lab::ad::{dual, eval, lower_source_with, tape, Limits, Scalar};
+use ad_lab::ad::{dual, eval, tape};
+use ad_lab::base::scalar::Scalar;
+use ad_lab::lang::{lower_source_with, Limits};
 
 const N: usize = 1_000_000;
 const X: f64 = 0.3;

@@ -7,9 +7,9 @@ use common::{median_time, ms};
 use std::time::Duration;
 
 use ad_lab::ad::trace::{forward_trace, reverse_trace};
-use ad_lab::ad::{lower_source_with, Limits};
 use ad_lab::lab::graph::{GraphState, Mode};
 use ad_lab::lab::program::ProgramState;
+use ad_lab::lang::{lower_source_with, Limits};
 use ad_lab::layout::layout;
 
 fn main() {

@@ -2,7 +2,8 @@
 //! and the dual-number and tape engines agree with the graph.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ad_lab::ad::{eval, fd, lower_source};
+use ad_lab::ad::{eval, fd};
+use ad_lab::lang::lower_source;
 use proptest::prelude::*;
 
 /// Random expressions in x, y, z whose every operation stays in its domain for inputs in [-2, 2] (so the
@@ -113,7 +114,7 @@ proptest! {
     /// The generated derivative programs, run by the core, give the same derivatives as the traces.
     #[test]
     fn generated_programs_compute_the_same_derivatives(src in program(), p in point()) {
-        use ad_lab::ad::codegen::{forward_program, reverse_program};
+        use ad_lab::transform::codegen::{forward_program, reverse_program};
         let g = lower_source(&src).map_err(|e| TestCaseError::fail(e.render(&src)))?;
         let values: Vec<f64> = g.inputs.iter().map(|i| match i.name.as_str() { "x" => p[0], "y" => p[1], _ => p[2] }).collect();
         let primals = eval::evaluate(&g, &values);
@@ -166,7 +167,8 @@ proptest! {
 /// The engines for Rust code agree with the graph on the lecture's logistic map for many n and x.
 #[test]
 fn dual_tape_and_graph_agree_on_the_logistic_map() {
-    use ad_lab::ad::{dual, tape, Scalar};
+    use ad_lab::ad::{dual, tape};
+    use ad_lab::base::scalar::Scalar;
     fn logistic<S: Scalar>(x: S, n: usize) -> S {
         let mut v = x;
         for _ in 0..n {

@@ -3,15 +3,15 @@
 //!
 //! ```
 //! use ad_lab::ad::dual::{derivative, Dual};
-//! use ad_lab::ad::Scalar;
+//! use ad_lab::base::scalar::Scalar;
 //! let (f, df) = derivative(|x: Dual| (x * x + 1.0).ln() / x, 1.0);
 //! assert_eq!((f, df), (0.6931471805599453, 0.3068528194400547));
 //! ```
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::op::{Binary, Unary};
-use super::scalar::Scalar;
+use crate::base::op::{Binary, Unary};
+use crate::base::scalar::Scalar;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Dual {

@@ -6,7 +6,7 @@
 //!
 //! The step-by-step versions for teaching are in [`super::trace`]; they use the same rules from [`super::op`].
 
-use super::graph::{Arg, Graph, NodeId, Op};
+use crate::lang::graph::{Arg, Graph, NodeId, Op};
 
 /// Primal value of every node, given the inputs' values in order.
 pub fn evaluate(g: &Graph, inputs: &[f64]) -> Vec<f64> {
@@ -30,9 +30,9 @@ pub fn evaluate_into(g: &Graph, inputs: &[f64], v: &mut Vec<f64>) {
     }
 }
 
-/// Evaluates the graph over any [`Scalar`](super::Scalar) type — with [`Taylor`](super::taylor::Taylor) numbers
+/// Evaluates the graph over any [`Scalar`](crate::base::scalar::Scalar) type — with [`Taylor`](super::taylor::Taylor) numbers
 /// this is higher-order forward mode.
-pub fn evaluate_generic<S: super::Scalar>(g: &Graph, inputs: &[S]) -> Vec<S> {
+pub fn evaluate_generic<S: crate::base::scalar::Scalar>(g: &Graph, inputs: &[S]) -> Vec<S> {
     let mut v: Vec<S> = Vec::with_capacity(g.nodes.len());
     for node in &g.nodes {
         let arg = |a: Arg, v: &[S]| match a {
@@ -45,8 +45,8 @@ pub fn evaluate_generic<S: super::Scalar>(g: &Graph, inputs: &[S]) -> Vec<S> {
                 .copied()
                 .unwrap_or(S::from_f64(f64::NAN)),
             Op::Const(c) => S::from_f64(c),
-            Op::Unary(op, a) => super::scalar::unary(op, v[a.index()]),
-            Op::Binary(op, a, b) => super::scalar::binary(op, arg(a, &v), arg(b, &v)),
+            Op::Unary(op, a) => crate::base::scalar::unary(op, v[a.index()]),
+            Op::Binary(op, a, b) => crate::base::scalar::binary(op, arg(a, &v), arg(b, &v)),
         };
         v.push(x);
     }
@@ -196,7 +196,7 @@ impl DomainIssue {
             "{} = {} gives {}: {}",
             g.label(self.node),
             g.expr_text(self.node),
-            crate::num::fmt_compact(self.value),
+            crate::base::num::fmt_compact(self.value),
             self.reason
         )
     }
@@ -239,7 +239,7 @@ pub fn domain_issue(g: &Graph, primals: &[f64]) -> Option<DomainIssue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::lower::lower_source;
+    use crate::lang::lower::lower_source;
 
     const LOGISTIC: &str =
         "def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n";

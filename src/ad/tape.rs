@@ -13,8 +13,8 @@
 use std::cell::RefCell;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::op::{Binary, Unary};
-use super::scalar::Scalar;
+use crate::base::op::{Binary, Unary};
+use crate::base::scalar::Scalar;
 
 /// Index 0 is a sink: unary operations send their unused second partial there, so the backward loop has no branch.
 const SINK: u32 = 0;
@@ -304,7 +304,7 @@ mod tests {
         let y = x * x + x.sin() + c;
         assert_eq!(tape.len(), 5); // x, x*x, sin x, sum, + c
         let g = tape.gradient(y);
-        assert!((g.wrt(x) - (1.0 + crate::ad::math::cos(0.5))).abs() < 1e-15);
+        assert!((g.wrt(x) - (1.0 + crate::base::math::cos(0.5))).abs() < 1e-15);
         assert_eq!(g.wrt(c), 0.0);
     }
 

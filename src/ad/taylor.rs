@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use ad_lab::ad::taylor::Taylor;
-//! use ad_lab::ad::Scalar;
+//! use ad_lab::base::scalar::Scalar;
 //! // f(x) = x³ at 2: f = 8, f′ = 12, f″ = 12, f‴ = 6.
 //! let x = Taylor::<4>::variable(2.0);
 //! let y = x * x * x;
@@ -14,8 +14,8 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::math;
-use super::scalar::Scalar;
+use crate::base::math;
+use crate::base::scalar::Scalar;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Taylor<const K: usize>(pub [f64; K]);
@@ -369,13 +369,13 @@ mod tests {
     /// `x**y` with y an input held fixed is a real power even for negative x (as `evaluate` computes it).
     #[test]
     fn powers_of_negative_bases() {
-        let g = crate::ad::lower_source("x ** y").unwrap();
+        let g = crate::lang::lower_source("x ** y").unwrap();
         let v = crate::ad::eval::evaluate_generic(
             &g,
             &[Taylor::<4>::variable(-2.0), Taylor::constant(2.0)],
         );
         assert_eq!(v[g.outputs[0].index()].derivatives(), [4.0, -4.0, 2.0, 0.0]);
-        let g = crate::ad::lower_source("2 ** y").unwrap();
+        let g = crate::lang::lower_source("2 ** y").unwrap();
         let v = crate::ad::eval::evaluate_generic(&g, &[Taylor::<4>::constant(3.0)]);
         assert_eq!(v[g.outputs[0].index()].value(), 8.0);
     }

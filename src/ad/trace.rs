@@ -8,10 +8,10 @@
 //! Each record holds the rule's formula (in the nodes' labels) and its numbers; the UI renders them and never
 //! recomputes a derivative.
 
-use super::graph::{Arg, Graph, NodeId, Op};
-use super::op::{Binary, Unary};
-use crate::num::fmt_compact;
-use crate::symbolic::Expr;
+use crate::base::formula::Expr;
+use crate::base::num::fmt_compact;
+use crate::base::op::{Binary, Unary};
+use crate::lang::graph::{Arg, Graph, NodeId, Op};
 
 /// ∂v/∂parent, as a number and as a formula in the graph's labels (`y`, `2·x`, `1/v2`).
 #[derive(Clone, Debug, PartialEq)]
@@ -251,7 +251,7 @@ fn mark(label: &str, m: char) -> String {
 
 /// Parenthesises a formula when it is a sum, a difference or a negation, so it reads as one factor.
 fn factor(e: &Expr) -> String {
-    use crate::symbolic::expr::Node;
+    use crate::base::formula::Node;
     let s = e.to_math_text();
     let compound = match e.node() {
         Node::Binary(Binary::Add | Binary::Sub, ..) | Node::Unary(Unary::Neg, _) => true,
@@ -321,7 +321,7 @@ impl Push {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::lower::lower_source;
+    use crate::lang::lower::lower_source;
 
     /// The lecture's worked example f(x, y) = y·x² at x = y = 1.
     #[test]
@@ -423,7 +423,7 @@ mod tests {
         for w in pushes.windows(2) {
             assert_eq!(w[0].after, w[1].before);
         }
-        let expected = 2.0 + crate::ad::math::cos(0.5) + 2.0 * 0.5;
+        let expected = 2.0 + crate::base::math::cos(0.5) + 2.0 * 0.5;
         assert!((t.adjoints[x.index()] - expected).abs() < 1e-15);
     }
 }

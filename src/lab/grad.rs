@@ -4,10 +4,10 @@
 use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED};
 use super::{Chapter, ChapterModel, Shared};
 use crate::ad::eval::{self, domain_issue};
-use crate::ad::graph::Graph;
-use crate::ad::Limits;
-use crate::num::{fmt_compact, fmt_full, parse_f64};
-use crate::url::Location;
+use crate::base::num::{fmt_compact, fmt_full, parse_f64};
+use crate::base::url::Location;
+use crate::lang::graph::Graph;
+use crate::lang::Limits;
 
 pub const EXAMPLES: &[Example] = &[
     SQUARE,
@@ -254,7 +254,7 @@ mod tests {
         let s = GradState::default()
             .apply(GradAction::Example(3))
             .apply(GradAction::H("0.001".into()));
-        let url = crate::url::build("/grad", &s.query());
+        let url = crate::base::url::build("/grad", &s.query());
         let mut notices = Vec::new();
         let back = GradState::from_location(&Location::parse(&url), &mut notices);
         assert_eq!((back.query(), back.h), (s.query(), s.h));

@@ -6,16 +6,16 @@
 
 use super::program::{Example, ProgramState, LOGISTIC, Y_X_SQUARED};
 use super::{Chapter, ChapterModel, Shared};
-use crate::ad::codegen::{forward_program, reverse_program};
 use crate::ad::eval;
-use crate::ad::graph::{Graph, NodeId, Op};
 use crate::ad::trace::{
     bar, dot, forward_trace, op_expr, reverse_trace, ForwardTrace, ReverseStep, ReverseTrace,
 };
-use crate::ad::Limits;
+use crate::base::num::{fmt_compact, fmt_count};
+use crate::base::url::Location;
+use crate::lang::graph::{Graph, NodeId, Op};
+use crate::lang::Limits;
 use crate::layout::{layout, Layout, MAX_POINTS};
-use crate::num::{fmt_compact, fmt_count};
-use crate::url::Location;
+use crate::transform::codegen::{forward_program, reverse_program};
 
 pub const EXAMPLES: &[Example] = &[
     Y_X_SQUARED,
@@ -337,7 +337,7 @@ pub struct Session {
 
 /// Runs a generated program with the core.
 fn run(code: &Result<String, String>, values: &[f64]) -> Option<Vec<f64>> {
-    let g = crate::ad::lower_source_with(code.as_ref().ok()?, &limits()).ok()?;
+    let g = crate::lang::lower_source_with(code.as_ref().ok()?, &limits()).ok()?;
     Some(eval::outputs(&g, &eval::evaluate(&g, values)))
 }
 
@@ -681,7 +681,7 @@ mod tests {
         let s = GraphState::default()
             .apply(GraphAction::Mode(Mode::Reverse))
             .apply(GraphAction::Step(5));
-        let url = crate::url::build("/graph", &s.query());
+        let url = crate::base::url::build("/graph", &s.query());
         let mut notices = Vec::new();
         let back = GraphState::from_location(&Location::parse(&url), &mut notices);
         assert!(notices.is_empty(), "{notices:?}");

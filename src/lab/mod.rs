@@ -11,7 +11,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::rc::Rc;
 
-use crate::url::Location;
+use crate::base::url::Location;
 
 /// A shared, immutable value compared by identity: two states hold "the same graph" when they hold the same
 /// compilation, which is cheap to check on every update (comparing graphs node by node is not).

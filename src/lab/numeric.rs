@@ -8,12 +8,12 @@ use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO};
 use super::{Chapter, ChapterModel, Shared};
 use crate::ad::eval;
 use crate::ad::fd::{self, Scheme};
-use crate::ad::graph::Graph;
 use crate::ad::taylor::Taylor;
-use crate::ad::Limits;
-use crate::num::{agreeing_digits, fmt_compact};
+use crate::base::num::{agreeing_digits, fmt_compact};
+use crate::base::url::Location;
+use crate::lang::graph::Graph;
+use crate::lang::Limits;
 use crate::symbolic::dag::Dag;
-use crate::url::Location;
 
 pub const EXAMPLES: &[Example] = &[
     LOGISTIC,
@@ -235,7 +235,7 @@ impl NumericResults {
 
         let decades = 16;
         let hs: Vec<f64> = (0..=decades * PER_DECADE)
-            .map(|k| crate::ad::math::pow(10.0, -(decades as f64) + k as f64 / PER_DECADE as f64))
+            .map(|k| crate::base::math::pow(10.0, -(decades as f64) + k as f64 / PER_DECADE as f64))
             .collect();
         let err_forward = hs
             .iter()
@@ -386,6 +386,6 @@ mod tests {
         let s = NumericState::default().apply(NumericAction::Example(4));
         let r = s.results().unwrap();
         assert_eq!(r.inputs, 3);
-        assert!((r.d1 - (2.0 * 3.0 + 2.0 * crate::ad::math::cos(1.0))).abs() < 1e-14);
+        assert!((r.d1 - (2.0 * 3.0 + 2.0 * crate::base::math::cos(1.0))).abs() < 1e-14);
     }
 }

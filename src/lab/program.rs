@@ -2,9 +2,9 @@
 //! the user is mid-edit), and the number fields of its inputs.
 
 use super::Shared;
-use crate::ad::graph::Graph;
-use crate::ad::lower::{lower_source_with, Limits};
-use crate::num::{fmt_full, parse_f64};
+use crate::base::num::{fmt_full, parse_f64};
+use crate::lang::graph::Graph;
+use crate::lang::lower::{lower_source_with, Limits};
 
 /// A ready example for the picker.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -162,7 +162,7 @@ impl ProgramState {
 
     /// Reads `f` and `in.<name>` from a permalink; problems are appended to `notices`.
     pub fn from_query(
-        loc: &crate::url::Location,
+        loc: &crate::base::url::Location,
         fallback: &Example,
         limits: Limits,
         notices: &mut Vec<String>,
@@ -205,7 +205,7 @@ impl ProgramState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::Location;
+    use crate::base::url::Location;
 
     #[test]
     fn inputs_keep_their_values_across_edits() {
@@ -228,7 +228,7 @@ mod tests {
     #[test]
     fn permalinks_restore_and_mangled_ones_fall_back() {
         let s = ProgramState::from_example(&Y_X_SQUARED, Limits::default()).with_input("x", "2");
-        let url = crate::url::build("/grad", &s.query());
+        let url = crate::base::url::build("/grad", &s.query());
         let mut notices = Vec::new();
         let back = ProgramState::from_query(
             &Location::parse(&url),

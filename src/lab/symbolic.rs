@@ -10,14 +10,14 @@ use std::rc::Rc;
 
 use super::program::{Example, ProgramState, LOGISTIC};
 use super::{Chapter, ChapterModel, Shared};
-use crate::ad::graph::Graph;
-use crate::ad::lower::{lower_with, Limits};
-use crate::ad::parser::parse;
-use crate::ad::syntax::Program;
-use crate::num::parse_f64;
+use crate::base::num::parse_f64;
+use crate::base::url::Location;
+use crate::lang::graph::Graph;
+use crate::lang::lower::{lower_with, Limits};
+use crate::lang::parser::parse;
+use crate::lang::syntax::Program;
 use crate::symbolic::dag::Dag;
 use crate::symbolic::simplify::{simplify, Simplified};
-use crate::url::Location;
 
 pub const EXAMPLES: &[Example] = &[
     LOGISTIC,
@@ -376,23 +376,25 @@ mod tests {
     /// magnitudes: the expanded form loses digits as n grows, which is part of the lesson.
     #[test]
     fn simplified_derivative_evaluates_like_ad() {
-        use crate::symbolic::expr::Node;
-        use crate::symbolic::Expr;
+        use crate::base::formula::Expr;
+        use crate::base::formula::Node;
         fn magnitude(e: &Expr, x: f64) -> f64 {
             match e.node() {
                 Node::Num(c) => c.abs(),
                 Node::Var(_) => x.abs(),
                 Node::Unary(_, a) => magnitude(a, x),
-                Node::Binary(crate::ad::op::Binary::Pow, a, b) => {
+                Node::Binary(crate::base::op::Binary::Pow, a, b) => {
                     magnitude(a, x).powf(b.as_num().unwrap_or(1.0))
                 }
-                Node::Binary(crate::ad::op::Binary::Mul, a, b) => magnitude(a, x) * magnitude(b, x),
+                Node::Binary(crate::base::op::Binary::Mul, a, b) => {
+                    magnitude(a, x) * magnitude(b, x)
+                }
                 Node::Binary(_, a, b) => magnitude(a, x) + magnitude(b, x),
             }
         }
         for n in 1..=5 {
             let src = format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n");
-            let g = crate::ad::lower_source(&src).unwrap();
+            let g = crate::lang::lower_source(&src).unwrap();
             let (_, _, _, _, simplified) = measure(&g, "x", Some(SIMPLIFY_BUDGET));
             let e = simplified.unwrap().to_expr(u64::MAX).unwrap();
             for k in 1..10 {

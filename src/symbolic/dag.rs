@@ -10,9 +10,9 @@
 
 use std::collections::HashMap;
 
-use super::expr::{Expr, Node};
-use crate::ad::graph::{Arg, Graph, Op};
-use crate::ad::op::{Binary, Unary};
+use crate::base::formula::{Expr, Node};
+use crate::base::op::{Binary, Unary};
+use crate::lang::graph::{Arg, Graph, Op};
 
 pub type Id = u32;
 
@@ -332,7 +332,7 @@ impl Dag {
                     if db == zero {
                         zero
                     } else {
-                        let lnc = self.num(crate::ad::math::log(c));
+                        let lnc = self.num(crate::base::math::log(c));
                         let t = self.binary(Mul, lnc, me);
                         self.times(t, db)
                     }
@@ -443,7 +443,7 @@ impl Dag {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::lower_source;
+    use crate::lang::lower_source;
 
     fn logistic(n: usize) -> String {
         format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n")

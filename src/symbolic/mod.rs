@@ -1,7 +1,5 @@
-//! Symbolic differentiation: expression trees, the usual rules, simplification, and printing as text and MathML.
+//! Symbolic differentiation: the hash-consed expression DAG with the textbook rules ([`dag`]) and the simplifier
+//! ([`simplify`]). Formula trees and their printers are in [`crate::base::formula`].
 
 pub mod dag;
-pub mod expr;
 pub mod simplify;
-
-pub use expr::Expr;

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use ad_lab::symbolic::{dag::Dag, simplify::simplify};
-//! let g = ad_lab::ad::lower_source("(1 - x) * (1 + x) + 2 * x").unwrap();
+//! let g = ad_lab::lang::lower_source("(1 - x) * (1 + x) + 2 * x").unwrap();
 //! let (d, root) = Dag::from_graph(&g, 0);
 //! let s = simplify(&d, root, &mut 1_000).unwrap();
 //! assert_eq!(s.size(), 9);
@@ -20,8 +20,8 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::dag::{DNode, Dag, Id};
-use super::expr::Expr;
-use crate::ad::op::{Binary, Unary};
+use crate::base::formula::Expr;
+use crate::base::op::{Binary, Unary};
 
 /// Largest exponent of an atom in a monomial; past it expansion gives up like past the budget.
 const MAX_EXPONENT: u32 = 1 << 20;
@@ -497,7 +497,7 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::lower_source;
+    use crate::lang::lower_source;
 
     fn simplified(src: &str) -> String {
         let g = lower_source(src).unwrap();
@@ -509,7 +509,7 @@ mod tests {
     }
 
     fn tree_size(e: &Expr) -> u64 {
-        use crate::symbolic::expr::Node;
+        use crate::base::formula::Node;
         match e.node() {
             Node::Num(_) | Node::Var(_) => 1,
             Node::Unary(_, a) => 1 + tree_size(a),

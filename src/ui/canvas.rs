@@ -1,5 +1,5 @@
 //! The one place that touches `<canvas>`: sizes it to its container at the screen's pixel density, draws a figure
-//! from [`crate::plot`] with plotters-canvas, redraws on resize, and saves it as a PNG.
+//! from [`crate::figures`] with plotters-canvas, redraws on resize, and saves it as a PNG.
 
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -51,9 +51,11 @@ fn draw(
     let px = dpr * (css_w as f64 / 900.0).clamp(0.9, 1.3) * if large { 1.25 } else { 1.0 };
     match figure {
         Figure::FiniteDifferences(r) => {
-            crate::plot::draw_fd(&root, r, px).map_err(|e| e.to_string())
+            crate::figures::draw_fd(&root, r, px).map_err(|e| e.to_string())
         }
-        Figure::Swell(rows) => crate::plot::draw_swell(&root, rows, px).map_err(|e| e.to_string()),
+        Figure::Swell(rows) => {
+            crate::figures::draw_swell(&root, rows, px).map_err(|e| e.to_string())
+        }
     }
 }
 

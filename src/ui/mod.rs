@@ -7,8 +7,8 @@ pub mod dom;
 
 use yew::prelude::*;
 
+use crate::base::url::Location;
 use crate::lab::Chapter;
-use crate::url::Location;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

@@ -4,8 +4,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps};
+use crate::base::num::{fmt_compact, fmt_count, fmt_python};
 use crate::lab::grad::{GradAction, GradResults, GradState, EXAMPLES};
-use crate::num::{fmt_compact, fmt_count, fmt_python};
 use crate::ui::components::{input_fields, markup, math, num, program_editor, url_notice};
 
 #[component]

@@ -6,10 +6,10 @@ use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps};
-use crate::ad::graph::Graph;
+use crate::base::num::{fmt_count, fmt_full};
 use crate::lab::graph::{GraphAction, GraphState, Mode, Session, Sketch, StepView, EXAMPLES};
 use crate::lab::Shared;
-use crate::num::{fmt_count, fmt_full};
+use crate::lang::graph::Graph;
 use crate::ui::components::{
     input_fields, markup, math, num, program_editor, url_notice, GraphView, TraceTable,
 };
@@ -390,6 +390,6 @@ fn sup(k: usize) -> String {
     if k == 1 {
         String::new()
     } else {
-        crate::num::superscript_int(k as i64)
+        crate::base::num::superscript_int(k as i64)
     }
 }

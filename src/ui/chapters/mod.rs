@@ -12,8 +12,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::base::url::Location;
 use crate::lab::{Chapter, ChapterModel};
-use crate::url::Location;
 
 /// The chapter's component. `key` remounts it when the address changes from outside (a pasted permalink).
 pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
@@ -31,7 +31,7 @@ pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
 
 /// Writes a chapter's state into the address bar without adding a history entry.
 pub fn sync_url(path: &str, query: &[(String, String)]) {
-    super::dom::replace_hash_soon(&crate::url::build(path, query), 150);
+    super::dom::replace_hash_soon(&crate::base::url::build(path, query), 150);
 }
 
 #[derive(Properties, PartialEq)]

@@ -5,10 +5,10 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps};
 use crate::ad::fd::Scheme;
+use crate::base::num::{fmt_compact, fmt_sig};
+use crate::figures::sci_label;
 use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES};
 use crate::lab::Shared;
-use crate::num::{fmt_compact, fmt_sig};
-use crate::plot::sci_label;
 use crate::ui::canvas::{Figure, PlotCanvas};
 use crate::ui::components::{input_fields, markup, num, program_editor, url_notice};
 

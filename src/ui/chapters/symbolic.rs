@@ -4,10 +4,10 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Model};
+use crate::base::num::fmt_count;
 use crate::lab::symbolic::{
     Expressions, Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN,
 };
-use crate::num::fmt_count;
 use crate::ui::canvas::{Figure, PlotCanvas};
 use crate::ui::components::{math, program_editor, url_notice};
 

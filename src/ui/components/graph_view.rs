@@ -6,12 +6,12 @@
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::ad::graph::{NodeId, Op};
 use crate::ad::trace::{bar, dot};
+use crate::base::num::{fmt_full, fmt_sig};
 use crate::lab::graph::{Mode, Session, StepView};
 use crate::lab::Shared;
+use crate::lang::graph::{NodeId, Op};
 use crate::layout::{NODE_H, NODE_W};
-use crate::num::{fmt_full, fmt_sig};
 use crate::ui::components::class_list;
 use crate::ui::dom;
 

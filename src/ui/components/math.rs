@@ -1,9 +1,9 @@
 //! Native MathML. Yew creates `<math>` and its children in the MathML namespace; expressions printed by the core
-//! ([`crate::symbolic::Expr::to_mathml`]) are inserted as markup.
+//! ([`crate::base::formula::Expr::to_mathml`]) are inserted as markup.
 
 use yew::prelude::*;
 
-use crate::symbolic::expr::escape;
+use crate::base::formula::escape;
 
 /// `∂f/∂x` as a fraction.
 pub fn partial(f: &str, x: &str) -> Html {
@@ -41,7 +41,7 @@ pub fn raw(mathml: &str, display_block: bool) -> Html {
 
 /// An identifier, with a subscript for `v12`-style labels.
 pub fn ident(name: &str) -> Html {
-    let e = crate::symbolic::Expr::var(name);
+    let e = crate::base::formula::Expr::var(name);
     raw(&e.to_mathml(), false)
 }
 

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::num::{fmt_compact, fmt_full, fmt_sig};
+use crate::base::num::{fmt_compact, fmt_full, fmt_sig};
 
 /// `<span class="num" data-value="…">` showing `value` in full precision, or rounded to `sig` significant digits
 /// (the full value stays in `data-value`, and in the tooltip when rounded). A plain function rather than a component: it is used on

@@ -12,14 +12,14 @@
 
 use std::fmt::Write;
 
-use super::graph::Graph;
-use super::lower::MODULES;
-use super::op::Unary;
-use super::parser::parse;
-use super::source::Span;
-use super::syntax::{self as ast, BinOp, ExprKind, Program, StmtKind, UnOp};
-use crate::symbolic::expr::Node;
-use crate::symbolic::Expr;
+use crate::base::formula::Expr;
+use crate::base::formula::Node;
+use crate::base::op::Unary;
+use crate::base::source::Span;
+use crate::lang::graph::Graph;
+use crate::lang::lower::MODULES;
+use crate::lang::parser::parse;
+use crate::lang::syntax::{self as ast, BinOp, ExprKind, Program, StmtKind, UnOp};
 
 /// Why a program has no generated code (the message is shown in place of the code).
 pub type Unsupported = String;
@@ -381,7 +381,7 @@ fn mul_term(d: Expr, p: Expr) -> Expr {
         Node::Num(c) if *c == 1.0 => d,
         Node::Num(_) => times(p, d),
         Node::Unary(Unary::Neg, q) => -mul_term(d, q.clone()),
-        Node::Binary(crate::ad::op::Binary::Mul, a, b) if a.as_num().is_some() => {
+        Node::Binary(crate::base::op::Binary::Mul, a, b) if a.as_num().is_some() => {
             times(times(a.clone(), d), b.clone())
         }
         _ => times(d, p),
@@ -391,7 +391,7 @@ fn mul_term(d: Expr, p: Expr) -> Expr {
 /// `a · b`, left-associated (`4 * dv * (1 - v)`, not `4 * (dv * (1 - v))`).
 fn times(a: Expr, b: Expr) -> Expr {
     match b.node() {
-        Node::Binary(crate::ad::op::Binary::Mul, x, y)
+        Node::Binary(crate::base::op::Binary::Mul, x, y)
             if a.as_num().is_none() || x.as_num().is_none() =>
         {
             times(times(a, x.clone()), y.clone())
@@ -931,7 +931,8 @@ fn adjoint_assign(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::{eval, lower_source};
+    use crate::ad::eval;
+    use crate::lang::lower_source;
 
     const LOGISTIC: &str =
         "def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n";

@@ -6,7 +6,7 @@
 //!
 //! Pure geometry in abstract units; the UI scales it.
 
-use crate::ad::graph::{Graph, NodeId, Op};
+use crate::lang::graph::{Graph, NodeId, Op};
 
 /// Node box size and spacing, in drawing units.
 pub const NODE_W: f64 = 134.0;
@@ -344,7 +344,7 @@ pub fn spaced_fit(desired: &[f64], gap: f64) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::lower_source;
+    use crate::lang::lower_source;
 
     #[test]
     fn lecture_example_reads_left_to_right() {

@@ -1,7 +1,7 @@
 //! Turns program text into tokens, Python style: `NEWLINE` ends a logical line, `INDENT`/`DEDENT` mark blocks, and
 //! line breaks inside brackets are ignored.
 
-use super::source::{Error, Result, Span};
+use crate::base::source::{Error, Result, Span};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {

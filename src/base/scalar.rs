@@ -2,7 +2,8 @@
 //! (forward mode) or as tape [`Var`]s (reverse mode).
 //!
 //! ```
-//! use ad_lab::ad::{Scalar, dual, tape};
+//! use ad_lab::ad::{dual, tape};
+//! use ad_lab::base::scalar::Scalar;
 //! fn logistic<S: Scalar>(x: S, n: usize) -> S {
 //!     let mut v = x;
 //!     for _ in 0..n {

@@ -9,8 +9,8 @@ use std::fmt::{self, Write};
 use std::ops;
 use std::rc::Rc;
 
-use crate::ad::op::{Binary, Unary};
-use crate::num;
+use crate::base::num;
+use crate::base::op::{Binary, Unary};
 
 #[derive(Clone, PartialEq)]
 pub struct Expr(Rc<Node>);

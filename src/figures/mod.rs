@@ -12,9 +12,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::base::num::{pow10_label, superscript_int};
 use crate::lab::numeric::NumericResults;
 use crate::lab::symbolic::SwellRow;
-use crate::num::{pow10_label, superscript_int};
 
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
@@ -29,7 +29,7 @@ const GRID: RGBColor = RGBColor(0xe3, 0xe6, 0xea);
 /// `3·10⁻⁸`: a number for an axis annotation.
 pub fn sci_label(x: f64) -> String {
     if !(x.is_finite() && x > 0.0) {
-        return crate::num::fmt_compact(x);
+        return crate::base::num::fmt_compact(x);
     }
     let k = x.log10().floor() as i32;
     let m = (x / 10f64.powi(k) * 10.0).round() / 10.0;
@@ -40,7 +40,7 @@ pub fn sci_label(x: f64) -> String {
     } else {
         format!(
             "{}·10{}",
-            crate::num::fmt_sig(m, 2),
+            crate::base::num::fmt_sig(m, 2),
             superscript_int(k as i64)
         )
     }
@@ -413,14 +413,14 @@ pub fn draw_fd<DB: DrawingBackend>(
         format!(
             "Error against h at {} = {}",
             r.variable,
-            crate::num::fmt_compact(r.x)
+            crate::base::num::fmt_compact(r.x)
         )
     } else {
         format!(
             "Error of finite differences for ∂f/∂{} at {} = {}",
             r.variable,
             r.variable,
-            crate::num::fmt_compact(r.x)
+            crate::base::num::fmt_compact(r.x)
         )
     };
     f.axes(

@@ -4,8 +4,8 @@
 //! then intermediates `v1, v2, …`. A node refers to its parents by index, and parents always come earlier, so a
 //! single pass in order evaluates the graph and a pass in reverse order back-propagates.
 
-use super::op::{Binary, Unary};
-use super::source::Span;
+use crate::base::op::{Binary, Unary};
+use crate::base::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeId(pub u32);
@@ -158,11 +158,11 @@ impl Graph {
     pub fn expr_text(&self, id: NodeId) -> String {
         let arg = |a: Arg| match a {
             Arg::Node(n) => self.label(n),
-            Arg::Const(c) => crate::num::fmt_code(c),
+            Arg::Const(c) => crate::base::num::fmt_code(c),
         };
         match self.node(id).op {
             Op::Input(_) => "input".to_string(),
-            Op::Const(c) => crate::num::fmt_code(c),
+            Op::Const(c) => crate::base::num::fmt_code(c),
             Op::Unary(Unary::Neg, a) => format!("-{}", self.label(a)),
             Op::Unary(op, a) => format!("{}({})", op.name(), self.label(a)),
             Op::Binary(Binary::Pow, a, b) => format!("{}**{}", arg(a), arg(b)),
@@ -174,7 +174,7 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::lower::lower_source;
+    use crate::lang::lower::lower_source;
 
     #[test]
     fn labels_follow_the_lecture() {

@@ -5,8 +5,8 @@
 //! pathological input (`((((((…`) cannot overflow the stack.
 
 use super::lexer::{tokenize, Tok, Token};
-use super::source::{Error, Result, Span};
 use super::syntax::*;
+use crate::base::source::{Error, Result, Span};
 
 /// Deepest expression/statement nesting accepted.
 pub const MAX_NESTING: usize = 120;

@@ -1,6 +1,6 @@
 //! The program's syntax tree, as the parser produces it and the lowering consumes it.
 
-use super::source::Span;
+use crate::base::source::Span;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
@@ -46,8 +46,8 @@ pub enum BinOp {
 
 impl BinOp {
     /// The graph operation this operator builds; `None` for `//` and `%`, which are not differentiable.
-    pub fn primitive(self) -> Option<crate::ad::op::Binary> {
-        use crate::ad::op::Binary;
+    pub fn primitive(self) -> Option<crate::base::op::Binary> {
+        use crate::base::op::Binary;
         match self {
             BinOp::Add => Some(Binary::Add),
             BinOp::Sub => Some(Binary::Sub),

@@ -4,7 +4,7 @@
 //! it.
 
 use super::math;
-use crate::symbolic::Expr;
+use crate::base::formula::Expr;
 
 /// Operations of one argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

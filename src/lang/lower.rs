@@ -5,16 +5,16 @@
 //! error that says which loop, not a hang.
 //!
 //! ```
-//! let g = ad_lab::ad::lower_source("def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v").unwrap();
+//! let g = ad_lab::lang::lower_source("def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v").unwrap();
 //! assert_eq!(g.intermediates(), 12); // three operations per step, four steps
 //! ```
 
 use super::graph::{Arg, Graph, Input, Node, NodeId, Note, Op};
-use super::op::Unary;
 use super::parser::parse;
-use super::source::{Error, Result, Span};
 use super::syntax::*;
-use crate::num::fmt_count;
+use crate::base::num::fmt_count;
+use crate::base::op::Unary;
+use crate::base::source::{Error, Result, Span};
 
 /// Bounds on what a program may make us do.
 #[derive(Clone, Debug, PartialEq)]
@@ -701,7 +701,11 @@ impl Lowerer<'_> {
                 if x.is_finite() && !y.is_finite() {
                     self.note(
                         span,
-                        format!("gives {}: {}", crate::num::fmt_full(y), op.domain_note(x)),
+                        format!(
+                            "gives {}: {}",
+                            crate::base::num::fmt_full(y),
+                            op.domain_note(x)
+                        ),
                     );
                 }
                 Ok(Val::Float(y))
@@ -747,7 +751,7 @@ impl Lowerer<'_> {
                         span,
                         format!(
                             "gives {}: {}",
-                            crate::num::fmt_full(v),
+                            crate::base::num::fmt_full(v),
                             prim.domain_note(x, y)
                         ),
                     );

@@ -1,0 +1,13 @@
+//! Values every layer shares: the elementary operations and their rules ([`op`]), formula trees and their printers
+//! ([`formula`]), elementary math ([`math`]), the number type engines are written against ([`scalar`]), number
+//! formatting ([`num`]), source positions and errors ([`source`]), and the address's query ([`url`]).
+//!
+//! This layer imports nothing else from the crate.
+
+pub mod formula;
+pub mod math;
+pub mod num;
+pub mod op;
+pub mod scalar;
+pub mod source;
+pub mod url;
