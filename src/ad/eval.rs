@@ -6,6 +6,7 @@
 //!
 //! The step-by-step versions for teaching are in [`super::trace`]; they use the same rules from [`super::op`].
 
+use crate::base::scalar::{chain, Scalar};
 use crate::lang::graph::{Arg, Graph, NodeId, Op};
 
 /// Primal value of every node, given the inputs' values in order.
@@ -15,46 +16,52 @@ pub fn evaluate(g: &Graph, inputs: &[f64]) -> Vec<f64> {
     v
 }
 
-/// [`evaluate`] into a buffer that is reused across calls (no allocation once it is large enough).
-pub fn evaluate_into(g: &Graph, inputs: &[f64], v: &mut Vec<f64>) {
+/// [`evaluate`] into a buffer that is reused across calls (no allocation once it is large enough), over any
+/// [`Scalar`] type — with [`Taylor`](super::taylor::Taylor) numbers this is higher-order forward mode, with
+/// [`Dual`](super::dual::Dual) numbers forward mode along one direction.
+pub fn evaluate_into<S: Scalar>(g: &Graph, inputs: &[S], v: &mut Vec<S>) {
     v.clear();
     v.reserve(g.nodes.len());
     for node in &g.nodes {
-        let x = match node.op {
-            Op::Input(k) => inputs.get(k as usize).copied().unwrap_or(f64::NAN),
-            Op::Const(c) => c,
-            Op::Unary(op, a) => op.apply(v[a.index()]),
-            Op::Binary(op, a, b) => op.apply(a.value(v), b.value(v)),
-        };
-        v.push(x);
-    }
-}
-
-/// Evaluates the graph over any [`Scalar`](crate::base::scalar::Scalar) type — with [`Taylor`](super::taylor::Taylor) numbers
-/// this is higher-order forward mode.
-pub fn evaluate_generic<S: crate::base::scalar::Scalar>(g: &Graph, inputs: &[S]) -> Vec<S> {
-    let mut v: Vec<S> = Vec::with_capacity(g.nodes.len());
-    for node in &g.nodes {
-        let arg = |a: Arg, v: &[S]| match a {
-            Arg::Node(n) => Ok(v[n.index()]),
-            Arg::Const(c) => Err(c),
-        };
         let x = match node.op {
             Op::Input(k) => inputs
                 .get(k as usize)
                 .copied()
                 .unwrap_or(S::from_f64(f64::NAN)),
             Op::Const(c) => S::from_f64(c),
-            Op::Unary(op, a) => crate::base::scalar::unary(op, v[a.index()]),
-            Op::Binary(op, a, b) => crate::base::scalar::binary(op, arg(a, &v), arg(b, &v)),
+            Op::Unary(op, a) => v[a.index()].unary(op),
+            Op::Binary(op, a, b) => crate::base::scalar::binary(op, operand(a, v), operand(b, v)),
         };
         v.push(x);
     }
+}
+
+/// A node's value, or a constant kept as a constant.
+#[inline]
+fn operand<S: Scalar>(a: Arg, v: &[S]) -> Result<S, f64> {
+    match a {
+        Arg::Node(n) => Ok(v[n.index()]),
+        Arg::Const(c) => Err(c),
+    }
+}
+
+#[inline]
+fn value<S: Scalar>(a: Arg, v: &[S]) -> S {
+    match a {
+        Arg::Node(n) => v[n.index()],
+        Arg::Const(c) => S::from_f64(c),
+    }
+}
+
+/// Evaluates the graph over any [`Scalar`] type.
+pub fn evaluate_generic<S: Scalar>(g: &Graph, inputs: &[S]) -> Vec<S> {
+    let mut v = Vec::new();
+    evaluate_into(g, inputs, &mut v);
     v
 }
 
 /// The outputs' values.
-pub fn outputs(g: &Graph, primals: &[f64]) -> Vec<f64> {
+pub fn outputs<S: Scalar>(g: &Graph, primals: &[S]) -> Vec<S> {
     g.outputs.iter().map(|o| primals[o.index()]).collect()
 }
 
@@ -65,23 +72,39 @@ pub fn jvp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
     t
 }
 
-pub fn jvp_into(g: &Graph, primals: &[f64], seed: &[f64], t: &mut Vec<f64>) {
+/// [`jvp`] into a reused buffer, over any [`Scalar`] type. Each contribution is a [`chain`] product: a zero tangent
+/// never meets an infinite partial.
+pub fn jvp_into<S: Scalar>(g: &Graph, primals: &[S], seed: &[S], t: &mut Vec<S>) {
     t.clear();
     t.reserve(g.nodes.len());
     for (i, node) in g.nodes.iter().enumerate() {
         let x = match node.op {
-            Op::Input(k) => seed.get(k as usize).copied().unwrap_or(0.0),
-            Op::Const(_) => 0.0,
-            Op::Unary(op, a) => op.partial(primals[a.index()], primals[i]) * t[a.index()],
-            Op::Binary(op, a, b) => {
-                let (da, db) = op.partials(a.value(primals), b.value(primals), primals[i]);
-                // A constant operand contributes nothing, and must not turn an infinite partial into NaN.
-                match (a, b) {
-                    (Arg::Node(p), Arg::Node(q)) => da * t[p.index()] + db * t[q.index()],
-                    (Arg::Node(p), Arg::Const(_)) => da * t[p.index()],
-                    (Arg::Const(_), Arg::Node(q)) => db * t[q.index()],
-                    (Arg::Const(_), Arg::Const(_)) => 0.0,
+            Op::Input(k) => seed.get(k as usize).copied().unwrap_or(S::zero()),
+            Op::Const(_) => S::zero(),
+            Op::Unary(op, a) => {
+                let ta = t[a.index()];
+                if ta.is_zero() {
+                    S::zero()
+                } else {
+                    chain(op.partial(primals[a.index()], primals[i]), ta)
                 }
+            }
+            Op::Binary(op, a, b) => {
+                let (x, y, v) = (value(a, primals), value(b, primals), primals[i]);
+                // A constant operand, or one whose tangent is zero, contributes nothing: its partial is not needed.
+                let left = match a {
+                    Arg::Node(p) if !t[p.index()].is_zero() => {
+                        chain(op.partial_a(x, y, v), t[p.index()])
+                    }
+                    _ => S::zero(),
+                };
+                let right = match b {
+                    Arg::Node(q) if !t[q.index()].is_zero() => {
+                        chain(op.partial_b(x, y, v), t[q.index()])
+                    }
+                    _ => S::zero(),
+                };
+                left + right
             }
         };
         t.push(x);
@@ -95,24 +118,34 @@ pub fn vjp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
     adj
 }
 
-pub fn vjp_into(g: &Graph, primals: &[f64], seed: &[f64], adj: &mut Vec<f64>) {
+/// [`vjp`] into a reused buffer, over any [`Scalar`] type (with dual numbers: forward over reverse, the
+/// Hessian-vector product of [`super::hessian`]). A zero adjoint pushes nothing.
+pub fn vjp_into<S: Scalar>(g: &Graph, primals: &[S], seed: &[S], adj: &mut Vec<S>) {
     adj.clear();
-    adj.resize(g.nodes.len(), 0.0);
-    for (o, s) in g.outputs.iter().zip(seed) {
-        adj[o.index()] += s;
+    adj.resize(g.nodes.len(), S::zero());
+    for (o, &s) in g.outputs.iter().zip(seed) {
+        adj[o.index()] = adj[o.index()] + s;
     }
     for i in (0..g.nodes.len()).rev() {
         let a_i = adj[i];
+        if a_i.is_zero() {
+            continue;
+        }
         match g.nodes[i].op {
             Op::Input(_) | Op::Const(_) => {}
-            Op::Unary(op, a) => adj[a.index()] += a_i * op.partial(primals[a.index()], primals[i]),
+            Op::Unary(op, a) => {
+                let d = op.partial(primals[a.index()], primals[i]);
+                adj[a.index()] = adj[a.index()] + chain(d, a_i);
+            }
             Op::Binary(op, a, b) => {
-                let (da, db) = op.partials(a.value(primals), b.value(primals), primals[i]);
+                let (x, y, v) = (value(a, primals), value(b, primals), primals[i]);
                 if let Arg::Node(n) = a {
-                    adj[n.index()] += a_i * da;
+                    let d = op.partial_a(x, y, v);
+                    adj[n.index()] = adj[n.index()] + chain(d, a_i);
                 }
                 if let Arg::Node(n) = b {
-                    adj[n.index()] += a_i * db;
+                    let d = op.partial_b(x, y, v);
+                    adj[n.index()] = adj[n.index()] + chain(d, a_i);
                 }
             }
         }

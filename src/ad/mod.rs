@@ -14,6 +14,7 @@
 pub mod dual;
 pub mod eval;
 pub mod fd;
+pub mod hessian;
 pub mod tape;
 pub mod taylor;
 pub mod trace;

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use crate::base::op::{Binary, Unary};
-use crate::base::scalar::Scalar;
+use crate::base::scalar::{chain, Scalar};
 
 /// Index 0 is a sink: unary operations send their unused second partial there, so the backward loop has no branch.
 const SINK: u32 = 0;
@@ -108,8 +108,8 @@ impl Tape {
         for i in (1..records.len()).rev() {
             let a = adj[i];
             let r = records[i];
-            adj[r.parents[0] as usize] += a * r.partials[0];
-            adj[r.parents[1] as usize] += a * r.partials[1];
+            adj[r.parents[0] as usize] += chain(r.partials[0], a);
+            adj[r.parents[1] as usize] += chain(r.partials[1], a);
         }
     }
 }
@@ -148,7 +148,7 @@ impl<'t> Var<'t> {
     }
 
     #[inline]
-    fn unary(self, op: Unary) -> Var<'t> {
+    fn record_unary(self, op: Unary) -> Var<'t> {
         let v = op.apply(self.value);
         match self.tape {
             None => Var::constant(v),
@@ -174,14 +174,17 @@ impl<'t> Var<'t> {
             (None, None) => return Var::constant(v),
             (Some(t), _) | (None, Some(t)) => t,
         };
-        let (mut da, mut db) = op.partials(a.value, b.value, v);
-        // A constant operand has no adjoint; zero its partial so it never meets an infinite one.
-        if a.tape.is_none() {
-            da = 0.0;
-        }
-        if b.tape.is_none() {
-            db = 0.0;
-        }
+        // A constant operand has no adjoint: its partial is not even computed (log a for a constant exponent).
+        let da = if a.tape.is_some() {
+            op.partial_a(a.value, b.value, v)
+        } else {
+            0.0
+        };
+        let db = if b.tape.is_some() {
+            op.partial_b(a.value, b.value, v)
+        } else {
+            0.0
+        };
         let index = tape.push(Record {
             parents: [a.index, b.index],
             partials: [da, db],
@@ -237,7 +240,7 @@ binary_ops!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div);
 impl<'t> Neg for Var<'t> {
     type Output = Var<'t>;
     fn neg(self) -> Var<'t> {
-        self.unary(Unary::Neg)
+        self.record_unary(Unary::Neg)
     }
 }
 
@@ -248,29 +251,21 @@ impl<'t> Scalar for Var<'t> {
     fn value(self) -> f64 {
         self.value
     }
-    fn ln(self) -> Var<'t> {
-        self.unary(Unary::Log)
+    /// A recorded value is a variable even when it is 0 (its adjoint is not known to be zero).
+    fn is_zero(self) -> bool {
+        self.tape.is_none() && self.value == 0.0
     }
-    fn exp(self) -> Var<'t> {
-        self.unary(Unary::Exp)
+    fn is_nan(self) -> bool {
+        self.value.is_nan()
     }
-    fn sin(self) -> Var<'t> {
-        self.unary(Unary::Sin)
-    }
-    fn cos(self) -> Var<'t> {
-        self.unary(Unary::Cos)
-    }
-    fn tan(self) -> Var<'t> {
-        self.unary(Unary::Tan)
-    }
-    fn tanh(self) -> Var<'t> {
-        self.unary(Unary::Tanh)
-    }
-    fn sqrt(self) -> Var<'t> {
-        self.unary(Unary::Sqrt)
+    fn unary(self, op: Unary) -> Var<'t> {
+        self.record_unary(op)
     }
     fn powf(self, p: f64) -> Var<'t> {
         Var::binary(Binary::Pow, self, Var::constant(p))
+    }
+    fn pow(self, b: Var<'t>) -> Var<'t> {
+        Var::binary(Binary::Pow, self, b)
     }
 }
 

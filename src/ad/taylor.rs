@@ -15,6 +15,7 @@
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use crate::base::math;
+use crate::base::op::Unary;
 use crate::base::scalar::Scalar;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -149,12 +150,69 @@ impl<const K: usize> Scalar for Taylor<K> {
         self.0[0]
     }
 
-    fn exp(self) -> Self {
+    fn is_zero(self) -> bool {
+        self.0.iter().all(|&c| c == 0.0)
+    }
+
+    fn is_nan(self) -> bool {
+        self.0.iter().any(|c| c.is_nan())
+    }
+
+    fn unary(self, op: Unary) -> Self {
+        // A constant stays a constant: its higher coefficients are exactly zero, whatever the function's derivative
+        // (the structural zero: `sqrt` of a constant 0 has no NaN series).
+        if self.is_constant() {
+            return Taylor::constant(op.apply(self.0[0]));
+        }
+        match op {
+            Unary::Neg => -self,
+            Unary::Log => self.ln_series(),
+            Unary::Exp => self.exp_series(),
+            Unary::Sin => sin_cos(self).0,
+            Unary::Cos => sin_cos(self).1,
+            Unary::Tan => self.tan_series(),
+            Unary::Sinh => sinh_cosh(self).0,
+            Unary::Cosh => sinh_cosh(self).1,
+            Unary::Tanh => self.tanh_series(),
+            Unary::Sqrt => self.sqrt_series(),
+        }
+    }
+
+    fn pow(self, b: Self) -> Self {
+        if b.is_constant() {
+            self.powf(b.0[0])
+        } else if self.is_constant() {
+            // cᵇ = exp(b·ln c) as a series, with the value itself computed as evaluation does (pow, not exp∘ln).
+            let mut r = (b * math::log(self.0[0])).exp_series();
+            r.0[0] = math::pow(self.0[0], b.0[0]);
+            r
+        } else {
+            let mut r = (b * self.ln_series()).exp_series();
+            r.0[0] = math::pow(self.0[0], b.0[0]);
+            r
+        }
+    }
+
+    fn powf(self, p: f64) -> Self {
+        if self.is_constant() {
+            return Taylor::constant(math::pow(self.0[0], p));
+        }
+        self.powf_series(p)
+    }
+}
+
+impl<const K: usize> Taylor<K> {
+    /// No higher coefficient: a value that does not depend on the input we expand along.
+    fn is_constant(&self) -> bool {
+        self.0[1..].iter().all(|&c| c == 0.0)
+    }
+
+    fn exp_series(self) -> Self {
         // (eᵃ)′ = eᵃ · a′: g is f itself.
         self.chain(math::exp(self.0[0]), |f, k| f[k])
     }
 
-    fn ln(self) -> Self {
+    fn ln_series(self) -> Self {
         // (ln a)′ = a′ / a.
         let a = self.0;
         let mut l = [0.0; K];
@@ -169,15 +227,7 @@ impl<const K: usize> Scalar for Taylor<K> {
         Taylor(l)
     }
 
-    fn sin(self) -> Self {
-        sin_cos(self).0
-    }
-
-    fn cos(self) -> Self {
-        sin_cos(self).1
-    }
-
-    fn tan(self) -> Self {
+    fn tan_series(self) -> Self {
         // (tan a)′ = (1 + tan²a) · a′.
         self.chain(math::tan(self.0[0]), |f, k| {
             let mut sq = 0.0;
@@ -192,22 +242,23 @@ impl<const K: usize> Scalar for Taylor<K> {
         })
     }
 
-    fn tanh(self) -> Self {
+    fn tanh_series(self) -> Self {
         // (tanh a)′ = (1 − tanh²a) · a′.
+        // (tanh a)′ = (1 − tanh²a) · a′, with 1 − tanh²a₀ computed as 1/cosh²a₀ (accurate in the tails).
+        let g0 = Unary::Tanh.partial(self.0[0], math::tanh(self.0[0]));
         self.chain(math::tanh(self.0[0]), |f, k| {
+            if k == 0 {
+                return g0;
+            }
             let mut sq = 0.0;
             for i in 0..=k {
                 sq += f[i] * f[k - i];
             }
-            if k == 0 {
-                1.0 - sq
-            } else {
-                -sq
-            }
+            -sq
         })
     }
 
-    fn sqrt(self) -> Self {
+    fn sqrt_series(self) -> Self {
         let a = self.0;
         let mut r = [0.0; K];
         r[0] = math::sqrt(a[0]);
@@ -221,15 +272,7 @@ impl<const K: usize> Scalar for Taylor<K> {
         Taylor(r)
     }
 
-    fn pow(self, b: Self) -> Self {
-        if b.0[1..].iter().all(|&c| c == 0.0) {
-            self.powf(b.0[0])
-        } else {
-            (b * self.ln()).exp()
-        }
-    }
-
-    fn powf(self, p: f64) -> Self {
+    fn powf_series(self, p: f64) -> Self {
         let a = self.0;
         let mut y = [0.0; K];
         y[0] = math::pow(a[0], p);
@@ -255,6 +298,24 @@ impl<const K: usize> Scalar for Taylor<K> {
         }
         Taylor(y)
     }
+}
+
+/// sinh and cosh together: (sinh a)′ = cosh a · a′, (cosh a)′ = sinh a · a′.
+fn sinh_cosh<const K: usize>(a: Taylor<K>) -> (Taylor<K>, Taylor<K>) {
+    let a = a.0;
+    let (mut s, mut c) = ([0.0; K], [0.0; K]);
+    s[0] = math::sinh(a[0]);
+    c[0] = math::cosh(a[0]);
+    for k in 1..K {
+        let (mut ss, mut cc) = (0.0, 0.0);
+        for i in 1..=k {
+            ss += i as f64 * a[i] * c[k - i];
+            cc += i as f64 * a[i] * s[k - i];
+        }
+        s[k] = ss / k as f64;
+        c[k] = cc / k as f64;
+    }
+    (Taylor(s), Taylor(c))
 }
 
 fn sin_cos<const K: usize>(a: Taylor<K>) -> (Taylor<K>, Taylor<K>) {

@@ -11,6 +11,7 @@
 use crate::base::formula::Expr;
 use crate::base::num::fmt_compact;
 use crate::base::op::{Binary, Unary};
+use crate::base::scalar::chain;
 use crate::lang::graph::{Arg, Graph, NodeId, Op};
 
 /// ∂v/∂parent, as a number and as a formula in the graph's labels (`y`, `2·x`, `1/v2`).
@@ -37,20 +38,20 @@ pub fn partials(g: &Graph, primals: &[f64], id: NodeId) -> Vec<Partial> {
             formula: op.partial_formula(&Expr::var(&g.label(a)), &me),
         }],
         Op::Binary(op, a, b) => {
-            let (da, db) = op.partials(a.value(primals), b.value(primals), v);
+            let (x, y) = (a.value(primals), b.value(primals));
             let (fa, fb) = op.partial_formulas(&arg(a), &arg(b), &me);
             let mut out = Vec::with_capacity(2);
             if let Arg::Node(n) = a {
                 out.push(Partial {
                     parent: n,
-                    value: da,
+                    value: op.partial_a(x, y, v),
                     formula: fa,
                 });
             }
             if let Arg::Node(n) = b {
                 out.push(Partial {
                     parent: n,
-                    value: db,
+                    value: op.partial_b(x, y, v),
                     formula: fb,
                 });
             }
@@ -170,7 +171,7 @@ pub fn reverse_trace(g: &Graph, inputs: &[f64], output: usize) -> ReverseTrace {
             .map(|partial| {
                 let slot = partial.parent.index();
                 let before = adj[slot];
-                let contribution = adjoint * partial.value;
+                let contribution = chain(partial.value, adjoint);
                 adj[slot] += contribution;
                 Push {
                     partial,

@@ -27,6 +27,16 @@ pub fn tan(x: f64) -> f64 {
 }
 
 #[inline]
+pub fn sinh(x: f64) -> f64 {
+    libm::sinh(x)
+}
+
+#[inline]
+pub fn cosh(x: f64) -> f64 {
+    libm::cosh(x)
+}
+
+#[inline]
 pub fn tanh(x: f64) -> f64 {
     libm::tanh(x)
 }

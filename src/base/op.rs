@@ -1,10 +1,12 @@
-//! The elementary operations. For each one, in one place: its name, its value, and its local derivatives — both as
-//! numbers (what the engines use) and as a formula (what traces, generated code and the symbolic differentiator
-//! print). Every engine matches on these enums exhaustively, so a new operation does not compile until each handles
-//! it.
+//! The elementary operations. For each one, in one place: its name, its value, and its local derivatives — as a
+//! rule over any [`Scalar`] (what every engine uses: `f64` for the graph engines, dual numbers for nested AD) and as a
+//! formula (what traces, generated code and the symbolic differentiator print). The two are the same computation:
+//! evaluating the formula gives the rule's bits. Every engine matches on these enums exhaustively, so a new
+//! operation does not compile until each handles it.
 
+use super::formula::Expr;
 use super::math;
-use crate::base::formula::Expr;
+use super::scalar::{chain, Scalar};
 
 /// Operations of one argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -15,6 +17,8 @@ pub enum Unary {
     Sin,
     Cos,
     Tan,
+    Sinh,
+    Cosh,
     Tanh,
     Sqrt,
 }
@@ -30,13 +34,15 @@ pub enum Binary {
 }
 
 impl Unary {
-    pub const ALL: [Unary; 8] = [
+    pub const ALL: [Unary; 10] = [
         Unary::Neg,
         Unary::Log,
         Unary::Exp,
         Unary::Sin,
         Unary::Cos,
         Unary::Tan,
+        Unary::Sinh,
+        Unary::Cosh,
         Unary::Tanh,
         Unary::Sqrt,
     ];
@@ -50,6 +56,8 @@ impl Unary {
             Unary::Sin => "sin",
             Unary::Cos => "cos",
             Unary::Tan => "tan",
+            Unary::Sinh => "sinh",
+            Unary::Cosh => "cosh",
             Unary::Tanh => "tanh",
             Unary::Sqrt => "sqrt",
         }
@@ -62,12 +70,15 @@ impl Unary {
             "sin" => Unary::Sin,
             "cos" => Unary::Cos,
             "tan" => Unary::Tan,
+            "sinh" => Unary::Sinh,
+            "cosh" => Unary::Cosh,
             "tanh" => Unary::Tanh,
             "sqrt" => Unary::Sqrt,
             _ => return None,
         })
     }
 
+    /// The value, in `f64` (other scalar types reach it through [`Scalar::unary`]).
     #[inline]
     pub fn apply(self, a: f64) -> f64 {
         match self {
@@ -77,23 +88,29 @@ impl Unary {
             Unary::Sin => math::sin(a),
             Unary::Cos => math::cos(a),
             Unary::Tan => math::tan(a),
+            Unary::Sinh => math::sinh(a),
+            Unary::Cosh => math::cosh(a),
             Unary::Tanh => math::tanh(a),
             Unary::Sqrt => math::sqrt(a),
         }
     }
 
-    /// ∂v/∂a where `v = self.apply(a)`.
+    /// ∂v/∂a where `v = op(a)`, at any scalar type. Written exactly as [`Unary::partial_formula`] reads, so that
+    /// evaluating the printed rule (in a trace, in a generated program) gives the same bits.
     #[inline]
-    pub fn partial(self, a: f64, v: f64) -> f64 {
+    pub fn partial<S: Scalar>(self, a: S, v: S) -> S {
         match self {
-            Unary::Neg => -1.0,
-            Unary::Log => 1.0 / a,
+            Unary::Neg => S::from_f64(-1.0),
+            Unary::Log => S::one() / a,
             Unary::Exp => v,
-            Unary::Sin => math::cos(a),
-            Unary::Cos => -math::sin(a),
-            Unary::Tan => 1.0 + v * v,
-            Unary::Tanh => 1.0 - v * v,
-            Unary::Sqrt => 0.5 / v,
+            Unary::Sin => a.cos(),
+            Unary::Cos => -a.sin(),
+            Unary::Tan => v.powf(2.0) + 1.0,
+            Unary::Sinh => a.cosh(),
+            Unary::Cosh => a.sinh(),
+            // 1/cosh²: accurate in the tails, where 1 − tanh² cancels to nothing.
+            Unary::Tanh => S::one() / a.cosh().powf(2.0),
+            Unary::Sqrt => S::one() / (v * 2.0),
         }
     }
 
@@ -105,9 +122,11 @@ impl Unary {
             Unary::Exp => v.clone(),
             Unary::Sin => Expr::unary(Unary::Cos, a.clone()),
             Unary::Cos => -Expr::unary(Unary::Sin, a.clone()),
-            Unary::Tan => Expr::num(1.0) + v.clone().powi(2),
-            Unary::Tanh => Expr::num(1.0) - v.clone().powi(2),
-            Unary::Sqrt => Expr::num(1.0) / (Expr::num(2.0) * v.clone()),
+            Unary::Tan => v.clone().powi(2) + Expr::num(1.0),
+            Unary::Sinh => Expr::unary(Unary::Cosh, a.clone()),
+            Unary::Cosh => Expr::unary(Unary::Sinh, a.clone()),
+            Unary::Tanh => Expr::num(1.0) / Expr::unary(Unary::Cosh, a.clone()).powi(2),
+            Unary::Sqrt => Expr::num(1.0) / (v.clone() * Expr::num(2.0)),
         }
     }
 
@@ -117,7 +136,9 @@ impl Unary {
             Unary::Log if a == 0.0 => "the logarithm of zero is −∞",
             Unary::Log if a < 0.0 => "the logarithm of a negative number is undefined",
             Unary::Sqrt if a < 0.0 => "the square root of a negative number is undefined",
-            Unary::Exp => "the exponential overflows the largest f64 (about 1.8·10³⁰⁸)",
+            Unary::Exp | Unary::Sinh | Unary::Cosh => {
+                "the result overflows the largest f64 (about 1.8·10³⁰⁸)"
+            }
             Unary::Tan => "the tangent is infinite at odd multiples of π/2",
             Unary::Log | Unary::Sqrt | Unary::Neg | Unary::Sin | Unary::Cos | Unary::Tanh => {
                 "the result is not a finite number"
@@ -145,6 +166,7 @@ impl Binary {
         }
     }
 
+    /// The value, in `f64`.
     #[inline]
     pub fn apply(self, a: f64, b: f64) -> f64 {
         match self {
@@ -156,17 +178,38 @@ impl Binary {
         }
     }
 
-    /// (∂v/∂a, ∂v/∂b) where `v = self.apply(a, b)`.
+    /// ∂v/∂a where `v = a op b`, at any scalar type (as [`Binary::partial_formulas`] reads).
     #[inline]
-    pub fn partials(self, a: f64, b: f64, v: f64) -> (f64, f64) {
+    pub fn partial_a<S: Scalar>(self, a: S, b: S, v: S) -> S {
+        let _ = v;
         match self {
-            Binary::Add => (1.0, 1.0),
-            Binary::Sub => (1.0, -1.0),
-            Binary::Mul => (b, a),
-            Binary::Div => (1.0 / b, -a / (b * b)),
-            // b·a^(b−1), and log(a)·a^b; the second is only needed when b varies.
-            Binary::Pow => (b * math::pow(a, b - 1.0), math::log(a) * v),
+            Binary::Add | Binary::Sub => S::one(),
+            Binary::Mul => b,
+            Binary::Div => S::one() / b,
+            // b·a^(b−1); an exponent 0 makes it 0 even where a^(−1) is infinite (d/dx x⁰ = 0 at 0).
+            Binary::Pow => chain(b, a.pow(b - 1.0)),
         }
+    }
+
+    /// ∂v/∂b where `v = a op b`, at any scalar type. Only needed when b varies (a constant exponent never asks for
+    /// log a).
+    #[inline]
+    pub fn partial_b<S: Scalar>(self, a: S, b: S, v: S) -> S {
+        match self {
+            Binary::Add => S::one(),
+            Binary::Sub => S::from_f64(-1.0),
+            Binary::Mul => a,
+            // −(a/b)/b rather than −a/b²: b² overflows or underflows long before the quotient does.
+            Binary::Div => -(v / b),
+            // log(a)·aᵇ; zero when aᵇ is (∂/∂y of 0^y at y = 2 is 0, though log 0 = −∞).
+            Binary::Pow => chain(a.ln(), v),
+        }
+    }
+
+    /// (∂v/∂a, ∂v/∂b).
+    #[inline]
+    pub fn partials<S: Scalar>(self, a: S, b: S, v: S) -> (S, S) {
+        (self.partial_a(a, b, v), self.partial_b(a, b, v))
     }
 
     /// The same derivatives as formulas in the arguments `a`, `b` and the result `v`.
@@ -175,7 +218,7 @@ impl Binary {
             Binary::Add => (Expr::num(1.0), Expr::num(1.0)),
             Binary::Sub => (Expr::num(1.0), Expr::num(-1.0)),
             Binary::Mul => (b.clone(), a.clone()),
-            Binary::Div => (Expr::num(1.0) / b.clone(), -(a.clone() / b.clone().powi(2))),
+            Binary::Div => (Expr::num(1.0) / b.clone(), -(v.clone() / b.clone())),
             Binary::Pow => (
                 b.clone() * a.clone().pow(b.clone() - Expr::num(1.0)),
                 Expr::unary(Unary::Log, a.clone()) * v.clone(),
