@@ -114,29 +114,31 @@ proptest! {
     /// The generated derivative programs, run by the core, give the same derivatives as the traces.
     #[test]
     fn generated_programs_compute_the_same_derivatives(src in program(), p in point()) {
-        use ad_lab::transform::codegen::{forward_program, reverse_program};
-        let g = lower_source(&src).map_err(|e| TestCaseError::fail(e.render(&src)))?;
+        use ad_lab::lang::{compile::Compiled, Limits};
+        use ad_lab::transform::{forward_program, reverse_program};
+        let c = Compiled::new(&src, &Limits::default()).map_err(|e| TestCaseError::fail(e.render(&src)))?;
+        let g = &c.graph;
         let values: Vec<f64> = g.inputs.iter().map(|i| match i.name.as_str() { "x" => p[0], "y" => p[1], _ => p[2] }).collect();
-        let primals = eval::evaluate(&g, &values);
+        let primals = eval::evaluate(g, &values);
         let run = |code: &str| -> Result<Vec<f64>, TestCaseError> {
             let h = lower_source(code).map_err(|e| TestCaseError::fail(format!("{}\n{code}", e.render(code))))?;
             Ok(eval::outputs(&h, &eval::evaluate(&h, &values)))
         };
-        let (_, grad) = eval::value_and_grad(&g, &values);
+        let (_, grad) = eval::value_and_grad(g, &values);
         if grad.is_empty() {
             return Ok(()); // a constant: nothing to differentiate
         }
-        let rev = reverse_program(&src, &g, 0).map_err(TestCaseError::fail)?;
+        let rev = reverse_program(&c, 0).map_err(TestCaseError::fail)?.text;
         let got = run(&rev)?;
         prop_assert_eq!(got.len(), grad.len());
         for (a, b) in got.iter().zip(&grad) {
             prop_assert!(close(*a, *b, 1e-10), "reverse program:\n{rev}\n{got:?} vs {grad:?}");
         }
         for wrt in 0..values.len() {
-            let fwd = forward_program(&src, &g, wrt).map_err(TestCaseError::fail)?;
+            let fwd = forward_program(&c, wrt).map_err(TestCaseError::fail)?.text;
             let mut seed = vec![0.0; values.len()];
             seed[wrt] = 1.0;
-            let want = eval::jvp(&g, &primals, &seed)[g.outputs[0].index()];
+            let want = eval::jvp(g, &primals, &seed)[g.outputs[0].index()];
             let got = run(&fwd)?[0];
             prop_assert!(close(got, want, 1e-10), "forward program:\n{fwd}\n{got} vs {want}");
         }

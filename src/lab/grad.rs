@@ -1,12 +1,17 @@
 //! Chapter "What is automatic differentiation?" (`#/grad`): a function, its value and gradient by reverse mode, by
 //! forward mode, and by a forward difference, at a point.
 
-use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED};
-use super::{Chapter, ChapterModel, Shared};
+use super::field::Field;
+use super::program::{
+    Example, ProgramAction, ProgramState, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED,
+};
+use super::{ChapterModel, Shared};
 use crate::ad::eval::{self, domain_issue};
-use crate::base::num::{fmt_compact, fmt_full, parse_f64};
+use crate::ad::hessian::hessian;
+use crate::ad::taylor::Taylor;
+use crate::base::num::{fmt_compact, parse_f64};
 use crate::base::url::Location;
-use crate::lang::graph::Graph;
+use crate::lang::compile::Compiled;
 use crate::lang::Limits;
 
 pub const EXAMPLES: &[Example] = &[
@@ -24,25 +29,29 @@ pub const EXAMPLES: &[Example] = &[
         source: "def f(x, y):\n  return x * y, x + y\n",
         inputs: &[("x", 2.0), ("y", 3.0)],
     },
+    Example {
+        title: "second order: log(x1) + x1·x2 − sin(x2)",
+        source: "log(x1) + x1*x2 - sin(x2)",
+        inputs: &[("x1", 2.0), ("x2", 5.0)],
+    },
 ];
+
+/// The second-order panel is shown for programs with at most this many inputs (n Hessian-vector products).
+pub const MAX_HESSIAN_INPUTS: usize = 10;
 
 pub const DEFAULT_H: f64 = 1e-7;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradState {
     pub program: ProgramState,
-    pub h_text: String,
-    /// Set while `h_text` is not a positive number.
-    pub h_error: Option<String>,
-    pub h: f64,
+    /// The forward-difference step.
+    pub h: Field<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum GradAction {
-    Source(String),
-    Input(String, String),
+    Program(ProgramAction),
     H(String),
-    Example(usize),
 }
 
 impl Default for GradState {
@@ -55,70 +64,42 @@ impl GradState {
     pub fn from_example(e: &Example) -> GradState {
         GradState {
             program: ProgramState::from_example(e, Limits::default()),
-            h_text: fmt_compact(DEFAULT_H),
-            h_error: None,
-            h: DEFAULT_H,
+            h: Field::new(DEFAULT_H, fmt_compact(DEFAULT_H)),
         }
     }
 
-    /// Everything the page shows, computed from the current graph and values (`None` without a graph or while a
+    /// Everything the page shows, computed from the current program and values (`None` without a program or while a
     /// field is not a number).
     pub fn results(&self) -> Option<GradResults> {
-        let graph = self.program.graph.as_ref()?;
+        let compiled = self.program.compiled.as_ref()?;
         let values = self.program.values()?;
-        Some(GradResults::compute(graph, &values, self.h))
+        Some(GradResults::compute(compiled, &values, self.h.value))
     }
 }
 
 impl ChapterModel for GradState {
     type Action = GradAction;
-    const CHAPTER: Chapter = Chapter::Grad;
 
     /// The state a permalink describes; anything unusable falls back and is reported in `notices`.
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> GradState {
-        let program = ProgramState::from_query(loc, &EXAMPLES[2], Limits::default(), notices);
-        let mut s = GradState {
-            program,
-            ..GradState::default()
-        };
-        if let Some(h) = loc.get("h") {
-            match check_h(h) {
-                Ok(v) => {
-                    s.h = v;
-                    s.h_text = h.to_string();
-                }
-                Err(e) => notices.push(format!("`h={h}`: {e}; using {}", fmt_full(DEFAULT_H))),
-            }
+        let d = GradState::default();
+        GradState {
+            program: ProgramState::from_query(loc, &EXAMPLES[2], Limits::default(), notices),
+            h: d.h.from_link(loc, "h", check_h, notices),
         }
-        s
     }
 
     fn query(&self) -> Vec<(String, String)> {
         let mut q = self.program.query();
-        q.push(("h".into(), self.h_text.clone()));
+        q.push(("h".into(), self.h.text.clone()));
         q
     }
 
     fn apply(&self, action: GradAction) -> GradState {
         let mut s = self.clone();
         match action {
-            GradAction::Source(src) => s.program = self.program.with_source(&src),
-            GradAction::Input(name, text) => s.program = self.program.with_input(&name, &text),
-            GradAction::H(text) => {
-                match check_h(&text) {
-                    Ok(h) => {
-                        s.h = h;
-                        s.h_error = None;
-                    }
-                    Err(e) => s.h_error = Some(e),
-                }
-                s.h_text = text;
-            }
-            GradAction::Example(i) => {
-                if let Some(e) = EXAMPLES.get(i) {
-                    s.program = ProgramState::from_example(e, Limits::default());
-                }
-            }
+            GradAction::Program(a) => s.program = self.program.apply(a, EXAMPLES),
+            GradAction::H(text) => s.h = self.h.edit(text, check_h),
         }
         s
     }
@@ -134,9 +115,85 @@ pub fn check_h(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Second derivatives of the first output: the Hessian by forward over reverse, checked two independent ways.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecondOrder {
+    /// `matrix[a][b]` = ∂²f/∂a∂b, inputs in the graph's order.
+    pub matrix: Vec<Vec<f64>>,
+    /// ∂²f/∂a² by Taylor mode (a second-order forward pass along each input).
+    pub taylor_diagonal: Vec<f64>,
+    /// The step of the central differences of the gradient.
+    pub fd_step: f64,
+    /// (∇f(x + h·e_b) − ∇f(x − h·e_b)) / 2h, column b: an approximation of the same matrix.
+    pub fd_matrix: Vec<Vec<f64>>,
+}
+
+impl SecondOrder {
+    pub fn compute(c: &Compiled, values: &[f64]) -> SecondOrder {
+        let g = &c.graph;
+        let n = values.len();
+        let out = g.outputs.first().map_or(0, |o| o.index());
+        let matrix = hessian(g, values).matrix;
+        let taylor_diagonal = (0..n)
+            .map(|i| {
+                let t: Vec<Taylor<3>> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &v)| {
+                        if j == i {
+                            Taylor::variable(v)
+                        } else {
+                            Taylor::constant(v)
+                        }
+                    })
+                    .collect();
+                eval::evaluate_generic(g, &t)[out].derivatives()[2]
+            })
+            .collect();
+        let fd_step = 1e-5;
+        let mut fd_matrix = vec![vec![0.0; n]; n];
+        for b in 0..n {
+            let shifted = |s: f64| {
+                let mut v = values.to_vec();
+                v[b] += s * fd_step * values[b].abs().max(1.0);
+                eval::value_and_grad(g, &v).1
+            };
+            let (hi, lo) = (shifted(1.0), shifted(-1.0));
+            let step = 2.0 * fd_step * values[b].abs().max(1.0);
+            for a in 0..n {
+                fd_matrix[a][b] = (hi[a] - lo[a]) / step;
+            }
+        }
+        SecondOrder {
+            matrix,
+            taylor_diagonal,
+            fd_step,
+            fd_matrix,
+        }
+    }
+
+    /// Largest |H − Taylor| on the diagonal and |H − differences| anywhere, each relative to max(1, |H|).
+    pub fn agreement(&self) -> (f64, f64) {
+        let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(1.0);
+        let taylor = self
+            .matrix
+            .iter()
+            .enumerate()
+            .map(|(i, row)| rel(row[i], self.taylor_diagonal[i]))
+            .fold(0.0, f64::max);
+        let fd = self
+            .matrix
+            .iter()
+            .zip(&self.fd_matrix)
+            .flat_map(|(r, s)| r.iter().zip(s).map(|(a, b)| rel(*a, *b)))
+            .fold(0.0, f64::max);
+        (taylor, fd)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradResults {
-    pub graph: Shared<Graph>,
+    pub compiled: Shared<Compiled>,
     /// One value per output.
     pub outputs: Vec<f64>,
     /// ∂f/∂input for the first output: reverse mode (one backward pass).
@@ -147,11 +204,13 @@ pub struct GradResults {
     pub fd: Vec<f64>,
     /// Where a NaN or infinity first appeared, in words.
     pub domain: Option<String>,
+    /// The Hessian panel, for programs of up to [`MAX_HESSIAN_INPUTS`] inputs.
+    pub second_order: Option<SecondOrder>,
 }
 
 impl GradResults {
-    pub fn compute(graph: &Shared<Graph>, values: &[f64], h: f64) -> GradResults {
-        let g: &Graph = graph;
+    pub fn compute(compiled: &Shared<Compiled>, values: &[f64], h: f64) -> GradResults {
+        let g = &compiled.graph;
         let primals = eval::evaluate(g, values);
         let outputs = eval::outputs(g, &primals);
         let mut seed = vec![0.0; g.outputs.len()];
@@ -178,13 +237,16 @@ impl GradResults {
             })
             .collect();
         let domain = domain_issue(g, &primals).map(|d| d.describe(g));
+        let second_order = (!values.is_empty() && values.len() <= MAX_HESSIAN_INPUTS)
+            .then(|| SecondOrder::compute(compiled, values));
         GradResults {
-            graph: graph.clone(),
+            compiled: compiled.clone(),
             outputs,
             reverse,
             forward,
             fd,
             domain,
+            second_order,
         }
     }
 }
@@ -195,7 +257,7 @@ mod tests {
 
     fn results_for(example: usize) -> GradResults {
         GradState::default()
-            .apply(GradAction::Example(example))
+            .apply(GradAction::Program(ProgramAction::Example(example)))
             .results()
             .unwrap()
     }
@@ -221,17 +283,19 @@ mod tests {
     #[test]
     fn bad_h_is_reported_and_the_last_good_h_kept() {
         let s = GradState::default().apply(GradAction::H("0".into()));
-        assert_eq!(s.h_error.as_deref(), Some("h must be positive"));
-        assert_eq!(s.h, DEFAULT_H);
+        assert_eq!(s.h.error.as_deref(), Some("h must be positive"));
+        assert_eq!(s.h.value, DEFAULT_H);
         let s = s.apply(GradAction::H("-1".into()));
-        assert!(s.h_error.is_some());
+        assert!(s.h.error.is_some());
         let s = s.apply(GradAction::H("1e-3".into()));
-        assert_eq!((s.h, s.h_error.clone()), (1e-3, None));
+        assert_eq!((s.h.value, s.h.error.clone()), (1e-3, None));
     }
 
     #[test]
     fn domain_problems_are_explained() {
-        let s = GradState::default().apply(GradAction::Source("log(x - 2)".into()));
+        let s = GradState::default().apply(GradAction::Program(ProgramAction::Source(
+            "log(x - 2)".into(),
+        )));
         let r = s.results().unwrap();
         assert!(r.outputs[0].is_nan());
         assert_eq!(
@@ -239,8 +303,11 @@ mod tests {
             Some("v2 = log(v1) gives NaN: the logarithm of a negative number is undefined")
         );
         let s = GradState::default()
-            .apply(GradAction::Source("1/x".into()))
-            .apply(GradAction::Input("x".into(), "0".into()));
+            .apply(GradAction::Program(ProgramAction::Source("1/x".into())))
+            .apply(GradAction::Program(ProgramAction::Input(
+                "x".into(),
+                "0".into(),
+            )));
         assert!(s
             .results()
             .unwrap()
@@ -252,15 +319,39 @@ mod tests {
     #[test]
     fn permalink_round_trip() {
         let s = GradState::default()
-            .apply(GradAction::Example(3))
+            .apply(GradAction::Program(ProgramAction::Example(3)))
             .apply(GradAction::H("0.001".into()));
         let url = crate::base::url::build("/grad", &s.query());
         let mut notices = Vec::new();
         let back = GradState::from_location(&Location::parse(&url), &mut notices);
-        assert_eq!((back.query(), back.h), (s.query(), s.h));
+        assert_eq!((back.query(), back.h.value), (s.query(), s.h.value));
         assert!(notices.is_empty());
         let back = GradState::from_location(&Location::parse("#/grad?h=-3"), &mut notices);
-        assert_eq!(back.h, DEFAULT_H);
+        assert_eq!(back.h.value, DEFAULT_H);
         assert_eq!(notices.len(), 1);
+    }
+
+    /// The second-order panel on the example: the exact Hessian, agreeing with Taylor mode and with differences.
+    #[test]
+    fn second_order_panel() {
+        let r = results_for(6);
+        let so = r.second_order.unwrap();
+        assert_eq!(
+            so.matrix,
+            vec![vec![-0.25, 1.0], vec![1.0, -0.9589242746631385]]
+        );
+        let (taylor, fd) = so.agreement();
+        assert!(taylor <= 1e-15, "{taylor}");
+        assert!(fd < 1e-8, "{fd}");
+        // Too many inputs: no panel.
+        let src = format!(
+            "{}",
+            (1..=11)
+                .map(|k| format!("x{k}"))
+                .collect::<Vec<_>>()
+                .join(" * ")
+        );
+        let s = GradState::default().apply(GradAction::Program(ProgramAction::Source(src)));
+        assert!(s.results().unwrap().second_order.is_none());
     }
 }

@@ -1,6 +1,11 @@
 //! Chapter models: each chapter's state, the actions that change it, its permalink, and the results it shows — pure
-//! Rust, so they are tested natively. The `ui` module renders them.
+//! Rust, so they are tested natively. The `ui` module renders them; its registry lists the chapters.
+//!
+//! Shared by every chapter: [`program::ProgramState`] (the editor, its compiled program and its inputs, with
+//! [`program::ProgramAction`]), [`field::Field`] (a checked number field) and [`Shared`] (values compared by
+//! identity).
 
+pub mod field;
 pub mod grad;
 pub mod graph;
 pub mod numeric;
@@ -48,11 +53,9 @@ impl<T: fmt::Debug> fmt::Debug for Shared<T> {
     }
 }
 
-/// What a chapter's model gives the plumbing every chapter shares.
+/// What a chapter's model gives the plumbing every chapter shares (the reducer, the permalink, the notices).
 pub trait ChapterModel: Clone + PartialEq + 'static {
     type Action;
-    /// The chapter this is the model of (its route).
-    const CHAPTER: Chapter;
     fn apply(&self, action: Self::Action) -> Self;
     /// The state a permalink describes; what could not be used is said in `notices`.
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> Self;
@@ -60,101 +63,67 @@ pub trait ChapterModel: Clone + PartialEq + 'static {
     fn query(&self) -> Vec<(String, String)>;
 }
 
-/// The chapters, in the lecture's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Chapter {
-    Contents,
-    Grad,
-    Numeric,
-    Symbolic,
-    Graph,
-}
-
-impl Chapter {
-    pub const ALL: &'static [Chapter] = &[
-        Chapter::Contents,
-        Chapter::Grad,
-        Chapter::Numeric,
-        Chapter::Symbolic,
-        Chapter::Graph,
-    ];
-
-    pub fn path(self) -> &'static str {
-        match self {
-            Chapter::Contents => "/",
-            Chapter::Grad => "/grad",
-            Chapter::Numeric => "/numeric",
-            Chapter::Symbolic => "/symbolic",
-            Chapter::Graph => "/graph",
-        }
-    }
-
-    pub fn from_path(path: &str) -> Option<Chapter> {
-        let path = path.trim_end_matches('/');
-        let path = if path.is_empty() { "/" } else { path };
-        Chapter::ALL.iter().copied().find(|c| c.path() == path)
-    }
-
-    pub fn href(self) -> String {
-        format!("#{}", self.path())
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Chapter::Contents => "Contents",
-            Chapter::Grad => "What is automatic differentiation?",
-            Chapter::Numeric => "Not numerical differentiation: finite differences and the step h",
-            Chapter::Symbolic => "Not symbolic differentiation: expression swell",
-            Chapter::Graph => "The computational graph: forward and reverse mode",
-        }
-    }
-
-    /// The navigation label.
-    pub fn short_title(self) -> &'static str {
-        match self {
-            Chapter::Contents => "Contents",
-            Chapter::Grad => "What is AD?",
-            Chapter::Numeric => "Not numerical",
-            Chapter::Symbolic => "Not symbolic",
-            Chapter::Graph => "Graph lab",
-        }
-    }
-
-    /// One sentence for the contents page.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Chapter::Contents => "The chapters of the lecture.",
-            Chapter::Grad => {
-                "Type a function — an expression or the lecture's Python — and get its value and exact gradient, \
-                 by reverse mode and by forward mode, next to a finite-difference estimate."
-            }
-            Chapter::Numeric => {
-                "Finite differences are inexact: see their error against the step h — truncation for large h, \
-                 round-off for small h — and why a gradient costs n + 1 evaluations."
-            }
-            Chapter::Symbolic => {
-                "Symbolic differentiation is exact but its expressions swell exponentially; automatic differentiation \
-                 keeps intermediate results and grows linearly."
-            }
-            Chapter::Graph => {
-                "Watch a function become a graph of elementary operations, then step through forward mode (tangents \
-                 flow with the values) and reverse mode (values stored, then adjoints flow back), node by node."
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::program::ProgramAction;
     use super::*;
+    use crate::lang::parser::parse_count;
 
+    /// One edit parses the program text once, whatever each chapter computes from it: the compiled program is
+    /// shared by the engines, the derivative-program generator (which runs its programs from their syntax trees) and
+    /// the symbolic chapter's sweep over n (which lowers the same tree again).
     #[test]
-    fn paths_round_trip() {
-        for &c in Chapter::ALL {
-            assert_eq!(Chapter::from_path(c.path()), Some(c));
-        }
-        assert_eq!(Chapter::from_path(""), Some(Chapter::Contents));
-        assert_eq!(Chapter::from_path("/grad/"), Some(Chapter::Grad));
-        assert_eq!(Chapter::from_path("/nope"), None);
+    fn one_parse_per_edit() {
+        let src =
+            "def f(x, n=3):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n";
+        let count = |f: &dyn Fn()| {
+            let before = parse_count();
+            f();
+            parse_count() - before
+        };
+        let edit = || ProgramAction::Source(src.to_string());
+        let (g, sy) = (
+            graph::GraphState::default(),
+            symbolic::SymbolicState::default(),
+        );
+        let (gr, nu) = (grad::GradState::default(), numeric::NumericState::default());
+        assert_eq!(
+            count(&|| {
+                let s = g.apply(graph::GraphAction::Program(edit()));
+                let ses = s.session().unwrap();
+                for mode in [graph::Mode::Forward, graph::Mode::Reverse] {
+                    assert!(ses.code_check(mode).unwrap().matches);
+                    let _ = ses.view(mode, 3);
+                }
+            }),
+            1,
+            "graph lab"
+        );
+        assert_eq!(
+            count(&|| {
+                let s = sy.apply(symbolic::SymbolicAction::Program(edit()));
+                let sw = s.swell().unwrap();
+                assert_eq!(sw.rows.len(), 12);
+                let _ = sw.expressions(3);
+            }),
+            1,
+            "symbolic chapter"
+        );
+        assert_eq!(
+            count(&|| {
+                let s = gr.apply(grad::GradAction::Program(edit()));
+                let _ = s.results().unwrap();
+            }),
+            1,
+            "grad chapter"
+        );
+        assert_eq!(
+            count(&|| {
+                let s = nu.apply(numeric::NumericAction::Program(edit()));
+                let _ = s.results().unwrap();
+            }),
+            1,
+            "numeric chapter"
+        );
     }
 }

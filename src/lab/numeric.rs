@@ -4,14 +4,16 @@
 //! error model: forward differences err by ≈ h·|f″|/2 (truncation) + ε·|f|/h (round-off), central by
 //! ≈ h²·|f‴|/6 + ε·|f|/h; the minimisers of those sums are the optimal steps marked on the plot.
 
-use super::program::{Example, ProgramState, LOGISTIC, LOG_RATIO};
-use super::{Chapter, ChapterModel, Shared};
+use super::field::Field;
+use super::grad::check_h;
+use super::program::{Example, ProgramAction, ProgramState, LOGISTIC, LOG_RATIO};
+use super::{ChapterModel, Shared};
 use crate::ad::eval;
 use crate::ad::fd::{self, Scheme};
 use crate::ad::taylor::Taylor;
 use crate::base::num::{agreeing_digits, fmt_compact};
 use crate::base::url::Location;
-use crate::lang::graph::Graph;
+use crate::lang::compile::Compiled;
 use crate::lang::Limits;
 use crate::symbolic::dag::Dag;
 
@@ -51,17 +53,13 @@ pub fn limits() -> Limits {
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumericState {
     pub program: ProgramState,
-    pub h_text: String,
-    pub h: f64,
-    pub h_error: Option<String>,
+    pub h: Field<f64>,
     pub scheme: Scheme,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum NumericAction {
-    Source(String),
-    Input(String, String),
-    Example(usize),
+    Program(ProgramAction),
     H(String),
     Scheme(Scheme),
 }
@@ -76,19 +74,18 @@ impl NumericState {
     pub fn from_example(e: &Example) -> NumericState {
         NumericState {
             program: ProgramState::from_example(e, limits()),
-            h_text: fmt_compact(DEFAULT_H),
-            h: DEFAULT_H,
-            h_error: None,
+            h: Field::new(DEFAULT_H, fmt_compact(DEFAULT_H)),
             scheme: Scheme::Forward,
         }
     }
 
     pub fn results(&self) -> Result<NumericResults, String> {
-        let graph = self
+        let compiled = self
             .program
-            .graph
+            .compiled
             .as_ref()
             .ok_or("the program does not compile yet")?;
+        let graph = &compiled.graph;
         if graph.inputs.is_empty() {
             return Err("this function has no input: there is nothing to differentiate".into());
         }
@@ -99,34 +96,23 @@ impl NumericState {
         if !values[0].is_finite() {
             return Err(format!("{} must be a finite number", graph.inputs[0].name));
         }
-        Ok(NumericResults::compute(graph, &values, self.h, self.scheme))
+        Ok(NumericResults::compute(
+            compiled,
+            &values,
+            self.h.value,
+            self.scheme,
+        ))
     }
 }
 
 impl ChapterModel for NumericState {
     type Action = NumericAction;
-    const CHAPTER: Chapter = Chapter::Numeric;
 
     fn apply(&self, action: NumericAction) -> NumericState {
         let mut s = self.clone();
         match action {
-            NumericAction::Source(src) => s.program = self.program.with_source(&src),
-            NumericAction::Input(n, t) => s.program = self.program.with_input(&n, &t),
-            NumericAction::Example(i) => {
-                if let Some(e) = EXAMPLES.get(i) {
-                    s.program = ProgramState::from_example(e, limits());
-                }
-            }
-            NumericAction::H(text) => {
-                match super::grad::check_h(&text) {
-                    Ok(h) => {
-                        s.h = h;
-                        s.h_error = None;
-                    }
-                    Err(e) => s.h_error = Some(e),
-                }
-                s.h_text = text;
-            }
+            NumericAction::Program(a) => s.program = self.program.apply(a, EXAMPLES),
+            NumericAction::H(text) => s.h = self.h.edit(text, check_h),
             NumericAction::Scheme(k) => s.scheme = k,
         }
         s
@@ -134,25 +120,18 @@ impl ChapterModel for NumericState {
 
     fn query(&self) -> Vec<(String, String)> {
         let mut q = self.program.query();
-        q.push(("h".into(), self.h_text.clone()));
+        q.push(("h".into(), self.h.text.clone()));
         q.push(("scheme".into(), self.scheme.name().into()));
         q
     }
 
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> NumericState {
+        let d = NumericState::default();
         let mut s = NumericState {
             program: ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices),
-            ..NumericState::default()
+            h: d.h.from_link(loc, "h", check_h, notices),
+            scheme: d.scheme,
         };
-        if let Some(t) = loc.get("h") {
-            match super::grad::check_h(t) {
-                Ok(h) => {
-                    s.h = h;
-                    s.h_text = t.to_string();
-                }
-                Err(e) => notices.push(format!("`h={t}`: {e}; using {}", fmt_compact(DEFAULT_H))),
-            }
-        }
         if let Some(t) = loc.get("scheme") {
             match Scheme::from_name(t) {
                 Some(k) => s.scheme = k,
@@ -204,12 +183,12 @@ pub struct NumericResults {
 
 impl NumericResults {
     pub fn compute(
-        graph: &Shared<Graph>,
+        compiled: &Shared<Compiled>,
         values: &[f64],
         h: f64,
         scheme: Scheme,
     ) -> NumericResults {
-        let g: &Graph = graph;
+        let g = &compiled.graph;
         let out = g.outputs.first().map_or(0, |o| o.index());
         let x = values[0];
         let along = |t: f64| {
@@ -341,7 +320,7 @@ mod tests {
     #[test]
     fn optimal_steps_near_the_classic_values() {
         // exp at 1 is well scaled (f = f″ = f‴ = e): h* ≈ 2√ε and ∛(3ε).
-        let s = NumericState::default().apply(NumericAction::Example(2));
+        let s = NumericState::default().apply(NumericAction::Program(ProgramAction::Example(2)));
         let r = s.results().unwrap();
         let (hf, hc) = (r.h_opt_forward.unwrap(), r.h_opt_central.unwrap());
         assert!((hf / EPS.sqrt() - 2.0).abs() < 1e-9, "{hf}");
@@ -373,17 +352,18 @@ mod tests {
     #[test]
     fn bad_h_and_bad_programs_are_explained() {
         let s = NumericState::default().apply(NumericAction::H("0".into()));
-        assert_eq!(s.h_error.as_deref(), Some("h must be positive"));
+        assert_eq!(s.h.error.as_deref(), Some("h must be positive"));
         let s = s.apply(NumericAction::H("-1e-3".into()));
-        assert!(s.h_error.is_some());
-        assert_eq!(s.h, DEFAULT_H);
-        let s = NumericState::default().apply(NumericAction::Source("3".into()));
+        assert!(s.h.error.is_some());
+        assert_eq!(s.h.value, DEFAULT_H);
+        let s = NumericState::default()
+            .apply(NumericAction::Program(ProgramAction::Source("3".into())));
         assert!(s.results().unwrap_err().contains("no input"));
     }
 
     #[test]
     fn several_inputs_are_counted_and_the_first_is_differentiated() {
-        let s = NumericState::default().apply(NumericAction::Example(4));
+        let s = NumericState::default().apply(NumericAction::Program(ProgramAction::Example(4)));
         let r = s.results().unwrap();
         assert_eq!(r.inputs, 3);
         assert!((r.d1 - (2.0 * 3.0 + 2.0 * crate::base::math::cos(1.0))).abs() < 1e-14);

@@ -1,10 +1,11 @@
-//! The state every chapter with a program editor shares: the text, its compiled graph (the last good one stays while
-//! the user is mid-edit), and the number fields of its inputs.
+//! The state every chapter with a program editor shares: the text, its compiled program (the last good one stays
+//! while the user is mid-edit), the number fields of its inputs, and the actions that change them.
 
 use super::Shared;
 use crate::base::num::{fmt_full, parse_f64};
+use crate::lang::compile::Compiled;
 use crate::lang::graph::Graph;
-use crate::lang::lower::{lower_source_with, Limits};
+use crate::lang::lower::Limits;
 
 /// A ready example for the picker.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -62,13 +63,22 @@ pub struct ProgramState {
     pub source: String,
     /// The current text's error, rendered `line L, column C: …`.
     pub error: Option<String>,
-    /// The graph of the current text, or of the last text that compiled.
-    pub graph: Option<Shared<Graph>>,
-    /// The text `graph` was compiled from.
-    pub compiled_source: String,
-    /// One field per input of `graph`, in its order.
+    /// The current text compiled (parsed once, lowered to a graph), or the last text that compiled.
+    pub compiled: Option<Shared<Compiled>>,
+    /// One field per input of the graph, in its order.
     pub inputs: Vec<InputField>,
     pub limits: Limits,
+}
+
+/// What every program chapter lets the user do to its program.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProgramAction {
+    /// New text in the editor.
+    Source(String),
+    /// New text in an input's field: (name, text).
+    Input(String, String),
+    /// An example from the chapter's picker.
+    Example(usize),
 }
 
 impl ProgramState {
@@ -77,8 +87,7 @@ impl ProgramState {
         let mut s = ProgramState {
             source: String::new(),
             error: None,
-            graph: None,
-            compiled_source: String::new(),
+            compiled: None,
             inputs: Vec::new(),
             limits,
         };
@@ -97,8 +106,8 @@ impl ProgramState {
 
     fn compile(&mut self, source: &str, given: &[(String, String)]) {
         self.source = source.to_string();
-        match lower_source_with(source, &self.limits) {
-            Ok(g) => {
+        match Compiled::new(source, &self.limits) {
+            Ok(c) => {
                 self.error = None;
                 let given_text = |name: &str| {
                     given
@@ -113,7 +122,8 @@ impl ProgramState {
                                 .map(|f| f.text.clone())
                         })
                 };
-                self.inputs = g
+                self.inputs = c
+                    .graph
                     .inputs
                     .iter()
                     .map(|i| {
@@ -122,10 +132,26 @@ impl ProgramState {
                         InputField::new(&i.name, &text)
                     })
                     .collect();
-                self.graph = Some(Shared::new(g));
-                self.compiled_source = source.to_string();
+                self.compiled = Some(Shared::new(c));
             }
             Err(e) => self.error = Some(e.render(source)),
+        }
+    }
+
+    /// The graph of the compiled program.
+    pub fn graph(&self) -> Option<&Graph> {
+        self.compiled.as_ref().map(|c| &c.graph)
+    }
+
+    /// The program after `action`; examples come from the chapter's list.
+    pub fn apply(&self, action: ProgramAction, examples: &[Example]) -> ProgramState {
+        match action {
+            ProgramAction::Source(src) => self.with_source(&src),
+            ProgramAction::Input(name, text) => self.with_input(&name, &text),
+            ProgramAction::Example(i) => match examples.get(i) {
+                Some(e) => ProgramState::from_example(e, self.limits.clone()),
+                None => self.clone(),
+            },
         }
     }
 
@@ -218,7 +244,7 @@ mod tests {
             "{:?}",
             s.error
         );
-        assert!(s.graph.is_some(), "the last good graph stays");
+        assert!(s.compiled.is_some(), "the last good graph stays");
         let s = s.with_source("x * y");
         assert_eq!(s.values(), Some(vec![0.25, 1.0]));
         let s = s.with_input("y", "abc");

@@ -6,16 +6,13 @@
 //! which is what automatic differentiation evaluates. Sizes are counted on a hash-consed DAG, so f′₃₀ (whose tree has
 //! about 10¹¹ nodes) is measured without being built.
 
-use std::rc::Rc;
-
-use super::program::{Example, ProgramState, LOGISTIC};
-use super::{Chapter, ChapterModel, Shared};
-use crate::base::num::parse_f64;
+use super::field::{whole_in, Field};
+use super::program::{Example, ProgramAction, ProgramState, LOGISTIC};
+use super::{ChapterModel, Shared};
 use crate::base::url::Location;
+use crate::lang::compile::Compiled;
 use crate::lang::graph::Graph;
 use crate::lang::lower::{lower_with, Limits};
-use crate::lang::parser::parse;
-use crate::lang::syntax::Program;
 use crate::symbolic::dag::Dag;
 use crate::symbolic::simplify::{simplify, Simplified};
 
@@ -44,18 +41,15 @@ pub const MAX_SHOWN: u64 = 400;
 #[derive(Clone, Debug, PartialEq)]
 pub struct SymbolicState {
     pub program: ProgramState,
-    pub nmax_text: String,
-    pub nmax: usize,
-    pub nmax_error: Option<String>,
+    /// The largest n of the table.
+    pub nmax: Field<usize>,
     /// The row whose expressions are shown.
     pub shown: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SymbolicAction {
-    Source(String),
-    Input(String, String),
-    Example(usize),
+    Program(ProgramAction),
     NMax(String),
     Show(usize),
 }
@@ -75,66 +69,45 @@ pub fn limits() -> Limits {
 
 /// Checks N as typed.
 pub fn check_nmax(text: &str) -> Result<usize, String> {
-    let too_large = || {
-        format!("N is at most {MAX_N}: beyond it even counting the unsimplified sizes is pointless")
-    };
-    match text.trim().parse::<i64>() {
-        Ok(n) if (1..=MAX_N as i64).contains(&n) => Ok(n as usize),
-        Ok(n) if n < 1 => Err("N must be at least 1".into()),
-        Ok(_) => Err(too_large()),
-        Err(_) => match parse_f64(text) {
-            Some(x) if x > MAX_N as f64 => Err(too_large()),
-            _ => Err(format!("N must be a whole number from 1 to {MAX_N}")),
-        },
-    }
+    whole_in(text, 1, MAX_N as i64, "N")
+        .map(|n| n as usize)
+        .map_err(|e| {
+            if e.contains("at most") {
+                format!("{e}: beyond it even counting the unsimplified sizes is pointless")
+            } else {
+                e
+            }
+        })
 }
 
 impl SymbolicState {
     pub fn from_example(e: &Example) -> SymbolicState {
         SymbolicState {
             program: ProgramState::from_example(e, limits()),
-            nmax_text: DEFAULT_N.to_string(),
-            nmax: DEFAULT_N,
-            nmax_error: None,
+            nmax: Field::new(DEFAULT_N, DEFAULT_N.to_string()),
             shown: 3,
         }
     }
 
     /// The table, or why there is none.
     pub fn swell(&self) -> Result<Swell, String> {
-        let graph = self
+        let compiled = self
             .program
-            .graph
+            .compiled
             .as_ref()
             .ok_or("the program does not compile yet")?;
-        Swell::compute(graph, &self.program.compiled_source, self.nmax)
+        Swell::compute(compiled, self.nmax.value)
     }
 }
 
 impl ChapterModel for SymbolicState {
     type Action = SymbolicAction;
-    const CHAPTER: Chapter = Chapter::Symbolic;
 
     fn apply(&self, action: SymbolicAction) -> SymbolicState {
         let mut s = self.clone();
         match action {
-            SymbolicAction::Source(src) => s.program = self.program.with_source(&src),
-            SymbolicAction::Input(n, t) => s.program = self.program.with_input(&n, &t),
-            SymbolicAction::Example(i) => {
-                if let Some(e) = EXAMPLES.get(i) {
-                    s.program = ProgramState::from_example(e, limits());
-                }
-            }
-            SymbolicAction::NMax(text) => {
-                match check_nmax(&text) {
-                    Ok(n) => {
-                        s.nmax = n;
-                        s.nmax_error = None;
-                    }
-                    Err(e) => s.nmax_error = Some(e),
-                }
-                s.nmax_text = text;
-            }
+            SymbolicAction::Program(a) => s.program = self.program.apply(a, EXAMPLES),
+            SymbolicAction::NMax(text) => s.nmax = self.nmax.edit(text, check_nmax),
             SymbolicAction::Show(n) => s.shown = n.clamp(1, MAX_N),
         }
         s
@@ -142,25 +115,18 @@ impl ChapterModel for SymbolicState {
 
     fn query(&self) -> Vec<(String, String)> {
         let mut q = self.program.query();
-        q.push(("nmax".into(), self.nmax_text.clone()));
+        q.push(("nmax".into(), self.nmax.text.clone()));
         q.push(("n".into(), self.shown.to_string()));
         q
     }
 
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> SymbolicState {
+        let d = SymbolicState::default();
         let mut s = SymbolicState {
             program: ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices),
-            ..SymbolicState::default()
+            nmax: d.nmax.from_link(loc, "nmax", check_nmax, notices),
+            shown: d.shown,
         };
-        if let Some(t) = loc.get("nmax") {
-            match check_nmax(t) {
-                Ok(n) => {
-                    s.nmax = n;
-                    s.nmax_text = t.to_string();
-                }
-                Err(e) => notices.push(format!("`nmax={t}`: {e}; using {DEFAULT_N}")),
-            }
-        }
         if let Some(t) = loc.get("n") {
             match t.parse::<usize>() {
                 Ok(n) if (1..=MAX_N).contains(&n) => s.shown = n,
@@ -204,9 +170,7 @@ pub struct Swell {
     pub rows: Shared<Vec<SwellRow>>,
     /// Why the rows stop before N (the program does not lower for the next n), if they do.
     pub stopped: Option<String>,
-    program: Rc<Program>,
-    graph: Shared<Graph>,
-    source: String,
+    compiled: Shared<Compiled>,
 }
 
 /// One row: f, f′ by the rules, f′ simplified (within `budget`), and the DAG (AD trace) size. Also returns the
@@ -231,7 +195,8 @@ fn measure(
 
 impl Swell {
     /// The rows for n = 1 … `nmax` (one row when the program has no integer parameter).
-    pub fn compute(graph: &Shared<Graph>, source: &str, nmax: usize) -> Result<Swell, String> {
+    pub fn compute(compiled: &Shared<Compiled>, nmax: usize) -> Result<Swell, String> {
+        let graph = &compiled.graph;
         let names: Vec<&str> = graph.inputs.iter().map(|i| i.name.as_str()).collect();
         let variable = match names.as_slice() {
             [x] => x.to_string(),
@@ -244,15 +209,12 @@ impl Swell {
                 ))
             }
         };
-        let program = parse(source).map_err(|e| e.render(source))?;
         let mut swell = Swell {
             variable,
             parameter: graph.int_params.first().map(|p| p.0.clone()),
             rows: Shared::new(Vec::new()),
             stopped: None,
-            program: Rc::new(program),
-            graph: graph.clone(),
-            source: source.to_string(),
+            compiled: compiled.clone(),
         };
         let ns: Vec<Option<i64>> = match &swell.parameter {
             Some(_) => (1..=nmax as i64).map(Some).collect(),
@@ -284,13 +246,15 @@ impl Swell {
         simplify: bool,
     ) -> Result<(SwellRow, Dag, u32, u32, Option<Simplified>), String> {
         let lowered;
-        let g = match (&self.parameter, n) {
+        let c = &self.compiled;
+        let g: &Graph = match (&self.parameter, n) {
             (Some(p), Some(n)) => {
-                lowered = lower_with(&self.program, &limits(), &[(p.clone(), n)])
-                    .map_err(|e| format!("n = {n}: {}", e.render(&self.source)))?;
+                // The same syntax tree, lowered again with the parameter set: no parse.
+                lowered = lower_with(&c.syntax, &limits(), &[(p.clone(), n)])
+                    .map_err(|e| format!("n = {n}: {}", e.render(&c.source)))?;
                 &lowered
             }
-            _ => &*self.graph,
+            _ => &c.graph,
         };
         Ok(measure(
             g,
@@ -354,18 +318,20 @@ mod tests {
 
     #[test]
     fn not_one_variable_or_bad_n_is_explained() {
-        let s = SymbolicState::default().apply(SymbolicAction::Source("x * y".into()));
+        let s = SymbolicState::default().apply(SymbolicAction::Program(ProgramAction::Source(
+            "x * y".into(),
+        )));
         assert!(s.swell().unwrap_err().contains("one variable"));
         let s = SymbolicState::default().apply(SymbolicAction::NMax("1000000".into()));
-        assert!(s.nmax_error.as_deref().unwrap().contains("at most 30"));
-        assert_eq!(s.nmax, DEFAULT_N);
+        assert!(s.nmax.error.as_deref().unwrap().contains("at most 30"));
+        assert_eq!(s.nmax.value, DEFAULT_N);
         let s = s.apply(SymbolicAction::NMax("0".into()));
-        assert!(s.nmax_error.is_some());
+        assert!(s.nmax.error.is_some());
     }
 
     #[test]
     fn a_program_without_parameter_gives_one_row() {
-        let s = SymbolicState::default().apply(SymbolicAction::Example(2));
+        let s = SymbolicState::default().apply(SymbolicAction::Program(ProgramAction::Example(2)));
         let sw = s.swell().unwrap();
         assert_eq!(sw.rows.len(), 1);
         assert_eq!(sw.rows[0].n, None);

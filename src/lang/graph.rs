@@ -94,6 +94,9 @@ pub struct Graph {
     /// Parameters whose default is an integer (`n` in `def f(x, n=4)`): they are not inputs but fixed values,
     /// here with the value used.
     pub int_params: Vec<(String, i64)>,
+    /// The letter intermediates are named with: `v` (`v1`, `v2`, …), or another when an input is already called
+    /// `v1` (see [`Graph::choose_label_prefix`]).
+    pub label_prefix: String,
 }
 
 impl Graph {
@@ -122,8 +125,33 @@ impl Graph {
     pub fn label(&self, id: NodeId) -> String {
         match self.node(id).op {
             Op::Input(i) => self.inputs[i as usize].name.clone(),
-            _ => format!("v{}", id.index() + 1 - self.inputs.len()),
+            _ => format!("{}{}", self.prefix(), id.index() + 1 - self.inputs.len()),
         }
+    }
+
+    fn prefix(&self) -> &str {
+        if self.label_prefix.is_empty() {
+            "v"
+        } else {
+            &self.label_prefix
+        }
+    }
+
+    /// Picks the intermediates' letter: `v` unless an input is named like one (`v1`), then the first of `w`, `u`, `t`,
+    /// … that no input name clashes with, so that every label names one node.
+    pub fn choose_label_prefix(&mut self) {
+        let clashes = |p: &str| {
+            self.inputs.iter().any(|i| {
+                i.name.strip_prefix(p).is_some_and(|rest| {
+                    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
+                })
+            })
+        };
+        self.label_prefix = ["v", "w", "u", "t", "z", "v_", "w_", "node_"]
+            .into_iter()
+            .find(|p| !clashes(p))
+            .unwrap_or("node_")
+            .to_string();
     }
 
     pub fn input_index(&self, name: &str) -> Option<usize> {
@@ -135,7 +163,7 @@ impl Graph {
         if let Some(i) = self.input_index(label) {
             return Some(self.inputs[i].node);
         }
-        let k: usize = label.strip_prefix('v')?.parse().ok()?;
+        let k: usize = label.strip_prefix(self.prefix())?.parse().ok()?;
         let index = self.inputs.len() + k.checked_sub(1)?;
         (index < self.nodes.len()).then_some(NodeId(index as u32))
     }

@@ -1,8 +1,9 @@
 //! Recursive-descent parser for the program language: a plain expression (`y * x**2`) or a small Python function
 //! (`def f(x, n=4): …` with assignments, `for … in range(…)` and `return`).
 //!
-//! It never panics: every problem becomes an [`Error`] with the span of the offending token. Nesting is bounded so a
-//! pathological input (`((((((…`) cannot overflow the stack.
+//! It never panics: every problem becomes an [`Error`] with the span of the offending token. The syntax tree's depth
+//! is bounded — brackets, blocks and operators in a row (`x + x + … + x` is a tree as deep as it is long) — so no
+//! input can overflow the stack of the parser or of any later pass that walks the tree.
 
 use super::lexer::{tokenize, Tok, Token};
 use super::syntax::*;
@@ -10,13 +11,26 @@ use crate::base::source::{Error, Result, Span};
 
 /// Deepest expression/statement nesting accepted.
 pub const MAX_NESTING: usize = 120;
+/// Deepest syntax tree accepted: nesting plus operators in a row (each makes the tree one level deeper).
+pub const MAX_TREE_DEPTH: usize = 1000;
+
+thread_local! {
+    static PARSES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many programs this thread has parsed: a test reads it to check that an edit parses its text once.
+pub fn parse_count() -> u64 {
+    PARSES.with(|p| p.get())
+}
 
 pub fn parse(src: &str) -> Result<Program> {
+    PARSES.with(|p| p.set(p.get() + 1));
     let tokens = tokenize(src)?;
     let mut p = Parser {
         tokens,
         pos: 0,
         depth: 0,
+        tree_depth: 0,
         open: Vec::new(),
     };
     p.program().map_err(|e| p.explain_unclosed(e, src))
@@ -26,6 +40,8 @@ struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Depth of the tree being built: `depth` plus the operators in a row on the way down.
+    tree_depth: usize,
     /// Brackets opened and not yet closed, innermost last.
     open: Vec<(Span, &'static str)>,
 }
@@ -149,11 +165,14 @@ impl Parser {
 
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
+        self.tree_depth += 1;
         if self.depth > MAX_NESTING {
             Err(Error::new(
                 self.span(),
                 format!("the program is nested more than {MAX_NESTING} levels deep"),
             ))
+        } else if self.tree_depth > MAX_TREE_DEPTH {
+            Err(self.too_long())
         } else {
             Ok(())
         }
@@ -161,6 +180,28 @@ impl Parser {
 
     fn leave(&mut self) {
         self.depth -= 1;
+        self.tree_depth -= 1;
+    }
+
+    /// One more operator in a row (`… + x`): the tree gets one level deeper.
+    fn deepen(&mut self) -> Result<()> {
+        self.tree_depth += 1;
+        if self.tree_depth > MAX_TREE_DEPTH {
+            Err(self.too_long())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn too_long(&self) -> Error {
+        Error::new(
+            self.span(),
+            format!(
+                "this expression has more than {} operations in a row, the most AD Lab reads in one expression; \
+                 split it over several lines (for example `s = s + …` in a loop)",
+                crate::base::num::fmt_count(MAX_TREE_DEPTH as u64)
+            ),
+        )
     }
 
     // ----- program and statements -----
@@ -484,6 +525,13 @@ impl Parser {
     }
 
     fn arith(&mut self) -> Result<Expr> {
+        let before = self.tree_depth;
+        let e = self.arith_chain();
+        self.tree_depth = before;
+        e
+    }
+
+    fn arith_chain(&mut self) -> Result<Expr> {
         let mut lhs = self.term()?;
         loop {
             let op = match self.peek() {
@@ -491,6 +539,7 @@ impl Parser {
                 Tok::Sym("-") => BinOp::Sub,
                 _ => return Ok(lhs),
             };
+            self.deepen()?;
             self.bump();
             let rhs = self.term()?;
             lhs = binary(op, lhs, rhs);
@@ -498,6 +547,13 @@ impl Parser {
     }
 
     fn term(&mut self) -> Result<Expr> {
+        let before = self.tree_depth;
+        let e = self.term_chain();
+        self.tree_depth = before;
+        e
+    }
+
+    fn term_chain(&mut self) -> Result<Expr> {
         let mut lhs = self.factor()?;
         loop {
             let op = match self.peek() {
@@ -513,6 +569,7 @@ impl Parser {
                 }
                 _ => return Ok(lhs),
             };
+            self.deepen()?;
             self.bump();
             let rhs = self.factor()?;
             lhs = binary(op, lhs, rhs);

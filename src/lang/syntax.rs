@@ -97,6 +97,8 @@ pub enum StmtKind {
     Return(Expr),
     Expr(Expr),
     Pass,
+    /// `# …`: never made by the parser (the lexer drops comments); generated programs explain themselves with it.
+    Comment(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,5 +1,5 @@
-//! The one place that touches `<canvas>`: sizes it to its container at the screen's pixel density, draws a figure
-//! from [`crate::figures`] with plotters-canvas, redraws on resize, and saves it as a PNG.
+//! The one place that touches `<canvas>`: sizes it to its container at the screen's pixel density, draws any
+//! [`Figure`] with plotters-canvas, redraws on resize, and saves it as a PNG. A new figure needs no change here.
 
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -7,22 +7,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::lab::numeric::NumericResults;
-use crate::lab::symbolic::SwellRow;
-use crate::lab::Shared;
+use crate::figures::Figure;
 use crate::ui::dom;
 
-/// What to draw. Two figures are equal when they share their data (the chapters keep it in memos), which is cheap
-/// to check on every render.
-#[derive(Clone, PartialEq)]
-pub enum Figure {
-    FiniteDifferences(Shared<NumericResults>),
-    Swell(Shared<Vec<SwellRow>>),
-}
-
+/// A figure's data is compared on every render: figures keep it in `Shared` values (compared by identity, cheap).
 #[derive(Properties, PartialEq)]
-pub struct PlotCanvasProps {
-    pub figure: Figure,
+pub struct PlotCanvasProps<F: Figure + PartialEq + Clone + 'static> {
+    pub figure: F,
     pub testid: AttrValue,
     /// Text alternative for the figure.
     pub label: AttrValue,
@@ -31,9 +22,9 @@ pub struct PlotCanvasProps {
 }
 
 /// Draws `figure` on `canvas` whose CSS size is `css_w × css_h`; `large` scales the type up for projectors.
-fn draw(
+fn draw<F: Figure>(
     canvas: &HtmlCanvasElement,
-    figure: &Figure,
+    figure: &F,
     css_w: u32,
     css_h: u32,
     large: bool,
@@ -49,18 +40,11 @@ fn draw(
     // Fonts and strokes scale with the pixel density, a little with the width (projectors, phones), and with the
     // page's large-text mode.
     let px = dpr * (css_w as f64 / 900.0).clamp(0.9, 1.3) * if large { 1.25 } else { 1.0 };
-    match figure {
-        Figure::FiniteDifferences(r) => {
-            crate::figures::draw_fd(&root, r, px).map_err(|e| e.to_string())
-        }
-        Figure::Swell(rows) => {
-            crate::figures::draw_swell(&root, rows, px).map_err(|e| e.to_string())
-        }
-    }
+    figure.draw(&root, px).map_err(|e| e.to_string())
 }
 
 #[component]
-pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
+pub fn PlotCanvas<F: Figure + PartialEq + Clone + 'static>(props: &PlotCanvasProps<F>) -> Html {
     let canvas = use_node_ref();
     // The container's width and whether large text is on: what the drawing depends on besides the figure.
     let size = use_state_eq(|| (0u32, false));

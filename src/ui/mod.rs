@@ -1,14 +1,21 @@
 //! The Yew front end. It renders the chapter models of [`crate::lab`] and never differentiates anything itself.
+//!
+//! - [`registry`]: the chapters, in order (routes, titles, views).
+//! - [`keymap`]: the one keyboard listener; chapters register their shortcuts.
+//! - [`chapters`]: one view per chapter; [`components`]: pieces they share; [`canvas`]: the one door to `<canvas>`;
+//!   [`dom`]: the browser around the app.
 
 pub mod canvas;
 pub mod chapters;
 pub mod components;
 pub mod dom;
+pub mod keymap;
+pub mod registry;
 
 use yew::prelude::*;
 
 use crate::base::url::Location;
-use crate::lab::Chapter;
+use keymap::{Binding, Keymap};
 
 /// Mounts the app on `<body>`.
 pub fn start() {
@@ -16,6 +23,8 @@ pub fn start() {
 }
 
 const LARGE_TEXT_KEY: &str = "adlab.large-text";
+/// The shell's own shortcuts (owner 0 in the keymap).
+const SHELL: u32 = 0;
 
 #[component]
 pub fn App() -> Html {
@@ -42,10 +51,53 @@ pub fn App() -> Html {
         })
     };
 
+    // The keyboard: one listener for the whole app.
+    let keymap = use_memo((), |_| Keymap::default());
+    {
+        let keymap = (*keymap).clone();
+        use_effect_with((), move |_| {
+            let listener = dom::Listener::window("keydown", move |e| {
+                if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(&e) {
+                    keymap.handle(e);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+    let help = use_state(|| false);
+    {
+        let mut shell = vec![{
+            let help = help.clone();
+            Binding::new(&["?"], "?", "show or hide these keys", move || {
+                help.set(!*help)
+            })
+        }];
+        if *help {
+            let help = help.clone();
+            shell.push(Binding::new(
+                &["Escape"],
+                "Esc",
+                "close this help",
+                move || help.set(false),
+            ));
+        }
+        keymap.set(SHELL, shell);
+    }
+
     let location = Location::parse(&hash);
-    let chapter = Chapter::from_path(&location.path);
-    let body = match chapter {
-        Some(c) => chapters::render(c, location.clone(), (*hash).clone()),
+    let entry = registry::find(&location.path);
+    use_effect_with(entry.map(|e| e.title), |title| {
+        if let (Some(t), Some(doc)) = (title, dom::window().and_then(|w| w.document())) {
+            doc.set_title(&format!("{t} — AD Lab"));
+        }
+    });
+    let body = match entry {
+        Some(e) => html! {
+            <section class={format!("chapter {}", e.class)} aria-labelledby="chapter-title">
+                <h1 id="chapter-title">{ e.title }</h1>
+                { (e.view)(location.clone(), (*hash).clone()) }
+            </section>
+        },
         None => html! {
             <section class="chapter">
                 <h1>{ "Page not found" }</h1>
@@ -56,9 +108,13 @@ pub fn App() -> Html {
             </section>
         },
     };
+    let close_help = {
+        let help = help.clone();
+        Callback::from(move |_: MouseEvent| help.set(false))
+    };
 
     html! {
-        <>
+        <ContextProvider<Keymap> context={(*keymap).clone()}>
             <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
                 e.prevent_default();
                 if let Some(m) = dom::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
@@ -71,11 +127,11 @@ pub fn App() -> Html {
                 <a class="brand" href="#/">{ "AD Lab" }</a>
                 <nav aria-label="Chapters">
                     <ol class="chapter-nav">
-                        { for Chapter::ALL.iter().map(|c| {
-                            let current = Some(*c) == chapter;
+                        { for registry::CHAPTERS.iter().map(|c| {
+                            let current = entry.is_some_and(|e| std::ptr::eq(e, c));
                             html! {
                                 <li>
-                                    <a href={c.href()} aria-current={current.then_some("page")}>{ c.short_title() }</a>
+                                    <a href={c.href()} aria-current={current.then_some("page")}>{ c.nav }</a>
                                 </li>
                             }
                         }) }
@@ -85,11 +141,39 @@ pub fn App() -> Html {
                     onclick={toggle_large} title="Larger type for projectors">
                     { "Large text" }
                 </button>
+                <button class="toggle" type="button" data-testid="keys-help" aria-expanded={if *help { "true" } else { "false" }}
+                    onclick={{ let help = help.clone(); Callback::from(move |_: MouseEvent| help.set(!*help)) }}
+                    title="Keyboard shortcuts (?)">
+                    { "Keys" }
+                </button>
             </header>
             <main id="main" tabindex="-1">{ body }</main>
+            if *help {
+                { help_overlay(&keymap.all(), close_help) }
+            }
             { components::markup("<footer class=\"site-footer\"><p>AD Lab follows the lecture <cite>An introduction to \
                 automatic differentiation</cite> by Pierre Ablin. Every number on these pages is computed in your browser \
                 by AD Lab's own engine.</p></footer>") }
-        </>
+        </ContextProvider<Keymap>>
+    }
+}
+
+/// The `?` overlay: every shortcut in force, the chapter's first.
+fn help_overlay(bindings: &[Binding], close: Callback<MouseEvent>) -> Html {
+    html! {
+        <div class="overlay" data-testid="keys-overlay" role="dialog" aria-modal="true" aria-labelledby="keys-title">
+            <div class="overlay-box">
+                <h2 id="keys-title">{ "Keyboard shortcuts" }</h2>
+                <table class="keys">
+                    <tbody>
+                        { for bindings.iter().map(|b| html! {
+                            <tr><th scope="row"><kbd>{ b.shown }</kbd></th><td>{ b.does }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+                <p class="hint">{ "Shortcuts do nothing while you type in a field." }</p>
+                <button type="button" onclick={close} autofocus=true>{ "Close" }</button>
+            </div>
+        </div>
     }
 }

@@ -2,13 +2,12 @@
 
 use yew::prelude::*;
 
-use crate::lab::Chapter;
+use crate::ui::registry::CHAPTERS;
 
-/// The contents page (no state: a function, not a component).
+/// The contents page (no state: a function, not a component): every chapter of the registry after this one.
 pub fn contents() -> Html {
     html! {
-        <section class="chapter contents">
-            <h1>{ "Automatic differentiation, step by step" }</h1>
+        <>
             <p class="lead">
                 { "A function written as a program is a graph of elementary operations. Automatic differentiation \
                    follows that graph and applies the chain rule to each operation — exactly, and at about the cost \
@@ -16,13 +15,13 @@ pub fn contents() -> Html {
                    can type into and step through." }
             </p>
             <ol class="toc">
-                { for Chapter::ALL.iter().filter(|c| **c != Chapter::Contents).map(|c| html! {
+                { for CHAPTERS.iter().skip(1).map(|c| html! {
                     <li>
-                        <a href={c.href()}>{ c.title() }</a>
-                        <p>{ c.summary() }</p>
+                        <a href={c.href()}>{ c.title }</a>
+                        <p>{ c.summary }</p>
                     </li>
                 }) }
             </ol>
-        </section>
+        </>
     }
 }

@@ -1,12 +1,11 @@
 //! `#/grad` — What is automatic differentiation?
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{use_chapter, ChapterProps};
-use crate::base::num::{fmt_compact, fmt_count, fmt_python};
-use crate::lab::grad::{GradAction, GradResults, GradState, EXAMPLES};
-use crate::ui::components::{input_fields, markup, math, num, program_editor, url_notice};
+use super::{use_chapter, ChapterProps, Dispatch};
+use crate::base::num::{fmt_compact, fmt_count, fmt_python, fmt_sig};
+use crate::lab::grad::{GradAction, GradResults, GradState, SecondOrder, EXAMPLES};
+use crate::ui::components::{markup, math, num, number_field, program_panel, url_notice};
 
 #[component]
 pub fn GradChapter(props: &ChapterProps) -> Html {
@@ -15,37 +14,14 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
     let results = {
         let s = (*state).clone();
         use_memo(
-            (s.program.graph.clone(), s.program.values(), s.h),
+            (s.program.compiled.clone(), s.program.values(), s.h.value),
             move |_| s.results(),
         )
     };
-
-    let on_source = {
-        let state = state.clone();
-        Callback::from(move |src: String| state.dispatch(GradAction::Source(src)))
-    };
-    let on_example = {
-        let state = state.clone();
-        Callback::from(move |i: usize| state.dispatch(GradAction::Example(i)))
-    };
-    let on_input = {
-        let state = state.clone();
-        Callback::from(move |(name, text): (String, String)| {
-            state.dispatch(GradAction::Input(name, text))
-        })
-    };
-    let on_h = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let el: HtmlInputElement = e.target_unchecked_into();
-            state.dispatch(GradAction::H(el.value()))
-        })
-    };
-
+    let d = state.dispatcher();
     let program = &state.program;
     html! {
-        <section class="chapter grad">
-            <h1>{ "What is automatic differentiation?" }</h1>
+        <>
             { url_notice(&notices.1) }
             { markup("<p class=\"lead\">Automatic differentiation (AD) computes the derivative of a function given as a \
                 program. It breaks the program into elementary operations (+, ×, log, …), differentiates each one with \
@@ -53,34 +29,30 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
                 function below: an expression such as <code>y * x**2</code>, or Python like the lecture's.</p>") }
             <div class="two-col">
                 <div class="col">
-                    { program_editor(program, EXAMPLES, on_source, on_example) }
-                    { input_fields(&program.inputs, on_input, "Evaluate at") }
-                    <div class="field h-field">
-                        <label for="fd-h">{ "Finite-difference step h =" }</label>
-                        <input id="fd-h" data-testid="fd-h" type="text" autocomplete="off" spellcheck="false"
-                            value={state.h_text.clone()} oninput={on_h}
-                            aria-invalid={if state.h_error.is_some() { "true" } else { "false" }} />
-                        if let Some(e) = &state.h_error {
-                            <span class="field-error">{ e }{ " (still using " }{ fmt_compact(state.h) }{ ")" }</span>
-                        }
+                    { program_panel(program, EXAMPLES, d.reform_action(GradAction::Program), "Evaluate at") }
+                    <div class="h-field">
+                        { number_field("fd-h", "Finite-difference step h =", &state.h, d.reform_action(GradAction::H), |h| fmt_compact(*h)) }
                     </div>
                 </div>
                 <div class="col">
                     { match results.as_ref() {
-                        Some(r) => view_results(r, &program.values().unwrap_or_default(), state.h, program.error.is_some()),
-                        None if program.graph.is_none() => html! {
+                        Some(r) => view_results(r, &program.values().unwrap_or_default(), state.h.value, program.error.is_some()),
+                        None if program.compiled.is_none() => html! {
                             <p class="hint">{ "Results appear once the program is complete." }</p>
                         },
                         None => html! { <p class="hint">{ "Enter a number for every input to see the results." }</p> },
                     } }
                 </div>
             </div>
-        </section>
+            if let Some(so) = results.as_ref().as_ref().and_then(|r| r.second_order.as_ref().map(|so| (r, so))) {
+                { second_order(so.0, so.1) }
+            }
+        </>
     }
 }
 
 fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
-    let g = &r.graph;
+    let g = &r.compiled.graph;
     let call = values
         .iter()
         .map(|v| fmt_python(*v))
@@ -169,4 +141,50 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
             </p>
         </div>
     }
+}
+
+/// The Hessian of the first output (forward mode over reverse mode), with the two checks beside it.
+fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
+    let g = &r.compiled.graph;
+    let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
+    let (taylor, fd) = so.agreement();
+    html! {
+        <div class="second-order" data-testid="second-order">
+            <h2>{ "Second order: the Hessian by nested AD" }</h2>
+            { markup("<p>Differentiate the gradient once more. The reverse sweep is run on dual numbers whose tangent is \
+                a direction v: its adjoints are then ∇f and H·v together — forward mode over reverse mode. One such pass \
+                per input gives the whole matrix <math><mi>H</mi><mo>=</mo><mo>[</mo><mfrac><mrow><msup><mo>∂</mo>\
+                <mn>2</mn></msup><mi>f</mi></mrow><mrow><mo>∂</mo><mi>a</mi><mo>∂</mo><mi>b</mi></mrow></mfrac><mo>]\
+                </mo></math>.</p>") }
+            <div class="scroll-x">
+                <table class="jacobian hessian" data-testid="hessian">
+                    <thead>
+                        <tr><th></th>{ for names.iter().map(|b| html! { <th scope="col">{ math::d_dx(b) }</th> }) }</tr>
+                    </thead>
+                    <tbody>
+                        { for names.iter().enumerate().map(|(i, a)| html! {
+                            <tr>
+                                <th scope="row">{ math::d_dx(a) }</th>
+                                { for names.iter().enumerate().map(|(j, b)| html! {
+                                    <td>{ num(so.matrix[i][j], Some(&format!("hess-{a}-{b}")), None) }</td>
+                                }) }
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint" data-testid="hessian-check">
+                { format!(
+                    "Checked two other ways: the diagonal by Taylor mode (a second-order forward pass along each input) \
+                     differs by at most {} (relative); central differences of the gradient, with steps {}·max(1, |xᵢ|), \
+                     by at most {} — differences are inexact, AD is not.",
+                    fmt_sig(taylor, 2), sci(so.fd_step), fmt_sig(fd, 2)
+                ) }
+            </p>
+        </div>
+    }
+}
+
+fn sci(x: f64) -> String {
+    crate::figures::sci_label(x)
 }

@@ -2,25 +2,17 @@
 
 use std::rc::Rc;
 
-use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::{use_chapter, ChapterProps};
-use crate::base::num::{fmt_count, fmt_full};
+use super::{use_chapter, ChapterProps, Dispatch, Model};
+use crate::base::num::fmt_count;
 use crate::lab::graph::{GraphAction, GraphState, Mode, Session, Sketch, StepView, EXAMPLES};
 use crate::lab::Shared;
 use crate::lang::graph::Graph;
 use crate::ui::components::{
-    input_fields, markup, math, num, program_editor, url_notice, GraphView, TraceTable,
+    markup, math, num, program_panel, step_controls, url_notice, use_stepper, GraphView, Step,
+    Stepper, TraceTable,
 };
-use crate::ui::dom;
-
-const SPEEDS: [(u32, &str); 4] = [
-    (2000, "slow"),
-    (1000, "normal"),
-    (500, "fast"),
-    (200, "very fast"),
-];
 
 #[component]
 pub fn GraphChapter(props: &ChapterProps) -> Html {
@@ -28,14 +20,14 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
 
     // The drawing depends on the graph only; values, traces and code on the graph and the inputs; a step's view on
     // those and the step. Each is shared, so the components below compare them by identity.
-    let sketch = use_memo(state.program.graph.clone(), |g| {
-        g.as_ref().map(|g| Shared::new(Sketch::new(g)))
+    let sketch = use_memo(state.program.compiled.clone(), |c| {
+        c.as_ref().map(|c| Shared::new(Sketch::new(&c.graph)))
     });
     let session: Rc<Option<Shared<Session>>> = {
         let s = (*state).clone();
         let sketch = (*sketch).clone();
         use_memo(
-            (s.program.graph.clone(), s.program.values(), s.wrt, s.out),
+            (s.program.compiled.clone(), s.program.values(), s.wrt, s.out),
             move |_| sketch.and_then(|sk| s.session_with(&sk)).map(Shared::new),
         )
     };
@@ -48,109 +40,23 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
         (*memo).clone()
     };
 
-    // Play / pause: one step per tick until the end. Play at the end starts again from step 0.
-    let playing = use_state(|| false);
-    let speed = use_state(|| 1000u32);
-    let at_end = state.step >= state.total();
-    {
-        let dispatcher = state.dispatcher();
-        let playing_handle = playing.clone();
-        use_effect_with((*playing, *speed, at_end), move |&(on, ms, end)| {
-            if on && end {
-                playing_handle.set(false);
-            }
-            let interval = (on && !end)
-                .then(|| dom::Interval::new(ms, move || dispatcher.dispatch(GraphAction::Next)))
-                .flatten();
-            move || drop(interval)
-        });
-    }
-    let toggle_play: Rc<dyn Fn()> = {
-        let (playing, on) = (playing.clone(), *playing);
-        let d = state.dispatcher();
-        Rc::new(move || {
-            if !on && at_end {
-                d.dispatch(GraphAction::Reset);
-            }
-            playing.set(!on)
-        })
-    };
-
-    // Keyboard: ← → step, Home/End, space plays; ignored while typing in a field.
-    {
-        let dispatcher = state.dispatcher();
-        let toggle_play = toggle_play.clone();
-        // Registered again when what space does changes (the listener sees the state it was made with).
-        use_effect_with((*playing, at_end), move |_| {
-            let listener = dom::Listener::window("keydown", move |e| {
-                let Some(e) = wasm_bindgen::JsCast::dyn_ref::<KeyboardEvent>(&e) else {
-                    return;
-                };
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                let tag = e
-                    .target()
-                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(t).ok())
-                    .map(|el| el.tag_name().to_ascii_lowercase())
-                    .unwrap_or_default();
-                if matches!(tag.as_str(), "input" | "textarea" | "select") {
-                    return;
-                }
-                let action = match e.key().as_str() {
-                    "ArrowRight" => Some(GraphAction::Next),
-                    "ArrowLeft" => Some(GraphAction::Prev),
-                    "Home" => Some(GraphAction::Reset),
-                    "End" => Some(GraphAction::End),
-                    " " if tag != "button" => {
-                        e.prevent_default();
-                        toggle_play();
-                        None
-                    }
-                    _ => None,
-                };
-                if let Some(a) = action {
-                    e.prevent_default();
-                    dispatcher.dispatch(a);
-                }
-            });
-            move || drop(listener)
-        });
-    }
-
-    let dispatch = |a: GraphAction| {
-        let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(a.clone()))
-    };
-    let on_source = {
-        let d = state.dispatcher();
-        Callback::from(move |src: String| d.dispatch(GraphAction::Source(src)))
-    };
-    let on_example = {
-        let d = state.dispatcher();
-        Callback::from(move |i: usize| d.dispatch(GraphAction::Example(i)))
-    };
-    let on_input = {
-        let d = state.dispatcher();
-        Callback::from(move |(n, t): (String, String)| d.dispatch(GraphAction::Input(n, t)))
-    };
-    let on_play = Callback::from(move |_: MouseEvent| toggle_play());
-    let on_speed = {
-        let speed = speed.clone();
-        Callback::from(move |e: Event| {
-            let sel: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(ms) = sel.value().parse() {
-                speed.set(ms);
-            }
-        })
-    };
+    let d = state.dispatcher();
+    let stepper = use_stepper(
+        state.step,
+        state.total(),
+        d.reform_action(|s: Step| match s {
+            Step::Next => GraphAction::Next,
+            Step::Prev => GraphAction::Prev,
+            Step::Reset => GraphAction::Reset,
+            Step::End => GraphAction::End,
+        }),
+    );
 
     let program = &state.program;
-    let graph = program.graph.clone();
+    let graph = program.graph();
     let mode = state.mode;
     html! {
-        <section class="chapter graph-lab">
-            <h1>{ "The computational graph" }</h1>
+        <>
             { url_notice(&initial.1) }
             { markup("<p class=\"lead\">Each node is one elementary operation (v₁, v₂, … in evaluation order). \
                 <strong class=\"fwd\">Forward mode</strong> carries a tangent — the derivative with respect to one \
@@ -158,11 +64,10 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                 carries adjoints — derivatives of the output — backwards. Step with ← →.</p>") }
             <div class="two-col lab-top">
                 <div class="col">
-                    { program_editor(program, EXAMPLES, on_source, on_example) }
-                    { input_fields(&program.inputs, on_input, "Evaluate at") }
+                    { program_panel(program, EXAMPLES, d.reform_action(GraphAction::Program), "Evaluate at") }
                 </div>
                 <div class="col">
-                    { controls(&state, graph.as_deref(), &dispatch, on_play, *playing, *speed, on_speed) }
+                    { controls(&state, graph, &d, &stepper) }
                     <div class={format!("rule-panel mode-{}", mode.name())}
                         data-testid="step-rule">
                         { for view.iter().flat_map(|v| v.rule.iter()).map(|line| html! { <p>{ line }</p> }) }
@@ -195,18 +100,15 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                 _ if graph.is_none() => html! { <p class="hint">{ "The graph appears once the program is complete." }</p> },
                 _ => html! { <p class="hint">{ "Enter a number for every input to see the graph's values." }</p> },
             } }
-        </section>
+        </>
     }
 }
 
 fn controls(
     state: &GraphState,
     graph: Option<&Graph>,
-    dispatch: &dyn Fn(GraphAction) -> Callback<MouseEvent>,
-    on_play: Callback<MouseEvent>,
-    playing: bool,
-    speed: u32,
-    on_speed: Callback<Event>,
+    d: &UseReducerDispatcher<Model<GraphState>>,
+    stepper: &Stepper,
 ) -> Html {
     let mode = state.mode;
     let pressed = |on: bool| if on { "true" } else { "false" };
@@ -216,49 +118,34 @@ fn controls(
         <div class="controls">
             <div class="control-row" role="group" aria-label="Mode">
                 <button type="button" class="mode fwd" data-testid="mode-forward" aria-pressed={pressed(mode == Mode::Forward)}
-                    onclick={dispatch(GraphAction::Mode(Mode::Forward))}>{ "Forward mode" }</button>
+                    onclick={d.on_click(GraphAction::Mode(Mode::Forward))}>{ "Forward mode" }</button>
                 <button type="button" class="mode rev" data-testid="mode-reverse" aria-pressed={pressed(mode == Mode::Reverse)}
-                    onclick={dispatch(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
+                    onclick={d.on_click(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
             </div>
             <div class="control-row seeds" role="group" aria-label="Seed">
                 <span class="hint">{ "Forward seed:" }</span>
                 { for inputs.iter().enumerate().map(|(i, input)| html! {
                     <button type="button" class="small" data-testid={format!("wrt-{}", input.name)}
                         aria-pressed={pressed(state.wrt == i)} title={format!("Differentiate with respect to {}", input.name)}
-                        onclick={dispatch(GraphAction::Wrt(i))}>{ format!("∂/∂{}", input.name) }</button>
+                        onclick={d.on_click(GraphAction::Wrt(i))}>{ format!("∂/∂{}", input.name) }</button>
                 }) }
                 if outputs > 1 {
                     <span class="hint">{ "Reverse seed:" }</span>
                     { for (0..outputs).map(|k| html! {
                         <button type="button" class="small" data-testid={format!("out-{}", k + 1)}
-                            aria-pressed={pressed(state.out == k)} onclick={dispatch(GraphAction::Out(k))}>
+                            aria-pressed={pressed(state.out == k)} onclick={d.on_click(GraphAction::Out(k))}>
                             { format!("f{}", k + 1) }
                         </button>
                     }) }
                 }
             </div>
-            <div class="control-row steps" role="group" aria-label="Steps">
-                <button type="button" data-testid="step-reset" onclick={dispatch(GraphAction::Reset)} title="Back to step 0 (Home)" aria-label="Reset">{ "|◀" }</button>
-                <button type="button" data-testid="step-prev" onclick={dispatch(GraphAction::Prev)} title="Previous step (←)" aria-label="Previous step">{ "◀" }</button>
-                <button type="button" data-testid="step-play" onclick={on_play} aria-pressed={pressed(playing)}
-                    title="Play or pause (space)" aria-label="Play">
-                    { if playing { "❚❚ pause" } else { "▶ play" } }
-                </button>
-                <button type="button" data-testid="step-next" onclick={dispatch(GraphAction::Next)} title="Next step (→)" aria-label="Next step">{ "▶" }</button>
-                <button type="button" data-testid="step-end" onclick={dispatch(GraphAction::End)} title="Last step (End)" aria-label="Last step">{ "▶|" }</button>
-                <select aria-label="Speed" class="speed" onchange={on_speed}>
-                    { for SPEEDS.iter().map(|(ms, name)| html! {
-                        <option value={ms.to_string()} selected={*ms == speed}>{ *name }</option>
-                    }) }
-                </select>
-                <span class="counter" data-testid="step-counter">{ format!("{} / {}", state.step, state.total()) }</span>
-            </div>
+            { step_controls(stepper) }
         </div>
     }
 }
 
 fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
-    let g = &s.graph;
+    let g = s.graph();
     match mode {
         Mode::Forward => html! {
             <div class="memory" data-testid="memory-panel">
@@ -295,44 +182,35 @@ fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
 }
 
 fn code_view(s: &Session, mode: Mode) -> Html {
-    let (title, code, run) = match mode {
-        Mode::Forward => ("Forward-mode program", &s.forward_code, &s.forward_run),
-        Mode::Reverse => ("Reverse-mode program", &s.reverse_code, &s.reverse_run),
+    let (title, code) = match mode {
+        Mode::Forward => ("Forward-mode program", &s.forward_code),
+        Mode::Reverse => ("Reverse-mode program", &s.reverse_code),
     };
-    let g = &s.graph;
-    let expected: Vec<f64> = match mode {
-        Mode::Forward => g
-            .outputs
-            .iter()
-            .map(|o| s.forward.steps[o.index()].tangent)
-            .collect(),
-        Mode::Reverse => g
-            .inputs
-            .iter()
-            .map(|i| s.reverse.adjoints[i.node.index()])
-            .collect(),
-    };
+    let check = s.code_check(mode);
     html! {
         <div class="code-panel">
             <h2>{ title }</h2>
-            <pre class="code" data-testid="code-view">{ match code { Ok(c) => c.clone(), Err(e) => format!("# {e}") } }</pre>
-            if let Some(values) = run {
-                <p class="hint" data-testid="code-check">
-                    { "Run by AD Lab at the same inputs, it returns " }
-                    { for values.iter().enumerate().map(|(k, x)| html! { <>{ if k > 0 { ", " } else { "" } }{ num(*x, None, None) }</> }) }
-                    { if bit_equal(values, &expected) { " — the same as the trace." } else { " — compare with the trace above." } }
+            <pre class="code" data-testid="code-view">{ match code { Ok(c) => c.text.clone(), Err(e) => format!("# {e}") } }</pre>
+            if let Some(c) = check {
+                <p class="hint" data-testid="code-check" data-match={c.matches.to_string()}>
+                    { match &c.returned {
+                        Ok(values) => html! {
+                            <>
+                                { "Run by AD Lab at the same inputs, it returns " }
+                                { for values.iter().enumerate().map(|(k, x)| html! { <>{ if k > 0 { ", " } else { "" } }{ num(*x, None, None) }</> }) }
+                                { if c.matches { " — the same as the trace." } else { " — not the trace's numbers: plain arithmetic gives 0·∞ = NaN where AD counts a zero derivative as contributing nothing." } }
+                            </>
+                        },
+                        Err(e) => html! { <>{ "It does not run: " }{ e }</> },
+                    } }
                 </p>
             }
         </div>
     }
 }
 
-fn bit_equal(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| fmt_full(*x) == fmt_full(*y))
-}
-
 fn cost_panel(s: &Session) -> Html {
-    let g = &s.graph;
+    let g = s.graph();
     let (n, m) = (g.inputs.len(), g.outputs.len());
     if n == 0 {
         return html! {};

@@ -1,5 +1,5 @@
-//! One component per chapter. Each owns a reducer over its [`crate::lab`] model and mirrors its state into the
-//! address (so a copied link restores the view).
+//! One view per chapter. Each owns a reducer over its [`crate::lab`] model and mirrors its state into the address (so
+//! a copied link restores the view). The shell renders the chapter's title from the registry.
 
 pub mod contents;
 pub mod grad;
@@ -13,21 +13,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::base::url::Location;
-use crate::lab::{Chapter, ChapterModel};
-
-/// The chapter's component. `key` remounts it when the address changes from outside (a pasted permalink).
-pub fn render(chapter: Chapter, location: Location, key: String) -> Html {
-    match chapter {
-        Chapter::Contents => {
-            let _ = key;
-            contents::contents()
-        }
-        Chapter::Grad => html! { <grad::GradChapter {key} {location} /> },
-        Chapter::Graph => html! { <graph::GraphChapter {key} {location} /> },
-        Chapter::Numeric => html! { <numeric::NumericChapter {key} {location} /> },
-        Chapter::Symbolic => html! { <symbolic::SymbolicChapter {key} {location} /> },
-    }
-}
+use crate::lab::ChapterModel;
 
 /// Writes a chapter's state into the address bar without adding a history entry.
 pub fn sync_url(path: &str, query: &[(String, String)]) {
@@ -81,8 +67,38 @@ pub fn use_chapter<T: ChapterModel>(
         let s = initial.0.clone();
         move || Model(s)
     });
-    use_effect_with(state.query(), |q| sync_url(T::CHAPTER.path(), q));
+    let route = {
+        let p = location.path.trim_end_matches('/');
+        if p.is_empty() {
+            "/".to_string()
+        } else {
+            p.to_string()
+        }
+    };
+    use_effect_with(state.query(), move |q| sync_url(&route, q));
     // Leaving the chapter drops an address it has not written yet.
     use_effect_with((), |_| super::dom::cancel_pending_hash);
     (state, initial)
+}
+
+/// Turns a chapter's dispatcher into the callbacks its controls take: `d.reform_action(GradAction::H)`.
+pub trait Dispatch<A> {
+    fn reform_action<X: 'static>(&self, f: impl Fn(X) -> A + 'static) -> Callback<X>;
+    /// A click that dispatches `action`.
+    fn on_click(&self, action: A) -> Callback<MouseEvent>;
+}
+
+impl<T: ChapterModel> Dispatch<T::Action> for UseReducerDispatcher<Model<T>>
+where
+    T::Action: Clone + 'static,
+{
+    fn reform_action<X: 'static>(&self, f: impl Fn(X) -> T::Action + 'static) -> Callback<X> {
+        let d = self.clone();
+        Callback::from(move |x| d.dispatch(f(x)))
+    }
+
+    fn on_click(&self, action: T::Action) -> Callback<MouseEvent> {
+        let d = self.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(action.clone()))
+    }
 }

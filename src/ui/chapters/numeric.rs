@@ -3,14 +3,15 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{use_chapter, ChapterProps};
+use super::{use_chapter, ChapterProps, Dispatch};
 use crate::ad::fd::Scheme;
 use crate::base::num::{fmt_compact, fmt_sig};
 use crate::figures::sci_label;
 use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES};
+use crate::lab::program::ProgramAction;
 use crate::lab::Shared;
-use crate::ui::canvas::{Figure, PlotCanvas};
-use crate::ui::components::{input_fields, markup, num, program_editor, url_notice};
+use crate::ui::canvas::PlotCanvas;
+use crate::ui::components::{input_fields, markup, num, number_field, program_editor, url_notice};
 
 #[component]
 pub fn NumericChapter(props: &ChapterProps) -> Html {
@@ -18,57 +19,36 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
     let results = {
         let s = (*state).clone();
         use_memo(
-            (s.program.graph.clone(), s.program.values(), s.h, s.scheme),
+            (
+                s.program.compiled.clone(),
+                s.program.values(),
+                s.h.value,
+                s.scheme,
+            ),
             move |_| s.results().map(Shared::new),
         )
     };
 
     let d = state.dispatcher();
-    let on_source = {
-        let d = d.clone();
-        Callback::from(move |src: String| d.dispatch(NumericAction::Source(src)))
-    };
-    let on_example = {
-        let d = d.clone();
-        Callback::from(move |i: usize| d.dispatch(NumericAction::Example(i)))
-    };
-    let on_input = {
-        let d = d.clone();
-        Callback::from(move |(n, t): (String, String)| d.dispatch(NumericAction::Input(n, t)))
-    };
-    let on_h = {
-        let d = d.clone();
-        Callback::from(move |e: InputEvent| {
-            d.dispatch(NumericAction::H(
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            ))
-        })
-    };
-    let on_scheme = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(k) = Scheme::from_name(&v) {
-                d.dispatch(NumericAction::Scheme(k));
-            }
-        })
-    };
+    let on_scheme = d.reform_action(|e: Event| {
+        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        NumericAction::Scheme(Scheme::from_name(&v).unwrap_or(Scheme::Forward))
+    });
     let program = &state.program;
     let first = program.inputs.first().cloned();
     let on_x = {
-        let d = d.clone();
         let name = first.as_ref().map(|f| f.name.clone()).unwrap_or_default();
-        Callback::from(move |e: InputEvent| {
-            d.dispatch(NumericAction::Input(
+        d.reform_action(move |e: InputEvent| {
+            NumericAction::Program(ProgramAction::Input(
                 name.clone(),
                 e.target_unchecked_into::<HtmlInputElement>().value(),
             ))
         })
     };
+    let on_program = d.reform_action(NumericAction::Program);
 
     html! {
-        <section class="chapter numeric">
-            <h1>{ "Automatic differentiation is not numerical differentiation" }</h1>
+        <>
             { url_notice(&initial.1) }
             { markup("<p class=\"lead\">Finite differences approximate f′(x) by <math><mfrac><mrow><mi>f</mi><mo>(</mo>\
                 <mi>x</mi><mo>+</mo><mi>h</mi><mo>)</mo><mo>−</mo><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow><mi>h</mi>\
@@ -77,7 +57,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                 differentiation.</p>") }
             <div class="two-col">
                 <div class="col">
-                    { program_editor(program, EXAMPLES, on_source, on_example) }
+                    { program_editor(program, EXAMPLES, on_program.reform(ProgramAction::Source), on_program.reform(ProgramAction::Example)) }
                     <fieldset class="inputs">
                         <legend>{ "Differentiate at" }</legend>
                         if let Some(f) = &first {
@@ -90,15 +70,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                                 if f.value.is_none() { <span class="field-error" id="fd-x-error">{ "not a number" }</span> }
                             </div>
                         }
-                        <div class="field">
-                            <label for="fd-h">{ "h =" }</label>
-                            <input id="fd-h" data-testid="fd-h" type="text" autocomplete="off" spellcheck="false"
-                                value={state.h_text.clone()} oninput={on_h}
-                                aria-invalid={if state.h_error.is_some() { "true" } else { "false" }} />
-                            if let Some(e) = &state.h_error {
-                                <span class="field-error" data-testid="fd-h-error">{ e }{ format!(" (still using {})", fmt_compact(state.h)) }</span>
-                            }
-                        </div>
+                        { number_field("fd-h", "h =", &state.h, d.reform_action(NumericAction::H), |h| fmt_compact(*h)) }
                         <div class="field">
                             <label for="fd-scheme">{ "scheme" }</label>
                             <select id="fd-scheme" data-testid="fd-scheme" onchange={on_scheme}>
@@ -108,7 +80,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                         </div>
                     </fieldset>
                     if program.inputs.len() > 1 {
-                        { input_fields(&program.inputs[1..], on_input, "Other inputs (held fixed)") }
+                        { input_fields(&program.inputs[1..], on_program.reform(|(n, t)| ProgramAction::Input(n, t)), "Other inputs (held fixed)") }
                     }
                 </div>
                 <div class="col">
@@ -119,12 +91,12 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             if let Ok(r) = &*results {
-                <PlotCanvas figure={Figure::FiniteDifferences(r.clone())} testid="fd-plot" filename="finite-differences.png"
+                <PlotCanvas<Shared<NumericResults>> figure={r.clone()} testid="fd-plot" filename="finite-differences.png"
                     label={format!("Log–log plot of the error of forward and central differences against h at {} = {}", r.variable, fmt_compact(r.x))} />
                 { explain(r) }
                 { methods(r) }
             }
-        </section>
+        </>
     }
 }
 

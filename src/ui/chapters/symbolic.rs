@@ -1,15 +1,16 @@
 //! `#/symbolic` — Automatic differentiation is not symbolic differentiation: expression swell.
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{use_chapter, ChapterProps, Model};
+use super::{use_chapter, ChapterProps, Dispatch, Model};
 use crate::base::num::fmt_count;
+use crate::lab::program::ProgramAction;
 use crate::lab::symbolic::{
-    Expressions, Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN,
+    Expressions, Swell, SwellRow, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN,
 };
-use crate::ui::canvas::{Figure, PlotCanvas};
-use crate::ui::components::{math, program_editor, url_notice};
+use crate::lab::Shared;
+use crate::ui::canvas::PlotCanvas;
+use crate::ui::components::{math, number_field, program_editor, url_notice};
 
 #[component]
 pub fn SymbolicChapter(props: &ChapterProps) -> Html {
@@ -17,7 +18,9 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
     // The rows depend on the program and N only; a click on a row measures that one row again to print it.
     let swell = {
         let s = (*state).clone();
-        use_memo((s.program.graph.clone(), s.nmax), move |_| s.swell())
+        use_memo((s.program.compiled.clone(), s.nmax.value), move |_| {
+            s.swell()
+        })
     };
     let shown = {
         let sw = swell.clone();
@@ -28,26 +31,10 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
     };
 
     let d = state.dispatcher();
-    let on_source = {
-        let d = d.clone();
-        Callback::from(move |src: String| d.dispatch(SymbolicAction::Source(src)))
-    };
-    let on_example = {
-        let d = d.clone();
-        Callback::from(move |i: usize| d.dispatch(SymbolicAction::Example(i)))
-    };
-    let on_nmax = {
-        let d = d.clone();
-        Callback::from(move |e: InputEvent| {
-            d.dispatch(SymbolicAction::NMax(
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            ))
-        })
-    };
+    let on_program = d.reform_action(SymbolicAction::Program);
     let program = &state.program;
     html! {
-        <section class="chapter symbolic">
-            <h1>{ "Automatic differentiation is not symbolic differentiation" }</h1>
+        <>
             { url_notice(&initial.1) }
             <p class="lead">
                 { "Symbolic differentiation applies the rules of calculus to the whole expression and returns the \
@@ -57,16 +44,8 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
             </p>
             <div class="two-col">
                 <div class="col">
-                    { program_editor(program, EXAMPLES, on_source, on_example) }
-                    <div class="field">
-                        <label for="swell-nmax">{ "rows n = 1 … N, N =" }</label>
-                        <input id="swell-nmax" data-testid="swell-nmax" type="text" inputmode="numeric" autocomplete="off"
-                            value={state.nmax_text.clone()} oninput={on_nmax}
-                            aria-invalid={if state.nmax_error.is_some() { "true" } else { "false" }} />
-                        if let Some(e) = &state.nmax_error {
-                            <span class="field-error" data-testid="swell-nmax-error">{ e }{ format!(" (showing N = {})", state.nmax) }</span>
-                        }
-                    </div>
+                    { program_editor(program, EXAMPLES, on_program.reform(ProgramAction::Source), on_program.reform(ProgramAction::Example)) }
+                    { number_field("swell-nmax", "rows n = 1 … N, N =", &state.nmax, d.reform_action(SymbolicAction::NMax), |n| format!("N = {n}")) }
                 </div>
                 <div class="col measure">
                     <h2>{ "How size is measured" }</h2>
@@ -83,7 +62,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
             { match &*swell {
                 Ok(sw) => html! {
                     <>
-                        <PlotCanvas figure={Figure::Swell(sw.rows.clone())} testid="swell-plot" filename="expression-swell.png"
+                        <PlotCanvas<Shared<Vec<SwellRow>>> figure={sw.rows.clone()} testid="swell-plot" filename="expression-swell.png"
                             label="Sizes of f, of its unsimplified and simplified derivative, and of the AD trace, against n, on a log scale" />
                         if let Some(why) = &sw.stopped {
                             <p class="warning" data-testid="swell-stopped">{ format!("The rows stop at n = {}: {why}", sw.rows.len()) }</p>
@@ -94,7 +73,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
                 },
                 Err(e) => html! { <p class="warning" data-testid="symbolic-error">{ e }</p> },
             } }
-        </section>
+        </>
     }
 }
 

@@ -6,7 +6,7 @@
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::lab::program::{Example, ProgramState};
+use crate::lab::program::{Example, ProgramAction, ProgramState};
 
 /// The indentation to insert after a line break at `cursor`.
 fn indent_after(text: &str, cursor: usize) -> String {
@@ -20,6 +20,22 @@ fn indent_after(text: &str, cursor: usize) -> String {
         indent.push_str("  ");
     }
     indent
+}
+
+/// The editor with its example picker and the input fields under it: what every program chapter shows, driving the
+/// chapter's [`ProgramAction`]s.
+pub fn program_panel(
+    program: &ProgramState,
+    examples: &'static [Example],
+    dispatch: Callback<ProgramAction>,
+    legend: &'static str,
+) -> Html {
+    html! {
+        <>
+            { program_editor(program, examples, dispatch.reform(ProgramAction::Source), dispatch.reform(ProgramAction::Example)) }
+            { super::input_fields(&program.inputs, dispatch.reform(|(n, t)| ProgramAction::Input(n, t)), legend) }
+        </>
+    }
 }
 
 /// The editor for `program`, with its example picker. (A function rather than a component: it has no state of its

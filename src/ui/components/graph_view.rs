@@ -62,7 +62,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     let scroller = use_node_ref();
     let zoom = use_state(|| 4usize);
     let session = &props.session;
-    let g = &session.graph;
+    let g = session.graph();
     let layout = session.sketch.layout.as_ref().ok();
     let scale = ZOOMS[*zoom];
     // The drawing's size moves in coarse steps, so that an edit that adds a node or two does not resize the SVG (a

@@ -1,18 +1,22 @@
 //! Components shared by the chapters.
 
 pub mod editor;
+pub mod field;
 pub mod graph_view;
 pub mod inputs;
 pub mod markup;
 pub mod math;
 pub mod notice;
 pub mod number;
+pub mod stepper;
 pub mod trace_table;
 
-pub use editor::program_editor;
+pub use editor::{program_editor, program_panel};
+pub use field::number_field;
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
 pub use markup::{class_list, markup};
 pub use notice::url_notice;
 pub use number::num;
+pub use stepper::{step_controls, use_stepper, Step, Stepper};
 pub use trace_table::TraceTable;

@@ -20,7 +20,7 @@ const MAX_ROWS: usize = 400;
 #[component]
 pub fn TraceTable(props: &TraceTableProps) -> Html {
     let wrap = use_node_ref();
-    let g = &props.session.graph;
+    let g = props.session.graph();
     let view = &props.view;
     // Keep the active row visible inside the table's own scroll area.
     {

@@ -1,0 +1,149 @@
+//! Everything the graph lab computes from one program: the drawing (from the graph alone, [`Sketch`]) and, at one
+//! point, both traces, both Jacobians and both derivative programs with the verdict of running them ([`Session`]).
+
+use super::Mode;
+use crate::ad::eval;
+use crate::ad::trace::{forward_trace, op_expr, reverse_trace, ForwardTrace, ReverseTrace};
+use crate::base::num::{fmt_count, fmt_full};
+use crate::lab::Shared;
+use crate::lang::compile::Compiled;
+use crate::lang::graph::{Graph, Op};
+use crate::layout::{layout, Layout, MAX_POINTS};
+use crate::transform::{forward_program, reverse_program, run, Generated};
+
+/// Graphs above this many nodes are not drawn (the trace table and controls still work).
+pub const MAX_DRAWN_NODES: usize = 1500;
+
+/// What the chapter draws from the graph alone, whatever the inputs: computed once per program.
+#[derive(Debug)]
+pub struct Sketch {
+    /// The drawing, or why there is none (too many nodes, or edges that skip too many layers).
+    pub layout: Result<Layout, String>,
+    /// Each node's operation as text (`x²`, `v₁·y`), `input` for inputs.
+    pub ops: Vec<String>,
+}
+
+impl Sketch {
+    pub fn new(g: &Graph) -> Sketch {
+        Sketch {
+            layout: if g.len() > MAX_DRAWN_NODES {
+                Err(format!(
+                    "This graph has {} nodes; drawings stop at {MAX_DRAWN_NODES}.",
+                    fmt_count(g.len() as u64)
+                ))
+            } else {
+                layout(g).ok_or_else(|| {
+                    format!(
+                        "This graph's edges skip so many columns that its drawing would need more than {} points.",
+                        fmt_count(MAX_POINTS as u64)
+                    )
+                })
+            },
+            ops: g
+                .ids()
+                .map(|id| match g.node(id).op {
+                    Op::Input(_) => "input".to_string(),
+                    _ => op_expr(g, id).to_math_text(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Everything the chapter derives from one program at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub compiled: Shared<Compiled>,
+    pub sketch: Shared<Sketch>,
+    pub forward: ForwardTrace,
+    pub reverse: ReverseTrace,
+    /// The Jacobian (outputs × inputs) by forward passes and by reverse passes.
+    pub jacobian_forward: Vec<Vec<f64>>,
+    pub jacobian_reverse: Vec<Vec<f64>>,
+    /// The derivative programs, or why there is none.
+    pub forward_code: Result<Generated, String>,
+    pub reverse_code: Result<Generated, String>,
+    /// What the generated programs return when the core runs them at the same inputs.
+    pub forward_run: Option<Result<Vec<f64>, String>>,
+    pub reverse_run: Option<Result<Vec<f64>, String>>,
+    /// Where a NaN or infinity first appears, in words.
+    pub domain: Option<String>,
+}
+
+/// The verdict on a generated program: what it returned against what the trace computed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeCheck {
+    pub returned: Result<Vec<f64>, String>,
+    pub expected: Vec<f64>,
+    /// The same numbers, bit for bit (NaN and ±∞ included).
+    pub matches: bool,
+}
+
+fn run_code(code: &Result<Generated, String>, values: &[f64]) -> Option<Result<Vec<f64>, String>> {
+    Some(run(code.as_ref().ok()?, values, &super::limits()))
+}
+
+impl Session {
+    pub fn new(
+        compiled: &Shared<Compiled>,
+        sketch: Shared<Sketch>,
+        values: &[f64],
+        wrt: usize,
+        out: usize,
+    ) -> Session {
+        let g = &compiled.graph;
+        let primals = eval::evaluate(g, values);
+        let forward_code = forward_program(compiled, wrt);
+        let reverse_code = reverse_program(compiled, out);
+        Session {
+            compiled: compiled.clone(),
+            sketch,
+            forward: forward_trace(g, values, wrt),
+            reverse: reverse_trace(g, values, out),
+            jacobian_forward: eval::jacobian_forward(g, &primals),
+            jacobian_reverse: eval::jacobian_reverse(g, &primals),
+            domain: eval::domain_issue(g, &primals).map(|d| d.describe(g)),
+            forward_run: run_code(&forward_code, values),
+            reverse_run: run_code(&reverse_code, values),
+            forward_code,
+            reverse_code,
+        }
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.compiled.graph
+    }
+
+    /// The program shown for `mode`, and the verdict of running it (`None` when there is no program).
+    pub fn code_check(&self, mode: Mode) -> Option<CodeCheck> {
+        let g = self.graph();
+        let (run, expected): (&Option<Result<Vec<f64>, String>>, Vec<f64>) = match mode {
+            Mode::Forward => (
+                &self.forward_run,
+                g.outputs
+                    .iter()
+                    .map(|o| self.forward.steps[o.index()].tangent)
+                    .collect(),
+            ),
+            Mode::Reverse => (
+                &self.reverse_run,
+                g.inputs
+                    .iter()
+                    .map(|i| self.reverse.adjoints[i.node.index()])
+                    .collect(),
+            ),
+        };
+        let returned = run.clone()?;
+        let matches = returned.as_ref().is_ok_and(|r| {
+            r.len() == expected.len()
+                && r.iter()
+                    .zip(&expected)
+                    .all(|(a, b)| fmt_full(*a) == fmt_full(*b))
+        });
+        Some(CodeCheck {
+            returned,
+            expected,
+            matches,
+        })
+    }
+}

@@ -1,0 +1,393 @@
+//! Expressions: numbers fold, operations on input-dependent values become graph nodes, calls and lists follow
+//! Python.
+
+use std::rc::Rc;
+
+use super::ints::{
+    float_divmod, index_of, int_op, range_item, range_len, slice, unreachable_range,
+};
+use super::value::Val;
+use super::{Lowerer, BUILTINS, MODULES};
+use crate::base::op::Unary;
+use crate::base::source::{Error, Result, Span};
+use crate::lang::graph::{Arg, Op};
+use crate::lang::syntax::*;
+
+impl Lowerer<'_> {
+    pub(super) fn lookup(&self, name: &str, span: Span) -> Result<Val> {
+        if let Some(v) = self.env.get(name) {
+            return Ok(v.clone());
+        }
+        if name == "pi" {
+            return Ok(Val::Float(std::f64::consts::PI));
+        }
+        if Unary::from_name(name).is_some() || BUILTINS.contains(&name) {
+            return Err(Error::new(
+                span,
+                format!("`{name}` is a function: call it, e.g. `{name}(x)`"),
+            ));
+        }
+        if MODULES.contains(&name) {
+            return Err(Error::new(
+                span,
+                format!("`{name}` is a module: use one of its functions, e.g. `{name}.log(x)`"),
+            ));
+        }
+        let hint = if self.is_def {
+            " (it is neither a parameter nor assigned before this line)"
+        } else {
+            ""
+        };
+        Err(Error::new(span, format!("unknown name `{name}`{hint}")))
+    }
+
+    pub(super) fn expr(&mut self, e: &Expr) -> Result<Val> {
+        match &e.kind {
+            ExprKind::Int(i) => Ok(Val::Int(*i)),
+            ExprKind::Float(x) => Ok(Val::Float(*x)),
+            ExprKind::Name(n) => self.lookup(n, e.span),
+            ExprKind::Attr(base, attr) => match &base.kind {
+                ExprKind::Name(m) if MODULES.contains(&m.as_str()) => match attr.as_str() {
+                    "pi" => Ok(Val::Float(std::f64::consts::PI)),
+                    "e" => Ok(Val::Float(std::f64::consts::E)),
+                    _ if Unary::from_name(attr).is_some() => Err(Error::new(
+                        e.span,
+                        format!("`{m}.{attr}` is a function: call it, e.g. `{m}.{attr}(x)`"),
+                    )),
+                    _ => Err(Error::new(e.span, format!("`{m}.{attr}` is not available"))),
+                },
+                _ => Err(Error::new(
+                    e.span,
+                    format!("`.{attr}` is not available here"),
+                )),
+            },
+            ExprKind::Unary(op, a) => {
+                let v = self.expr(a)?;
+                match op {
+                    UnOp::Pos => match v {
+                        Val::Int(_) | Val::Float(_) | Val::Node(_) => Ok(v),
+                        other => Err(Error::new(
+                            e.span,
+                            format!("cannot apply `+` to {}", other.kind()),
+                        )),
+                    },
+                    UnOp::Neg => self.unary(Unary::Neg, v, e.span),
+                }
+            }
+            ExprKind::Binary(op, a, b) => {
+                let a = self.expr(a)?;
+                let b = self.expr(b)?;
+                self.binop(*op, a, b, e.span)
+            }
+            ExprKind::Call(callee, args) => self.call(callee, args, e.span),
+            ExprKind::Tuple(items) => Ok(Val::Tuple(Rc::new(
+                items.iter().map(|i| self.expr(i)).collect::<Result<_>>()?,
+            ))),
+            ExprKind::List(items) => Ok(Val::List(Rc::new(
+                items.iter().map(|i| self.expr(i)).collect::<Result<_>>()?,
+            ))),
+            ExprKind::Index(base, index) => {
+                let items = self.sequence(base)?;
+                let i = self.int(index, "an index")?;
+                let n = items.len();
+                match index_of(i, n) {
+                    Some(k) => Ok(items[k].clone()),
+                    None => Err(Error::new(
+                        index.span,
+                        format!("index {i} is out of range for a list of {n}"),
+                    )),
+                }
+            }
+            ExprKind::Slice(base, parts) => {
+                let items = self.sequence(base)?;
+                let mut p = [None, None, None];
+                for (slot, part) in p.iter_mut().zip(parts) {
+                    if let Some(x) = part {
+                        *slot = Some(self.int(x, "a slice bound")?);
+                    }
+                }
+                let step = p[2].unwrap_or(1);
+                if step == 0 {
+                    return Err(Error::new(e.span, "a slice step cannot be zero"));
+                }
+                Ok(Val::List(Rc::new(slice(&items, p[0], p[1], step))))
+            }
+        }
+    }
+
+    pub(super) fn sequence(&mut self, e: &Expr) -> Result<Rc<Vec<Val>>> {
+        match self.expr(e)? {
+            Val::List(v) | Val::Tuple(v) => Ok(v),
+            Val::Range(a, b, s) => {
+                let n = range_len(a, b, s);
+                if n > self.limits.max_nodes as u64 {
+                    return Err(Error::new(
+                        e.span,
+                        "this range is too long to make into a list",
+                    ));
+                }
+                Ok(Rc::new(
+                    (0..n).map(|k| Val::Int(range_item(a, s, k))).collect(),
+                ))
+            }
+            other => Err(Error::new(
+                e.span,
+                format!("expected a list, found {}", other.kind()),
+            )),
+        }
+    }
+
+    pub(super) fn int(&mut self, e: &Expr, what: &str) -> Result<i64> {
+        match self.expr(e)? {
+            Val::Int(i) => Ok(i),
+            Val::Node(_) => Err(Error::new(
+                e.span,
+                format!("{what} must be a whole number known before the run, but this depends on the inputs"),
+            )),
+            other => Err(Error::new(e.span, format!("{what} must be a whole number (an int), not {}", other.kind()))),
+        }
+    }
+
+    fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> Result<Val> {
+        let (module, name) = match &callee.kind {
+            ExprKind::Name(n) => (None, n.as_str()),
+            ExprKind::Attr(base, attr) => match &base.kind {
+                ExprKind::Name(m) if MODULES.contains(&m.as_str()) => {
+                    (Some(m.as_str()), attr.as_str())
+                }
+                ExprKind::Name(list) if matches!(attr.as_str(), "append" | "pop") => {
+                    return self.list_method(list, base.span, attr, args, span)
+                }
+                _ => {
+                    return Err(Error::new(
+                        callee.span,
+                        "only functions such as `log` or `np.exp` can be called",
+                    ))
+                }
+            },
+            _ => {
+                return Err(Error::new(
+                    callee.span,
+                    "only functions such as `log` or `np.exp` can be called",
+                ))
+            }
+        };
+        let arity = |n: usize| -> Result<()> {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    span,
+                    format!(
+                        "`{name}` takes {n} argument{}, got {}",
+                        if n == 1 { "" } else { "s" },
+                        args.len()
+                    ),
+                ))
+            }
+        };
+        if let Some(op) = Unary::from_name(name) {
+            arity(1)?;
+            let v = self.expr(&args[0])?;
+            return self.unary(op, v, span);
+        }
+        if module.is_none() {
+            match name {
+                "range" => {
+                    if args.is_empty() || args.len() > 3 {
+                        return Err(Error::new(span, "`range` takes 1 to 3 whole numbers"));
+                    }
+                    let mut v = Vec::new();
+                    for a in args {
+                        v.push(self.int(a, "an argument of `range`")?);
+                    }
+                    let (start, stop, step) = match v[..] {
+                        [stop] => (0, stop, 1),
+                        [start, stop] => (start, stop, 1),
+                        [start, stop, step] => (start, stop, step),
+                        _ => unreachable_range(),
+                    };
+                    if step == 0 {
+                        return Err(Error::new(span, "the step of `range` cannot be zero"));
+                    }
+                    return Ok(Val::Range(start, stop, step));
+                }
+                "len" => {
+                    arity(1)?;
+                    return Ok(Val::Int(self.sequence(&args[0])?.len() as i64));
+                }
+                "reversed" => {
+                    arity(1)?;
+                    let v = self.sequence(&args[0])?;
+                    return Ok(Val::List(Rc::new(v.iter().rev().cloned().collect())));
+                }
+                "list" => {
+                    arity(1)?;
+                    return Ok(Val::List(self.sequence(&args[0])?));
+                }
+                "float" => {
+                    arity(1)?;
+                    return match self.expr(&args[0])? {
+                        Val::Int(i) => Ok(Val::Float(i as f64)),
+                        v @ (Val::Float(_) | Val::Node(_)) => Ok(v),
+                        other => Err(Error::new(span, format!("`float` of {}", other.kind()))),
+                    };
+                }
+                "int" => {
+                    arity(1)?;
+                    return match self.expr(&args[0])? {
+                        Val::Int(i) => Ok(Val::Int(i)),
+                        Val::Float(x) if x.is_finite() && x.abs() < 9.2e18 => {
+                            Ok(Val::Int(x.trunc() as i64))
+                        }
+                        other => Err(Error::new(
+                            span,
+                            format!(
+                                "`int` needs a number known before the run, not {}",
+                                other.kind()
+                            ),
+                        )),
+                    };
+                }
+                _ => {}
+            }
+        }
+        let full = module.map_or(name.to_string(), |m| format!("{m}.{name}"));
+        Err(Error::new(
+            callee.span,
+            format!("unknown function `{full}`; available: log, exp, sin, cos, tan, tanh, sqrt (also as np.… or math.…)"),
+        ))
+    }
+
+    fn list_method(
+        &mut self,
+        list: &str,
+        list_span: Span,
+        method: &str,
+        args: &[Expr],
+        span: Span,
+    ) -> Result<Val> {
+        // The argument first (it may read the list), then the list itself, taken out of its variable so that growing
+        // it does not copy it.
+        let arg = match (method, args) {
+            ("append", [a]) => Some(self.expr(a)?),
+            ("append", _) => return Err(Error::new(span, "`append` takes one value")),
+            _ => None,
+        };
+        let current = self.lookup(list, list_span)?;
+        let Val::List(_) = current else {
+            return Err(Error::new(
+                list_span,
+                format!("`{list}` is {}, not a list", current.kind()),
+            ));
+        };
+        drop(current);
+        let Some(Val::List(mut items)) = self.env.take(list) else {
+            return Err(Error::new(list_span, format!("`{list}` is not a list")));
+        };
+        let out = if let Some(v) = arg {
+            if items.len() >= self.limits.max_nodes {
+                self.env.insert(list.to_string(), Val::List(items));
+                return Err(Error::new(span, "this list grows beyond the size limit"));
+            }
+            Rc::make_mut(&mut items).push(v);
+            Val::None
+        } else {
+            if !args.is_empty() {
+                return Err(Error::new(span, "`pop` takes no argument here"));
+            }
+            match Rc::make_mut(&mut items).pop() {
+                Some(v) => v,
+                None => {
+                    self.env.insert(list.to_string(), Val::List(items));
+                    return Err(Error::new(
+                        span,
+                        format!("`{list}` is empty: nothing to pop"),
+                    ));
+                }
+            }
+        };
+        self.env.insert(list.to_string(), Val::List(items));
+        Ok(out)
+    }
+
+    pub(super) fn unary(&mut self, op: Unary, v: Val, span: Span) -> Result<Val> {
+        match v {
+            Val::Node(n) => Ok(Val::Node(self.push(Op::Unary(op, n), span)?)),
+            Val::Int(i) if op == Unary::Neg => i
+                .checked_neg()
+                .map(Val::Int)
+                .ok_or_else(|| Error::new(span, "integer overflow")),
+            Val::Int(_) | Val::Float(_) => {
+                let x = match v {
+                    Val::Int(i) => i as f64,
+                    Val::Float(x) => x,
+                    _ => 0.0,
+                };
+                let y = op.apply(x);
+                if x.is_finite() && !y.is_finite() {
+                    self.note(
+                        span,
+                        format!(
+                            "gives {}: {}",
+                            crate::base::num::fmt_full(y),
+                            op.domain_note(x)
+                        ),
+                    );
+                }
+                Ok(Val::Float(y))
+            }
+            other => Err(Error::new(
+                span,
+                format!("cannot apply `{}` to {}", op.name(), other.kind()),
+            )),
+        }
+    }
+
+    pub(super) fn binop(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Result<Val> {
+        let (Some(x), Some(y)) = (a.as_arg(), b.as_arg()) else {
+            let bad = if a.as_arg().is_none() { &a } else { &b };
+            return Err(Error::new(
+                span,
+                format!("`{}` cannot be applied to {}", op.symbol(), bad.kind()),
+            ));
+        };
+        if let (Val::Int(i), Val::Int(j)) = (&a, &b) {
+            if let Some(v) = int_op(op, *i, *j, span)? {
+                return Ok(v);
+            }
+        }
+        let Some(prim) = op.primitive() else {
+            return match (x, y) {
+                (Arg::Const(x), Arg::Const(y)) => match float_divmod(x, y) {
+                    Some((q, r)) => Ok(Val::Float(if op == BinOp::Mod { r } else { q })),
+                    None => Err(Error::new(
+                        span,
+                        format!("`{}` by zero: Python stops here with a ZeroDivisionError", op.symbol()),
+                    )),
+                },
+                _ => Err(Error::new(
+                    span,
+                    format!("`{}` is not differentiable, so it only works on numbers known before the run", op.symbol()),
+                )),
+            };
+        };
+        match (x, y) {
+            (Arg::Const(x), Arg::Const(y)) => {
+                let v = prim.apply(x, y);
+                if x.is_finite() && y.is_finite() && !v.is_finite() {
+                    self.note(
+                        span,
+                        format!(
+                            "gives {}: {}",
+                            crate::base::num::fmt_full(v),
+                            prim.domain_note(x, y)
+                        ),
+                    );
+                }
+                Ok(Val::Float(v))
+            }
+            _ => Ok(Val::Node(self.push(Op::Binary(prim, x, y), span)?)),
+        }
+    }
+}

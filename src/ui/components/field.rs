@@ -1,0 +1,35 @@
+//! A checked number field ([`Field`]): the text as typed, and while it does not pass its check, the message and the
+//! value still in use.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::lab::field::Field;
+
+/// `<label>` + `<input data-testid=id>` + the inline message. `shown` writes the value still in use.
+pub fn number_field<T>(
+    id: &'static str,
+    label: &str,
+    field: &Field<T>,
+    on_text: Callback<String>,
+    shown: impl Fn(&T) -> String,
+) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        on_text.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
+    let err_id = format!("{id}-error");
+    html! {
+        <div class="field">
+            <label for={id}>{ label }</label>
+            <input id={id} data-testid={id} type="text" autocomplete="off" spellcheck="false"
+                value={field.text.clone()} {oninput}
+                aria-invalid={if field.error.is_some() { "true" } else { "false" }}
+                aria-describedby={field.error.is_some().then(|| err_id.clone())} />
+            if let Some(e) = &field.error {
+                <span class="field-error" id={err_id.clone()} data-testid={err_id}>
+                    { e }{ format!(" (still using {})", shown(&field.value)) }
+                </span>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+//! Stepping through a sequence (a trace, a schedule, a product order): the buttons, the counter, play/pause at a
+//! chosen speed, and the keys (← → Home End, space), the same in every chapter that steps.
+
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::ui::dom;
+use crate::ui::keymap::{use_keys, Binding};
+
+/// What a step control asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Next,
+    Prev,
+    Reset,
+    End,
+}
+
+const SPEEDS: [(u32, &str); 4] = [
+    (2000, "slow"),
+    (1000, "normal"),
+    (500, "fast"),
+    (200, "very fast"),
+];
+
+/// The state of a stepper, for [`step_controls`].
+pub struct Stepper {
+    pub step: usize,
+    pub total: usize,
+    pub playing: bool,
+    speed: UseStateHandle<u32>,
+    toggle: Rc<dyn Fn()>,
+    on: Callback<Step>,
+}
+
+/// Play/pause (one step per tick until the end; play at the end starts again from step 0) and the keys.
+#[hook]
+pub fn use_stepper(step: usize, total: usize, on: Callback<Step>) -> Stepper {
+    let playing = use_state(|| false);
+    let speed = use_state(|| 1000u32);
+    let at_end = step >= total;
+    {
+        let on = on.clone();
+        let playing_handle = playing.clone();
+        use_effect_with((*playing, *speed, at_end), move |&(running, ms, end)| {
+            if running && end {
+                playing_handle.set(false);
+            }
+            let interval = (running && !end)
+                .then(|| dom::Interval::new(ms, move || on.emit(Step::Next)))
+                .flatten();
+            move || drop(interval)
+        });
+    }
+    let toggle: Rc<dyn Fn()> = {
+        let (playing, running) = (playing.clone(), *playing);
+        let on = on.clone();
+        Rc::new(move || {
+            if !running && at_end {
+                on.emit(Step::Reset);
+            }
+            playing.set(!running)
+        })
+    };
+    {
+        let (next, prev) = (on.clone(), on.clone());
+        let (home, end) = (on.clone(), on.clone());
+        let space = toggle.clone();
+        use_keys(vec![
+            // At the last step → declines, so a presenter can move on to the next slide.
+            Binding::maybe(&["ArrowRight", "PageDown"], "→", "next step", move || {
+                let more = step < total;
+                if more {
+                    next.emit(Step::Next);
+                }
+                more
+            }),
+            Binding::maybe(
+                &["ArrowLeft", "PageUp"],
+                "←",
+                "previous step",
+                move || {
+                    let back = step > 0;
+                    if back {
+                        prev.emit(Step::Prev);
+                    }
+                    back
+                },
+            ),
+            Binding::new(&["Home"], "Home", "back to step 0", move || {
+                home.emit(Step::Reset)
+            }),
+            Binding::new(&["End"], "End", "last step", move || end.emit(Step::End)),
+            Binding::new(&[" "], "space", "play or pause", move || space()),
+        ]);
+    }
+    Stepper {
+        step,
+        total,
+        playing: *playing,
+        speed,
+        toggle,
+        on,
+    }
+}
+
+fn pressed(on: bool) -> &'static str {
+    if on {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// The controls: |◀ ◀ play ▶ ▶|, the speed, and `step-counter` reading `k / K`.
+pub fn step_controls(s: &Stepper) -> Html {
+    let click = |step: Step| s.on.reform(move |_: MouseEvent| step);
+    let toggle = s.toggle.clone();
+    let on_play = Callback::from(move |_: MouseEvent| toggle());
+    let on_speed = {
+        let speed = s.speed.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(ms) = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+            {
+                speed.set(ms);
+            }
+        })
+    };
+    html! {
+        <div class="control-row steps" role="group" aria-label="Steps">
+            <button type="button" data-testid="step-reset" onclick={click(Step::Reset)} title="Back to step 0 (Home)" aria-label="Reset">{ "|◀" }</button>
+            <button type="button" data-testid="step-prev" onclick={click(Step::Prev)} title="Previous step (←)" aria-label="Previous step">{ "◀" }</button>
+            <button type="button" data-testid="step-play" onclick={on_play} aria-pressed={pressed(s.playing)}
+                title="Play or pause (space)" aria-label="Play">
+                { if s.playing { "❚❚ pause" } else { "▶ play" } }
+            </button>
+            <button type="button" data-testid="step-next" onclick={click(Step::Next)} title="Next step (→)" aria-label="Next step">{ "▶" }</button>
+            <button type="button" data-testid="step-end" onclick={click(Step::End)} title="Last step (End)" aria-label="Last step">{ "▶|" }</button>
+            <select aria-label="Speed" class="speed" onchange={on_speed}>
+                { for SPEEDS.iter().map(|(ms, name)| html! {
+                    <option value={ms.to_string()} selected={*ms == *s.speed}>{ *name }</option>
+                }) }
+            </select>
+            <span class="counter" data-testid="step-counter">{ format!("{} / {}", s.step, s.total) }</span>
+        </div>
+    }
+}
