@@ -81,6 +81,22 @@ export async function typeKeys(page, testid, text) {
   await el.pressSequentially(text);
 }
 
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now; returns the serious and critical violations as
+ * readable lines (an empty array when there are none).
+ */
+export async function axe(page) {
+  await page.addScriptTag({ path: join(here, 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  return result;
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }

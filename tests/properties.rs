@@ -195,3 +195,53 @@ fn dual_tape_and_graph_agree_on_the_logistic_map() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// Second derivatives by nested AD: the Hessian (forward over the graph's reverse sweep) is symmetric; H·v equals
+    /// the gradient of the directional derivative ∇f·v taken another way (dual numbers over the tape: reverse over
+    /// forward); and each diagonal entry equals dual-of-dual numbers' and Taylor mode's second derivative.
+    #[test]
+    fn hessians_by_nested_ad(src in program(), p in point(), v in point()) {
+        use ad_lab::ad::dual::Dual;
+        use ad_lab::ad::hessian::{hessian, hvp};
+        use ad_lab::ad::tape::{Tape, Var};
+        use ad_lab::ad::taylor::derivatives_along;
+        let g = lower_source(&src).map_err(|e| TestCaseError::fail(e.render(&src)))?;
+        let x: Vec<f64> = g.inputs.iter().map(|i| match i.name.as_str() { "x" => p[0], "y" => p[1], _ => p[2] }).collect();
+        let dir: Vec<f64> = g.inputs.iter().map(|i| match i.name.as_str() { "x" => v[0], "y" => v[1], _ => v[2] }).collect();
+        let n = x.len();
+        if eval::evaluate(&g, &x).iter().any(|t| t.abs() > 100.0) {
+            return Ok(()); // steep programs: second derivatives of huge magnitude, compared below only where sane
+        }
+        let h = hessian(&g, &x).matrix;
+        let scale = h.iter().flatten().fold(1.0f64, |m, e| m.max(e.abs()));
+        for i in 0..n {
+            for j in 0..n {
+                prop_assert!((h[i][j] - h[j][i]).abs() <= 1e-10 * scale, "{src}: H[{i}][{j}] {} vs H[{j}][{i}] {}", h[i][j], h[j][i]);
+            }
+        }
+        // Reverse over forward on the tape: the gradient of ε-part of f(x + ε v).
+        let tape = Tape::new();
+        let vars: Vec<Var<'_>> = x.iter().map(|&xi| tape.var(xi)).collect();
+        let inputs: Vec<Dual<Var<'_>>> = vars.iter().zip(&dir).map(|(&xi, &vi)| Dual::new(xi, Var::constant(vi))).collect();
+        let y = eval::evaluate_generic(&g, &inputs)[g.outputs[0].index()];
+        let grads = tape.gradient(y.eps);
+        let hv = hvp(&g, &x, &dir).hv;
+        for (i, var) in vars.iter().enumerate() {
+            let other = grads.wrt(*var);
+            prop_assert!((hv[i] - other).abs() <= 1e-10 * hv[i].abs().max(other.abs()).max(scale), "{src}: (Hv)[{i}] {} vs {other}", hv[i]);
+        }
+        for i in 0..n {
+            let inputs: Vec<Dual<Dual>> = x.iter().enumerate().map(|(j, &xj)| {
+                let t = if i == j { 1.0 } else { 0.0 };
+                Dual::new(Dual::new(xj, t), Dual::new(t, 0.0))
+            }).collect();
+            let d2 = eval::evaluate_generic(&g, &inputs)[g.outputs[0].index()].eps.eps;
+            let taylor = derivatives_along::<3>(&g, &x, i, 0)[2];
+            prop_assert!(close(d2, h[i][i], 1e-10) || (d2 - h[i][i]).abs() <= 1e-10 * scale, "{src}: dual² {d2} vs H {}", h[i][i]);
+            prop_assert!(close(taylor, h[i][i], 1e-10) || (taylor - h[i][i]).abs() <= 1e-10 * scale, "{src}: Taylor {taylor} vs H {}", h[i][i]);
+        }
+    }
+}

@@ -69,6 +69,31 @@ impl<const K: usize> Taylor<K> {
     }
 }
 
+/// `[f, f′, f″, …]` of output `output` of `g` along input `i` (the other inputs held at their values), by one
+/// Taylor-mode pass.
+pub fn derivatives_along<const K: usize>(
+    g: &crate::lang::graph::Graph,
+    values: &[f64],
+    i: usize,
+    output: usize,
+) -> [f64; K] {
+    let t: Vec<Taylor<K>> = values
+        .iter()
+        .enumerate()
+        .map(|(j, &v)| {
+            if j == i {
+                Taylor::variable(v)
+            } else {
+                Taylor::constant(v)
+            }
+        })
+        .collect();
+    let out = g.outputs.get(output).map_or(0, |o| o.index());
+    crate::ad::eval::evaluate_generic(g, &t)
+        .get(out)
+        .map_or([f64::NAN; K], |v| v.derivatives())
+}
+
 impl<const K: usize> Add for Taylor<K> {
     type Output = Self;
     fn add(self, b: Self) -> Self {

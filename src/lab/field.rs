@@ -76,10 +76,15 @@ impl<T: Clone> Field<T> {
 
 /// A positive finite number (a step h, a learning rate).
 pub fn positive(text: &str) -> Result<f64, String> {
+    positive_named(text, "it", "0.01")
+}
+
+/// [`positive`], its messages naming the field: `h must be positive`.
+pub fn positive_named(text: &str, name: &str, example: &str) -> Result<f64, String> {
     match parse_f64(text) {
-        None => Err("a number is needed, e.g. 1e-7".into()),
-        Some(x) if x.is_nan() || x <= 0.0 => Err("it must be positive".into()),
-        Some(x) if !x.is_finite() => Err("it must be finite".into()),
+        None => Err(format!("{name} must be a number, e.g. {example}")),
+        Some(x) if x.is_nan() || x <= 0.0 => Err(format!("{name} must be positive")),
+        Some(x) if !x.is_finite() => Err(format!("{name} must be finite")),
         Some(x) => Ok(x),
     }
 }

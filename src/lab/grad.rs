@@ -1,15 +1,15 @@
 //! Chapter "What is automatic differentiation?" (`#/grad`): a function, its value and gradient by reverse mode, by
 //! forward mode, and by a forward difference, at a point.
 
-use super::field::Field;
+use super::field::{positive_named, Field};
 use super::program::{
     Example, ProgramAction, ProgramState, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED,
 };
 use super::{ChapterModel, Shared};
 use crate::ad::eval::{self, domain_issue};
 use crate::ad::hessian::hessian;
-use crate::ad::taylor::Taylor;
-use crate::base::num::{fmt_compact, parse_f64};
+use crate::ad::taylor::derivatives_along;
+use crate::base::num::fmt_compact;
 use crate::base::url::Location;
 use crate::lang::compile::Compiled;
 use crate::lang::Limits;
@@ -107,12 +107,7 @@ impl ChapterModel for GradState {
 
 /// Checks a step h typed by the user.
 pub fn check_h(text: &str) -> Result<f64, String> {
-    match parse_f64(text) {
-        None => Err("h must be a number, e.g. 1e-7".into()),
-        Some(h) if h.is_nan() || h <= 0.0 => Err("h must be positive".into()),
-        Some(h) if !h.is_finite() => Err("h must be finite".into()),
-        Some(h) => Ok(h),
-    }
+    positive_named(text, "h", "1e-7")
 }
 
 /// Second derivatives of the first output: the Hessian by forward over reverse, checked two independent ways.
@@ -132,23 +127,9 @@ impl SecondOrder {
     pub fn compute(c: &Compiled, values: &[f64]) -> SecondOrder {
         let g = &c.graph;
         let n = values.len();
-        let out = g.outputs.first().map_or(0, |o| o.index());
         let matrix = hessian(g, values).matrix;
         let taylor_diagonal = (0..n)
-            .map(|i| {
-                let t: Vec<Taylor<3>> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(j, &v)| {
-                        if j == i {
-                            Taylor::variable(v)
-                        } else {
-                            Taylor::constant(v)
-                        }
-                    })
-                    .collect();
-                eval::evaluate_generic(g, &t)[out].derivatives()[2]
-            })
+            .map(|i| derivatives_along::<3>(g, values, i, 0)[2])
             .collect();
         let fd_step = 1e-5;
         let mut fd_matrix = vec![vec![0.0; n]; n];

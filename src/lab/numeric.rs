@@ -10,7 +10,7 @@ use super::program::{Example, ProgramAction, ProgramState, LOGISTIC, LOG_RATIO};
 use super::{ChapterModel, Shared};
 use crate::ad::eval;
 use crate::ad::fd::{self, Scheme};
-use crate::ad::taylor::Taylor;
+use crate::ad::taylor::derivatives_along;
 use crate::base::num::{agreeing_digits, fmt_compact};
 use crate::base::url::Location;
 use crate::lang::compile::Compiled;
@@ -198,18 +198,7 @@ impl NumericResults {
         };
         let (f, grad) = eval::value_and_grad(g, values);
         let d1 = grad[0];
-        let taylor: Vec<Taylor<4>> = values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                if i == 0 {
-                    Taylor::variable(v)
-                } else {
-                    Taylor::constant(v)
-                }
-            })
-            .collect();
-        let t = eval::evaluate_generic(g, &taylor)[out].derivatives();
+        let t = derivatives_along::<4>(g, values, 0, 0);
         let (d2, d3) = (t[2], t[3]);
 
         let decades = 16;

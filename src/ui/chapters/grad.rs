@@ -156,7 +156,7 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
                 per input gives the whole matrix <math><mi>H</mi><mo>=</mo><mo>[</mo><mfrac><mrow><msup><mo>∂</mo>\
                 <mn>2</mn></msup><mi>f</mi></mrow><mrow><mo>∂</mo><mi>a</mi><mo>∂</mo><mi>b</mi></mrow></mfrac><mo>]\
                 </mo></math>.</p>") }
-            <div class="scroll-x">
+            <div class="scroll-x" tabindex="0" role="region" aria-label="Hessian matrix">
                 <table class="jacobian hessian" data-testid="hessian">
                     <thead>
                         <tr><th></th>{ for names.iter().map(|b| html! { <th scope="col">{ math::d_dx(b) }</th> }) }</tr>

@@ -190,7 +190,7 @@ fn code_view(s: &Session, mode: Mode) -> Html {
     html! {
         <div class="code-panel">
             <h2>{ title }</h2>
-            <pre class="code" data-testid="code-view">{ match code { Ok(c) => c.text.clone(), Err(e) => format!("# {e}") } }</pre>
+            <pre class="code" data-testid="code-view" tabindex="0" aria-label={title}>{ match code { Ok(c) => c.text.clone(), Err(e) => format!("# {e}") } }</pre>
             if let Some(c) = check {
                 <p class="hint" data-testid="code-check" data-match={c.matches.to_string()}>
                     { match &c.returned {

@@ -144,9 +144,12 @@ fn expressions(e: &Expressions) -> Html {
     let show = |title: String, m: &Option<String>, size: Option<u64>| {
         html! {
             <div class="expr-block">
-                <h3>{ title }{ size.map(|s| format!(" — {} nodes", fmt_count(s))).unwrap_or_default() }</h3>
+                <h3>{ title.clone() }{ size.map(|s| format!(" — {} nodes", fmt_count(s))).unwrap_or_default() }</h3>
                 { match (m, size) {
-                    (Some(mathml), _) => html! { <div class="math-scroll">{ math::raw(mathml, true) }</div> },
+                    (Some(mathml), _) => html! {
+                        // Focusable, so that a keyboard can scroll a long expression.
+                        <div class="math-scroll" tabindex="0" role="region" aria-label={title.clone()}>{ math::raw(mathml, true) }</div>
+                    },
                     (None, Some(s)) if s > MAX_SHOWN => html! { <p class="hint">{ format!("Too large to print ({} nodes; printing stops at {MAX_SHOWN}).", fmt_count(s)) }</p> },
                     (None, _) => html! { <p class="hint">{ "Skipped: expanding it would take more than the work budget." }</p> },
                 } }

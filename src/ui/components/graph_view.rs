@@ -248,7 +248,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 <button type="button" class="small" onclick={zoom_in} aria-label="Zoom in">{ "+" }</button>
                 <span class="hint">{ format!("{}%", (scale * 100.0).round()) }</span>
             </div>
-            <div class="graph-scroll" ref={scroller}>
+            <div class="graph-scroll" ref={scroller} tabindex="0" role="region" aria-label="The computational graph">
                 <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} nodes", g.len())}
                     viewBox={format!("0 0 {} {}", w.round(), h.round())} width={(w * scale).round().to_string()} height={(h * scale).round().to_string()}>
                     <defs>

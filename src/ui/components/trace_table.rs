@@ -72,7 +72,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
         .get(props.session.forward.wrt)
         .map_or("x".to_string(), |i| i.name.clone());
     html! {
-        <div class="trace-wrap" ref={wrap}>
+        <div class="trace-wrap" ref={wrap} tabindex="0" role="region" aria-label="Evaluation trace">
             if n > MAX_ROWS {
                 <p class="hint">{ format!("Rows {}–{} of {n}, following the active step.", from + 1, to) }</p>
             }

@@ -1,0 +1,109 @@
+// The shell and what every chapter shares: the registry (contents, navigation, titles), the keyboard and its help,
+// the second-order panel, generated-code verdicts, and accessibility (axe-core) on every chapter.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, value, fill, shot, axe } from './harness.mjs';
+
+let h;
+before(async () => { h = await start(); });
+after(async () => {
+  await h.stop();
+  assert.deepEqual(h.errors, [], 'no page errors or console errors (a panic shows up here)');
+});
+
+const ROUTES = ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph'];
+
+test('every chapter: its title is the h1 and the document title, the navigation marks it', async () => {
+  const page = await h.open('#/');
+  const toc = await page.locator('.toc a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+  assert.deepEqual(toc.map((t) => t[0]), ROUTES.slice(1), 'the contents lists every chapter in order');
+  for (const [href, title] of toc) {
+    await page.goto(h.site.url + href);
+    await page.waitForSelector('main h1');
+    assert.equal((await page.locator('main h1').textContent()).trim(), title);
+    assert.equal(await page.title(), `${title} — AD Lab`);
+    assert.equal(await page.locator(`.chapter-nav a[href="${href}"]`).getAttribute('aria-current'), 'page');
+  }
+  await page.close();
+});
+
+test('#/grad second order: the Hessian of log(x1) + x1·x2 − sin(x2) at (2, 5)', async () => {
+  const page = await h.open('#/grad?f=' + encodeURIComponent('log(x1) + x1*x2 - sin(x2)') + '&in.x1=2&in.x2=5');
+  assert.equal(await value(page, 'hess-x1-x1'), '-0.25');
+  assert.equal(await value(page, 'hess-x1-x2'), '1');
+  assert.equal(await value(page, 'hess-x2-x1'), '1');
+  assert.equal(await value(page, 'hess-x2-x2'), '-0.9589242746631385');
+  assert.match(await page.locator('[data-testid="hessian-check"]').textContent(), /Taylor mode/);
+  await page.locator('[data-testid="second-order"]').scrollIntoViewIfNeeded();
+  await shot(page, 'grad-second-order');
+  // The lecture's logistic map: one input, f″ at 0.25.
+  await fill(page, 'program-input', 'def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n');
+  await fill(page, 'input-x', '0.25');
+  assert.equal(await value(page, 'result-grad-x'), '-16');
+  const f2 = Number(await value(page, 'hess-x-x'));
+  assert.ok(Number.isFinite(f2));
+  // More than ten inputs: no panel, and no error.
+  await fill(page, 'program-input', Array.from({ length: 11 }, (_, k) => `x${k + 1}`).join(' * '));
+  assert.equal(await page.locator('[data-testid="second-order"]').count(), 0);
+  await page.close();
+});
+
+test('the keyboard belongs to the shell: ? shows every shortcut, Esc closes, typing never triggers one', async () => {
+  const page = await h.open('#/graph');
+  await page.locator('h1').click();
+  await page.keyboard.press('?');
+  const overlay = page.locator('[data-testid="keys-overlay"]');
+  await overlay.waitFor();
+  const text = await overlay.textContent();
+  for (const k of ['next step', 'previous step', 'play or pause', 'show or hide these keys']) {
+    assert.ok(text.includes(k), `the help lists “${k}”`);
+  }
+  await shot(page, 'keys-help');
+  assert.deepEqual(await axe(page), [], 'the help overlay passes axe');
+  await page.keyboard.press('Escape');
+  assert.equal(await overlay.count(), 0);
+  // → steps the graph lab; the same key typed in the editor does not.
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await page.locator('[data-testid="step-counter"]').textContent()).trim(), '1 / 4');
+  await page.locator('[data-testid="program-input"]').click();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('?');
+  assert.equal((await page.locator('[data-testid="step-counter"]').textContent()).trim(), '1 / 4');
+  assert.equal(await overlay.count(), 0, '? typed in the editor is text, not a shortcut');
+  // The Keys button opens the same help.
+  await page.locator('[data-testid="keys-help"]').click();
+  await overlay.waitFor();
+  await page.close();
+});
+
+test('#/graph code-check: the generated programs run and agree, including the audit’s hard cases', async () => {
+  const cases = [
+    ['def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n', 'x=0.25'],
+    ['v2*v1 + v1', 'v2=2&in.v1=3'],
+    ['def f(x):\n  for i in range(2):\n    a = 1.0\n  return x\n', 'x=0.7'],
+    ['def f(x, y):\n  w = sqrt(y)\n  return x\n', 'x=1&in.y=0'],
+    ['def f(memory, x):\n  v = memory * x\n  v = v * x\n  return v\n', 'memory=2&in.x=3'],
+    ['def f(x):\n  m = [x]\n  m.append(x * x)\n  return m[0] * m[1]\n', 'x=1.5'],
+  ];
+  const page = await h.open('#/graph');
+  for (const [src, inputs] of cases) {
+    for (const mode of ['forward', 'reverse']) {
+      await page.goto(`${h.site.url}#/graph?f=${encodeURIComponent(src)}&in.${inputs}&mode=${mode}`);
+      await page.waitForSelector('[data-testid="code-check"]');
+      const check = page.locator('[data-testid="code-check"]');
+      assert.equal(await check.getAttribute('data-match'), 'true', `${mode} program of ${JSON.stringify(src)}: ${await check.textContent()}`);
+    }
+  }
+  await page.close();
+});
+
+test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation on any chapter', async () => {
+  const page = await h.open('#/');
+  for (const route of ROUTES) {
+    await page.goto(h.site.url + route);
+    await page.waitForSelector('main h1');
+    await page.waitForTimeout(150);
+    assert.deepEqual(await axe(page), [], `${route}`);
+  }
+  await page.close();
+});
