@@ -12,6 +12,7 @@ use common::{median_time, ms};
 use std::time::Duration;
 
 use ad_lab::lab::numeric::{NumericAction, NumericState};
+use ad_lab::lab::program::ProgramAction;
 use ad_lab::lab::symbolic::{SymbolicAction, SymbolicState};
 use ad_lab::lab::ChapterModel;
 
@@ -35,7 +36,7 @@ fn main() {
     ] {
         let mut s = NumericState::default();
         if let Some(src) = src {
-            s = s.apply(NumericAction::Source(src.into()));
+            s = s.apply(NumericAction::Program(ProgramAction::Source(src.into())));
         }
         let t = median_time(Duration::from_millis(1000), || s.results().map(|r| r.hs.len()));
         println!("finite-difference sweep and error model, {name:<22} {}", ms(t));

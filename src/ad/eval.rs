@@ -6,6 +6,7 @@
 //!
 //! The step-by-step versions for teaching are in [`super::trace`]; they use the same rules from [`super::op`].
 
+use super::wide::Wide;
 use crate::base::scalar::{chain, Scalar};
 use crate::lang::graph::{Arg, Graph, NodeId, Op};
 
@@ -65,11 +66,31 @@ pub fn outputs<S: Scalar>(g: &Graph, primals: &[S]) -> Vec<S> {
     g.outputs.iter().map(|o| primals[o.index()]).collect()
 }
 
-/// Forward mode: the tangent of every node when the inputs' tangents are `seed` (J·seed at the outputs).
+/// Forward mode: the tangent of every node when the inputs' tangents are `seed` (J·seed at the outputs), with the
+/// overflow rule: when a tangent comes out NaN or infinite from finite primals and seed, all tangents are computed
+/// again with a wider exponent ([`Wide`]) and rounded, so a tangent beyond the largest f64 is ±∞, not NaN.
 pub fn jvp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
     let mut t = Vec::new();
     jvp_into(g, primals, seed, &mut t);
+    if needs_wide(&t) {
+        let mut w = Vec::new();
+        jvp_into(g, &widen(primals), &widen(seed), &mut w);
+        t = narrow(&w);
+    }
     t
+}
+
+/// Some derivative is NaN or infinite: the overflow rule applies (a NaN that is really NaN stays NaN in [`Wide`]).
+pub fn needs_wide(derivatives: &[f64]) -> bool {
+    derivatives.iter().any(|d| !d.is_finite())
+}
+
+pub fn widen(xs: &[f64]) -> Vec<Wide> {
+    xs.iter().map(|&x| Wide::from(x)).collect()
+}
+
+pub fn narrow(xs: &[Wide]) -> Vec<f64> {
+    xs.iter().map(|&x| f64::from(x)).collect()
 }
 
 /// [`jvp`] into a reused buffer, over any [`Scalar`] type. Each contribution is a [`chain`] product: a zero tangent
@@ -111,10 +132,16 @@ pub fn jvp_into<S: Scalar>(g: &Graph, primals: &[S], seed: &[S], t: &mut Vec<S>)
     }
 }
 
-/// Reverse mode: the adjoint of every node when the outputs' adjoints are `seed` (seedᵀ·J at the inputs).
+/// Reverse mode: the adjoint of every node when the outputs' adjoints are `seed` (seedᵀ·J at the inputs), with the
+/// overflow rule of [`jvp`].
 pub fn vjp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
     let mut adj = Vec::new();
     vjp_into(g, primals, seed, &mut adj);
+    if needs_wide(&adj) {
+        let mut w = Vec::new();
+        vjp_into(g, &widen(primals), &widen(seed), &mut w);
+        adj = narrow(&w);
+    }
     adj
 }
 
@@ -153,7 +180,7 @@ pub fn vjp_into<S: Scalar>(g: &Graph, primals: &[S], seed: &[S], adj: &mut Vec<S
 }
 
 /// Buffers for repeated evaluation and differentiation of one graph (an optimiser's inner loop): after the first
-/// call nothing is allocated.
+/// call nothing is allocated. The raw sweeps, without the overflow rule of [`jvp`] (what the benchmarks time).
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     pub primals: Vec<f64>,
@@ -179,11 +206,17 @@ impl Workspace {
     }
 }
 
-/// f and ∇f of a scalar function by one reverse pass; for several outputs, the gradient of the first.
+/// f and ∇f of a scalar function by one reverse pass (with the overflow rule); for several outputs, the gradient of
+/// the first.
 pub fn value_and_grad(g: &Graph, inputs: &[f64]) -> (f64, Vec<f64>) {
-    let mut grad = Vec::new();
-    let f = Workspace::default().value_and_grad(g, inputs, &mut grad);
-    (f, grad)
+    let primals = evaluate(g, inputs);
+    let mut seed = vec![0.0; g.outputs.len()];
+    if let Some(s) = seed.first_mut() {
+        *s = 1.0;
+    }
+    let adj = vjp(g, &primals, &seed);
+    let f = g.outputs.first().map_or(f64::NAN, |o| primals[o.index()]);
+    (f, g.inputs.iter().map(|i| adj[i.node.index()]).collect())
 }
 
 /// The full Jacobian (outputs × inputs), by `inputs.len()` forward passes.

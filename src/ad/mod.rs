@@ -18,3 +18,4 @@ pub mod hessian;
 pub mod tape;
 pub mod taylor;
 pub mod trace;
+pub mod wide;

@@ -13,6 +13,7 @@
 use std::cell::RefCell;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+use super::wide::Wide;
 use crate::base::op::{Binary, Unary};
 use crate::base::scalar::{chain, Scalar};
 
@@ -96,7 +97,7 @@ impl Tape {
         g
     }
 
-    /// [`Tape::gradient`] into reused storage.
+    /// [`Tape::gradient`] into reused storage: the raw sweep, without the overflow rule of [`grad`].
     pub fn gradient_into(&self, output: Var<'_>, g: &mut Gradients) {
         let records = self.records.borrow();
         let adj = &mut g.adjoints;
@@ -111,6 +112,24 @@ impl Tape {
             adj[r.parents[0] as usize] += chain(r.partials[0], a);
             adj[r.parents[1] as usize] += chain(r.partials[1], a);
         }
+    }
+
+    /// The same backward sweep with a wider exponent ([`Wide`]), rounded at the end: the overflow rule.
+    fn gradient_wide(&self, output: Var<'_>, g: &mut Gradients) {
+        let records = self.records.borrow();
+        let mut adj = vec![Wide::from(0.0); records.len()];
+        if output.tape.is_some() {
+            adj[output.index as usize] = Wide::from(1.0);
+        }
+        for i in (1..records.len()).rev() {
+            let a = adj[i];
+            let r = records[i];
+            for k in 0..2 {
+                let p = r.parents[k] as usize;
+                adj[p] = adj[p] + chain(Wide::from(r.partials[k]), a);
+            }
+        }
+        g.adjoints = adj.into_iter().map(f64::from).collect();
     }
 }
 
@@ -197,7 +216,7 @@ impl<'t> Var<'t> {
     }
 }
 
-/// f(x) and ∇f(x): records f on a fresh tape, then one backward pass.
+/// f(x) and ∇f(x): records f on a fresh tape, then one backward pass (with the engines' overflow rule).
 pub fn grad<F>(f: F, x: &[f64]) -> (f64, Vec<f64>)
 where
     F: for<'t> FnOnce(&[Var<'t>]) -> Var<'t>,
@@ -205,8 +224,14 @@ where
     let tape = Tape::new();
     let vars: Vec<Var<'_>> = x.iter().map(|&v| tape.var(v)).collect();
     let y = f(&vars);
-    let g = tape.gradient(y);
-    (y.value, vars.iter().map(|&v| g.wrt(v)).collect())
+    let mut g = tape.gradient(y);
+    let mut grad: Vec<f64> = vars.iter().map(|&v| g.wrt(v)).collect();
+    // The overflow rule (see `eval::jvp`): a gradient beyond the largest f64 is ±∞, not NaN.
+    if grad.iter().any(|d| !d.is_finite()) {
+        tape.gradient_wide(y, &mut g);
+        grad = vars.iter().map(|&v| g.wrt(v)).collect();
+    }
+    (y.value, grad)
 }
 
 macro_rules! binary_ops {

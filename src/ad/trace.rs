@@ -11,7 +11,7 @@
 use crate::base::formula::Expr;
 use crate::base::num::fmt_compact;
 use crate::base::op::{Binary, Unary};
-use crate::base::scalar::chain;
+use crate::base::scalar::{chain, Scalar};
 use crate::lang::graph::{Arg, Graph, NodeId, Op};
 
 /// ∂v/∂parent, as a number and as a formula in the graph's labels (`y`, `2·x`, `1/v2`).
@@ -159,42 +159,88 @@ pub fn reverse_trace(g: &Graph, inputs: &[f64], output: usize) -> ReverseTrace {
             primal: primals[id.index()],
         })
         .collect();
-    let mut adj = vec![0.0; g.len()];
+    let (mut back, mut adjoints) = backward::<f64>(g, &primals, output);
+    // The overflow rule (see `eval::jvp`): adjoints beyond the largest f64 are computed with a wider exponent.
+    if super::eval::needs_wide(&adjoints) {
+        (back, adjoints) = backward(g, &super::eval::widen(&primals), output);
+    }
+    steps.extend(back);
+    ReverseTrace {
+        output,
+        steps,
+        primals,
+        adjoints,
+    }
+}
+
+/// The backward sweep, step by step, computed in `S` and recorded in f64.
+fn backward<S: Scalar>(g: &Graph, primals: &[S], output: usize) -> (Vec<ReverseStep>, Vec<f64>) {
+    let f64_primals: Vec<f64> = primals.iter().map(|p| p.value()).collect();
+    let mut adj = vec![S::zero(); g.len()];
     let out = g.outputs.get(output).copied();
     if let Some(o) = out {
-        adj[o.index()] = 1.0;
+        adj[o.index()] = S::one();
     }
+    let mut steps = Vec::with_capacity(g.len());
     for id in g.ids().rev() {
         let adjoint = adj[id.index()];
-        let pushes = partials(g, &primals, id)
+        let pushes = partials_in(g, primals, &f64_primals, id)
             .into_iter()
-            .map(|partial| {
+            .map(|(partial, d)| {
                 let slot = partial.parent.index();
                 let before = adj[slot];
-                let contribution = chain(partial.value, adjoint);
-                adj[slot] += contribution;
+                let contribution = chain(d, adjoint);
+                adj[slot] = adj[slot] + contribution;
                 Push {
                     partial,
-                    contribution,
-                    before,
-                    after: adj[slot],
+                    contribution: contribution.value(),
+                    before: before.value(),
+                    after: adj[slot].value(),
                 }
             })
             .collect();
         let seed = (Some(id) == out).then_some(1.0);
         steps.push(ReverseStep::Adjoint {
             node: id,
-            adjoint,
+            adjoint: adjoint.value(),
             seed,
             pushes,
         });
     }
-    ReverseTrace {
-        output,
-        steps,
-        primals,
-        adjoints: adj,
-    }
+    (steps, adj.iter().map(|a| a.value()).collect())
+}
+
+/// [`partials`], with the local derivatives also computed in `S`.
+fn partials_in<S: Scalar>(
+    g: &Graph,
+    primals: &[S],
+    f64_primals: &[f64],
+    id: NodeId,
+) -> Vec<(Partial, S)> {
+    let v = primals[id.index()];
+    let value = |a: Arg| match a {
+        Arg::Node(n) => primals[n.index()],
+        Arg::Const(c) => S::from_f64(c),
+    };
+    let exact: Vec<S> = match g.node(id).op {
+        Op::Input(_) | Op::Const(_) => Vec::new(),
+        Op::Unary(op, a) => vec![op.partial(primals[a.index()], v)],
+        Op::Binary(op, a, b) => {
+            let (x, y) = (value(a), value(b));
+            let mut out = Vec::with_capacity(2);
+            if a.node().is_some() {
+                out.push(op.partial_a(x, y, v));
+            }
+            if b.node().is_some() {
+                out.push(op.partial_b(x, y, v));
+            }
+            out
+        }
+    };
+    partials(g, f64_primals, id)
+        .into_iter()
+        .zip(exact)
+        .collect()
 }
 
 impl ReverseTrace {

@@ -10,8 +10,10 @@
 
 use std::collections::HashMap;
 
+use crate::ad::wide::Wide;
 use crate::base::formula::{Expr, Node};
 use crate::base::op::{Binary, Unary};
+use crate::base::scalar::{binary, Scalar};
 use crate::lang::graph::{Arg, Graph, Op};
 
 pub type Id = u32;
@@ -54,7 +56,7 @@ impl Dag {
     }
 
     pub fn num(&mut self, x: f64) -> Id {
-        let x = if x == 0.0 { 0.0 } else { x }; // one zero
+        // −0.0 keeps its sign (x / −0.0 is −∞): constants are told apart by their bits.
         self.intern(DNode::Num(x.to_bits()))
     }
 
@@ -338,26 +340,30 @@ impl Dag {
                     }
                 }
                 (None, None) => {
-                    // (uᵛ)′ = uᵛ·(v′·ln u + v·u′/u).
-                    let lna = self.unary(Unary::Log, a);
-                    let t1 = if db == zero {
+                    // (uᵛ)′ = v·u^(v−1)·u′ + ln(u)·uᵛ·v′: the power operation's own rules (no u′/u, which is 0/0 at
+                    // u = 0), each term written only when its factor u′ or v′ is not the constant 0.
+                    let t1 = if da == zero {
                         zero
                     } else {
-                        self.times(db, lna)
+                        let one = self.num(1.0);
+                        let vm1 = self.binary(Sub, b, one);
+                        let p = self.binary(Pow, a, vm1);
+                        let bp = self.binary(Mul, b, p);
+                        self.times(bp, da)
                     };
-                    let t2 = if da == zero {
+                    let t2 = if db == zero {
                         zero
                     } else {
-                        let q = self.binary(Div, da, a);
-                        self.times(b, q)
+                        let lna = self.unary(Unary::Log, a);
+                        let t = self.binary(Mul, lna, me);
+                        self.times(t, db)
                     };
-                    let s = match (t1 == zero, t2 == zero) {
-                        (true, true) => return zero,
+                    match (t1 == zero, t2 == zero) {
+                        (true, true) => zero,
                         (false, true) => t1,
                         (true, false) => t2,
-                        (false, false) => self.binary(Add, t1, t2),
-                    };
-                    self.binary(Mul, me, s)
+                        (false, false) => self.plus(t1, t2),
+                    }
                 }
             },
         }
@@ -398,16 +404,27 @@ impl Dag {
         count
     }
 
-    /// Evaluates every node up to `root` with the variables bound by name.
+    /// Evaluates every node up to `root` with the variables bound by name. A result that is NaN or infinite is
+    /// evaluated again with a wider exponent and rounded (the engines' overflow rule, [`crate::ad::wide`]): a
+    /// derivative beyond the largest f64 is ±∞, as every AD engine says.
     pub fn eval(&self, root: Id, env: &dyn Fn(&str) -> f64) -> f64 {
-        let mut v = vec![0.0; root as usize + 1];
+        let y = self.eval_in::<f64>(root, &|n| env(n));
+        if y.is_finite() {
+            return y;
+        }
+        f64::from(self.eval_in::<Wide>(root, &|n| Wide::from(env(n))))
+    }
+
+    fn eval_in<S: Scalar>(&self, root: Id, env: &dyn Fn(&str) -> S) -> S {
+        let mut v: Vec<S> = Vec::with_capacity(root as usize + 1);
         for id in 0..=root as usize {
-            v[id] = match self.nodes[id] {
-                DNode::Num(bits) => f64::from_bits(bits),
+            let x = match self.nodes[id] {
+                DNode::Num(bits) => S::from_f64(f64::from_bits(bits)),
                 DNode::Var(k) => env(&self.names[k as usize]),
-                DNode::Unary(op, a) => op.apply(v[a as usize]),
-                DNode::Binary(op, a, b) => op.apply(v[a as usize], v[b as usize]),
+                DNode::Unary(op, a) => v[a as usize].unary(op),
+                DNode::Binary(op, a, b) => binary(op, Ok(v[a as usize]), Ok(v[b as usize])),
             };
+            v.push(x);
         }
         v[root as usize]
     }

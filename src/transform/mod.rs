@@ -108,11 +108,18 @@ pub fn wengert(g: &Graph) -> String {
     })
 }
 
-/// Runs a generated program with the core (from its tree: no parse): what it returns at `values`.
+/// Runs a generated program with the core (from its tree: no parse): what it returns at `values`. Its results are
+/// derivatives, so the engines' overflow rule applies: results that come out NaN or infinite are computed again with
+/// a wider exponent ([`crate::ad::wide`]), so that a derivative beyond the largest f64 reads ±∞ here as in the traces.
 pub fn run(g: &Generated, values: &[f64], limits: &Limits) -> Result<Vec<f64>, String> {
+    use crate::ad::eval;
     let graph = lower(&g.program, limits).map_err(|e| e.render(&g.text))?;
-    let primals = crate::ad::eval::evaluate(&graph, values);
-    Ok(crate::ad::eval::outputs(&graph, &primals))
+    let out = eval::outputs(&graph, &eval::evaluate(&graph, values));
+    if !eval::needs_wide(&out) {
+        return Ok(out);
+    }
+    let wide = eval::evaluate_generic(&graph, &eval::widen(values));
+    Ok(eval::narrow(&eval::outputs(&graph, &wide)))
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
                 </p>
             }
             if n > 0 {
+                <div class="scroll-x" tabindex="0" role="region" aria-label="The gradient, three ways">
                 <table class="grad-table">
                     <caption>{ "The gradient, three ways" }</caption>
                     <thead>
@@ -118,6 +119,7 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </div>
             }
             <div class="console" aria-label="The same in Python">
                 <pre>

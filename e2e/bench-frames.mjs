@@ -1,0 +1,92 @@
+// Browser benchmark (not a test): the main-thread work one input costs — a keystroke in the editor, a step, a new
+// input value — in headless Chromium, median of many repetitions. An input reaches the next frame in time when this
+// work fits in a frame (16.7 ms at 60 Hz). Run against one or more builds in the same run so that they are compared
+// on the same machine under the same load:
+//
+//   node e2e/bench-frames.mjs dist [other-dist …] [--reps 40]
+//
+// Measured with the DevTools protocol's performance metrics (what the DevTools timeline shows): for each input, the
+// script, style + layout, and total main-thread task time between dispatching it and the frame after its update.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const repsAt = args.indexOf('--reps');
+const REPS = repsAt >= 0 ? Number(args[repsAt + 1]) : 40;
+const dists = args.filter((a, i) => !a.startsWith('--') && (repsAt < 0 || i !== repsAt + 1));
+if (!dists.length) dists.push('dist');
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+async function serve(dir) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
+    try { res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' }); res.end(await readFile(file)); }
+    catch { res.writeHead(404); res.end(); }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+const logistic = (n) => `def f(x, n=${n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n`;
+
+/** Medians (ms) of script, style + layout, and all main-thread work caused by `act` (run in the page). */
+async function measure(page, cdp, act) {
+  const metrics = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    return { script: m.ScriptDuration, layout: m.LayoutDuration + m.RecalcStyleDuration, task: m.TaskDuration };
+  };
+  const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+  const samples = [];
+  for (let k = 0; k < REPS + 3; k++) {
+    await frames();
+    const before = await metrics();
+    await page.evaluate(({ act, k }) => new Function('k', act)(k), { act, k });
+    await frames();
+    const after = await metrics();
+    if (k >= 3) samples.push(Object.fromEntries(Object.keys(after).map((key) => [key, 1000 * (after[key] - before[key])])));
+  }
+  const median = (key) => { const v = samples.map((x) => x[key]).sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
+  return { script: median('script'), layout: median('layout'), task: median('task') };
+}
+
+const typeIn = (testid, texts) => `
+  const el = document.querySelector('[data-testid="${testid}"]');
+  const texts = ${JSON.stringify(texts)};
+  el.value = texts[k % texts.length];
+  el.dispatchEvent(new InputEvent('input', { bubbles: true }));`;
+const click = (testid) => `document.querySelector('[data-testid="${testid}"]').click();`;
+const stepKeys = `window.dispatchEvent(new KeyboardEvent('keydown', { key: k % 2 ? 'ArrowLeft' : 'ArrowRight', bubbles: true }));`;
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const rows = [];
+for (const dist of dists) {
+  const site = await serve(resolve(dist));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const open = async (hash) => { await page.goto(site.url + hash); await page.waitForSelector('main h1'); await page.waitForTimeout(300); };
+
+  await open('#/grad?f=' + encodeURIComponent(logistic(4)) + '&in.x=0.25');
+  rows.push([dist, '#/grad (13 nodes)', 'keystroke', await measure(page, cdp, typeIn('program-input', [logistic(4), logistic(4) + ' ']))]);
+
+  for (const n of [50, 66, 333]) {
+    const nodes = 3 * n + 1;
+    await open('#/graph?f=' + encodeURIComponent(logistic(n)) + '&in.x=0.25&mode=reverse&step=' + nodes);
+    const what = `#/graph (${nodes} nodes)`;
+    rows.push([dist, what, 'keystroke', await measure(page, cdp, typeIn('program-input', [logistic(n), logistic(n) + ' ']))]);
+    rows.push([dist, what, 'new input value', await measure(page, cdp, typeIn('input-x', ['0.25', '0.26']))]);
+    rows.push([dist, what, 'step (→ / ←)', await measure(page, cdp, stepKeys)]);
+  }
+  await page.close();
+  await site.close();
+}
+await browser.close();
+console.log(`main-thread ms per input, medians of ${REPS} (headless Chromium): script, style + layout, all work\n`);
+for (const [dist, what, action, m] of rows) {
+  console.log(`${dist.padEnd(22)} ${what.padEnd(22)} ${action.padEnd(16)} ${m.script.toFixed(1).padStart(6)} ${m.layout.toFixed(1).padStart(6)} ${m.task.toFixed(1).padStart(6)}`);
+}
