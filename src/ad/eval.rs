@@ -61,6 +61,24 @@ pub fn evaluate_generic<S: Scalar>(g: &Graph, inputs: &[S]) -> Vec<S> {
     v
 }
 
+/// [`evaluate`], except that a product with a zero factor is zero (the engines' structural zero, [`chain`]) where
+/// IEEE arithmetic says 0·∞ = NaN. Used to explain why a generated derivative program, run with plain arithmetic,
+/// can differ from the engines: only there.
+pub fn evaluate_structural(g: &Graph, inputs: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = Vec::with_capacity(g.nodes.len());
+    for node in &g.nodes {
+        let x = match node.op {
+            Op::Binary(crate::base::op::Binary::Mul, a, b) => chain(value(a, &v), value(b, &v)),
+            Op::Input(k) => inputs.get(k as usize).copied().unwrap_or(f64::NAN),
+            Op::Const(c) => c,
+            Op::Unary(op, a) => v[a.index()].unary(op),
+            Op::Binary(op, a, b) => crate::base::scalar::binary(op, operand(a, &v), operand(b, &v)),
+        };
+        v.push(x);
+    }
+    v
+}
+
 /// The outputs' values.
 pub fn outputs<S: Scalar>(g: &Graph, primals: &[S]) -> Vec<S> {
     g.outputs.iter().map(|o| primals[o.index()]).collect()

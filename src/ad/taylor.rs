@@ -3,6 +3,9 @@
 //! function propagates all of them in one pass with the classic recurrences (Griewank & Walther, *Evaluating
 //! Derivatives*, ch. 13).
 //!
+//! The coefficients are `f64` by default and any [`Scalar`] in general: [`derivatives_along`] recomputes them as
+//! [`Wide`] numbers when they overflow (the engines' overflow rule).
+//!
 //! ```
 //! use ad_lab::ad::taylor::Taylor;
 //! use ad_lab::base::scalar::Scalar;
@@ -14,73 +17,186 @@
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use crate::base::math;
+use super::wide::Wide;
 use crate::base::op::Unary;
-use crate::base::scalar::Scalar;
+use crate::base::scalar::{chain, Scalar};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Taylor<const K: usize>(pub [f64; K]);
+pub struct Taylor<const K: usize, T = f64>(pub [T; K]);
 
-impl<const K: usize> Taylor<K> {
-    pub fn constant(x: f64) -> Self {
-        let mut c = [0.0; K];
+impl<const K: usize, T: Scalar> Taylor<K, T> {
+    pub fn constant(x: T) -> Self {
+        let mut c = [T::zero(); K];
         c[0] = x;
         Taylor(c)
     }
 
     /// The input we expand along: `x + t`.
-    pub fn variable(x: f64) -> Self {
-        let mut c = [0.0; K];
+    pub fn variable(x: T) -> Self {
+        let mut c = [T::zero(); K];
         c[0] = x;
         if K > 1 {
-            c[1] = 1.0;
+            c[1] = T::one();
         }
         Taylor(c)
     }
 
     /// `[f, f′, f″, …]`: the coefficients times k!.
-    pub fn derivatives(&self) -> [f64; K] {
+    pub fn derivatives(&self) -> [T; K] {
         let mut d = self.0;
         let mut fact = 1.0;
         for (k, v) in d.iter_mut().enumerate().skip(1) {
             fact *= k as f64;
-            *v *= fact;
+            *v = *v * fact;
         }
         d
     }
 
+    /// No higher coefficient: a value that does not depend on the input we expand along.
+    fn is_constant(&self) -> bool {
+        self.0[1..].iter().all(|c| c.is_zero())
+    }
+
     /// The series of `f(self)` from the function's value `f0`, given that `f′ = g · a′` where `g` is itself a series
-    /// computed alongside (`next_g(k, f)` returns gₖ once f₀…fₖ are known).
-    fn chain(self, f0: f64, mut g: impl FnMut(&[f64; K], usize) -> f64) -> Self {
+    /// computed alongside (`g(f, k)` returns gₖ once f₀…fₖ are known).
+    fn chain(self, f0: T, mut g: impl FnMut(&[T; K], usize) -> T) -> Self {
         let a = self.0;
-        let mut f = [0.0; K];
-        let mut gs = [0.0; K];
+        let mut f = [T::zero(); K];
+        let mut gs = [T::zero(); K];
         f[0] = f0;
         gs[0] = g(&f, 0);
         for k in 1..K {
-            let mut s = 0.0;
+            let mut s = T::zero();
             for i in 1..=k {
-                s += i as f64 * a[i] * gs[k - i];
+                // A structural-zero product, as in every engine: 0·∞ contributes nothing.
+                s = s + chain(a[i] * (i as f64), gs[k - i]);
             }
             f[k] = s / k as f64;
             gs[k] = g(&f, k);
         }
         Taylor(f)
     }
+
+    fn exp_series(self) -> Self {
+        // (eᵃ)′ = eᵃ · a′: g is f itself.
+        self.chain(self.0[0].exp(), |f, k| f[k])
+    }
+
+    fn ln_series(self) -> Self {
+        // (ln a)′ = a′ / a.
+        let a = self.0;
+        let mut l = [T::zero(); K];
+        l[0] = a[0].ln();
+        for k in 1..K {
+            let mut s = T::zero();
+            for i in 1..k {
+                s = s + l[i] * (i as f64) * a[k - i];
+            }
+            l[k] = (a[k] - s / k as f64) / a[0];
+        }
+        Taylor(l)
+    }
+
+    fn tan_series(self) -> Self {
+        // (tan a)′ = (1 + tan²a) · a′.
+        self.chain(self.0[0].tan(), |f, k| {
+            let mut sq = T::zero();
+            for i in 0..=k {
+                sq = sq + f[i] * f[k - i];
+            }
+            if k == 0 {
+                sq + 1.0
+            } else {
+                sq
+            }
+        })
+    }
+
+    fn tanh_series(self) -> Self {
+        // (tanh a)′ = (1 − tanh²a) · a′, with 1 − tanh²a₀ computed as 1/cosh²a₀ (accurate in the tails).
+        let v = self.0[0].tanh();
+        let g0 = Unary::Tanh.partial(self.0[0], v);
+        self.chain(v, |f, k| {
+            if k == 0 {
+                return g0;
+            }
+            let mut sq = T::zero();
+            for i in 0..=k {
+                sq = sq + f[i] * f[k - i];
+            }
+            -sq
+        })
+    }
+
+    fn sqrt_series(self) -> Self {
+        let a = self.0;
+        let mut r = [T::zero(); K];
+        r[0] = a[0].sqrt();
+        for k in 1..K {
+            let mut s = a[k];
+            for i in 1..k {
+                s = s - r[i] * r[k - i];
+            }
+            r[k] = s / (r[0] * 2.0);
+        }
+        Taylor(r)
+    }
+
+    fn powf_series(self, p: f64) -> Self {
+        let a = self.0;
+        let mut y = [T::zero(); K];
+        y[0] = a[0].powf(p);
+        if a[0].is_zero() {
+            // The recurrence divides by a₀; for integer powers fall back to repeated products.
+            if p.fract() == 0.0 && (0.0..=16.0).contains(&p) {
+                let mut acc = Taylor::constant(T::one());
+                for _ in 0..p as usize {
+                    acc = acc * self;
+                }
+                return acc;
+            }
+            let mut out = [T::from_f64(f64::NAN); K];
+            out[0] = y[0];
+            return Taylor(out);
+        }
+        for k in 1..K {
+            let mut s = T::zero();
+            for i in 1..=k {
+                s = s + a[i] * (p * i as f64 - (k - i) as f64) * y[k - i];
+            }
+            y[k] = s / (a[0] * k as f64);
+        }
+        Taylor(y)
+    }
 }
 
 /// `[f, f′, f″, …]` of output `output` of `g` along input `i` (the other inputs held at their values), by one
-/// Taylor-mode pass.
+/// Taylor-mode pass — with the overflow rule: coefficients that come out NaN or infinite are computed again as
+/// [`Wide`] numbers and rounded.
 pub fn derivatives_along<const K: usize>(
     g: &crate::lang::graph::Graph,
     values: &[f64],
     i: usize,
     output: usize,
 ) -> [f64; K] {
-    let t: Vec<Taylor<K>> = values
+    let d = along::<K, f64>(g, values, i, output);
+    if d.iter().all(|x| x.is_finite()) {
+        return d;
+    }
+    along::<K, Wide>(g, values, i, output).map(f64::from)
+}
+
+fn along<const K: usize, T: Scalar>(
+    g: &crate::lang::graph::Graph,
+    values: &[f64],
+    i: usize,
+    output: usize,
+) -> [T; K] {
+    let t: Vec<Taylor<K, T>> = values
         .iter()
         .enumerate()
         .map(|(j, &v)| {
+            let v = T::from_f64(v);
             if j == i {
                 Taylor::variable(v)
             } else {
@@ -91,54 +207,70 @@ pub fn derivatives_along<const K: usize>(
     let out = g.outputs.get(output).map_or(0, |o| o.index());
     crate::ad::eval::evaluate_generic(g, &t)
         .get(out)
-        .map_or([f64::NAN; K], |v| v.derivatives())
+        .map_or([T::from_f64(f64::NAN); K], |v| v.derivatives())
 }
 
-impl<const K: usize> Add for Taylor<K> {
+impl<const K: usize, T: Scalar> Add for Taylor<K, T> {
     type Output = Self;
     fn add(self, b: Self) -> Self {
         let mut c = self.0;
         for (x, y) in c.iter_mut().zip(b.0) {
-            *x += y;
+            *x = *x + y;
         }
         Taylor(c)
     }
 }
 
-impl<const K: usize> Sub for Taylor<K> {
+impl<const K: usize, T: Scalar> Sub for Taylor<K, T> {
     type Output = Self;
     fn sub(self, b: Self) -> Self {
         let mut c = self.0;
         for (x, y) in c.iter_mut().zip(b.0) {
-            *x -= y;
+            *x = *x - y;
         }
         Taylor(c)
     }
 }
 
-impl<const K: usize> Mul for Taylor<K> {
+impl<const K: usize, T: Scalar> Mul for Taylor<K, T> {
     type Output = Self;
     fn mul(self, b: Self) -> Self {
+        // By a constant: each coefficient scaled, a zero one staying zero (the structural zero: 0·∞ contributes
+        // nothing).
+        if let Some(r) = scale(self, b, |x, c| x * c) {
+            return r;
+        }
         let (a, b) = (self.0, b.0);
-        let mut c = [0.0; K];
+        let mut c = [T::zero(); K];
         for k in 0..K {
             for i in 0..=k {
-                c[k] += a[i] * b[k - i];
+                c[k] = c[k]
+                    + if k == 0 {
+                        a[i] * b[k - i]
+                    } else {
+                        chain(a[i], b[k - i])
+                    };
             }
         }
         Taylor(c)
     }
 }
 
-impl<const K: usize> Div for Taylor<K> {
+impl<const K: usize, T: Scalar> Div for Taylor<K, T> {
     type Output = Self;
     fn div(self, b: Self) -> Self {
+        if b.is_constant() {
+            let c = b.0[0];
+            let mut q = self.0.map(|x| if x.is_zero() { T::zero() } else { x / c });
+            q[0] = self.0[0] / c;
+            return Taylor(q);
+        }
         let (a, b) = (self.0, b.0);
-        let mut q = [0.0; K];
+        let mut q = [T::zero(); K];
         for k in 0..K {
             let mut s = a[k];
             for i in 1..=k {
-                s -= b[i] * q[k - i];
+                s = s - b[i] * q[k - i];
             }
             q[k] = s / b[0];
         }
@@ -146,7 +278,28 @@ impl<const K: usize> Div for Taylor<K> {
     }
 }
 
-impl<const K: usize> Neg for Taylor<K> {
+/// `a op b` when one of them is a constant: the value combined plainly, the other's higher coefficients each
+/// combined with the constant, a zero coefficient staying zero.
+fn scale<const K: usize, T: Scalar>(
+    a: Taylor<K, T>,
+    b: Taylor<K, T>,
+    op: impl Fn(T, T) -> T,
+) -> Option<Taylor<K, T>> {
+    let (series, c) = if b.is_constant() {
+        (a, b.0[0])
+    } else if a.is_constant() {
+        (b, a.0[0])
+    } else {
+        return None;
+    };
+    let mut out = series
+        .0
+        .map(|x| if x.is_zero() { T::zero() } else { op(x, c) });
+    out[0] = op(a.0[0], b.0[0]);
+    Some(Taylor(out))
+}
+
+impl<const K: usize, T: Scalar> Neg for Taylor<K, T> {
     type Output = Self;
     fn neg(self) -> Self {
         Taylor(self.0.map(|x| -x))
@@ -155,10 +308,10 @@ impl<const K: usize> Neg for Taylor<K> {
 
 macro_rules! with_f64 {
     ($($trait:ident $method:ident),*) => {$(
-        impl<const K: usize> $trait<f64> for Taylor<K> {
+        impl<const K: usize, T: Scalar> $trait<f64> for Taylor<K, T> {
             type Output = Self;
             fn $method(self, c: f64) -> Self {
-                self.$method(Taylor::constant(c))
+                self.$method(Taylor::constant(T::from_f64(c)))
             }
         }
     )*};
@@ -166,17 +319,17 @@ macro_rules! with_f64 {
 
 with_f64!(Add add, Sub sub, Mul mul, Div div);
 
-impl<const K: usize> Scalar for Taylor<K> {
+impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
     fn from_f64(x: f64) -> Self {
-        Taylor::constant(x)
+        Taylor::constant(T::from_f64(x))
     }
 
     fn value(self) -> f64 {
-        self.0[0]
+        self.0[0].value()
     }
 
     fn is_zero(self) -> bool {
-        self.0.iter().all(|&c| c == 0.0)
+        self.0.iter().all(|c| c.is_zero())
     }
 
     fn is_nan(self) -> bool {
@@ -187,7 +340,7 @@ impl<const K: usize> Scalar for Taylor<K> {
         // A constant stays a constant: its higher coefficients are exactly zero, whatever the function's derivative
         // (the structural zero: `sqrt` of a constant 0 has no NaN series).
         if self.is_constant() {
-            return Taylor::constant(op.apply(self.0[0]));
+            return Taylor::constant(self.0[0].unary(op));
         }
         match op {
             Unary::Neg => -self,
@@ -205,137 +358,46 @@ impl<const K: usize> Scalar for Taylor<K> {
 
     fn pow(self, b: Self) -> Self {
         if b.is_constant() {
-            self.powf(b.0[0])
+            self.powf_t(b.0[0])
         } else if self.is_constant() {
             // cᵇ = exp(b·ln c) as a series, with the value itself computed as evaluation does (pow, not exp∘ln).
-            let mut r = (b * math::log(self.0[0])).exp_series();
-            r.0[0] = math::pow(self.0[0], b.0[0]);
+            let c = self.0[0];
+            let mut r = (b * Taylor::constant(c.ln())).exp_series();
+            r.0[0] = c.pow(b.0[0]);
             r
         } else {
             let mut r = (b * self.ln_series()).exp_series();
-            r.0[0] = math::pow(self.0[0], b.0[0]);
+            r.0[0] = self.0[0].pow(b.0[0]);
             r
         }
     }
 
     fn powf(self, p: f64) -> Self {
-        if self.is_constant() {
-            return Taylor::constant(math::pow(self.0[0], p));
-        }
-        self.powf_series(p)
+        self.powf_t(T::from_f64(p))
     }
 }
 
-impl<const K: usize> Taylor<K> {
-    /// No higher coefficient: a value that does not depend on the input we expand along.
-    fn is_constant(&self) -> bool {
-        self.0[1..].iter().all(|&c| c == 0.0)
-    }
-
-    fn exp_series(self) -> Self {
-        // (eᵃ)′ = eᵃ · a′: g is f itself.
-        self.chain(math::exp(self.0[0]), |f, k| f[k])
-    }
-
-    fn ln_series(self) -> Self {
-        // (ln a)′ = a′ / a.
-        let a = self.0;
-        let mut l = [0.0; K];
-        l[0] = math::log(a[0]);
-        for k in 1..K {
-            let mut s = 0.0;
-            for i in 1..k {
-                s += i as f64 * l[i] * a[k - i];
-            }
-            l[k] = (a[k] - s / k as f64) / a[0];
+impl<const K: usize, T: Scalar> Taylor<K, T> {
+    /// `self ** p` for an exponent that does not vary.
+    fn powf_t(self, p: T) -> Self {
+        if self.is_constant() {
+            return Taylor::constant(self.0[0].pow(p));
         }
-        Taylor(l)
-    }
-
-    fn tan_series(self) -> Self {
-        // (tan a)′ = (1 + tan²a) · a′.
-        self.chain(math::tan(self.0[0]), |f, k| {
-            let mut sq = 0.0;
-            for i in 0..=k {
-                sq += f[i] * f[k - i];
-            }
-            if k == 0 {
-                1.0 + sq
-            } else {
-                sq
-            }
-        })
-    }
-
-    fn tanh_series(self) -> Self {
-        // (tanh a)′ = (1 − tanh²a) · a′.
-        // (tanh a)′ = (1 − tanh²a) · a′, with 1 − tanh²a₀ computed as 1/cosh²a₀ (accurate in the tails).
-        let g0 = Unary::Tanh.partial(self.0[0], math::tanh(self.0[0]));
-        self.chain(math::tanh(self.0[0]), |f, k| {
-            if k == 0 {
-                return g0;
-            }
-            let mut sq = 0.0;
-            for i in 0..=k {
-                sq += f[i] * f[k - i];
-            }
-            -sq
-        })
-    }
-
-    fn sqrt_series(self) -> Self {
-        let a = self.0;
-        let mut r = [0.0; K];
-        r[0] = math::sqrt(a[0]);
-        for k in 1..K {
-            let mut s = a[k];
-            for i in 1..k {
-                s -= r[i] * r[k - i];
-            }
-            r[k] = s / (2.0 * r[0]);
-        }
-        Taylor(r)
-    }
-
-    fn powf_series(self, p: f64) -> Self {
-        let a = self.0;
-        let mut y = [0.0; K];
-        y[0] = math::pow(a[0], p);
-        if a[0] == 0.0 {
-            // The recurrence divides by a₀; for integer powers fall back to repeated products.
-            if p.fract() == 0.0 && (0.0..=16.0).contains(&p) {
-                let mut acc = Taylor::constant(1.0);
-                for _ in 0..p as usize {
-                    acc = acc * self;
-                }
-                return acc;
-            }
-            let mut out = [f64::NAN; K];
-            out[0] = y[0];
-            return Taylor(out);
-        }
-        for k in 1..K {
-            let mut s = 0.0;
-            for i in 1..=k {
-                s += (p * i as f64 - (k - i) as f64) * a[i] * y[k - i];
-            }
-            y[k] = s / (k as f64 * a[0]);
-        }
-        Taylor(y)
+        self.powf_series(p.value())
     }
 }
 
 /// sinh and cosh together: (sinh a)′ = cosh a · a′, (cosh a)′ = sinh a · a′.
-fn sinh_cosh<const K: usize>(a: Taylor<K>) -> (Taylor<K>, Taylor<K>) {
+fn sinh_cosh<const K: usize, T: Scalar>(a: Taylor<K, T>) -> (Taylor<K, T>, Taylor<K, T>) {
     let a = a.0;
-    let (mut s, mut c) = ([0.0; K], [0.0; K]);
-    s[0] = math::sinh(a[0]);
-    c[0] = math::cosh(a[0]);
+    let (mut s, mut c) = ([T::zero(); K], [T::zero(); K]);
+    s[0] = a[0].sinh();
+    c[0] = a[0].cosh();
     for k in 1..K {
-        let (mut ss, mut cc) = (0.0, 0.0);
+        let (mut ss, mut cc) = (T::zero(), T::zero());
         for i in 1..=k {
-            ss += i as f64 * a[i] * c[k - i];
-            cc += i as f64 * a[i] * s[k - i];
+            ss = ss + a[i] * (i as f64) * c[k - i];
+            cc = cc + a[i] * (i as f64) * s[k - i];
         }
         s[k] = ss / k as f64;
         c[k] = cc / k as f64;
@@ -343,16 +405,16 @@ fn sinh_cosh<const K: usize>(a: Taylor<K>) -> (Taylor<K>, Taylor<K>) {
     (Taylor(s), Taylor(c))
 }
 
-fn sin_cos<const K: usize>(a: Taylor<K>) -> (Taylor<K>, Taylor<K>) {
+fn sin_cos<const K: usize, T: Scalar>(a: Taylor<K, T>) -> (Taylor<K, T>, Taylor<K, T>) {
     let a = a.0;
-    let (mut s, mut c) = ([0.0; K], [0.0; K]);
-    s[0] = math::sin(a[0]);
-    c[0] = math::cos(a[0]);
+    let (mut s, mut c) = ([T::zero(); K], [T::zero(); K]);
+    s[0] = a[0].sin();
+    c[0] = a[0].cos();
     for k in 1..K {
-        let (mut ss, mut cc) = (0.0, 0.0);
+        let (mut ss, mut cc) = (T::zero(), T::zero());
         for i in 1..=k {
-            ss += i as f64 * a[i] * c[k - i];
-            cc += i as f64 * a[i] * s[k - i];
+            ss = ss + a[i] * (i as f64) * c[k - i];
+            cc = cc + a[i] * (i as f64) * s[k - i];
         }
         s[k] = ss / k as f64;
         c[k] = -cc / k as f64;

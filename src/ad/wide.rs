@@ -191,7 +191,10 @@ impl Scalar for Wide {
             }
             let x = f64::from(self);
             let y = op.apply(x);
-            if y.is_finite() || !x.is_finite() {
+            // Exponentials can overflow or underflow where the value is still a Wide number.
+            let growth = matches!(op, Unary::Exp | Unary::Sinh | Unary::Cosh);
+            let lost = !y.is_finite() || (growth && y.abs() < f64::MIN_POSITIVE);
+            if !lost || !x.is_finite() {
                 return Wide::from(y);
             }
         }
@@ -239,12 +242,27 @@ impl Scalar for Wide {
         let (a, p) = (f64::from(self), f64::from(b));
         if self.in_range() && b.in_range() {
             let y = math::pow(a, p);
-            if y.is_finite() || !a.is_finite() || !p.is_finite() {
+            // Accepted unless it overflowed or underflowed (a nonzero base to a finite power is not 0).
+            let lost = !y.is_finite() || (y.abs() < f64::MIN_POSITIVE && a != 0.0);
+            if !lost || !a.is_finite() || !p.is_finite() {
                 return Wide::from(y);
             }
         }
         if self.m == 0.0 || !self.m.is_finite() || !p.is_finite() {
             return Wide::from(math::pow(a, p));
+        }
+        // Whole powers by repeated products: each rounded once, as f64 would round a square.
+        if p.fract() == 0.0 && p.abs() <= 64.0 {
+            let mut k = p.abs() as u32;
+            let (mut base, mut acc) = (self, Wide::from(1.0));
+            while k > 0 {
+                if k & 1 == 1 {
+                    acc = acc * base;
+                }
+                base = base * base;
+                k >>= 1;
+            }
+            return if p < 0.0 { Wide::from(1.0) / acc } else { acc };
         }
         // |a|^p = e^(p·ln|a|), negative bases only to whole powers.
         let sign = if self.m < 0.0 {

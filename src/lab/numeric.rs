@@ -46,7 +46,7 @@ pub const PER_DECADE: usize = 4;
 pub fn limits() -> Limits {
     Limits {
         max_nodes: 200_000,
-        max_steps: 2_000_000,
+        max_steps: 1_000_000,
     }
 }
 

@@ -33,8 +33,9 @@ pub const EXAMPLES: &[Example] = &[
 /// Largest N accepted; the unsimplified sizes are computed for every row up to it.
 pub const MAX_N: usize = 30;
 pub const DEFAULT_N: usize = 12;
-/// Coefficient multiplications allowed for expanding one row's f′_n; past it the row and all larger ones are skipped.
-pub const SIMPLIFY_BUDGET: u64 = 6_000_000;
+/// Work allowed for expanding the whole table's f′_n (units of [`crate::symbolic::simplify`]'s budget); past it the
+/// row being expanded and all larger ones are skipped.
+pub const SIMPLIFY_BUDGET: u64 = 4_000_000;
 /// Expressions larger than this many nodes are not printed.
 pub const MAX_SHOWN: u64 = 400;
 
@@ -178,11 +179,11 @@ pub struct Swell {
 fn measure(
     g: &Graph,
     var: &str,
-    budget: Option<u64>,
+    budget: Option<&mut u64>,
 ) -> (SwellRow, Dag, u32, u32, Option<Simplified>) {
     let (mut d, f) = Dag::from_graph(g, 0);
     let df = d.diff(f, var);
-    let simplified = budget.and_then(|mut b| simplify(&d, df, &mut b));
+    let simplified = budget.and_then(|b| simplify(&d, df, b));
     let row = SwellRow {
         n: None,
         f: d.tree_size(f),
@@ -222,8 +223,10 @@ impl Swell {
         };
         let mut rows = Vec::new();
         let mut budget_ok = true;
+        // One budget for the whole table: the rows share it, so the table's work is bounded whatever N.
+        let mut budget = SIMPLIFY_BUDGET;
         for n in ns {
-            let (mut row, ..) = match swell.measure(n, budget_ok) {
+            let (mut row, ..) = match swell.measure(n, budget_ok.then_some(&mut budget)) {
                 Ok(m) => m,
                 Err(e) if rows.is_empty() => return Err(e),
                 Err(e) => {
@@ -243,7 +246,7 @@ impl Swell {
     fn measure(
         &self,
         n: Option<i64>,
-        simplify: bool,
+        budget: Option<&mut u64>,
     ) -> Result<(SwellRow, Dag, u32, u32, Option<Simplified>), String> {
         let lowered;
         let c = &self.compiled;
@@ -256,17 +259,16 @@ impl Swell {
             }
             _ => &c.graph,
         };
-        Ok(measure(
-            g,
-            &self.variable,
-            simplify.then_some(SIMPLIFY_BUDGET),
-        ))
+        Ok(measure(g, &self.variable, budget))
     }
 
     /// The expressions of row `n` (clamped to the rows there are), printed where small enough.
     pub fn expressions(&self, n: usize) -> Option<Expressions> {
         let row = self.rows.get(n.clamp(1, self.rows.len()) - 1)?;
-        let (_, d, f, df, simplified) = self.measure(row.n, row.df_simplified.is_some()).ok()?;
+        let mut budget = SIMPLIFY_BUDGET;
+        let (_, d, f, df, simplified) = self
+            .measure(row.n, row.df_simplified.is_some().then_some(&mut budget))
+            .ok()?;
         let print = |size: u64, id: u32| (size <= MAX_SHOWN).then(|| d.to_expr(id).to_mathml());
         Some(Expressions {
             n: row.n,
@@ -361,7 +363,7 @@ mod tests {
         for n in 1..=5 {
             let src = format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n");
             let g = crate::lang::lower_source(&src).unwrap();
-            let (_, _, _, _, simplified) = measure(&g, "x", Some(SIMPLIFY_BUDGET));
+            let (_, _, _, _, simplified) = measure(&g, "x", Some(&mut SIMPLIFY_BUDGET.clone()));
             let e = simplified.unwrap().to_expr(u64::MAX).unwrap();
             for k in 1..10 {
                 let x = k as f64 / 10.0 + 0.013;

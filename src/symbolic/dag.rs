@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use crate::ad::wide::Wide;
 use crate::base::formula::{Expr, Node};
 use crate::base::op::{Binary, Unary};
-use crate::base::scalar::{binary, Scalar};
+use crate::base::scalar::{binary, chain, Scalar};
 use crate::lang::graph::{Arg, Graph, Op};
 
 pub type Id = u32;
@@ -314,8 +314,8 @@ impl Dag {
             }
             Pow => match (self.as_num(a), self.as_num(b)) {
                 (_, Some(c)) => {
-                    // Power rule c·u^(c−1)·u′.
-                    if da == zero {
+                    // Power rule c·u^(c−1)·u′ (u⁰ is the constant 1: no term, even where u^(−1) is infinite).
+                    if da == zero || c == 0.0 {
                         zero
                     } else {
                         let cm1 = self.num(c - 1.0);
@@ -404,14 +404,11 @@ impl Dag {
         count
     }
 
-    /// Evaluates every node up to `root` with the variables bound by name. A result that is NaN or infinite is
-    /// evaluated again with a wider exponent and rounded (the engines' overflow rule, [`crate::ad::wide`]): a
-    /// derivative beyond the largest f64 is ±∞, as every AD engine says.
+    /// Evaluates every node up to `root` with the variables bound by name, with a wider exponent rounded at the end
+    /// ([`crate::ad::wide`]; within f64's range the same bits as f64): the textbook rules square denominators and
+    /// multiply large factors, which would overflow or underflow where the derivative itself does not (∂(x/y)/∂y at
+    /// y = 10⁻¹⁷⁰ has y² = 10⁻³⁴⁰), and a derivative beyond the largest f64 is ±∞, as every AD engine says.
     pub fn eval(&self, root: Id, env: &dyn Fn(&str) -> f64) -> f64 {
-        let y = self.eval_in::<f64>(root, &|n| env(n));
-        if y.is_finite() {
-            return y;
-        }
         f64::from(self.eval_in::<Wide>(root, &|n| Wide::from(env(n))))
     }
 
@@ -422,6 +419,9 @@ impl Dag {
                 DNode::Num(bits) => S::from_f64(f64::from_bits(bits)),
                 DNode::Var(k) => env(&self.names[k as usize]),
                 DNode::Unary(op, a) => v[a as usize].unary(op),
+                // A product with a zero factor is zero (the structural zero of every AD engine: a derivative that is
+                // zero contributes nothing, even times an infinite one).
+                DNode::Binary(Binary::Mul, a, b) => chain(v[a as usize], v[b as usize]),
                 DNode::Binary(op, a, b) => binary(op, Ok(v[a as usize]), Ok(v[b as usize])),
             };
             v.push(x);

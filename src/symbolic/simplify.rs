@@ -38,10 +38,17 @@ fn order(a: &Mono, b: &Mono) -> Ordering {
     degree(a).cmp(&degree(b)).then_with(|| a.cmp(b))
 }
 
-/// Takes `cost` coefficient operations from the budget, or fails when it has run out.
+/// Takes `cost` units of work from the budget, or fails when it has run out. A unit is a term written or an atom
+/// of a monomial copied: the work — and the memory — grow with the terms' sizes, not just their number (a chain of
+/// sines has few terms with many atoms each).
 fn charge(budget: &mut u64, cost: usize) -> Option<()> {
     *budget = budget.checked_sub(cost as u64)?;
     Some(())
+}
+
+/// The work of copying a polynomial's terms.
+fn weight(p: &Poly) -> usize {
+    p.0.iter().map(|(m, _)| 1 + m.len()).sum()
 }
 
 /// An opaque factor: a variable, or an operation that is not polynomial applied to simplified operands.
@@ -163,7 +170,7 @@ impl Poly {
 
     /// `self + sign·other`, merging the two sorted term lists; like terms that cancel disappear.
     fn add(&self, other: &Poly, sign: f64, budget: &mut u64) -> Option<Poly> {
-        charge(budget, self.0.len() + other.0.len())?;
+        charge(budget, weight(self) + weight(other))?;
         let (a, b) = (&self.0, &other.0);
         let mut out = Vec::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
@@ -195,11 +202,14 @@ impl Poly {
         Some(Poly(out))
     }
 
-    fn scale(&self, k: f64) -> Poly {
+    fn scale(&self, k: f64, budget: &mut u64) -> Option<Poly> {
         if k == 0.0 {
-            return Poly::default();
+            return Some(Poly::default());
         }
-        Poly(self.0.iter().map(|(m, c)| (m.clone(), c * k)).collect())
+        charge(budget, weight(self))?;
+        Some(Poly(
+            self.0.iter().map(|(m, c)| (m.clone(), c * k)).collect(),
+        ))
     }
 
     /// The single atom this polynomial is univariate in, if any (constants count as univariate in anything).
@@ -266,7 +276,8 @@ impl Poly {
         let mut out = Poly::default();
         for (m1, c1) in &self.0 {
             for (m2, c2) in &other.0 {
-                // A new term shifts the ones after it: that work is charged too.
+                // A new term costs its atoms, and shifts the ones after it: that work is charged too.
+                charge(budget, m1.len() + m2.len())?;
                 let shifted = out.add_term(mono_mul(m1, m2)?, c1 * c2);
                 charge(budget, shifted)?;
             }
@@ -440,11 +451,15 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
     let mut memo: Vec<Option<Rc<Poly>>> = vec![None; root as usize + 1];
     // Only the nodes the root needs, in id order (children first).
     let mut needed = vec![false; root as usize + 1];
+    // How many needed nodes read each node: its polynomial is dropped after the last one (peak memory is the
+    // polynomials alive at once, not all of them).
+    let mut readers = vec![0u32; root as usize + 1];
     needed[root as usize] = true;
     for id in (0..=root).rev() {
         if needed[id as usize] {
             for c in dag.children(id) {
                 needed[c as usize] = true;
+                readers[c as usize] += 1;
             }
         }
     }
@@ -456,7 +471,7 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
         let poly = match dag.node(id) {
             DNode::Num(bits) => Poly::constant(f64::from_bits(bits)),
             DNode::Var(k) => atoms.atom(Atom::Var(dag.names[k as usize].clone())),
-            DNode::Unary(Unary::Neg, a) => p(a).scale(-1.0),
+            DNode::Unary(Unary::Neg, a) => p(a).scale(-1.0, budget)?,
             DNode::Unary(op, a) => {
                 let pa = p(a);
                 match pa.as_const() {
@@ -472,7 +487,7 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
                     Binary::Sub => pa.add(&pb, -1.0, budget)?,
                     Binary::Mul => pa.mul(&pb, budget)?,
                     Binary::Div => match pb.as_const() {
-                        Some(c) if c != 0.0 => pa.scale(1.0 / c),
+                        Some(c) if c != 0.0 => pa.scale(1.0 / c, budget)?,
                         _ => match pa.as_const() {
                             Some(0.0) => Poly::default(),
                             _ => opaque(),
@@ -489,6 +504,12 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
             }
         };
         memo[id as usize] = Some(Rc::new(poly));
+        for c in dag.children(id) {
+            readers[c as usize] -= 1;
+            if readers[c as usize] == 0 {
+                memo[c as usize] = None;
+            }
+        }
     }
     let poly = memo[root as usize].take()?;
     Some(Simplified { poly, atoms })

@@ -24,13 +24,13 @@ pub(super) fn name(n: &str) -> ast::Expr {
     expr(ExprKind::Name(n.to_string()))
 }
 
-/// A number as a literal: whole numbers as integers (`4`, as the lecture writes them), others as floats, negative
-/// ones as a negation.
+/// A number as a literal: whole numbers as integers (`4`, as the lecture writes them), others (and zero, whose sign an
+/// integer would lose) as floats, negative ones as a negation.
 pub(super) fn number(x: f64) -> ast::Expr {
     if x < 0.0 || (x == 0.0 && x.is_sign_negative()) {
         return expr(ExprKind::Unary(UnOp::Neg, Box::new(number(-x))));
     }
-    if x.fract() == 0.0 && x < 9.0e15 {
+    if x.fract() == 0.0 && x != 0.0 && x < 9.0e15 {
         expr(ExprKind::Int(x as i64))
     } else {
         expr(ExprKind::Float(x))

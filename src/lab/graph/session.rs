@@ -9,7 +9,7 @@ use crate::lab::Shared;
 use crate::lang::compile::Compiled;
 use crate::lang::graph::{Graph, Op};
 use crate::layout::{layout, Layout, MAX_POINTS};
-use crate::transform::{forward_program, reverse_program, run, Generated};
+use crate::transform::{forward_program, reverse_program, run, run_structural, Generated};
 
 /// Graphs above this many nodes are not drawn (the trace table and controls still work).
 pub const MAX_DRAWN_NODES: usize = 1500;
@@ -68,6 +68,8 @@ pub struct Session {
     pub reverse_run: Option<Result<Vec<f64>, String>>,
     /// Where a NaN or infinity first appears, in words.
     pub domain: Option<String>,
+    /// The inputs' values.
+    pub values: Vec<f64>,
 }
 
 /// The verdict on a generated program: what it returned against what the trace computed.
@@ -77,6 +79,9 @@ pub struct CodeCheck {
     pub expected: Vec<f64>,
     /// The same numbers, bit for bit (NaN and ±∞ included).
     pub matches: bool,
+    /// When they differ: only because plain arithmetic makes 0·∞ = NaN where the engines take a zero factor as
+    /// contributing nothing (the program run with that one rule gives the trace's numbers).
+    pub zero_times_infinity: bool,
 }
 
 fn run_code(code: &Result<Generated, String>, values: &[f64]) -> Option<Result<Vec<f64>, String>> {
@@ -107,6 +112,7 @@ impl Session {
             reverse_run: run_code(&reverse_code, values),
             forward_code,
             reverse_code,
+            values: values.to_vec(),
         }
     }
 
@@ -134,16 +140,27 @@ impl Session {
             ),
         };
         let returned = run.clone()?;
-        let matches = returned.as_ref().is_ok_and(|r| {
+        let same = |r: &[f64]| {
             r.len() == expected.len()
                 && r.iter()
                     .zip(&expected)
                     .all(|(a, b)| fmt_full(*a) == fmt_full(*b))
-        });
+        };
+        let matches = returned.as_ref().is_ok_and(|r| same(r));
+        let zero_times_infinity = !matches && returned.is_ok() && {
+            let code = match mode {
+                Mode::Forward => &self.forward_code,
+                Mode::Reverse => &self.reverse_code,
+            };
+            code.as_ref().is_ok_and(|c| {
+                run_structural(c, &self.values, &super::limits()).is_ok_and(|r| same(&r))
+            })
+        };
         Some(CodeCheck {
             returned,
             expected,
             matches,
+            zero_times_infinity,
         })
     }
 }

@@ -39,7 +39,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_nodes: 1_000_000,
-            max_steps: 10_000_000,
+            max_steps: 1_000_000,
         }
     }
 }
@@ -518,7 +518,7 @@ mod tests {
     fn the_node_limit_names_the_loop() {
         let limits = Limits {
             max_nodes: 1000,
-            max_steps: 10_000_000,
+            max_steps: 1_000_000,
         };
         let src = "def f(x):\n  for i in range(5000):\n    x = x * 2\n  return x";
         let err = lower_source_with(src, &limits).unwrap_err();

@@ -1,0 +1,263 @@
+//! The reference audit's reproductions, each checked in every engine: the graph's forward and reverse mode (the
+//! Jacobians), both step-by-step traces, the symbolic derivative evaluated, Taylor mode, and the generated derivative
+//! programs run by the core. Every engine must give the same bits (NaN and ±∞ included), and the right ones.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ad_lab::ad::eval;
+use ad_lab::ad::taylor::derivatives_along;
+use ad_lab::ad::trace::{forward_trace, reverse_trace};
+use ad_lab::lang::compile::Compiled;
+use ad_lab::lang::Limits;
+use ad_lab::symbolic::dag::Dag;
+use ad_lab::transform::{forward_program, reverse_program, run, run_structural, Generated};
+
+/// A generated program's results: plain arithmetic, unless they differ from the engines only by 0·∞ (then the
+/// run with the engines' structural zero, which the page also shows and explains).
+fn run_generated(code: &Generated, x: &[f64], engines: &[f64]) -> Vec<f64> {
+    let plain = run(code, x, &Limits::default()).unwrap();
+    if format!("{plain:?}") == format!("{engines:?}") {
+        return plain;
+    }
+    run_structural(code, x, &Limits::default()).unwrap()
+}
+
+/// Every engine's Jacobian (outputs × inputs) of `src` at `x`.
+fn jacobians(src: &str, x: &[f64]) -> Vec<(&'static str, Vec<Vec<f64>>)> {
+    let c = Compiled::new(src, &Limits::default()).unwrap_or_else(|e| panic!("{}", e.render(src)));
+    let g = &c.graph;
+    let (m, n) = (g.outputs.len(), g.inputs.len());
+    let p = eval::evaluate(g, x);
+    let mut out = vec![
+        ("forward", eval::jacobian_forward(g, &p)),
+        ("reverse", eval::jacobian_reverse(g, &p)),
+    ];
+    let mut tf = vec![vec![0.0; n]; m];
+    for j in 0..n {
+        let t = forward_trace(g, x, j);
+        for (k, o) in g.outputs.iter().enumerate() {
+            tf[k][j] = t.steps[o.index()].tangent;
+        }
+    }
+    out.push(("forward trace", tf));
+    let tr = (0..m)
+        .map(|k| {
+            let t = reverse_trace(g, x, k);
+            g.inputs
+                .iter()
+                .map(|i| t.adjoints[i.node.index()])
+                .collect()
+        })
+        .collect();
+    out.push(("reverse trace", tr));
+    let sym = (0..m)
+        .map(|k| {
+            let (mut d, root) = Dag::from_graph(g, k);
+            g.inputs
+                .iter()
+                .map(|i| {
+                    let dr = d.diff(root, &i.name);
+                    d.eval(dr, &|name| x[g.input_index(name).unwrap()])
+                })
+                .collect()
+        })
+        .collect();
+    out.push(("symbolic", sym));
+    let fwd = out[0].1.clone();
+    let mut gf = vec![vec![0.0; n]; m];
+    for j in 0..n {
+        let code = forward_program(&c, j).unwrap();
+        let column: Vec<f64> = (0..m).map(|k| fwd[k][j]).collect();
+        let got = run_generated(&code, x, &column);
+        for k in 0..m {
+            gf[k][j] = got[k];
+        }
+    }
+    out.push(("generated forward program", gf));
+    let rev = out[1].1.clone();
+    let gr = (0..m)
+        .map(|k| run_generated(&reverse_program(&c, k).unwrap(), x, &rev[k]))
+        .collect();
+    out.push(("generated reverse program", gr));
+    out
+}
+
+/// Agreement between engines: the same non-finite entries (NaN, +∞, −∞ exactly), finite entries to 1e-12 relative
+/// (forward and reverse mode sum the chain rule's products in different orders, so the last bit may differ).
+fn agree(a: f64, b: f64) -> bool {
+    if !a.is_finite() || !b.is_finite() {
+        return format!("{a}") == format!("{b}");
+    }
+    (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
+}
+
+/// Within `ulps` units in the last place.
+fn ulps_apart(a: f64, b: f64) -> u64 {
+    if !a.is_finite() || !b.is_finite() {
+        return if format!("{a}") == format!("{b}") {
+            0
+        } else {
+            u64::MAX
+        };
+    }
+    let key = |x: f64| {
+        let bits = x.to_bits() as i64;
+        if bits < 0 {
+            i64::MIN - bits
+        } else {
+            bits
+        }
+    };
+    key(a).abs_diff(key(b))
+}
+
+/// Every engine agrees with forward mode; `expect` gives some entries' right values (to 1 ulp).
+fn check(src: &str, x: &[f64], expect: &[(usize, usize, f64)]) {
+    let mut all = jacobians(src, x);
+    let c = Compiled::new(src, &Limits::default()).unwrap();
+    let taylor: Vec<Vec<f64>> = (0..c.graph.outputs.len())
+        .map(|k| {
+            (0..x.len())
+                .map(|i| derivatives_along::<2>(&c.graph, x, i, k)[1])
+                .collect()
+        })
+        .collect();
+    all.push(("Taylor mode", taylor));
+    let (_, first) = all[0].clone();
+    for (name, j) in &all {
+        for (k, row) in j.iter().enumerate() {
+            for (i, &v) in row.iter().enumerate() {
+                assert!(
+                    agree(v, first[k][i]),
+                    "{src} at {x:?}: ∂f{k}/∂x{i} by {name} is {v}, by forward mode {}",
+                    first[k][i]
+                );
+            }
+        }
+    }
+    for &(k, i, want) in expect {
+        for (name, j) in &all {
+            assert!(
+                ulps_apart(j[k][i], want) <= 1,
+                "{src} at {x:?}: ∂f{k}/∂x{i} by {name} is {}, should be {want}",
+                j[k][i]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_zero_tangent_or_adjoint_contributes_nothing() {
+    // ∂/∂x of x + √y at (1, 0) is 1 in every mode (was NaN forward), ∂/∂y is ∞.
+    check(
+        "x + sqrt(y)",
+        &[1.0, 0.0],
+        &[(0, 0, 1.0), (0, 1, f64::INFINITY)],
+    );
+    // ∂/∂x of x/y at (1e-300, 1e-170) is 1e170 (was NaN forward).
+    check("x / y", &[1e-300, 1e-170], &[(0, 0, 1e170)]);
+    // The first output of (x, √x) at 0: [[1], [∞]] both ways (reverse said NaN).
+    check(
+        "def f(x):\n  return x, sqrt(x)\n",
+        &[0.0],
+        &[(0, 0, 1.0), (1, 0, f64::INFINITY)],
+    );
+}
+
+#[test]
+fn powers() {
+    check("x ** 0", &[0.0], &[(0, 0, 0.0)]);
+    check(
+        "def f(x, p=2.0):\n  return x ** p\n",
+        &[-1.0, 2.0],
+        &[(0, 0, -2.0)],
+    );
+    check(
+        "def f(x, p=2.0):\n  return x ** p\n",
+        &[0.0, 2.0],
+        &[(0, 0, 0.0), (0, 1, 0.0)],
+    );
+    check("x ** y", &[0.0, 2.0], &[(0, 1, 0.0)]);
+}
+
+#[test]
+fn tanh_derivative_is_accurate_in_the_tails() {
+    check("tanh(x)", &[10.0], &[(0, 0, 8.244614455767395e-9)]);
+    check("tanh(x)", &[20.0], &[(0, 0, 1.6993417021166355e-17)]);
+}
+
+#[test]
+fn division_partials_neither_overflow_nor_underflow() {
+    check("x / y", &[1e300, 1e160], &[(0, 1, -1e-20)]);
+    check("x / y", &[1e-300, 1e-170], &[(0, 1, -1e40)]);
+}
+
+#[test]
+fn derivatives_beyond_the_largest_f64_are_infinite_not_nan() {
+    let logistic = |n: u32| {
+        format!("def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n")
+    };
+    check(&logistic(1023), &[0.25], &[(0, 0, 8.98846567431158e307)]); // 2·(−2)¹⁰²²
+    check(&logistic(1024), &[0.25], &[(0, 0, f64::NEG_INFINITY)]); // 2·(−2)¹⁰²³ = −2¹⁰²⁴
+    check(&logistic(1100), &[0.25], &[(0, 0, f64::NEG_INFINITY)]);
+}
+
+#[test]
+fn python_semantics_for_constants() {
+    let value = |src: &str| {
+        let g = ad_lab::lang::lower_source(src).unwrap();
+        eval::outputs(&g, &eval::evaluate(&g, &[0.0]))[0]
+    };
+    assert_eq!(value("x + 5.0 // 0.1"), 49.0);
+    assert_eq!(value("x + 5.0 % 0.1"), 0.09999999999999973);
+    assert_eq!(value("x + 1e308 % 3.0"), 2.0);
+    assert_eq!(value("x + -7 // 2 + -7 % 3"), -4.0 + 2.0);
+}
+
+#[test]
+fn taylor_mode_computes_powers_as_evaluation_does() {
+    let g = ad_lab::lang::lower_source("2.718281828459045**x").unwrap();
+    let x = 22.937757492097028;
+    let value = eval::evaluate(&g, &[x])[g.outputs[0].index()];
+    assert_eq!(value, 9156753139.99367);
+    assert_eq!(derivatives_along::<3>(&g, &[x], 0, 0)[0], value);
+}
+
+#[test]
+fn negative_zero_keeps_its_sign() {
+    check("x / -0.0", &[1.0], &[(0, 0, f64::NEG_INFINITY)]);
+}
+
+/// What used to crash or freeze the page now answers, and fast enough to be a test.
+#[test]
+fn programs_that_crashed_or_froze() {
+    let lower = |src: &str| ad_lab::lang::lower_source(src);
+    // A 100 000-term chain: a clear message, not a stack overflow.
+    let long = format!("x{}", " + x".repeat(100_000));
+    let e = lower(&long).unwrap_err();
+    assert!(
+        e.message.contains("more than 1,000 operations in a row"),
+        "{}",
+        e.message
+    );
+    // A chain just under the bound goes through every stage.
+    let chain = format!("x{}", " * x + 1".repeat(450));
+    check(&chain, &[0.999], &[]);
+    // Slicing and ranges at the edges of 64-bit integers.
+    let g = lower("[x,x][1::9223372036854775807][0]").unwrap();
+    assert_eq!(eval::evaluate(&g, &[3.0])[g.outputs[0].index()], 3.0);
+    let g = lower("def f(x):\n  s = x\n  for i in range(-9223372036854775807 - 1, 7, 4611686018427387904):\n    s = s * 2\n  return s\n")
+        .unwrap();
+    assert_eq!(eval::evaluate(&g, &[1.0])[g.outputs[0].index()], 8.0);
+    // Lists that double: shared, not copied.
+    let g =
+        lower("def f(x):\n  a = [x]\n  for i in range(60):\n    a = [a, a]\n  return x * len(a)\n")
+            .unwrap();
+    assert_eq!(eval::evaluate(&g, &[1.5])[g.outputs[0].index()], 3.0);
+    // A loop whose body is only an import still counts its repetitions.
+    let e =
+        lower("def f(x):\n  for k in range(2**62):\n    import math\n  return x\n").unwrap_err();
+    assert!(e.message.contains("repeat"), "{}", e.message);
+    // 64 000 appends, then a reversed walk: linear.
+    let g = lower("def f(x):\n  m = []\n  for i in range(64000):\n    m.append(i)\n  s = x\n  for v in m[::-1]:\n    s = s + 0 * v\n  return s * len(m)\n").unwrap();
+    assert_eq!(eval::evaluate(&g, &[1.0])[g.outputs[0].index()], 64000.0);
+}
