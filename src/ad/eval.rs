@@ -265,6 +265,102 @@ pub fn jacobian_reverse(g: &Graph, primals: &[f64]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// Which Jacobian entries (outputs × inputs) the chain rule cannot determine: those with a non-finite value — a
+/// primal, or a local derivative (∞ at `sqrt(0)`) — or a value that underflowed, on a path from the input to the
+/// output. There the sum over paths
+/// can be ∞ − ∞, and forward mode (which adds tangents before multiplying) and reverse mode (which multiplies first)
+/// may legitimately say different things; everywhere else the engines agree. A value on no connecting path (an
+/// unused `sqrt(y)` at 0, an input the output does not depend on) does not count: its zero contributes nothing.
+pub fn singular_entries(g: &Graph, primals: &[f64]) -> Vec<Vec<bool>> {
+    let n = g.nodes.len();
+    // Edges (parent, child) with their local derivatives, as the engines compute them.
+    let mut bad_node = vec![false; n];
+    let mut bad_edges: Vec<(usize, usize)> = Vec::new();
+    // A value that underflowed (to 0 or a subnormal, from operands that are not 0) is not the value the program
+    // means either: x·x at 10⁻¹⁷⁰ is 0, and x·x/x then has derivative 2.
+    let underflowed = |v: f64, operands: &[f64]| {
+        v.abs() < f64::MIN_POSITIVE && operands.iter().all(|o| *o != 0.0 && o.is_finite())
+    };
+    for (i, node) in g.nodes.iter().enumerate() {
+        bad_node[i] = !primals[i].is_finite()
+            || match node.op {
+                Op::Unary(crate::base::op::Unary::Exp, a) => {
+                    underflowed(primals[i], &[primals[a.index()]])
+                }
+                Op::Binary(
+                    crate::base::op::Binary::Mul
+                    | crate::base::op::Binary::Div
+                    | crate::base::op::Binary::Pow,
+                    a,
+                    b,
+                ) => underflowed(primals[i], &[value(a, primals), value(b, primals)]),
+                _ => false,
+            };
+        match node.op {
+            Op::Input(_) | Op::Const(_) => {}
+            Op::Unary(op, a) => {
+                if !op.partial(primals[a.index()], primals[i]).is_finite() {
+                    bad_edges.push((a.index(), i));
+                }
+            }
+            Op::Binary(op, a, b) => {
+                let (x, y, v) = (value(a, primals), value(b, primals), primals[i]);
+                if let Arg::Node(p) = a {
+                    if !op.partial_a(x, y, v).is_finite() {
+                        bad_edges.push((p.index(), i));
+                    }
+                }
+                if let Arg::Node(q) = b {
+                    if !op.partial_b(x, y, v).is_finite() {
+                        bad_edges.push((q.index(), i));
+                    }
+                }
+            }
+        }
+    }
+    // Reachability: from each input forward, to each output backward.
+    let from: Vec<Vec<bool>> = g
+        .inputs
+        .iter()
+        .map(|inp| {
+            let mut r = vec![false; n];
+            r[inp.node.index()] = true;
+            for (i, node) in g.nodes.iter().enumerate() {
+                if node.op.parents().any(|p| r[p.index()]) {
+                    r[i] = true;
+                }
+            }
+            r
+        })
+        .collect();
+    let to: Vec<Vec<bool>> = g
+        .outputs
+        .iter()
+        .map(|o| {
+            let mut r = vec![false; n];
+            r[o.index()] = true;
+            for i in (0..n).rev() {
+                if r[i] {
+                    for p in g.nodes[i].op.parents() {
+                        r[p.index()] = true;
+                    }
+                }
+            }
+            r
+        })
+        .collect();
+    to.iter()
+        .map(|t| {
+            from.iter()
+                .map(|f| {
+                    (0..n).any(|i| bad_node[i] && f[i] && t[i])
+                        || bad_edges.iter().any(|&(p, c)| f[p] && t[c])
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Where a non-finite value first appears from finite operands, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DomainIssue {

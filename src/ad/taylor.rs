@@ -18,7 +18,7 @@
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::wide::Wide;
-use crate::base::op::Unary;
+use crate::base::op::{Binary, Unary};
 use crate::base::scalar::{chain, Scalar};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,6 +50,16 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
             *v = *v * fact;
         }
         d
+    }
+
+    /// The first-order coefficient set by the operation's own rule (`chain(partial, a′)`, as forward mode computes
+    /// it), so that Taylor mode's first derivatives are forward mode's, bit for bit, singular points included; the
+    /// higher coefficients come from the recurrences.
+    fn first_order(mut self, d1: impl FnOnce() -> T) -> Self {
+        if K > 1 {
+            self.0[1] = d1();
+        }
+        self
     }
 
     /// No higher coefficient: a value that does not depend on the input we expand along.
@@ -259,22 +269,28 @@ impl<const K: usize, T: Scalar> Mul for Taylor<K, T> {
 impl<const K: usize, T: Scalar> Div for Taylor<K, T> {
     type Output = Self;
     fn div(self, b: Self) -> Self {
-        if b.is_constant() {
-            let c = b.0[0];
-            let mut q = self.0.map(|x| if x.is_zero() { T::zero() } else { x / c });
-            q[0] = self.0[0] / c;
-            return Taylor(q);
-        }
-        let (a, b) = (self.0, b.0);
-        let mut q = [T::zero(); K];
-        for k in 0..K {
-            let mut s = a[k];
-            for i in 1..=k {
-                s = s - b[i] * q[k - i];
+        let (a, b_series) = (self.0, b.0);
+        let q = if b.is_constant() {
+            let c = b_series[0];
+            let mut q = a.map(|x| if x.is_zero() { T::zero() } else { x / c });
+            q[0] = a[0] / c;
+            Taylor(q)
+        } else {
+            let mut q = [T::zero(); K];
+            for k in 0..K {
+                let mut s = a[k];
+                for i in 1..=k {
+                    s = s - chain(b_series[i], q[k - i]);
+                }
+                q[k] = s / b_series[0];
             }
-            q[k] = s / b[0];
-        }
-        Taylor(q)
+            Taylor(q)
+        };
+        let (a0, b0, v) = (a[0], b_series[0], q.0[0]);
+        q.first_order(|| {
+            chain(Binary::Div.partial_a(a0, b0, v), a[1])
+                + chain(Binary::Div.partial_b(a0, b0, v), b_series[1])
+        })
     }
 }
 
@@ -342,7 +358,7 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
         if self.is_constant() {
             return Taylor::constant(self.0[0].unary(op));
         }
-        match op {
+        let series = match op {
             Unary::Neg => -self,
             Unary::Log => self.ln_series(),
             Unary::Exp => self.exp_series(),
@@ -353,11 +369,13 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
             Unary::Cosh => sinh_cosh(self).1,
             Unary::Tanh => self.tanh_series(),
             Unary::Sqrt => self.sqrt_series(),
-        }
+        };
+        let v = series.0[0];
+        series.first_order(|| chain(op.partial(self.0[0], v), self.0[1]))
     }
 
     fn pow(self, b: Self) -> Self {
-        if b.is_constant() {
+        let series = if b.is_constant() {
             self.powf_t(b.0[0])
         } else if self.is_constant() {
             // cᵇ = exp(b·ln c) as a series, with the value itself computed as evaluation does (pow, not exp∘ln).
@@ -369,7 +387,21 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
             let mut r = (b * self.ln_series()).exp_series();
             r.0[0] = self.0[0].pow(b.0[0]);
             r
-        }
+        };
+        let (a0, b0, v) = (self.0[0], b.0[0], series.0[0]);
+        series.first_order(|| {
+            let left = if self.is_constant() {
+                T::zero()
+            } else {
+                chain(Binary::Pow.partial_a(a0, b0, v), self.0[1])
+            };
+            let right = if b.is_constant() {
+                T::zero()
+            } else {
+                chain(Binary::Pow.partial_b(a0, b0, v), b.0[1])
+            };
+            left + right
+        })
     }
 
     fn powf(self, p: f64) -> Self {
@@ -383,7 +415,9 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
         if self.is_constant() {
             return Taylor::constant(self.0[0].pow(p));
         }
-        self.powf_series(p.value())
+        let series = self.powf_series(p.value());
+        let (a0, v) = (self.0[0], series.0[0]);
+        series.first_order(|| chain(Binary::Pow.partial_a(a0, p, v), self.0[1]))
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Wide {
 }
 
 const LN_2: f64 = std::f64::consts::LN_2;
+/// Exponents beyond ±2⁵⁰ are ±∞ or 0: far past any derivative a program can make, and sums of two stay in i64.
+const E_MAX: i64 = 1 << 50;
 
 impl Wide {
     fn new(m: f64, e: i64) -> Wide {
@@ -37,10 +39,20 @@ impl Wide {
             return Wide { m, e: 0 };
         }
         let (mm, k) = split(m);
-        Wide {
-            m: mm,
-            e: e.saturating_add(k),
+        let e = e.saturating_add(k);
+        if e > E_MAX {
+            return Wide {
+                m: f64::INFINITY.copysign(m),
+                e: 0,
+            };
         }
+        if e < -E_MAX {
+            return Wide {
+                m: 0.0f64.copysign(m),
+                e: 0,
+            };
+        }
+        Wide { m: mm, e }
     }
 
     /// Within f64's exponent range, with a margin: elementary functions are then computed in f64.
@@ -161,6 +173,9 @@ fn exp_wide(x: f64) -> Wide {
         return Wide::from(math::exp(x));
     }
     let t = x / LN_2;
+    if t.abs() > E_MAX as f64 {
+        return Wide::from(if t > 0.0 { f64::INFINITY } else { 0.0 });
+    }
     let k = t.floor();
     let r = t - k;
     Wide::new(math::pow(2.0, r), k as i64)
@@ -191,9 +206,8 @@ impl Scalar for Wide {
             }
             let x = f64::from(self);
             let y = op.apply(x);
-            // Exponentials can overflow or underflow where the value is still a Wide number.
-            let growth = matches!(op, Unary::Exp | Unary::Sinh | Unary::Cosh);
-            let lost = !y.is_finite() || (growth && y.abs() < f64::MIN_POSITIVE);
+            // An overflow, or an exponential that underflowed (eˣ is never 0): the value is still a Wide number.
+            let lost = !y.is_finite() || (op == Unary::Exp && y < f64::MIN_POSITIVE);
             if !lost || !x.is_finite() {
                 return Wide::from(y);
             }

@@ -8,6 +8,7 @@ pub mod formula;
 pub mod math;
 pub mod num;
 pub mod op;
+pub mod random;
 pub mod scalar;
 pub mod source;
 pub mod url;

@@ -34,6 +34,9 @@ pub struct Dag {
     pub names: Vec<String>,
     /// Per node: the variable its derivative was taken with respect to, and that derivative.
     derivatives: Vec<Option<(u32, Id)>>,
+    /// Nodes below this id are the function's own (made by [`Dag::from_graph`]): [`Dag::eval`] computes them in f64,
+    /// as the program and every AD engine compute values.
+    primal: Id,
 }
 
 impl Dag {
@@ -119,6 +122,7 @@ impl Dag {
             .outputs
             .get(output)
             .map_or_else(|| d.num(f64::NAN), |o| ids[o.index()]);
+        d.primal = d.nodes.len() as Id;
         (d, root)
     }
 
@@ -409,24 +413,39 @@ impl Dag {
     /// multiply large factors, which would overflow or underflow where the derivative itself does not (∂(x/y)/∂y at
     /// y = 10⁻¹⁷⁰ has y² = 10⁻³⁴⁰), and a derivative beyond the largest f64 is ±∞, as every AD engine says.
     pub fn eval(&self, root: Id, env: &dyn Fn(&str) -> f64) -> f64 {
-        f64::from(self.eval_in::<Wide>(root, &|n| Wide::from(env(n))))
+        // The function's own values in f64 (they are what the program computes: 0 where it underflows), the
+        // derivative's in `Wide`.
+        let primal = (self.primal as usize).min(root as usize + 1);
+        let mut p: Vec<f64> = Vec::with_capacity(primal);
+        self.eval_from(&mut p, primal, &|n| env(n), false);
+        let mut v: Vec<Wide> = p.into_iter().map(Wide::from).collect();
+        self.eval_from(&mut v, root as usize + 1, &|n| Wide::from(env(n)), true);
+        f64::from(v[root as usize])
     }
 
-    fn eval_in<S: Scalar>(&self, root: Id, env: &dyn Fn(&str) -> S) -> S {
-        let mut v: Vec<S> = Vec::with_capacity(root as usize + 1);
-        for id in 0..=root as usize {
+    /// Extends `v` (the values of the first nodes) up to node `end`; `structural`: products with a zero factor are
+    /// zero (the derivative's rule), else IEEE (the function's values).
+    fn eval_from<S: Scalar>(
+        &self,
+        v: &mut Vec<S>,
+        end: usize,
+        env: &dyn Fn(&str) -> S,
+        structural: bool,
+    ) {
+        for id in v.len()..end {
             let x = match self.nodes[id] {
                 DNode::Num(bits) => S::from_f64(f64::from_bits(bits)),
                 DNode::Var(k) => env(&self.names[k as usize]),
                 DNode::Unary(op, a) => v[a as usize].unary(op),
                 // A product with a zero factor is zero (the structural zero of every AD engine: a derivative that is
                 // zero contributes nothing, even times an infinite one).
-                DNode::Binary(Binary::Mul, a, b) => chain(v[a as usize], v[b as usize]),
+                DNode::Binary(Binary::Mul, a, b) if structural => {
+                    chain(v[a as usize], v[b as usize])
+                }
                 DNode::Binary(op, a, b) => binary(op, Ok(v[a as usize]), Ok(v[b as usize])),
             };
             v.push(x);
         }
-        v[root as usize]
     }
 
     /// The expression as an [`Expr`] (shared in memory; printing expands it, so check [`Dag::tree_size`] first).

@@ -303,8 +303,35 @@ fn reads_outside_loops_over(stmts: &[Stmt], var: &str, out: &mut Names) {
     }
 }
 
-/// Arithmetic and calls of the elementary functions (and `float`, `int`, `len` of numbers); no lists.
+/// Operations in an expression (its tree's size).
+fn size(e: &ast::Expr) -> usize {
+    1 + match &e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Name(_) => 0,
+        ExprKind::Attr(b, _) | ExprKind::Unary(_, b) => size(b),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => size(a) + size(b),
+        ExprKind::Call(c, args) => size(c) + args.iter().map(size).sum::<usize>(),
+        ExprKind::Tuple(v) | ExprKind::List(v) => v.iter().map(size).sum(),
+        ExprKind::Slice(a, parts) => {
+            size(a) + parts.iter().flatten().map(|p| size(p)).sum::<usize>()
+        }
+    }
+}
+
+/// Longest expression transformed as written: the product rule turns a product of n factors into n terms of n
+/// factors each, so longer ones are written as their elementary operations (linear in n).
+const MAX_EXPRESSION: usize = 120;
+
+/// Arithmetic and calls of the elementary functions (and `float`, `int`, `len` of numbers); no lists; not too long.
 fn simple_expr(e: &ast::Expr) -> Result<(), String> {
+    if size(e) > MAX_EXPRESSION {
+        return Err(format!(
+            "an expression of more than {MAX_EXPRESSION} operations"
+        ));
+    }
+    simple_parts(e)
+}
+
+fn simple_parts(e: &ast::Expr) -> Result<(), String> {
     let lists = || Err("a program using lists".to_string());
     match &e.kind {
         ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Name(_) => Ok(()),
@@ -312,10 +339,10 @@ fn simple_expr(e: &ast::Expr) -> Result<(), String> {
             ExprKind::Name(m) if MODULES.contains(&m.as_str()) => Ok(()),
             _ => lists(),
         },
-        ExprKind::Unary(_, a) => simple_expr(a),
+        ExprKind::Unary(_, a) => simple_parts(a),
         ExprKind::Binary(_, a, b) => {
-            simple_expr(a)?;
-            simple_expr(b)
+            simple_parts(a)?;
+            simple_parts(b)
         }
         ExprKind::Call(c, args) => {
             let known = callee_name(c)
@@ -333,6 +360,14 @@ fn simple_expr(e: &ast::Expr) -> Result<(), String> {
 fn block_supported(stmts: &[Stmt]) -> Result<(), String> {
     for s in stmts {
         match &s.kind {
+            StmtKind::Assign(targets, _)
+                if targets
+                    .iter()
+                    .enumerate()
+                    .any(|(k, t)| targets[..k].iter().any(|u| u.name == t.name)) =>
+            {
+                return Err("an assignment to the same name twice".into())
+            }
             StmtKind::Assign(targets, e) => match &e.kind {
                 ExprKind::Tuple(items) if targets.len() > 1 && items.len() == targets.len() => {
                     items.iter().try_for_each(simple_expr)?
@@ -392,17 +427,15 @@ pub(super) fn live_code(stmts: &[Stmt], live: &Names) -> (Vec<Stmt>, Names) {
                     }
                     _ => vec![e; targets.len()],
                 };
-                let needed: Vec<bool> = targets.iter().map(|t| live.contains(&t.name)).collect();
-                if !needed.iter().any(|&n| n) {
+                if !targets.iter().any(|t| live.contains(&t.name)) {
                     continue;
                 }
                 for t in targets {
                     live.remove(&t.name);
                 }
-                for (part, n) in parts.iter().zip(&needed) {
-                    if *n {
-                        reads(part, &mut live);
-                    }
+                // The statement is kept whole, so every part of it is evaluated: all their names are read.
+                for part in &parts {
+                    reads(part, &mut live);
                 }
                 kept.push(s.clone());
             }

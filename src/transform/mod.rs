@@ -24,7 +24,7 @@ mod rules;
 
 use crate::lang::compile::Compiled;
 use crate::lang::graph::Graph;
-use crate::lang::lower::{lower, Limits};
+use crate::lang::lower::{lower, lower_structural, Limits};
 use crate::lang::print;
 use crate::lang::syntax::Program;
 
@@ -69,6 +69,9 @@ fn prepare(c: &Compiled) -> Result<(analysis::Func, Option<String>), Unsupported
 /// The forward-mode program: returns the tangents of the results when input number `wrt` (in the graph's order)
 /// has tangent 1 and the others 0.
 pub fn forward_program(c: &Compiled, wrt: usize) -> Result<Generated, Unsupported> {
+    if wrt >= c.graph.inputs.len() {
+        return Err("this function has no input to differentiate with respect to".into());
+    }
     let (f, note) = prepare(c)?;
     let inputs = f.inputs(&c.graph);
     let wrt = c
@@ -85,6 +88,12 @@ pub fn forward_program(c: &Compiled, wrt: usize) -> Result<Generated, Unsupporte
 
 /// The reverse-mode program: returns the gradient of result number `output` with respect to the inputs.
 pub fn reverse_program(c: &Compiled, output: usize) -> Result<Generated, Unsupported> {
+    if c.graph.inputs.is_empty() {
+        return Err("this function has no input: there is no gradient".into());
+    }
+    if output >= c.graph.outputs.len() {
+        return Err("no such output".into());
+    }
     let (f, note) = prepare(c)?;
     let inputs = f.inputs(&c.graph);
     Ok(Generated::new(
@@ -97,7 +106,7 @@ pub fn reverse_program(c: &Compiled, output: usize) -> Result<Generated, Unsuppo
 /// when the plain run differs from the engines and this one does not, that product is the whole difference.
 pub fn run_structural(g: &Generated, values: &[f64], limits: &Limits) -> Result<Vec<f64>, String> {
     use crate::ad::eval;
-    let graph = lower(&g.program, limits).map_err(|e| e.render(&g.text))?;
+    let graph = lower_structural(&g.program, &room(limits)).map_err(|e| e.render(&g.text))?;
     Ok(eval::outputs(
         &graph,
         &eval::evaluate_structural(&graph, values),
@@ -119,12 +128,21 @@ pub fn wengert(g: &Graph) -> String {
     })
 }
 
+/// A derivative program does a few times the work of its function (values, tangents or adjoints, the stores): it
+/// gets that much more room than the limits the function was compiled with.
+fn room(limits: &Limits) -> Limits {
+    Limits {
+        max_nodes: limits.max_nodes.saturating_mul(5),
+        max_steps: limits.max_steps.saturating_mul(5),
+    }
+}
+
 /// Runs a generated program with the core (from its tree: no parse): what it returns at `values`. Its results are
 /// derivatives, so the engines' overflow rule applies: results that come out NaN or infinite are computed again with
 /// a wider exponent ([`crate::ad::wide`]), so that a derivative beyond the largest f64 reads ±∞ here as in the traces.
 pub fn run(g: &Generated, values: &[f64], limits: &Limits) -> Result<Vec<f64>, String> {
     use crate::ad::eval;
-    let graph = lower(&g.program, limits).map_err(|e| e.render(&g.text))?;
+    let graph = lower(&g.program, &room(limits)).map_err(|e| e.render(&g.text))?;
     let out = eval::outputs(&graph, &eval::evaluate(&graph, values));
     if !eval::needs_wide(&out) {
         return Ok(out);

@@ -374,7 +374,11 @@ impl Lowerer<'_> {
         };
         match (x, y) {
             (Arg::Const(x), Arg::Const(y)) => {
-                let v = prim.apply(x, y);
+                let v = if self.structural && prim == crate::base::op::Binary::Mul {
+                    crate::base::scalar::chain(x, y)
+                } else {
+                    prim.apply(x, y)
+                };
                 if x.is_finite() && y.is_finite() && !v.is_finite() {
                     self.note(
                         span,

@@ -70,10 +70,20 @@ struct Lowerer<'a> {
     is_def: bool,
     /// Values for integer parameters, replacing their defaults (`n` of `def f(x, n=4)`).
     overrides: &'a [(String, i64)],
+    /// Products of constants with a zero factor fold to zero (the engines' structural zero) rather than IEEE's
+    /// 0·∞ = NaN: see [`lower_structural`].
+    structural: bool,
 }
 
 pub fn lower(program: &Program, limits: &Limits) -> Result<Graph> {
     lower_with(program, limits, &[])
+}
+
+/// [`lower`], with a zero factor making a product of constants zero (0·∞ = 0): for running a derivative program
+/// with the rule every engine applies to the chain rule's products (its graph is then evaluated with
+/// `eval::evaluate_structural`).
+pub fn lower_structural(program: &Program, limits: &Limits) -> Result<Graph> {
+    lower_inner(program, limits, &[], true)
 }
 
 /// Lowers with some integer parameters set to other values than their defaults.
@@ -82,7 +92,17 @@ pub fn lower_with(
     limits: &Limits,
     overrides: &[(String, i64)],
 ) -> Result<Graph> {
+    lower_inner(program, limits, overrides, false)
+}
+
+fn lower_inner(
+    program: &Program,
+    limits: &Limits,
+    overrides: &[(String, i64)],
+    structural: bool,
+) -> Result<Graph> {
     let mut l = Lowerer {
+        structural,
         overrides,
         limits,
         graph: Graph::default(),

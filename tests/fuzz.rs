@@ -1,0 +1,765 @@
+//! The in-repo fuzzer: grammar-generated and mutated programs (deep chains, huge integers, unicode, bad indentation,
+//! truncation, lists, loops) through every stage — compiling, evaluation, forward and reverse mode, both traces,
+//! Taylor mode, the symbolic derivative, Hessians, the derivative programs generated and run, each chapter's model,
+//! and the permalink parser — checking that nothing panics and that the engines agree (which entries are NaN or ±∞
+//! exactly; finite entries closely).
+//!
+//! Each batch runs in a child process (this test binary again) with a memory limit, watched for progress: a hang or a
+//! crash (a stack overflow aborts) is reported with the input that caused it, and the run goes on after it.
+//!
+//! - `cargo test --release --test fuzz` runs the seeded smoke (a few thousand inputs; CI runs it).
+//! - `FUZZ_COUNT=1000000 FUZZ_SEED=7 cargo test --release --test fuzz -- --ignored fuzz_run --nocapture` runs a long
+//!   one (`docs/robustness.md` has the figures).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::{BufRead, BufReader};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ad_lab::ad::eval;
+use ad_lab::ad::hessian::hessian;
+use ad_lab::ad::taylor::derivatives_along;
+use ad_lab::ad::trace::{forward_trace, reverse_trace};
+use ad_lab::base::random::SplitMix64;
+use ad_lab::base::url::Location;
+use ad_lab::lab::program::ProgramAction;
+use ad_lab::lab::{grad, graph, numeric, symbolic, ChapterModel};
+use ad_lab::lang::compile::Compiled;
+use ad_lab::lang::Limits;
+use ad_lab::symbolic::dag::Dag;
+use ad_lab::transform::{forward_program, reverse_program, run, run_structural};
+
+// ----- inputs -----
+
+const NAMES: [&str; 4] = ["x", "y", "z", "w"];
+const CONSTS: [&str; 16] = [
+    "0", "1", "2", "3", "0.5", "0.25", "-1", "1e-300", "1e300", "0.1", "2.5", "10", "1e-170",
+    "0.0", "-0.0", "4",
+];
+const FUNCS: [&str; 12] = [
+    "log", "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sqrt", "np.log", "math.exp",
+    "np.sqrt",
+];
+const OPS: [&str; 5] = [" + ", " - ", " * ", " / ", "**"];
+
+fn expr(r: &mut SplitMix64, depth: u32, names: &[&str]) -> String {
+    if depth == 0 || r.chance(0.3) {
+        return if r.chance(0.65) {
+            r.pick(names).to_string()
+        } else {
+            r.pick(&CONSTS).to_string()
+        };
+    }
+    match r.below(10) {
+        0 => format!("-{}", expr(r, depth - 1, names)),
+        1 | 2 => format!("{}({})", r.pick(&FUNCS), expr(r, depth - 1, names)),
+        3 => format!(
+            "({})**{}",
+            expr(r, depth - 1, names),
+            r.pick(&["2", "3", "0", "-1", "0.5", "2.0"])
+        ),
+        4 => format!(
+            "({} {} {})",
+            r.pick(&CONSTS),
+            r.pick(&["//", "%"]),
+            r.pick(&["2", "0.1", "3.0", "7", "0"])
+        ),
+        5 if r.chance(0.05) => {
+            // A long flat chain: `x + x + … + x`.
+            let n = r.below(1200) + 2;
+            let op = r.pick(&[" + ", " - ", " * ", " / "]);
+            let leaf = r.pick(names);
+            (0..n).map(|_| *leaf).collect::<Vec<_>>().join(op)
+        }
+        _ => format!(
+            "({}{}{})",
+            expr(r, depth - 1, names),
+            r.pick(&OPS),
+            expr(r, depth - 1, names)
+        ),
+    }
+}
+
+fn statement(
+    r: &mut SplitMix64,
+    names: &[&str],
+    vars: &mut Vec<String>,
+    indent: &str,
+    depth: u32,
+) -> String {
+    let all: Vec<String> = names
+        .iter()
+        .map(|s| s.to_string())
+        .chain(vars.iter().filter(|v| *v != "m").cloned())
+        .collect();
+    let all: Vec<&str> = all.iter().map(|s| s.as_str()).collect();
+    let scalars: Vec<String> = vars.iter().filter(|v| *v != "m").cloned().collect();
+    let target = if r.chance(0.5) && !scalars.is_empty() {
+        r.pick(&scalars).clone()
+    } else {
+        let t = r
+            .pick(&["a", "b", "v", "s", "t", "i2", "memory", "dv"])
+            .to_string();
+        if !vars.contains(&t) {
+            vars.push(t.clone());
+        }
+        t
+    };
+    match r.below(9) {
+        0 if depth < 2 => {
+            let bound = r.pick(&[
+                "n",
+                "3",
+                "2",
+                "range_k",
+                "0",
+                "1, 5, 2",
+                "5, 1, -1",
+                "-9223372036854775807 - 1, 7, 4611686018427387904",
+            ]);
+            let bound = if *bound == "range_k" { "len(m)" } else { bound };
+            let var = r.pick(&["i", "j", "k", "x"]);
+            let mut body = String::new();
+            let n = r.below(3) + 1;
+            for _ in 0..n {
+                body.push_str(&statement(
+                    r,
+                    names,
+                    vars,
+                    &format!("{indent}  "),
+                    depth + 1,
+                ));
+            }
+            if r.chance(0.1) {
+                body.push_str(&format!("{indent}  import math\n"));
+            }
+            if r.chance(0.1) {
+                body = format!("{indent}  pass\n");
+            }
+            format!("{indent}for {var} in range({bound}):\n{body}")
+        }
+        1 if !scalars.is_empty() => {
+            let t = r.pick(&scalars).clone();
+            format!("{indent}{t} += {}\n", expr(r, 2, &all))
+        }
+        2 if scalars.len() >= 2 => {
+            let other = r.pick(&scalars).clone();
+            format!(
+                "{indent}{target}, {other} = {}, {}\n",
+                expr(r, 2, &all),
+                expr(r, 2, &all)
+            )
+        }
+        3 if vars.iter().any(|v| v == "m") => format!("{indent}m.append({})\n", expr(r, 2, &all)),
+        4 if vars.iter().any(|v| v == "m") => {
+            format!(
+                "{indent}{target} = m[{}]\n",
+                r.pick(&["0", "-1", "len(m) - 1", "1::9223372036854775807][0"])
+            )
+        }
+        5 if r.chance(0.2) => format!(
+            "{indent}{target} = {}, {}\n",
+            expr(r, 1, &all),
+            expr(r, 1, &all)
+        ),
+        _ => format!("{indent}{target} = {}\n", expr(r, 3, &all)),
+    }
+}
+
+/// A program from the grammar: an expression, a function with loops and lists, or bare statements.
+fn program(r: &mut SplitMix64) -> String {
+    let k = r.below(3) as usize + 1;
+    let names = &NAMES[..k];
+    match r.below(4) {
+        0 => expr(r, 4, names),
+        1 => {
+            let mut vars = Vec::new();
+            let mut s = String::new();
+            for _ in 0..r.below(4) + 1 {
+                s.push_str(&statement(r, names, &mut vars, "", 1));
+            }
+            let mut all: Vec<&str> = names.to_vec();
+            all.extend(vars.iter().map(|v| v.as_str()));
+            s.push_str(&format!("{}\n", expr(r, 2, &all)));
+            s
+        }
+        _ => {
+            let params = names.join(", ");
+            let n = r.pick(&["", ", n=3", ", n=2", ", p=2.0", ", n=-1"]);
+            let mut s = format!("def f({params}{n}):\n  m = [{}]\n", names[0]);
+            let mut vars = vec!["m".to_string()];
+            for _ in 0..r.below(5) + 1 {
+                s.push_str(&statement(r, names, &mut vars, "  ", 1));
+            }
+            let mut all: Vec<&str> = names.to_vec();
+            all.extend(
+                vars.iter()
+                    .filter(|v| *v != "m" && *v != "i2")
+                    .map(|v| v.as_str()),
+            );
+            if r.chance(0.3) {
+                s.push_str(&format!(
+                    "  return {}, {}\n",
+                    expr(r, 2, &all),
+                    expr(r, 2, &all)
+                ));
+            } else {
+                s.push_str(&format!("  return {}\n", expr(r, 2, &all)));
+            }
+            s
+        }
+    }
+}
+
+const NOISE: [&str; 20] = [
+    "(",
+    ")",
+    ":",
+    "\n",
+    " ",
+    "  ",
+    "\t",
+    "9223372036854775807",
+    "**",
+    "[::-1]",
+    "λ",
+    "∂",
+    "é",
+    "\u{0}",
+    "#",
+    "=",
+    ",",
+    "[",
+    "def ",
+    "\n    ",
+];
+
+/// A mutation of a program's text: characters deleted, repeated or inserted, the text cut short.
+fn mutate(r: &mut SplitMix64, text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..r.below(4) + 1 {
+        if chars.is_empty() {
+            break;
+        }
+        let at = r.below(chars.len() as u64) as usize;
+        match r.below(5) {
+            0 => {
+                let end = (at + r.below(6) as usize + 1).min(chars.len());
+                chars.drain(at..end);
+            }
+            1 => {
+                let end = (at + r.below(8) as usize + 1).min(chars.len());
+                let piece: Vec<char> = chars[at..end].to_vec();
+                for (k, c) in piece.into_iter().enumerate() {
+                    chars.insert(at + k, c);
+                }
+            }
+            2 => chars.truncate(at),
+            _ => {
+                for (k, c) in r.pick(&NOISE).chars().enumerate() {
+                    chars.insert(at + k, c);
+                }
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn point(r: &mut SplitMix64, n: usize) -> Vec<f64> {
+    const SPECIAL: [f64; 12] = [
+        0.0, -0.0, 1.0, -1.0, 0.25, 1e-300, 1e300, 1e-170, 10.0, 20.0, 2.0, 0.5,
+    ];
+    (0..n)
+        .map(|_| {
+            if r.chance(0.35) {
+                *r.pick(&SPECIAL)
+            } else {
+                (r.uniform() - 0.5) * 6.0
+            }
+        })
+        .collect()
+}
+
+/// Input number `i` of a seeded run: a program (mutated a third of the time) and a point.
+fn input(seed: u64, i: u64) -> (String, Vec<f64>) {
+    let mut r = SplitMix64::new(seed.wrapping_mul(0x9E37_79B9).wrapping_add(i));
+    let mut text = program(&mut r);
+    if r.chance(0.33) {
+        text = mutate(&mut r, &text);
+    }
+    let p = point(&mut r, 4);
+    (text, p)
+}
+
+// ----- checks -----
+
+#[derive(Default, Debug)]
+struct Tally {
+    inputs: u64,
+    compiled: u64,
+    errors: u64,
+    jacobian_entries: u64,
+    /// Entries with a non-finite value on a connecting path (see `eval::singular_entries`): not compared.
+    singular: u64,
+    disagreements: Vec<String>,
+    /// Generated programs that differ from the engines only by IEEE's 0·∞ = NaN (explained on the page).
+    zero_times_infinity: u64,
+    generated_runs: u64,
+}
+
+fn same_class(a: f64, b: f64) -> bool {
+    if a.is_finite() && b.is_finite() {
+        return true;
+    }
+    format!("{a}") == format!("{b}")
+}
+
+/// Finite values that both engines should compute to rounding: far apart only for ill-conditioned sums, which the
+/// scale (the largest magnitude around) accounts for.
+fn close(a: f64, b: f64, scale: f64, tol: f64) -> bool {
+    !(a.is_finite() && b.is_finite()) || (a - b).abs() <= tol * (a.abs().max(b.abs()).max(scale))
+}
+
+fn check(text: &str, x: &[f64], t: &mut Tally) {
+    t.inputs += 1;
+    let limits = Limits {
+        max_nodes: 20_000,
+        max_steps: 200_000,
+    };
+    let c = match Compiled::new(text, &limits) {
+        Ok(c) => c,
+        Err(e) => {
+            t.errors += 1;
+            let shown = e.render(text);
+            assert!(
+                shown.starts_with("line "),
+                "an error without its position: {shown}"
+            );
+            if std::env::var("FUZZ_SHOW_ERRORS").is_ok() {
+                eprintln!("ERR {}", e.message);
+            }
+            return;
+        }
+    };
+    t.compiled += 1;
+    let g = &c.graph;
+    let x: Vec<f64> = x.iter().copied().cycle().take(g.inputs.len()).collect();
+    let (m, n) = (g.outputs.len(), g.inputs.len());
+    let p = eval::evaluate(g, &x);
+    let fwd = eval::jacobian_forward(g, &p);
+    let rev = eval::jacobian_reverse(g, &p);
+    let scale = fwd
+        .iter()
+        .flatten()
+        .chain(p.iter())
+        .filter(|v| v.is_finite())
+        .fold(1.0f64, |s, v| s.max(v.abs()));
+    let singular = eval::singular_entries(g, &p);
+    // The largest product the chain rule summed for entry (k, j): round-off in a sum is relative to its largest
+    // term, so finite entries are compared at that scale (x + x/x at 10⁻¹⁷⁰ sums ±10¹⁷⁰ to get 1 — or 0).
+    let sum_scale = |k: usize, j: usize| -> f64 {
+        let rt = reverse_trace(g, &x, k);
+        let mut m: f64 = 1.0;
+        for step in &rt.steps {
+            if let ad_lab::ad::trace::ReverseStep::Adjoint { pushes, .. } = step {
+                for push in pushes {
+                    if push.contribution.is_finite() {
+                        m = m.max(push.contribution.abs());
+                    }
+                }
+            }
+        }
+        for s in &forward_trace(g, &x, j).steps {
+            for (partial, t) in &s.terms {
+                let c = partial.value * t;
+                if c.is_finite() {
+                    m = m.max(c.abs());
+                }
+            }
+        }
+        m
+    };
+    for row in &singular {
+        t.jacobian_entries += row.len() as u64;
+        t.singular += row.iter().filter(|s| **s).count() as u64;
+    }
+    let mut report = |what: &str, k: usize, j: usize, a: f64, b: f64| {
+        if singular[k][j] || (same_class(a, b) && close(a, b, sum_scale(k, j), 1e-6)) {
+            return;
+        }
+        t.disagreements.push(format!(
+            "{what}: ∂out{k}/∂in{j} {a} against forward {b}\n  program: {text:?}\n  at {x:?}"
+        ));
+    };
+    for k in 0..m {
+        for j in 0..n {
+            let (a, b) = (rev[k][j], fwd[k][j]);
+            if !same_class(a, b) || !close(a, b, scale, 1e-6) {
+                report("reverse mode", k, j, a, b);
+            }
+        }
+    }
+    let small = g.len() <= 3000;
+    if small {
+        for j in 0..n {
+            let tr = forward_trace(g, &x, j);
+            for (k, o) in g.outputs.iter().enumerate() {
+                let a = tr.steps[o.index()].tangent;
+                if format!("{a}") != format!("{}", fwd[k][j]) {
+                    report("forward trace", k, j, a, fwd[k][j]);
+                }
+            }
+        }
+        for k in 0..m {
+            let tr = reverse_trace(g, &x, k);
+            for (j, i) in g.inputs.iter().enumerate() {
+                let a = tr.adjoints[i.node.index()];
+                if format!("{a}") != format!("{}", rev[k][j]) {
+                    report("reverse trace", k, j, a, rev[k][j]);
+                }
+            }
+        }
+        for k in 0..m {
+            for j in 0..n {
+                let a = derivatives_along::<2>(g, &x, j, k)[1];
+                if !same_class(a, fwd[k][j]) || !close(a, fwd[k][j], scale, 1e-6) {
+                    report("Taylor mode", k, j, a, fwd[k][j]);
+                }
+            }
+        }
+    }
+    if g.len() <= 400 {
+        for k in 0..m {
+            let (mut d, root) = Dag::from_graph(g, k);
+            for (j, input) in g.inputs.iter().enumerate() {
+                let dr = d.diff(root, &input.name);
+                let a = d.eval(dr, &|name| g.input_index(name).map_or(f64::NAN, |q| x[q]));
+                if !same_class(a, fwd[k][j]) || !close(a, fwd[k][j], scale, 1e-6) {
+                    report("symbolic", k, j, a, fwd[k][j]);
+                }
+            }
+        }
+        if n > 0 && n <= 4 {
+            let h = hessian(g, &x);
+            assert_eq!(h.matrix.len(), n);
+        }
+    }
+    // The derivative programs: generated, run (plain arithmetic), and compared.
+    if small {
+        let mut compare = |what: &str,
+                           code: &ad_lab::transform::Generated,
+                           want: &[f64],
+                           k_or_j: usize| {
+            t.generated_runs += 1;
+            let got = match run(code, &x, &limits) {
+                Ok(v) => v,
+                Err(e) => {
+                    t.disagreements.push(format!(
+                        "{what} does not run: {e}\n{}\n  program: {text:?}",
+                        code.text
+                    ));
+                    return;
+                }
+            };
+            let agrees = |got: &[f64]| {
+                got.len() == want.len()
+                    && got.iter().zip(want).enumerate().all(|(e, (a, b))| {
+                        let (k, j) = if what.starts_with("forward") {
+                            (e, k_or_j)
+                        } else {
+                            (k_or_j, e)
+                        };
+                        singular[k][j]
+                            || (same_class(*a, *b) && close(*a, *b, scale, 1e-6))
+                            || (same_class(*a, *b) && close(*a, *b, sum_scale(k, j), 1e-6))
+                    })
+            };
+            if agrees(&got) {
+                return;
+            }
+            if run_structural(code, &x, &limits).is_ok_and(|s| agrees(&s)) {
+                t.zero_times_infinity += 1;
+                return;
+            }
+            t.disagreements.push(format!(
+                "{what} {k_or_j} returns {got:?}, the engines {want:?}\n{}\n  program: {text:?}\n  at {x:?}",
+                code.text
+            ));
+        };
+        for j in 0..n {
+            if let Ok(code) = forward_program(&c, j) {
+                let want: Vec<f64> = (0..m).map(|k| fwd[k][j]).collect();
+                compare("forward program", &code, &want, j);
+            }
+        }
+        for (k, row) in rev.iter().enumerate() {
+            if let Ok(code) = reverse_program(&c, k) {
+                compare("reverse program", &code, row, k);
+            }
+        }
+    }
+}
+
+/// The chapters' models on the same text (nothing may panic) and the permalink parser on a mangled address.
+fn chapters(text: &str, x: &[f64], r: &mut SplitMix64) {
+    let src = ProgramAction::Source(text.to_string());
+    let gs = graph::GraphState::default().apply(graph::GraphAction::Program(src.clone()));
+    if gs.program.graph().is_some_and(|g| g.len() <= 3000) {
+        if let Some(s) = gs.session() {
+            for mode in [graph::Mode::Forward, graph::Mode::Reverse] {
+                let _ = s.view(mode, r.below(2 * s.graph().len() as u64 + 2) as usize);
+                let _ = s.code_check(mode);
+            }
+        }
+    }
+    let gr = grad::GradState::default().apply(grad::GradAction::Program(src.clone()));
+    let gr = gr.apply(grad::GradAction::Program(ProgramAction::Input(
+        "x".into(),
+        format!("{}", x[0]),
+    )));
+    let _ = gr.results();
+    let nu = numeric::NumericState::default().apply(numeric::NumericAction::Program(src.clone()));
+    let _ = nu.results();
+    let sy = symbolic::SymbolicState::default().apply(symbolic::SymbolicAction::Program(src));
+    if let Ok(sw) = sy.swell() {
+        let _ = sw.expressions(3);
+    }
+    let url = format!(
+        "#/graph?f={}&in.x={}&mode={}&step={}&wrt=%ZZ&out=-3",
+        ad_lab::base::url::percent_encode(text),
+        r.pick(&["1", "nan", "1e999", "-0", "abc", ""]),
+        r.pick(&["forward", "reverse", "sideways", ""]),
+        r.pick(&["3", "-1", "99999999999999999999", "x"])
+    );
+    let mangled = mutate(r, &url);
+    for u in [url, mangled] {
+        let loc = Location::parse(&u);
+        let mut notices = Vec::new();
+        let _ = graph::GraphState::from_location(&loc, &mut notices);
+        let _ = grad::GradState::from_location(&loc, &mut notices);
+        let _ = numeric::NumericState::from_location(&loc, &mut notices);
+        let _ = symbolic::SymbolicState::from_location(&loc, &mut notices);
+    }
+}
+
+// ----- the runner -----
+
+/// Runs inputs `start..start + count` in this process, printing `<i>` before each (so that a parent watching the
+/// output knows which input hung or crashed) and the tally at the end.
+#[test]
+#[ignore]
+fn fuzz_worker() {
+    let Ok(seed) = std::env::var("FUZZ_WORKER_SEED") else {
+        return;
+    };
+    let seed: u64 = seed.parse().unwrap();
+    let start: u64 = std::env::var("FUZZ_WORKER_START").unwrap().parse().unwrap();
+    let count: u64 = std::env::var("FUZZ_WORKER_COUNT").unwrap().parse().unwrap();
+    let with_chapters = std::env::var("FUZZ_WORKER_CHAPTERS").is_ok();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut t = Tally::default();
+    let mut panics = Vec::new();
+    for i in start..start + count {
+        println!("<{i}>");
+        let (text, x) = input(seed, i);
+        let ran = catch_unwind(AssertUnwindSafe(|| {
+            check(&text, &x, &mut t);
+            if with_chapters && i % 5 == 0 {
+                let mut r = SplitMix64::new(i);
+                chapters(&text, &x, &mut r);
+            }
+        }));
+        if let Err(e) = ran {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            panics.push(format!("panic at input {i}: {msg}\n  program: {text:?}"));
+        }
+    }
+    println!(
+        "TALLY {} {} {} {} {} {} {} {}",
+        t.inputs,
+        t.compiled,
+        t.errors,
+        t.jacobian_entries,
+        t.generated_runs,
+        t.zero_times_infinity,
+        panics.len(),
+        t.singular
+    );
+    for d in t.disagreements.iter().take(200) {
+        println!("DISAGREE {}", d.replace('\n', "\u{1}"));
+    }
+    println!("DISAGREEMENTS {}", t.disagreements.len());
+    for p in panics.iter().take(20) {
+        println!("PANIC {}", p.replace('\n', "\u{1}"));
+    }
+}
+
+#[derive(Debug, Default)]
+struct Report {
+    inputs: u64,
+    compiled: u64,
+    errors: u64,
+    jacobian_entries: u64,
+    generated_runs: u64,
+    zero_times_infinity: u64,
+    singular: u64,
+    panics: u64,
+    disagreements: u64,
+    hangs: Vec<String>,
+    crashes: Vec<String>,
+    details: Vec<String>,
+}
+
+/// Runs `count` inputs from `seed` in child processes of `batch` inputs each, with a memory limit and `stall`
+/// seconds allowed without progress.
+fn fuzz(seed: u64, count: u64, batch: u64, stall: Duration, chapters: bool) -> Report {
+    let exe = std::env::current_exe().unwrap();
+    let mut rep = Report::default();
+    let mut next = 0;
+    while next < count {
+        let n = batch.min(count - next);
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("ulimit -v 4000000; exec \"$0\" fuzz_worker --exact --ignored --nocapture --test-threads=1")
+            .arg(&exe)
+            .env("FUZZ_WORKER_SEED", seed.to_string())
+            .env("FUZZ_WORKER_START", next.to_string())
+            .env("FUZZ_WORKER_COUNT", n.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if chapters {
+            cmd.env("FUZZ_WORKER_CHAPTERS", "1");
+        }
+        let mut child = cmd.spawn().expect("the fuzz worker starts");
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut last = next;
+        let mut finished = false;
+        let mut last_progress = Instant::now();
+        loop {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => {
+                    if let Some(i) = line.strip_prefix('<').and_then(|l| l.strip_suffix('>')) {
+                        last = i.parse().unwrap();
+                        last_progress = Instant::now();
+                    } else if let Some(rest) = line.strip_prefix("TALLY ") {
+                        let v: Vec<u64> = rest.split(' ').map(|x| x.parse().unwrap()).collect();
+                        rep.inputs += v[0];
+                        rep.compiled += v[1];
+                        rep.errors += v[2];
+                        rep.jacobian_entries += v[3];
+                        rep.generated_runs += v[4];
+                        rep.zero_times_infinity += v[5];
+                        rep.panics += v[6];
+                        rep.singular += v[7];
+                        finished = true;
+                    } else if let Some(rest) = line.strip_prefix("DISAGREEMENTS ") {
+                        rep.disagreements += rest.parse::<u64>().unwrap();
+                    } else if line.starts_with("DISAGREE ") || line.starts_with("PANIC ") {
+                        if rep.details.len() < 400 {
+                            rep.details.push(line.replace('\u{1}', "\n"));
+                        }
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if last_progress.elapsed() > stall {
+                        let _ = child.kill();
+                        let (text, x) = input(seed, last);
+                        rep.hangs.push(format!(
+                            "input {last} ({}s without progress): {text:?} at {x:?}",
+                            stall.as_secs()
+                        ));
+                        break;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let status = child.wait().unwrap();
+        if !finished
+            && rep
+                .hangs
+                .last()
+                .is_none_or(|h| !h.starts_with(&format!("input {last} ")))
+        {
+            let (text, x) = input(seed, last);
+            rep.crashes
+                .push(format!("input {last} ({status}): {text:?} at {x:?}"));
+        }
+        if finished {
+            next += n;
+        } else {
+            rep.inputs += last - next + 1;
+            next = last + 1; // go on after the input that hung or crashed
+        }
+    }
+    rep
+}
+
+fn assert_clean(rep: &Report) {
+    if let Ok(path) = std::env::var("FUZZ_REPORT") {
+        let _ = std::fs::write(path, rep.details.join("\n----\n"));
+    }
+    println!(
+        "inputs {} compiled {} errors {} jacobian entries {} (singular {}) generated runs {} (0·∞ only: {}) panics {} disagreements {} hangs {} crashes {}",
+        rep.inputs, rep.compiled, rep.errors, rep.jacobian_entries, rep.singular, rep.generated_runs, rep.zero_times_infinity,
+        rep.panics, rep.disagreements, rep.hangs.len(), rep.crashes.len()
+    );
+    assert!(rep.crashes.is_empty(), "crashes: {:#?}", rep.crashes);
+    assert!(rep.hangs.is_empty(), "hangs: {:#?}", rep.hangs);
+    assert_eq!(rep.panics, 0, "panics:\n{}", rep.details.join("\n"));
+    assert_eq!(
+        rep.disagreements,
+        0,
+        "disagreements:\n{}",
+        rep.details.join("\n")
+    );
+}
+
+/// The seeded smoke that CI runs: a few thousand inputs through every stage and every chapter model.
+#[test]
+fn fuzz_smoke() {
+    if cfg!(debug_assertions) && std::env::var("FUZZ_IN_DEBUG").is_err() {
+        // Debug builds are ~20× slower; the smoke runs with `cargo test --release` (scripts/test.sh).
+        return;
+    }
+    let count = std::env::var("FUZZ_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(3000);
+    let rep = fuzz(20261127, count, 1500, Duration::from_secs(20), true);
+    assert_eq!(rep.inputs, count);
+    assert_clean(&rep);
+}
+
+/// The long run: `FUZZ_COUNT` inputs (default 10⁶) from `FUZZ_SEED`.
+#[test]
+#[ignore]
+fn fuzz_run() {
+    let count = std::env::var("FUZZ_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1_000_000);
+    let seed = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(7);
+    let chapters = std::env::var("FUZZ_CHAPTERS").is_ok();
+    let t = Instant::now();
+    let rep = fuzz(seed, count, 20_000, Duration::from_secs(30), chapters);
+    println!("{count} inputs in {:.0} s", t.elapsed().as_secs_f64());
+    assert_clean(&rep);
+}
