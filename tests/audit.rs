@@ -261,3 +261,54 @@ fn programs_that_crashed_or_froze() {
     let g = lower("def f(x):\n  m = []\n  for i in range(64000):\n    m.append(i)\n  s = x\n  for v in m[::-1]:\n    s = s + 0 * v\n  return s * len(m)\n").unwrap();
     assert_eq!(eval::evaluate(&g, &[1.0])[g.outputs[0].index()], 64000.0);
 }
+
+/// Found by the fuzzer: nested AD (the Hessian) and Taylor mode agree on second derivatives at edge points — powers
+/// with an infinite exponent or a zero base, a constant base of −∞, a tiny base (where e^(b·ln a) cancels).
+#[test]
+fn second_derivatives_agree_at_edge_points() {
+    use ad_lab::ad::hessian::hessian;
+    use ad_lab::ad::taylor::derivatives_along;
+    let cases: [(&str, &[f64], f64); 7] = [
+        // e³ to the power −∞ is 0 near y = 0: flat.
+        ("exp(y + 3) ** -(z / x)", &[0.0, -0.7, -0.0], 0.0),
+        // x¹⁰⁰ is flat at 0.
+        ("x ** 100.0 + y", &[0.0, 1.0], 0.0),
+        // x^(2^(2^x)) − 3x ≈ x²·x^(c·x) at 0: f″ = 2.
+        ("x ** 2.0 ** (2 ** x) - 3 * x", &[0.0], 2.0),
+        // (−∞)^(−y) is 0 for y near 2.
+        ("log(sqrt(-0.0)) ** -y", &[1.99], 0.0),
+        // y^cosh(y) at 10⁻¹⁷⁰: f″ = 3y·ln y + 2y (to the last bits).
+        ("y ** cosh(y)", &[1e-170], -1.1723183974269634e-167),
+        ("x ** (1 - x)", &[1e-300], 1379.5510557964274),
+        ("x * x * x", &[2.0], 12.0),
+    ];
+    for (src, x, want) in cases {
+        let g = ad_lab::lang::lower_source(src).unwrap();
+        let h = hessian(&g, x).matrix[0][0];
+        let t = derivatives_along::<3>(&g, x, 0, 0)[2];
+        assert!(
+            ulps_apart(h, want) <= 2 && ulps_apart(t, want) <= 2,
+            "{src} at {x:?}: Hessian {h}, Taylor {t}, want {want}"
+        );
+    }
+}
+
+/// Found by the fuzzer: a loop variable near −2⁶³ in `x**2.0`. The derivative programs write the exponent as `2`;
+/// their integer arithmetic goes on in floats past 64 bits (as the source's float arithmetic did), so they run.
+#[test]
+fn generated_programs_with_huge_loop_variables_run() {
+    let src = "def f(a):\n  for x in range(-9223372036854775807 - 1, 7, 4611686018427387904):\n    a = (x**2.0 - a) / 1e38\n  return a\n";
+    check(src, &[0.5], &[]);
+}
+
+/// Found by the fuzzer: the symbolic derivative of one output does not share another output's underflowed values.
+#[test]
+fn symbolic_outputs_are_separate() {
+    // ∂(x/y)/∂y at (10⁻¹⁷⁰, 10⁻¹⁷⁰) is −10¹⁷⁰: the quotient rule's y² must not be the first output's y**2, which
+    // underflowed to 0 (the symbolic derivative said −∞).
+    check(
+        "def f(x, y):\n  return 1 / y**2, x / y\n",
+        &[1e-170, 1e-170],
+        &[(1, 1, -1e170)],
+    );
+}

@@ -7,9 +7,10 @@
 //! Each batch runs in a child process (this test binary again) with a memory limit, watched for progress: a hang or a
 //! crash (a stack overflow aborts) is reported with the input that caused it, and the run goes on after it.
 //!
-//! - `cargo test --release --test fuzz` runs the seeded smoke (a few thousand inputs; CI runs it).
-//! - `FUZZ_COUNT=1000000 FUZZ_SEED=7 cargo test --release --test fuzz -- --ignored fuzz_run --nocapture` runs a long
-//!   one (`docs/robustness.md` has the figures).
+//! - `cargo test --profile fuzz --test fuzz` runs the seeded smoke (20 000 inputs, optimised, overflow checks on;
+//!   `scripts/test.sh` and so CI run it); plain `cargo test` runs 500 of them in the debug build.
+//! - `FUZZ_COUNT=1000000 FUZZ_SEED=7 FUZZ_CHAPTERS=1 cargo test --profile fuzz --test fuzz -- --ignored fuzz_run
+//!   --nocapture` runs a long one (`docs/robustness.md` has the figures).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::{BufRead, BufReader};
@@ -19,9 +20,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use ad_lab::ad::eval;
-use ad_lab::ad::hessian::hessian;
+use ad_lab::ad::hessian::{hessian, singular_diagonal};
 use ad_lab::ad::taylor::derivatives_along;
+use ad_lab::ad::taylor::Taylor;
 use ad_lab::ad::trace::{forward_trace, reverse_trace};
+use ad_lab::ad::wide::Wide;
 use ad_lab::base::random::SplitMix64;
 use ad_lab::base::url::Location;
 use ad_lab::lab::program::ProgramAction;
@@ -322,6 +325,28 @@ fn close(a: f64, b: f64, scale: f64, tol: f64) -> bool {
     !(a.is_finite() && b.is_finite()) || (a - b).abs() <= tol * (a.abs().max(b.abs()).max(scale))
 }
 
+/// The largest second-order coefficient anywhere in a Taylor-mode pass along input `j` (with a wide exponent, so
+/// that nothing overflows): round-off in a second derivative is relative to it (the second derivative of
+/// `y**cosh(y)` at 10⁻¹⁷⁰ is ±10³³⁹ terms cancelling).
+fn second_scale(g: &ad_lab::lang::graph::Graph, x: &[f64], j: usize) -> f64 {
+    let t: Vec<Taylor<3, Wide>> = x
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if i == j {
+                Taylor::variable(Wide::from(v))
+            } else {
+                Taylor::constant(Wide::from(v))
+            }
+        })
+        .collect();
+    eval::evaluate_generic(g, &t)
+        .iter()
+        .map(|c| f64::from(c.0[2]).abs() * 2.0)
+        .filter(|m| !m.is_nan())
+        .fold(1.0, f64::max)
+}
+
 fn check(text: &str, x: &[f64], t: &mut Tally) {
     t.inputs += 1;
     let limits = Limits {
@@ -441,9 +466,24 @@ fn check(text: &str, x: &[f64], t: &mut Tally) {
                 }
             }
         }
-        if n > 0 && n <= 4 {
+        if n > 0 && n <= 4 && m > 0 {
+            // Nested AD (forward over reverse): its gradient is reverse mode's, its diagonal Taylor mode's.
             let h = hessian(g, &x);
             assert_eq!(h.matrix.len(), n);
+            let singular2 = singular_diagonal(g, &p);
+            for j in 0..n {
+                if format!("{}", h.gradient[j]) != format!("{}", rev[0][j]) {
+                    report("Hessian's gradient", 0, j, h.gradient[j], rev[0][j]);
+                }
+                let d2 = derivatives_along::<3>(g, &x, j, 0)[2];
+                let hjj = h.matrix[j][j];
+                if singular2[j]
+                    || (same_class(hjj, d2) && close(hjj, d2, second_scale(g, &x, j), 1e-6))
+                {
+                    continue;
+                }
+                report("Hessian diagonal (against Taylor mode)", 0, j, hjj, d2);
+            }
         }
     }
     // The derivative programs: generated, run (plain arithmetic), and compared.
@@ -551,6 +591,19 @@ fn chapters(text: &str, x: &[f64], r: &mut SplitMix64) {
 #[test]
 #[ignore]
 fn fuzz_worker() {
+    if std::env::var("FUZZ_WORKER_SEED").is_err() {
+        return;
+    }
+    // The app runs with an 8 MiB stack (`.cargo/config.toml`); so do the checks (a test thread has 2 MiB).
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(worker)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn worker() {
     let Ok(seed) = std::env::var("FUZZ_WORKER_SEED") else {
         return;
     };
@@ -732,14 +785,11 @@ fn assert_clean(rep: &Report) {
 /// The seeded smoke that CI runs: a few thousand inputs through every stage and every chapter model.
 #[test]
 fn fuzz_smoke() {
-    if cfg!(debug_assertions) && std::env::var("FUZZ_IN_DEBUG").is_err() {
-        // Debug builds are ~20× slower; the smoke runs with `cargo test --release` (scripts/test.sh).
-        return;
-    }
+    // Debug builds are ~20× slower: a short run there, the full smoke with `--profile fuzz` (scripts/test.sh).
     let count = std::env::var("FUZZ_COUNT")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(3000);
+        .unwrap_or(if cfg!(debug_assertions) { 500 } else { 20_000 });
     let rep = fuzz(20261127, count, 1500, Duration::from_secs(20), true);
     assert_eq!(rep.inputs, count);
     assert_clean(&rep);

@@ -169,6 +169,15 @@ impl<T: Scalar> Scalar for Dual<T> {
     fn is_nan(self) -> bool {
         self.re.is_nan() || self.eps.is_nan()
     }
+    /// The structural-zero product part by part, `(p·t, p·t′ + p′·t)` with each product a [`chain`]: the value
+    /// part is then exactly what the same product gives on `T` (nested AD's gradient is reverse mode's, bit for bit).
+    #[inline]
+    fn chain_from(self, partial: Dual<T>) -> Dual<T> {
+        Dual {
+            re: chain(partial.re, self.re),
+            eps: chain(partial.re, self.eps) + chain(partial.eps, self.re),
+        }
+    }
     #[inline]
     fn unary(self, op: Unary) -> Dual<T> {
         let v = self.re.unary(op);

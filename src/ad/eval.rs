@@ -272,93 +272,197 @@ pub fn jacobian_reverse(g: &Graph, primals: &[f64]) -> Vec<Vec<f64>> {
 /// may legitimately say different things; everywhere else the engines agree. A value on no connecting path (an
 /// unused `sqrt(y)` at 0, an input the output does not depend on) does not count: its zero contributes nothing.
 pub fn singular_entries(g: &Graph, primals: &[f64]) -> Vec<Vec<bool>> {
-    let n = g.nodes.len();
-    // Edges (parent, child) with their local derivatives, as the engines compute them.
-    let mut bad_node = vec![false; n];
-    let mut bad_edges: Vec<(usize, usize)> = Vec::new();
-    // A value that underflowed (to 0 or a subnormal, from operands that are not 0) is not the value the program
-    // means either: x·x at 10⁻¹⁷⁰ is 0, and x·x/x then has derivative 2.
-    let underflowed = |v: f64, operands: &[f64]| {
-        v.abs() < f64::MIN_POSITIVE && operands.iter().all(|o| *o != 0.0 && o.is_finite())
-    };
-    for (i, node) in g.nodes.iter().enumerate() {
-        bad_node[i] = !primals[i].is_finite()
-            || match node.op {
-                Op::Unary(crate::base::op::Unary::Exp, a) => {
-                    underflowed(primals[i], &[primals[a.index()]])
-                }
-                Op::Binary(
-                    crate::base::op::Binary::Mul
-                    | crate::base::op::Binary::Div
-                    | crate::base::op::Binary::Pow,
-                    a,
-                    b,
-                ) => underflowed(primals[i], &[value(a, primals), value(b, primals)]),
-                _ => false,
-            };
-        match node.op {
-            Op::Input(_) | Op::Const(_) => {}
-            Op::Unary(op, a) => {
-                if !op.partial(primals[a.index()], primals[i]).is_finite() {
-                    bad_edges.push((a.index(), i));
-                }
-            }
-            Op::Binary(op, a, b) => {
-                let (x, y, v) = (value(a, primals), value(b, primals), primals[i]);
-                if let Arg::Node(p) = a {
-                    if !op.partial_a(x, y, v).is_finite() {
-                        bad_edges.push((p.index(), i));
+    Singular::analyse(g, primals).entries()
+}
+
+/// Where the chain rule's inputs are not finite numbers, and which paths they lie on (see [`singular_entries`]).
+pub struct Singular {
+    bad_node: Vec<bool>,
+    bad_edges: Vec<(usize, usize)>,
+    /// `from[j][i]`: node i depends on input j.
+    from: Vec<Vec<bool>>,
+    /// `to[k][i]`: output k depends on node i.
+    to: Vec<Vec<bool>>,
+}
+
+impl Singular {
+    pub fn analyse(g: &Graph, primals: &[f64]) -> Singular {
+        let n = g.nodes.len();
+        // Edges (parent, child) with their local derivatives, as the engines compute them.
+        let mut bad_node = vec![false; n];
+        let mut bad_edges: Vec<(usize, usize)> = Vec::new();
+        // A value that underflowed (to 0 or a subnormal, from operands that are not 0) is not the value the program
+        // means either: x·x at 10⁻¹⁷⁰ is 0, and x·x/x then has derivative 2.
+        let underflowed = |v: f64, operands: &[f64]| {
+            v.abs() < f64::MIN_POSITIVE && operands.iter().all(|o| *o != 0.0 && o.is_finite())
+        };
+        for (i, node) in g.nodes.iter().enumerate() {
+            bad_node[i] = !primals[i].is_finite()
+                || match node.op {
+                    Op::Unary(crate::base::op::Unary::Exp, a) => {
+                        underflowed(primals[i], &[primals[a.index()]])
+                    }
+                    Op::Binary(
+                        crate::base::op::Binary::Mul
+                        | crate::base::op::Binary::Div
+                        | crate::base::op::Binary::Pow,
+                        a,
+                        b,
+                    ) => underflowed(primals[i], &[value(a, primals), value(b, primals)]),
+                    _ => false,
+                };
+            match node.op {
+                Op::Input(_) | Op::Const(_) => {}
+                Op::Unary(op, a) => {
+                    if !op.partial(primals[a.index()], primals[i]).is_finite() {
+                        bad_edges.push((a.index(), i));
                     }
                 }
-                if let Arg::Node(q) = b {
-                    if !op.partial_b(x, y, v).is_finite() {
-                        bad_edges.push((q.index(), i));
+                Op::Binary(op, a, b) => {
+                    let (x, y, v) = (value(a, primals), value(b, primals), primals[i]);
+                    if let Arg::Node(p) = a {
+                        if !op.partial_a(x, y, v).is_finite() {
+                            bad_edges.push((p.index(), i));
+                        }
+                    }
+                    if let Arg::Node(q) = b {
+                        if !op.partial_b(x, y, v).is_finite() {
+                            bad_edges.push((q.index(), i));
+                        }
                     }
                 }
             }
         }
-    }
-    // Reachability: from each input forward, to each output backward.
-    let from: Vec<Vec<bool>> = g
-        .inputs
-        .iter()
-        .map(|inp| {
-            let mut r = vec![false; n];
-            r[inp.node.index()] = true;
-            for (i, node) in g.nodes.iter().enumerate() {
-                if node.op.parents().any(|p| r[p.index()]) {
-                    r[i] = true;
-                }
-            }
-            r
-        })
-        .collect();
-    let to: Vec<Vec<bool>> = g
-        .outputs
-        .iter()
-        .map(|o| {
-            let mut r = vec![false; n];
-            r[o.index()] = true;
-            for i in (0..n).rev() {
-                if r[i] {
-                    for p in g.nodes[i].op.parents() {
-                        r[p.index()] = true;
+        // Reachability: from each input forward, to each output backward.
+        let from: Vec<Vec<bool>> = g
+            .inputs
+            .iter()
+            .map(|inp| {
+                let mut r = vec![false; n];
+                r[inp.node.index()] = true;
+                for (i, node) in g.nodes.iter().enumerate() {
+                    if node.op.parents().any(|p| r[p.index()]) {
+                        r[i] = true;
                     }
                 }
-            }
-            r
-        })
-        .collect();
-    to.iter()
-        .map(|t| {
-            from.iter()
-                .map(|f| {
-                    (0..n).any(|i| bad_node[i] && f[i] && t[i])
-                        || bad_edges.iter().any(|&(p, c)| f[p] && t[c])
-                })
-                .collect()
-        })
-        .collect()
+                r
+            })
+            .collect();
+        let to: Vec<Vec<bool>> = g
+            .outputs
+            .iter()
+            .map(|o| {
+                let mut r = vec![false; n];
+                r[o.index()] = true;
+                for i in (0..n).rev() {
+                    if r[i] {
+                        for p in g.nodes[i].op.parents() {
+                            r[p.index()] = true;
+                        }
+                    }
+                }
+                r
+            })
+            .collect();
+        Singular {
+            bad_node,
+            bad_edges,
+            from,
+            to,
+        }
+    }
+
+    /// The node where entry (output `k`, input `j`) stops being determined: the first, in evaluation order, whose
+    /// value is not a finite number (or underflowed) or whose local derivative is, on a path from the input to the
+    /// output.
+    pub fn cause(&self, k: usize, j: usize) -> Option<NodeId> {
+        let (f, t) = (&self.from[j], &self.to[k]);
+        let node = (0..self.bad_node.len()).find(|&i| self.bad_node[i] && f[i] && t[i]);
+        let edge = self
+            .bad_edges
+            .iter()
+            .filter(|&&(p, c)| f[p] && t[c])
+            .map(|&(_, c)| c)
+            .min();
+        match (node, edge) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+        .map(|i| NodeId(i as u32))
+    }
+
+    /// Node `i` lies on a path from input `j` to output `k`.
+    pub fn connects(&self, k: usize, j: usize, i: usize) -> bool {
+        self.from[j][i] && self.to[k][i]
+    }
+
+    pub fn entries(&self) -> Vec<Vec<bool>> {
+        (0..self.to.len())
+            .map(|k| {
+                (0..self.from.len())
+                    .map(|j| self.cause(k, j).is_some())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The first node whose tangent, along `seed`, is not a finite number although its parents' tangents and its local
+/// derivatives are: where a derivative overflowed (the overflow rule then computes it with a wider exponent).
+pub fn first_overflow(g: &Graph, primals: &[f64], seed: &[f64]) -> Option<NodeId> {
+    let mut t = Vec::new();
+    jvp_into(g, primals, seed, &mut t);
+    g.ids().find(|&id| {
+        let i = id.index();
+        !t[i].is_finite()
+            && primals[i].is_finite()
+            && g.node(id).op.parents().all(|p| t[p.index()].is_finite())
+    })
+}
+
+/// Why ∂(output k)/∂(input j) is not a finite number, in words (`None` when it is one): an overflow (with the node
+/// where the tangent first overflows), or a point where the chain rule is not determined (with the node that makes it
+/// so).
+pub fn derivative_note(
+    g: &Graph,
+    primals: &[f64],
+    k: usize,
+    j: usize,
+    value: f64,
+) -> Option<String> {
+    if value.is_finite() {
+        return None;
+    }
+    let name = &g.inputs.get(j)?.name;
+    let out = if g.outputs.len() > 1 {
+        format!("f{}", k + 1)
+    } else {
+        "f".to_string()
+    };
+    let at = |id: NodeId| format!("{} = {}", g.label(id), g.expr_text(id));
+    if let Some(id) = Singular::analyse(g, primals).cause(k, j) {
+        let v = primals[id.index()];
+        let why = if !v.is_finite() {
+            format!("is {}", crate::base::num::fmt_compact(v))
+        } else if v.abs() < f64::MIN_POSITIVE && v != 0.0 || v == 0.0 {
+            "underflows to (nearly) 0".to_string()
+        } else {
+            "has an infinite or undefined local derivative here".to_string()
+        };
+        return Some(format!(
+            "∂{out}/∂{name} is not determined at this point: {} {why}, on the way from {name} to {out}.",
+            at(id)
+        ));
+    }
+    let mut seed = vec![0.0; g.inputs.len()];
+    seed[j] = 1.0;
+    let id = first_overflow(g, primals, &seed)?;
+    Some(format!(
+        "∂{out}/∂{name} is beyond the largest f64 (about 1.8·10³⁰⁸): its tangent first overflows at {}. Computed with a \
+         wider exponent and rounded, it is {} — an overflow, not an undefined value.",
+        at(id),
+        crate::base::num::fmt_compact(value)
+    ))
 }
 
 /// Where a non-finite value first appears from finite operands, and why.

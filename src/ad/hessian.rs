@@ -11,8 +11,9 @@
 //! ```
 
 use super::dual::Dual;
-use super::eval::{evaluate_into, vjp_into};
-use crate::lang::graph::Graph;
+use super::eval::{evaluate_into, needs_wide, vjp_into, widen, Singular};
+use crate::base::scalar::Scalar;
+use crate::lang::graph::{Arg, Graph, Op};
 
 /// f, ∇f and H·v for the first output, at `x`.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,30 +33,70 @@ pub struct HvpWorkspace {
 }
 
 impl HvpWorkspace {
-    /// Forward over reverse: primals carry the tangent `v`, the reverse sweep differentiates along it.
+    /// Forward over reverse: primals carry the tangent `v`, the reverse sweep differentiates along it. With the
+    /// overflow rule of [`super::eval::jvp`]: a gradient or H·v entry that comes out NaN or infinite is computed again
+    /// with a wider exponent, so a second derivative beyond the largest f64 is ±∞, not NaN.
     pub fn hvp(&mut self, g: &Graph, x: &[f64], v: &[f64]) -> Hvp {
-        self.inputs.clear();
-        self.inputs.extend(
-            x.iter()
-                .enumerate()
-                .map(|(i, &xi)| Dual::new(xi, v.get(i).copied().unwrap_or(0.0))),
+        let r = sweep(
+            g,
+            x,
+            v,
+            &mut self.inputs,
+            &mut self.primals,
+            &mut self.seed,
+            &mut self.adjoints,
         );
-        evaluate_into(g, &self.inputs, &mut self.primals);
-        self.seed.clear();
-        self.seed.resize(g.outputs.len(), Dual::new(0.0, 0.0));
-        if let Some(s) = self.seed.first_mut() {
-            *s = Dual::new(1.0, 0.0);
+        if !needs_wide(&r.gradient) && !needs_wide(&r.hv) {
+            return r;
         }
-        vjp_into(g, &self.primals, &self.seed, &mut self.adjoints);
-        let adj = |i: &crate::lang::graph::Input| self.adjoints[i.node.index()];
+        let wide = sweep(
+            g,
+            &widen(x),
+            &widen(v),
+            &mut Vec::new(),
+            &mut Vec::new(),
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
         Hvp {
-            value: g
-                .outputs
-                .first()
-                .map_or(f64::NAN, |o| self.primals[o.index()].re),
-            gradient: g.inputs.iter().map(|i| adj(i).re).collect(),
-            hv: g.inputs.iter().map(|i| adj(i).eps).collect(),
+            value: r.value,
+            gradient: wide.gradient,
+            hv: wide.hv,
         }
+    }
+}
+
+/// One forward-over-reverse sweep over any [`Scalar`] type, rounded to f64.
+fn sweep<S: Scalar + Into<f64>>(
+    g: &Graph,
+    x: &[S],
+    v: &[S],
+    inputs: &mut Vec<Dual<S>>,
+    primals: &mut Vec<Dual<S>>,
+    seed: &mut Vec<Dual<S>>,
+    adjoints: &mut Vec<Dual<S>>,
+) -> Hvp {
+    inputs.clear();
+    inputs.extend(
+        x.iter()
+            .enumerate()
+            .map(|(i, &xi)| Dual::new(xi, v.get(i).copied().unwrap_or(S::zero()))),
+    );
+    evaluate_into(g, inputs, primals);
+    seed.clear();
+    seed.resize(g.outputs.len(), Dual::new(S::zero(), S::zero()));
+    if let Some(s) = seed.first_mut() {
+        *s = Dual::new(S::one(), S::zero());
+    }
+    vjp_into(g, primals, seed, adjoints);
+    let adj = |i: &crate::lang::graph::Input| adjoints[i.node.index()];
+    Hvp {
+        value: g
+            .outputs
+            .first()
+            .map_or(f64::NAN, |o| primals[o.index()].re.into()),
+        gradient: g.inputs.iter().map(|i| adj(i).re.into()).collect(),
+        hv: g.inputs.iter().map(|i| adj(i).eps.into()).collect(),
     }
 }
 
@@ -100,6 +141,68 @@ pub fn hessian(g: &Graph, x: &[f64]) -> Hessian {
     }
 }
 
+/// Which diagonal entries ∂²f/∂xⱼ² of the first output the chain rule cannot determine: those singular at first
+/// order (see [`super::eval::singular_entries`]), and those with a local second derivative that is not a finite
+/// number on a path from the input to the output (∂²(aᵇ)/∂a² with an infinite exponent, or at a = 0). There nested AD
+/// and Taylor mode (which expands aᵇ as exp(b·ln a)) may legitimately say different things, as forward and reverse
+/// mode may at first order.
+pub fn singular_diagonal(g: &Graph, primals: &[f64]) -> Vec<bool> {
+    let first = Singular::analyse(g, primals);
+    if g.outputs.is_empty() {
+        return vec![false; g.inputs.len()];
+    }
+    let bad: Vec<bool> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let v = primals[i];
+            match node.op {
+                Op::Input(_) | Op::Const(_) => false,
+                Op::Unary(op, a) => {
+                    let a0 = primals[a.index()];
+                    let p1 = op.partial(a0, v);
+                    !op.partial(Dual::new(a0, 1.0), Dual::new(v, p1))
+                        .eps
+                        .is_finite()
+                }
+                Op::Binary(op, a, b) => {
+                    let (x, y) = (arg(a, primals), arg(b, primals));
+                    let (pa, pb) = op.partials(x, y, v);
+                    // Along each operand that varies: the partials' own derivatives.
+                    let mut directions = Vec::with_capacity(2);
+                    if a.node().is_some() {
+                        directions.push((1.0, 0.0));
+                    }
+                    if b.node().is_some() {
+                        directions.push((0.0, 1.0));
+                    }
+                    directions.into_iter().any(|(da, db)| {
+                        let dv = if da == 1.0 { pa } else { pb };
+                        let (xd, yd, vd) = (Dual::new(x, da), Dual::new(y, db), Dual::new(v, dv));
+                        let (qa, qb) = op.partials(xd, yd, vd);
+                        (a.node().is_some() && !qa.eps.is_finite())
+                            || (b.node().is_some() && !qb.eps.is_finite())
+                    })
+                }
+            }
+        })
+        .collect();
+    (0..g.inputs.len())
+        .map(|j| {
+            first.cause(0, j).is_some()
+                || (0..g.nodes.len()).any(|i| bad[i] && first.connects(0, j, i))
+        })
+        .collect()
+}
+
+fn arg(a: Arg, primals: &[f64]) -> f64 {
+    match a {
+        Arg::Node(n) => primals[n.index()],
+        Arg::Const(c) => c,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +217,22 @@ mod tests {
         assert_eq!((h.matrix[0][1], h.matrix[1][0]), (1.0, 1.0));
         assert_eq!(h.matrix[1][1], crate::base::math::sin(5.0));
         assert_eq!(h.matrix[1][1], -0.9589242746631385);
+    }
+
+    /// The logistic map at 0.25 for 1100 steps: f′ and f″ are beyond the largest f64; the overflow rule makes them
+    /// −∞ (as Taylor mode says: f″ ≈ −(4/3)·4ⁿ), not NaN.
+    #[test]
+    fn second_derivatives_beyond_the_largest_f64_are_infinite() {
+        let g = lower_source(
+            "def f(x, n=1100):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n",
+        )
+        .unwrap();
+        let h = hessian(&g, &[0.25]);
+        let taylor = crate::ad::taylor::derivatives_along::<3>(&g, &[0.25], 0, 0);
+        assert_eq!(h.gradient[0], f64::NEG_INFINITY);
+        assert_eq!(taylor[1], f64::NEG_INFINITY);
+        assert_eq!(h.matrix[0][0], f64::NEG_INFINITY);
+        assert_eq!(h.matrix[0][0], taylor[2]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Truncated Taylor series: forward mode of higher order ("Taylor mode"). A [`Taylor<K>`] carries the first `K`
 //! Taylor coefficients `[f, f′, f″/2!, f‴/3!, …]` of a value along one input direction, and each elementary
 //! function propagates all of them in one pass with the classic recurrences (Griewank & Walther, *Evaluating
-//! Derivatives*, ch. 13).
+//! Derivatives*, ch. 13). Every product in a recurrence is a structural-zero product ([`chain`]), as in the other
+//! engines: a zero coefficient contributes nothing, even against an infinite one.
 //!
 //! The coefficients are `f64` by default and any [`Scalar`] in general: [`derivatives_along`] recomputes them as
 //! [`Wide`] numbers when they overflow (the engines' overflow rule).
@@ -100,7 +101,7 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
         for k in 1..K {
             let mut s = T::zero();
             for i in 1..k {
-                s = s + l[i] * (i as f64) * a[k - i];
+                s = s + chain(l[i] * (i as f64), a[k - i]);
             }
             l[k] = (a[k] - s / k as f64) / a[0];
         }
@@ -112,7 +113,7 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
         self.chain(self.0[0].tan(), |f, k| {
             let mut sq = T::zero();
             for i in 0..=k {
-                sq = sq + f[i] * f[k - i];
+                sq = sq + chain(f[i], f[k - i]);
             }
             if k == 0 {
                 sq + 1.0
@@ -132,7 +133,7 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
             }
             let mut sq = T::zero();
             for i in 0..=k {
-                sq = sq + f[i] * f[k - i];
+                sq = sq + chain(f[i], f[k - i]);
             }
             -sq
         })
@@ -145,7 +146,7 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
         for k in 1..K {
             let mut s = a[k];
             for i in 1..k {
-                s = s - r[i] * r[k - i];
+                s = s - chain(r[i], r[k - i]);
             }
             r[k] = s / (r[0] * 2.0);
         }
@@ -157,7 +158,11 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
         let mut y = [T::zero(); K];
         y[0] = a[0].powf(p);
         if a[0].is_zero() {
-            // The recurrence divides by a₀; for integer powers fall back to repeated products.
+            // The recurrence divides by a₀. With a₀ = 0, aᵖ = O(tᵖ): past the last coefficient kept, all are 0 (x¹⁰⁰ is
+            // flat at 0); for integer powers fall back to repeated products.
+            if p > (K - 1) as f64 {
+                return Taylor::constant(y[0]);
+            }
             if p.fract() == 0.0 && (0.0..=16.0).contains(&p) {
                 let mut acc = Taylor::constant(T::one());
                 for _ in 0..p as usize {
@@ -172,7 +177,8 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
         for k in 1..K {
             let mut s = T::zero();
             for i in 1..=k {
-                s = s + a[i] * (p * i as f64 - (k - i) as f64) * y[k - i];
+                let c = T::from_f64(p * i as f64 - (k - i) as f64);
+                s = s + chain(chain(a[i], c), y[k - i]);
             }
             y[k] = s / (a[0] * k as f64);
         }
@@ -380,11 +386,32 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
         } else if self.is_constant() {
             // cᵇ = exp(b·ln c) as a series, with the value itself computed as evaluation does (pow, not exp∘ln).
             let c = self.0[0];
+            let v = c.pow(b.0[0]);
+            if v.is_zero() {
+                // Every derivative is (ln c)ᵏ·cᵇ, and a zero cᵇ makes it zero (the structural zero: (−∞)ᵇ at b < 0).
+                return Taylor::constant(v);
+            }
             let mut r = (b * Taylor::constant(c.ln())).exp_series();
-            r.0[0] = c.pow(b.0[0]);
+            r.0[0] = v;
+            r
+        } else if self.0[0].is_zero() {
+            // aᵇ = a^b₀ · e^((b − b₀)·ln a) and the second factor is 1 + O(t·ln t): the coefficients of a^b₀ are those
+            // of aᵇ below t^(b₀+1); from there on aᵇ has no Taylor expansion (t³·ln t has no third derivative at 0).
+            let b0 = b.0[0].value();
+            let mut r = self.powf_series(b0);
+            for (k, c) in r.0.iter_mut().enumerate().skip(1) {
+                if k as f64 >= b0 + 1.0 {
+                    *c = T::from_f64(f64::NAN);
+                }
+            }
+            r.0[0] = self.0[0].pow(b.0[0]);
             r
         } else {
-            let mut r = (b * self.ln_series()).exp_series();
+            // aᵇ = a^b₀ · e^((b − b₀)·ln a): better conditioned than e^(b·ln a) when a₀ is tiny (ln a then has huge
+            // coefficients that b₀ would multiply and the exponential cancel).
+            let mut db = b;
+            db.0[0] = T::zero();
+            let mut r = self.powf_series(b.0[0].value()) * (db * self.ln_series()).exp_series();
             r.0[0] = self.0[0].pow(b.0[0]);
             r
         };
@@ -430,8 +457,8 @@ fn sinh_cosh<const K: usize, T: Scalar>(a: Taylor<K, T>) -> (Taylor<K, T>, Taylo
     for k in 1..K {
         let (mut ss, mut cc) = (T::zero(), T::zero());
         for i in 1..=k {
-            ss = ss + a[i] * (i as f64) * c[k - i];
-            cc = cc + a[i] * (i as f64) * s[k - i];
+            ss = ss + chain(a[i] * (i as f64), c[k - i]);
+            cc = cc + chain(a[i] * (i as f64), s[k - i]);
         }
         s[k] = ss / k as f64;
         c[k] = cc / k as f64;
@@ -447,8 +474,8 @@ fn sin_cos<const K: usize, T: Scalar>(a: Taylor<K, T>) -> (Taylor<K, T>, Taylor<
     for k in 1..K {
         let (mut ss, mut cc) = (T::zero(), T::zero());
         for i in 1..=k {
-            ss = ss + a[i] * (i as f64) * c[k - i];
-            cc = cc + a[i] * (i as f64) * s[k - i];
+            ss = ss + chain(a[i] * (i as f64), c[k - i]);
+            cc = cc + chain(a[i] * (i as f64), s[k - i]);
         }
         s[k] = ss / k as f64;
         c[k] = -cc / k as f64;

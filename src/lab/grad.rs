@@ -153,23 +153,53 @@ impl SecondOrder {
         }
     }
 
-    /// Largest |H − Taylor| on the diagonal and |H − differences| anywhere, each relative to max(1, |H|).
-    pub fn agreement(&self) -> (f64, f64) {
+    /// How closely the two checks agree with the Hessian.
+    pub fn agreement(&self) -> Agreement {
         let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(1.0);
+        // Taylor mode follows the same rules: a non-finite entry must be the same NaN or ±∞ there.
         let taylor = self
             .matrix
             .iter()
             .enumerate()
-            .map(|(i, row)| rel(row[i], self.taylor_diagonal[i]))
+            .map(|(i, row)| {
+                let (a, b) = (row[i], self.taylor_diagonal[i]);
+                match (a.is_finite(), b.is_finite()) {
+                    (true, true) => rel(a, b),
+                    _ if a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()) => 0.0,
+                    _ => f64::INFINITY,
+                }
+            })
             .fold(0.0, f64::max);
-        let fd = self
-            .matrix
-            .iter()
-            .zip(&self.fd_matrix)
-            .flat_map(|(r, s)| r.iter().zip(s).map(|(a, b)| rel(*a, *b)))
+        // Differences of an infinite or undefined gradient mean nothing: only finite entries are compared.
+        let pairs = || {
+            self.matrix
+                .iter()
+                .zip(&self.fd_matrix)
+                .flat_map(|(r, s)| r.iter().zip(s))
+        };
+        let fd = pairs()
+            .filter(|(a, b)| a.is_finite() && b.is_finite())
+            .map(|(a, b)| rel(*a, *b))
             .fold(0.0, f64::max);
-        (taylor, fd)
+        let not_compared = pairs()
+            .filter(|(a, b)| !(a.is_finite() && b.is_finite()))
+            .count();
+        Agreement {
+            taylor,
+            fd,
+            not_compared,
+        }
     }
+}
+
+/// [`SecondOrder`]'s checks: largest |H − Taylor| on the diagonal and |H − differences| anywhere, each relative to
+/// max(1, |H|).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Agreement {
+    pub taylor: f64,
+    pub fd: f64,
+    /// Entries where H or its difference approximation is NaN or ±∞ (left out of `fd`).
+    pub not_compared: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -185,6 +215,9 @@ pub struct GradResults {
     pub fd: Vec<f64>,
     /// Where a NaN or infinity first appeared, in words.
     pub domain: Option<String>,
+    /// Why a derivative of the first output is not a finite number, in words: where it overflowed, or why it is not
+    /// determined.
+    pub derivative_notes: Vec<String>,
     /// The Hessian panel, for programs of up to [`MAX_HESSIAN_INPUTS`] inputs.
     pub second_order: Option<SecondOrder>,
 }
@@ -199,7 +232,7 @@ impl GradResults {
             *s = 1.0;
         }
         let adj = eval::vjp(g, &primals, &seed);
-        let reverse = g.inputs.iter().map(|i| adj[i.node.index()]).collect();
+        let reverse: Vec<f64> = g.inputs.iter().map(|i| adj[i.node.index()]).collect();
         let out0 = g.outputs.first().map(|o| o.index());
         let forward = (0..g.inputs.len())
             .map(|j| {
@@ -218,6 +251,13 @@ impl GradResults {
             })
             .collect();
         let domain = domain_issue(g, &primals).map(|d| d.describe(g));
+        let derivative_notes = if g.outputs.is_empty() {
+            Vec::new()
+        } else {
+            (0..g.inputs.len())
+                .filter_map(|j| eval::derivative_note(g, &primals, 0, j, reverse[j]))
+                .collect()
+        };
         let second_order = (!values.is_empty() && values.len() <= MAX_HESSIAN_INPUTS)
             .then(|| SecondOrder::compute(compiled, values));
         GradResults {
@@ -227,6 +267,7 @@ impl GradResults {
             forward,
             fd,
             domain,
+            derivative_notes,
             second_order,
         }
     }
@@ -321,9 +362,10 @@ mod tests {
             so.matrix,
             vec![vec![-0.25, 1.0], vec![1.0, -0.9589242746631385]]
         );
-        let (taylor, fd) = so.agreement();
-        assert!(taylor <= 1e-15, "{taylor}");
-        assert!(fd < 1e-8, "{fd}");
+        let a = so.agreement();
+        assert!(a.taylor <= 1e-15, "{a:?}");
+        assert!(a.fd < 1e-8, "{a:?}");
+        assert_eq!(a.not_compared, 0);
         // Too many inputs: no panel.
         let src = format!(
             "{}",
@@ -334,5 +376,47 @@ mod tests {
         );
         let s = GradState::default().apply(GradAction::Program(ProgramAction::Source(src)));
         assert!(s.results().unwrap().second_order.is_none());
+    }
+
+    /// Where a derivative overflowed, and where one is not determined, are said in words.
+    #[test]
+    fn non_finite_derivatives_are_explained() {
+        let logistic = "def f(x, n=1100):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n";
+        let s = GradState::default()
+            .apply(GradAction::Program(ProgramAction::Source(logistic.into())))
+            .apply(GradAction::Program(ProgramAction::Input(
+                "x".into(),
+                "0.25".into(),
+            )));
+        let r = s.results().unwrap();
+        assert_eq!(
+            (r.reverse[0], r.forward[0]),
+            (f64::NEG_INFINITY, f64::NEG_INFINITY)
+        );
+        assert!(
+            r.derivative_notes[0].contains("first overflows at v"),
+            "{:?}",
+            r.derivative_notes
+        );
+        // The second derivative overflows too: −∞ by nested AD and by Taylor mode; differences are not compared.
+        let so = r.second_order.as_ref().unwrap();
+        assert_eq!(so.matrix[0][0], f64::NEG_INFINITY);
+        let a = so.agreement();
+        assert_eq!((a.taylor, a.not_compared), (0.0, 1));
+        let s = GradState::default().apply(GradAction::Program(ProgramAction::Source(
+            "x + sqrt(y - y)".into(),
+        )));
+        let r = s.results().unwrap();
+        assert_eq!(r.reverse[0], 1.0);
+        assert!(
+            r.derivative_notes[0].contains("not determined"),
+            "{:?}",
+            r.derivative_notes
+        );
+        assert!(
+            r.derivative_notes[0].contains("sqrt"),
+            "{:?}",
+            r.derivative_notes
+        );
     }
 }

@@ -101,8 +101,25 @@ impl Dag {
     /// The expression computed by `g`'s output number `output`, in the graph's input names.
     pub fn from_graph(g: &Graph, output: usize) -> (Dag, Id) {
         let mut d = Dag::new();
+        // Only the output's own ancestors: another output's values (x**2 that underflowed) must not be shared with
+        // the nodes the derivative rules build (the quotient rule's v²).
+        let mut needed = vec![false; g.len()];
+        if let Some(o) = g.outputs.get(output) {
+            needed[o.index()] = true;
+        }
+        for i in (0..g.len()).rev() {
+            if needed[i] {
+                for p in g.nodes[i].op.parents() {
+                    needed[p.index()] = true;
+                }
+            }
+        }
         let mut ids: Vec<Id> = Vec::with_capacity(g.len());
-        for node in &g.nodes {
+        for (i, node) in g.nodes.iter().enumerate() {
+            if !needed[i] && !matches!(node.op, Op::Input(_)) {
+                ids.push(Id::MAX);
+                continue;
+            }
             let id = match node.op {
                 Op::Input(k) => d.var(&g.inputs[k as usize].name),
                 Op::Const(c) => d.num(c),

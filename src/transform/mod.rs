@@ -24,7 +24,7 @@ mod rules;
 
 use crate::lang::compile::Compiled;
 use crate::lang::graph::Graph;
-use crate::lang::lower::{lower, lower_structural, Limits};
+use crate::lang::lower::{lower_generated, Limits};
 use crate::lang::print;
 use crate::lang::syntax::Program;
 
@@ -106,7 +106,7 @@ pub fn reverse_program(c: &Compiled, output: usize) -> Result<Generated, Unsuppo
 /// when the plain run differs from the engines and this one does not, that product is the whole difference.
 pub fn run_structural(g: &Generated, values: &[f64], limits: &Limits) -> Result<Vec<f64>, String> {
     use crate::ad::eval;
-    let graph = lower_structural(&g.program, &room(limits)).map_err(|e| e.render(&g.text))?;
+    let graph = lower_generated(&g.program, &room(limits), true).map_err(|e| e.render(&g.text))?;
     Ok(eval::outputs(
         &graph,
         &eval::evaluate_structural(&graph, values),
@@ -142,7 +142,7 @@ fn room(limits: &Limits) -> Limits {
 /// a wider exponent ([`crate::ad::wide`]), so that a derivative beyond the largest f64 reads ±∞ here as in the traces.
 pub fn run(g: &Generated, values: &[f64], limits: &Limits) -> Result<Vec<f64>, String> {
     use crate::ad::eval;
-    let graph = lower(&g.program, &room(limits)).map_err(|e| e.render(&g.text))?;
+    let graph = lower_generated(&g.program, &room(limits), false).map_err(|e| e.render(&g.text))?;
     let out = eval::outputs(&graph, &eval::evaluate(&graph, values));
     if !eval::needs_wide(&out) {
         return Ok(out);

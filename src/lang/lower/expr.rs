@@ -353,8 +353,12 @@ impl Lowerer<'_> {
             ));
         };
         if let (Val::Int(i), Val::Int(j)) = (&a, &b) {
-            if let Some(v) = int_op(op, *i, *j, span)? {
-                return Ok(v);
+            match int_op(op, *i, *j, span) {
+                Ok(Some(v)) => return Ok(v),
+                Ok(None) => {}
+                // A generated program's integers stand for the source's floats: past 64 bits, go on in floats.
+                Err(_) if self.generated.is_some() && op.primitive().is_some() => {}
+                Err(e) => return Err(e),
             }
         }
         let Some(prim) = op.primitive() else {
@@ -374,7 +378,9 @@ impl Lowerer<'_> {
         };
         match (x, y) {
             (Arg::Const(x), Arg::Const(y)) => {
-                let v = if self.structural && prim == crate::base::op::Binary::Mul {
+                let v = if self.generated.is_some_and(|g| g.structural)
+                    && prim == crate::base::op::Binary::Mul
+                {
                     crate::base::scalar::chain(x, y)
                 } else {
                     prim.apply(x, y)

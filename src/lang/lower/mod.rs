@@ -70,20 +70,29 @@ struct Lowerer<'a> {
     is_def: bool,
     /// Values for integer parameters, replacing their defaults (`n` of `def f(x, n=4)`).
     overrides: &'a [(String, i64)],
+    /// How a derivative program is run (see [`lower_generated`]); `None` for a user's program.
+    generated: Option<Generated>,
+}
+
+/// Running a generated derivative program rather than a user's program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generated {
     /// Products of constants with a zero factor fold to zero (the engines' structural zero) rather than IEEE's
-    /// 0·∞ = NaN: see [`lower_structural`].
-    structural: bool,
+    /// 0·∞ = NaN.
+    pub structural: bool,
 }
 
 pub fn lower(program: &Program, limits: &Limits) -> Result<Graph> {
     lower_with(program, limits, &[])
 }
 
-/// [`lower`], with a zero factor making a product of constants zero (0·∞ = 0): for running a derivative program
-/// with the rule every engine applies to the chain rule's products (its graph is then evaluated with
+/// [`lower`] for a generated derivative program. Its whole-number literals are written as integers (`x**2` for the
+/// source's `x**2.0`), so integer arithmetic that overflows 64 bits — where Python's integers would grow — goes on in
+/// floats, as the source's float arithmetic did. With `structural`, a zero factor makes a product of constants zero
+/// (0·∞ = 0): the rule every engine applies to the chain rule's products (the graph is then evaluated with
 /// `eval::evaluate_structural`).
-pub fn lower_structural(program: &Program, limits: &Limits) -> Result<Graph> {
-    lower_inner(program, limits, &[], true)
+pub fn lower_generated(program: &Program, limits: &Limits, structural: bool) -> Result<Graph> {
+    lower_inner(program, limits, &[], Some(Generated { structural }))
 }
 
 /// Lowers with some integer parameters set to other values than their defaults.
@@ -92,17 +101,17 @@ pub fn lower_with(
     limits: &Limits,
     overrides: &[(String, i64)],
 ) -> Result<Graph> {
-    lower_inner(program, limits, overrides, false)
+    lower_inner(program, limits, overrides, None)
 }
 
 fn lower_inner(
     program: &Program,
     limits: &Limits,
     overrides: &[(String, i64)],
-    structural: bool,
+    generated: Option<Generated>,
 ) -> Result<Graph> {
     let mut l = Lowerer {
-        structural,
+        generated,
         overrides,
         limits,
         graph: Graph::default(),

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
 use crate::base::num::{fmt_compact, fmt_count, fmt_python, fmt_sig};
-use crate::lab::grad::{GradAction, GradResults, GradState, SecondOrder, EXAMPLES};
+use crate::lab::grad::{Agreement, GradAction, GradResults, GradState, SecondOrder, EXAMPLES};
 use crate::ui::components::{markup, math, num, number_field, program_panel, url_notice};
 
 #[component]
@@ -86,6 +86,9 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
             for note in g.notes.iter() {
                 <p class="warning">{ "Note: " }{ &note.message }</p>
             }
+            for note in r.derivative_notes.iter() {
+                <p class="warning" data-testid="derivative-note">{ note }</p>
+            }
             if multi {
                 <p class="hint">
                     { format!("f has {} outputs; the derivatives below are those of the first. The graph lab shows the whole Jacobian.", r.outputs.len()) }
@@ -145,11 +148,38 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
     }
 }
 
+/// What central differences of the gradient say about the Hessian (`entries` in all).
+fn hessian_fd_check(a: &Agreement, step: f64, entries: usize) -> String {
+    let steps = format!(
+        "central differences of the gradient, with steps {}·max(1, |xᵢ|),",
+        sci(step)
+    );
+    match a.not_compared {
+        0 => format!(
+            "{steps} by at most {} — differences are inexact, AD is not.",
+            fmt_sig(a.fd, 2)
+        ),
+        k if k == entries => {
+            format!(
+                "{steps} cannot check it: differences of a NaN or infinite gradient mean nothing."
+            )
+        }
+        1 => format!(
+            "{steps} by at most {} (one entry is NaN or infinite and is not compared).",
+            fmt_sig(a.fd, 2)
+        ),
+        k => format!(
+            "{steps} by at most {} ({k} entries are NaN or infinite and are not compared).",
+            fmt_sig(a.fd, 2)
+        ),
+    }
+}
+
 /// The Hessian of the first output (forward mode over reverse mode), with the two checks beside it.
 fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
     let g = &r.compiled.graph;
     let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
-    let (taylor, fd) = so.agreement();
+    let agreement = so.agreement();
     html! {
         <div class="second-order" data-testid="second-order">
             <h2>{ "Second order: the Hessian by nested AD" }</h2>
@@ -178,9 +208,9 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
             <p class="hint" data-testid="hessian-check">
                 { format!(
                     "Checked two other ways: the diagonal by Taylor mode (a second-order forward pass along each input) \
-                     differs by at most {} (relative); central differences of the gradient, with steps {}·max(1, |xᵢ|), \
-                     by at most {} — differences are inexact, AD is not.",
-                    fmt_sig(taylor, 2), sci(so.fd_step), fmt_sig(fd, 2)
+                     differs by at most {} (relative); {}",
+                    fmt_sig(agreement.taylor, 2),
+                    hessian_fd_check(&agreement, so.fd_step, names.len() * names.len()),
                 ) }
             </p>
         </div>
