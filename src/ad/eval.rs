@@ -21,10 +21,21 @@ pub fn evaluate(g: &Graph, inputs: &[f64]) -> Vec<f64> {
 /// [`Scalar`] type — with [`Taylor`](super::taylor::Taylor) numbers this is higher-order forward mode, with
 /// [`Dual`](super::dual::Dual) numbers forward mode along one direction.
 pub fn evaluate_into<S: Scalar>(g: &Graph, inputs: &[S], v: &mut Vec<S>) {
+    evaluate_with(g, inputs, v, |_, _| {});
+}
+
+/// The evaluation loop; `after(i, value)` may adjust node i's value before it is used.
+#[inline]
+fn evaluate_with<S: Scalar>(
+    g: &Graph,
+    inputs: &[S],
+    v: &mut Vec<S>,
+    after: impl Fn(usize, &mut S),
+) {
     v.clear();
     v.reserve(g.nodes.len());
-    for node in &g.nodes {
-        let x = match node.op {
+    for (i, node) in g.nodes.iter().enumerate() {
+        let mut x = match node.op {
             Op::Input(k) => inputs
                 .get(k as usize)
                 .copied()
@@ -33,8 +44,23 @@ pub fn evaluate_into<S: Scalar>(g: &Graph, inputs: &[S], v: &mut Vec<S>) {
             Op::Unary(op, a) => v[a.index()].unary(op),
             Op::Binary(op, a, b) => crate::base::scalar::binary(op, operand(a, v), operand(b, v)),
         };
+        after(i, &mut x);
         v.push(x);
     }
+}
+
+/// [`evaluate_into`] with every node's value part pinned to the f64 value `primals` gives it (`pin` writes it in):
+/// the overflow rule's second pass computes derivatives with a wide exponent, but around the values the program
+/// computes — a value recomputed in [`Wide`] could differ in its last bits (or not underflow), and cos(10¹⁵⁰) of a
+/// different last bit is a different number.
+pub fn evaluate_pinned<S: Scalar>(
+    g: &Graph,
+    inputs: &[S],
+    primals: &[f64],
+    pin: impl Fn(&mut S, f64),
+    v: &mut Vec<S>,
+) {
+    evaluate_with(g, inputs, v, |i, x| pin(x, primals[i]));
 }
 
 /// A node's value, or a constant kept as a constant.

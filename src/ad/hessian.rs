@@ -11,7 +11,8 @@
 //! ```
 
 use super::dual::Dual;
-use super::eval::{evaluate_into, needs_wide, vjp_into, widen, Singular};
+use super::eval::{evaluate_into, evaluate_pinned, vjp_into, Singular};
+use super::wide::Wide;
 use crate::base::scalar::Scalar;
 use crate::lang::graph::{Arg, Graph, Op};
 
@@ -37,67 +38,64 @@ impl HvpWorkspace {
     /// overflow rule of [`super::eval::jvp`]: a gradient or H·v entry that comes out NaN or infinite is computed again
     /// with a wider exponent, so a second derivative beyond the largest f64 is ±∞, not NaN.
     pub fn hvp(&mut self, g: &Graph, x: &[f64], v: &[f64]) -> Hvp {
-        let r = sweep(
-            g,
-            x,
-            v,
-            &mut self.inputs,
-            &mut self.primals,
-            &mut self.seed,
-            &mut self.adjoints,
+        self.inputs.clear();
+        self.inputs.extend(
+            x.iter()
+                .enumerate()
+                .map(|(i, &xi)| Dual::new(xi, v.get(i).copied().unwrap_or(0.0))),
         );
-        if !needs_wide(&r.gradient) && !needs_wide(&r.hv) {
-            return r;
+        evaluate_into(g, &self.inputs, &mut self.primals);
+        sweep(g, &self.primals, &mut self.seed, &mut self.adjoints);
+        let adj = |i: &crate::lang::graph::Input| self.adjoints[i.node.index()];
+        let mut r = Hvp {
+            value: g
+                .outputs
+                .first()
+                .map_or(f64::NAN, |o| self.primals[o.index()].re),
+            gradient: g.inputs.iter().map(|i| adj(i).re).collect(),
+            hv: g.inputs.iter().map(|i| adj(i).eps).collect(),
+        };
+        // As `eval::vjp` decides, from every node's adjoint: then the gradient is reverse mode's, bit for bit.
+        let wide_re = self.adjoints.iter().any(|a| !a.re.is_finite());
+        let wide_eps = self.adjoints.iter().any(|a| !a.eps.is_finite());
+        if wide_re || wide_eps {
+            let primals: Vec<f64> = self.primals.iter().map(|p| p.re).collect();
+            let inputs: Vec<Dual<Wide>> = self
+                .inputs
+                .iter()
+                .map(|d| Dual::new(Wide::from(d.re), Wide::from(d.eps)))
+                .collect();
+            let mut wp = Vec::new();
+            evaluate_pinned(g, &inputs, &primals, |d, p| d.re = Wide::from(p), &mut wp);
+            let mut adjoints = Vec::new();
+            sweep(g, &wp, &mut Vec::new(), &mut adjoints);
+            for (k, i) in g.inputs.iter().enumerate() {
+                let a = adjoints[i.node.index()];
+                if wide_re {
+                    r.gradient[k] = f64::from(a.re);
+                }
+                if wide_eps {
+                    r.hv[k] = f64::from(a.eps);
+                }
+            }
         }
-        let wide = sweep(
-            g,
-            &widen(x),
-            &widen(v),
-            &mut Vec::new(),
-            &mut Vec::new(),
-            &mut Vec::new(),
-            &mut Vec::new(),
-        );
-        Hvp {
-            value: r.value,
-            gradient: wide.gradient,
-            hv: wide.hv,
-        }
+        r
     }
 }
 
-/// One forward-over-reverse sweep over any [`Scalar`] type, rounded to f64.
-fn sweep<S: Scalar + Into<f64>>(
+/// The reverse sweep over dual numbers from the first output.
+fn sweep<S: Scalar>(
     g: &Graph,
-    x: &[S],
-    v: &[S],
-    inputs: &mut Vec<Dual<S>>,
-    primals: &mut Vec<Dual<S>>,
+    primals: &[Dual<S>],
     seed: &mut Vec<Dual<S>>,
     adjoints: &mut Vec<Dual<S>>,
-) -> Hvp {
-    inputs.clear();
-    inputs.extend(
-        x.iter()
-            .enumerate()
-            .map(|(i, &xi)| Dual::new(xi, v.get(i).copied().unwrap_or(S::zero()))),
-    );
-    evaluate_into(g, inputs, primals);
+) {
     seed.clear();
     seed.resize(g.outputs.len(), Dual::new(S::zero(), S::zero()));
     if let Some(s) = seed.first_mut() {
         *s = Dual::new(S::one(), S::zero());
     }
     vjp_into(g, primals, seed, adjoints);
-    let adj = |i: &crate::lang::graph::Input| adjoints[i.node.index()];
-    Hvp {
-        value: g
-            .outputs
-            .first()
-            .map_or(f64::NAN, |o| primals[o.index()].re.into()),
-        gradient: g.inputs.iter().map(|i| adj(i).re.into()).collect(),
-        hv: g.inputs.iter().map(|i| adj(i).eps.into()).collect(),
-    }
 }
 
 /// H·v of the first output at `x` (with f and ∇f).

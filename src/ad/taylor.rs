@@ -195,11 +195,13 @@ pub fn derivatives_along<const K: usize>(
     i: usize,
     output: usize,
 ) -> [f64; K] {
-    let d = along::<K, f64>(g, values, i, output);
+    let d = along::<K, f64>(g, values, i, output, None);
     if d.iter().all(|x| x.is_finite()) {
         return d;
     }
-    along::<K, Wide>(g, values, i, output).map(f64::from)
+    // Around the values the program computes (see `eval::evaluate_pinned`).
+    let primals = crate::ad::eval::evaluate(g, values);
+    along::<K, Wide>(g, values, i, output, Some(&primals)).map(f64::from)
 }
 
 fn along<const K: usize, T: Scalar>(
@@ -207,6 +209,7 @@ fn along<const K: usize, T: Scalar>(
     values: &[f64],
     i: usize,
     output: usize,
+    pinned: Option<&[f64]>,
 ) -> [T; K] {
     let t: Vec<Taylor<K, T>> = values
         .iter()
@@ -221,8 +224,14 @@ fn along<const K: usize, T: Scalar>(
         })
         .collect();
     let out = g.outputs.get(output).map_or(0, |o| o.index());
-    crate::ad::eval::evaluate_generic(g, &t)
-        .get(out)
+    let mut v = Vec::new();
+    match pinned {
+        Some(p) => {
+            crate::ad::eval::evaluate_pinned(g, &t, p, |s, x| s.0[0] = T::from_f64(x), &mut v)
+        }
+        None => crate::ad::eval::evaluate_into(g, &t, &mut v),
+    }
+    v.get(out)
         .map_or([T::from_f64(f64::NAN); K], |v| v.derivatives())
 }
 
@@ -375,6 +384,10 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
             Unary::Cosh => sinh_cosh(self).1,
             Unary::Tanh => self.tanh_series(),
             Unary::Sqrt => self.sqrt_series(),
+            // Piecewise linear: the series itself where a > 0, zero where a ≤ 0 (at a kink, the derivative 0 that
+            // every engine uses).
+            Unary::Relu if self.0[0].value() > 0.0 => self,
+            Unary::Relu | Unary::Step => Taylor::constant(self.0[0].unary(op)),
         };
         let v = series.0[0];
         series.first_order(|| chain(op.partial(self.0[0], v), self.0[1]))

@@ -246,7 +246,11 @@ impl Scalar for Wide {
                     Wide::from(op.apply(x))
                 }
             }
-            Unary::Tanh | Unary::Sin | Unary::Cos | Unary::Tan => Wide::from(op.apply(x)),
+            // max(0, a) keeps a's own wide value; the step is 0 or 1.
+            Unary::Relu if self.m > 0.0 => self,
+            Unary::Tanh | Unary::Sin | Unary::Cos | Unary::Tan | Unary::Relu | Unary::Step => {
+                Wide::from(op.apply(x))
+            }
         }
     }
     fn powf(self, p: f64) -> Wide {

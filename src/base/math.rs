@@ -47,6 +47,30 @@ pub fn sqrt(x: f64) -> f64 {
     x.sqrt()
 }
 
+/// max(0, x), NaN staying NaN (and −0 giving 0).
+#[inline]
+pub fn relu(x: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else if x.is_nan() {
+        x
+    } else {
+        0.0
+    }
+}
+
+/// 1 for x > 0, 0 for x ≤ 0, NaN for NaN.
+#[inline]
+pub fn step(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x.is_nan() {
+        x
+    } else {
+        0.0
+    }
+}
+
 #[inline]
 pub fn pow(x: f64, y: f64) -> f64 {
     libm::pow(x, y)

@@ -21,6 +21,10 @@ pub enum Unary {
     Cosh,
     Tanh,
     Sqrt,
+    /// max(0, a), the neural networks' rectifier; its derivative is [`Unary::Step`] (0 at 0, by convention).
+    Relu,
+    /// 1 where a > 0, else 0: the rectifier's derivative (its own derivative is 0).
+    Step,
 }
 
 /// Operations of two arguments. Either argument may be a constant folded into the operation (`4 * v`, `x ** 2`).
@@ -34,7 +38,7 @@ pub enum Binary {
 }
 
 impl Unary {
-    pub const ALL: [Unary; 10] = [
+    pub const ALL: [Unary; 12] = [
         Unary::Neg,
         Unary::Log,
         Unary::Exp,
@@ -45,6 +49,8 @@ impl Unary {
         Unary::Cosh,
         Unary::Tanh,
         Unary::Sqrt,
+        Unary::Relu,
+        Unary::Step,
     ];
 
     /// The function's name as written in programs (`Neg` is written as a prefix `-`).
@@ -60,6 +66,8 @@ impl Unary {
             Unary::Cosh => "cosh",
             Unary::Tanh => "tanh",
             Unary::Sqrt => "sqrt",
+            Unary::Relu => "relu",
+            Unary::Step => "step",
         }
     }
 
@@ -74,6 +82,8 @@ impl Unary {
             "cosh" => Unary::Cosh,
             "tanh" => Unary::Tanh,
             "sqrt" => Unary::Sqrt,
+            "relu" => Unary::Relu,
+            "step" => Unary::Step,
             _ => return None,
         })
     }
@@ -92,6 +102,8 @@ impl Unary {
             Unary::Cosh => math::cosh(a),
             Unary::Tanh => math::tanh(a),
             Unary::Sqrt => math::sqrt(a),
+            Unary::Relu => math::relu(a),
+            Unary::Step => math::step(a),
         }
     }
 
@@ -111,6 +123,8 @@ impl Unary {
             // 1/cosh²: accurate in the tails, where 1 − tanh² cancels to nothing.
             Unary::Tanh => S::one() / a.cosh().powf(2.0),
             Unary::Sqrt => S::one() / (v * 2.0),
+            Unary::Relu => a.unary(Unary::Step),
+            Unary::Step => S::zero(),
         }
     }
 
@@ -127,6 +141,8 @@ impl Unary {
             Unary::Cosh => Expr::unary(Unary::Sinh, a.clone()),
             Unary::Tanh => Expr::num(1.0) / Expr::unary(Unary::Cosh, a.clone()).powi(2),
             Unary::Sqrt => Expr::num(1.0) / (v.clone() * Expr::num(2.0)),
+            Unary::Relu => Expr::unary(Unary::Step, a.clone()),
+            Unary::Step => Expr::num(0.0),
         }
     }
 
@@ -140,9 +156,14 @@ impl Unary {
                 "the result overflows the largest f64 (about 1.8·10³⁰⁸)"
             }
             Unary::Tan => "the tangent is infinite at odd multiples of π/2",
-            Unary::Log | Unary::Sqrt | Unary::Neg | Unary::Sin | Unary::Cos | Unary::Tanh => {
-                "the result is not a finite number"
-            }
+            Unary::Log
+            | Unary::Sqrt
+            | Unary::Neg
+            | Unary::Sin
+            | Unary::Cos
+            | Unary::Tanh
+            | Unary::Relu
+            | Unary::Step => "the result is not a finite number",
         }
     }
 }

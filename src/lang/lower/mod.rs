@@ -54,8 +54,6 @@ pub fn lower_source_with(src: &str, limits: &Limits) -> Result<Graph> {
     lower(&program, limits)
 }
 
-/// A value while the program runs: numbers known now, graph nodes, and the containers the language allows.
-
 /// Module prefixes accepted before a function name (`np.sin`, `math.log`).
 pub(crate) const MODULES: &[&str] = &["np", "numpy", "math", "jnp", "anp", "onp"];
 pub(crate) const BUILTINS: &[&str] = &["range", "len", "reversed", "float", "int", "list", "pi"];
