@@ -301,8 +301,16 @@ impl Op {
         }
     }
 
-    /// Forward mode: the result's tangent from the arguments' tangents `t` (values `v`, result `out`).
-    fn tangent(self, v: &[Matrix], t: &[Matrix], out: &Matrix, dout: &mut Matrix) {
+    /// Forward mode: the result's tangent from the arguments' tangents `t` (values `v`, result `out`); `moves[k]`
+    /// says whether argument k has a tangent at all (a term without one is not computed).
+    fn tangent(
+        self,
+        v: &[Matrix],
+        t: &[Matrix],
+        out: &Matrix,
+        dout: &mut Matrix,
+        moves: [bool; 2],
+    ) {
         match self {
             Op::Input | Op::Param => {}
             // d(X·Wᵀ) = dX·Wᵀ + X·dWᵀ
@@ -310,17 +318,24 @@ impl Op {
                 let (xv, wv, dx, dw) = (&v[x], &v[w], &t[x], &t[w]);
                 for i in 0..xv.rows {
                     for j in 0..wv.rows {
-                        dout.data[i * wv.rows + j] =
-                            dot(dx.row(i), wv.row(j)) + dot(xv.row(i), dw.row(j));
+                        let mut d = 0.0;
+                        if moves[0] {
+                            d += dot(dx.row(i), wv.row(j));
+                        }
+                        if moves[1] {
+                            d += dot(xv.row(i), dw.row(j));
+                        }
+                        dout.data[i * wv.rows + j] = d;
                     }
                 }
             }
             // d(Z + 1·b) = dZ + 1·db
             Op::AddRow(z, b) => {
                 let (dz, db) = (&t[z], &t[b]);
-                for (o, dzi) in dout.data.chunks_mut(dz.cols).zip(dz.data.chunks(dz.cols)) {
-                    for ((o, dz), db) in o.iter_mut().zip(dzi).zip(&db.data) {
-                        *o = dz + db;
+                for (i, o) in dout.data.chunks_mut(v[z].cols.max(1)).enumerate() {
+                    for (j, o) in o.iter_mut().enumerate() {
+                        *o = if moves[0] { dz.at(i, j) } else { 0.0 }
+                            + if moves[1] { db.data[j] } else { 0.0 };
                     }
                 }
             }
@@ -548,6 +563,11 @@ impl Tape {
 
     /// Reverse mode from `root` (1 × 1): the adjoint of every node that depends on a parameter.
     pub fn backward(&mut self, root: Id) {
+        self.backward_from(root, &[1.0]);
+    }
+
+    /// Reverse mode from `root` with its adjoint set to `seed` (its entries, row-major): a vector–Jacobian product.
+    pub fn backward_from(&mut self, root: Id, seed: &[f64]) {
         for i in 0..=root {
             let (r, c) = (self.values[i].rows, self.values[i].cols);
             let a = &mut self.adjoints[i];
@@ -558,7 +578,7 @@ impl Tape {
                 a.reshape(0, 0);
             }
         }
-        self.adjoints[root].fill(1.0);
+        self.adjoints[root].data.copy_from_slice(seed);
         for i in (0..=root).rev() {
             if !self.varies[i] {
                 continue;
@@ -585,21 +605,30 @@ impl Tape {
     /// Forward mode: the tangent of `root` when the parameters move along `direction` (one matrix per parameter, in
     /// the order [`Tape::params`] lists them; inputs do not move).
     pub fn jvp(&self, root: Id, direction: &[Matrix]) -> Matrix {
+        // Tangents only where something moves (a layer's constant weights have none).
         let mut t: Vec<Matrix> = self
             .values
             .iter()
-            .map(|v| Matrix::zeros(v.rows, v.cols))
+            .zip(&self.varies)
+            .map(|(v, &m)| {
+                if m {
+                    Matrix::zeros(v.rows, v.cols)
+                } else {
+                    Matrix::default()
+                }
+            })
             .collect();
         for (p, d) in self.params().into_iter().zip(direction) {
             t[p] = d.clone();
         }
         for i in 0..=root {
             let op = self.ops[i];
-            if matches!(op, Op::Input | Op::Param) {
+            if matches!(op, Op::Input | Op::Param) || !self.varies[i] {
                 continue;
             }
+            let moves = op.args().map(|a| a.is_some_and(|a| self.varies[a]));
             let (before, rest) = t.split_at_mut(i);
-            op.tangent(&self.values, before, &self.values[i], &mut rest[0]);
+            op.tangent(&self.values, before, &self.values[i], &mut rest[0], moves);
         }
         t.swap_remove(root)
     }

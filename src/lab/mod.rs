@@ -5,6 +5,7 @@
 //! [`program::ProgramAction`]), [`field::Field`] (a checked number field) and [`Shared`] (values compared by
 //! identity).
 
+pub mod chain;
 pub mod field;
 pub mod grad;
 pub mod graph;

@@ -8,6 +8,13 @@ pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
+/// Milliseconds from `performance.now()` (0 where there is no clock).
+pub fn now() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// The current `#…` (empty string if none).
 pub fn hash() -> String {
     window()

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::chapters::{contents, grad, graph, numeric, symbolic};
+use super::chapters::{chain, contents, grad, graph, numeric, symbolic};
 use crate::base::url::Location;
 
 pub struct Entry {
@@ -73,6 +73,16 @@ pub const CHAPTERS: &[Entry] = &[
                   flow with the values) and reverse mode (values stored, then adjoints flow back), node by node.",
         class: "graph-lab",
         view: |location, key| html! { <graph::GraphChapter {key} {location} /> },
+    },
+    Entry {
+        route: "/chain",
+        title: "Example 0: differentiating a sequence of transforms",
+        nav: "Chain",
+        summary: "A chain of maps and the product of their Jacobians, drawn to scale: forward mode multiplies from the \
+                  right, reverse mode from the left; count the multiplications, find the cheapest bracketing, and run \
+                  both on the AD core.",
+        class: "chain",
+        view: |location, key| html! { <chain::ChainChapter {key} {location} /> },
     },
 ];
 

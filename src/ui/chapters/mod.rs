@@ -1,6 +1,7 @@
 //! One view per chapter. Each owns a reducer over its [`crate::lab`] model and mirrors its state into the address (so
 //! a copied link restores the view). The shell renders the chapter's title from the registry.
 
+pub mod chain;
 pub mod contents;
 pub mod grad;
 pub mod graph;

@@ -1,0 +1,300 @@
+//! `#/chain` — Example 0: differentiating a sequence of transforms.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::{use_chapter, ChapterProps, Dispatch};
+use crate::base::num::{fmt_count, fmt_sig};
+use crate::lab::chain::{
+    blocks, costs, jacobian_name, run, ChainAction, ChainState, Family, Merge, Order, Run, MAX_RUN,
+};
+use crate::lab::Shared;
+use crate::ui::components::{
+    markup, num, number_field, step_controls, url_notice, use_stepper, Step,
+};
+use crate::ui::dom;
+
+/// Runs cheaper than this (scalar multiplications, both modes) happen on every edit; others on request.
+const AUTO_RUN: u64 = 30_000_000;
+
+#[component]
+pub fn ChainChapter(props: &ChapterProps) -> Html {
+    let (state, initial) = use_chapter::<ChainState>(&props.location);
+    let d = state.dispatcher();
+    let sizes = state.sizes.value.clone();
+    let costs = use_memo(sizes.clone(), |s| costs(s));
+    let ran = use_state(|| None::<Shared<Run>>);
+    let key = (sizes.clone(), state.family, state.seed.value);
+    let work = run_work(&sizes);
+    let do_run = {
+        let (ran, key) = (ran.setter(), key.clone());
+        Callback::from(move |_: ()| {
+            ran.set(Some(Shared::new(run(&key.0, key.1, key.2, &dom::now))))
+        })
+    };
+    {
+        // On arrival, and after each edit when it is cheap.
+        let first = use_mut_ref(|| true);
+        let (ran, do_run) = (ran.setter(), do_run.clone());
+        use_effect_with(key.clone(), move |_| {
+            if std::mem::take(&mut *first.borrow_mut()) || work <= AUTO_RUN {
+                do_run.emit(());
+            } else {
+                ran.set(None);
+            }
+        });
+    }
+    let stepper = use_stepper(
+        state.step,
+        state.total(),
+        d.reform_action(|s: Step| match s {
+            Step::Next => ChainAction::Next,
+            Step::Prev => ChainAction::Prev,
+            Step::Reset => ChainAction::Reset,
+            Step::End => ChainAction::End,
+        }),
+    );
+    let on_family = d.reform_action(|e: Event| {
+        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        ChainAction::Family(if v == "linear" {
+            Family::Linear
+        } else {
+            Family::Tanh
+        })
+    });
+    let plan = state.plan();
+    let l = state.maps();
+    html! {
+        <>
+            { url_notice(&initial.1) }
+            { markup("<p class=\"lead\">Start from x₀ = x and apply maps one after the other: x<sub>k+1</sub> = \
+                g<sub>k</sub>(x<sub>k</sub>), with x<sub>k</sub> ∈ R<sup>n<sub>k</sub></sup>. The chain rule multiplies their \
+                Jacobians: ∂x<sub>L</sub>/∂x = J<sub>L−1</sub>⋯J<sub>1</sub>J<sub>0</sub>, and for a scalar loss, ∇G(x) = \
+                ∇ℓ(x<sub>L</sub>)·J<sub>L−1</sub>⋯J<sub>0</sub>. Will backprop give another formula? No — the same product, \
+                in the other order. Forward mode multiplies from the right, carrying an n<sub>k</sub> × n<sub>0</sub> \
+                matrix; reverse mode from the left, carrying n<sub>L</sub> rows: a single row when the output is a \
+                scalar.</p>") }
+            <div class="two-col">
+                <div class="col">
+                    <fieldset class="inputs">
+                        <legend>{ "The chain" }</legend>
+                        { number_field("chain-sizes", "sizes n₀, n₁, …", &state.sizes, d.reform_action(ChainAction::Sizes), |s| fmt_sizes(s)) }
+                        <div class="field">
+                            <label for="chain-maps">{ "maps" }</label>
+                            <select id="chain-maps" data-testid="chain-maps" onchange={on_family}>
+                                { for Family::ALL.iter().map(|f| html! {
+                                    <option value={f.name()} selected={*f == state.family}>{ f.formula() }</option>
+                                }) }
+                            </select>
+                        </div>
+                        { number_field("chain-seed", "seed", &state.seed, d.reform_action(ChainAction::Seed), |s| s.to_string()) }
+                    </fieldset>
+                    { markup("<p class=\"hint\">W<sub>k</sub> and b<sub>k</sub> are drawn from the seed (normal, W<sub>k</sub> \
+                        scaled by 1/√n<sub>k</sub>), x from [−1, 1]. With n<sub>L</sub> = 1 the last map is the scalar loss.</p>") }
+                </div>
+                <div class="col">{ costs_table(&costs) }</div>
+            </div>
+            <h2>{ "The order of the products" }</h2>
+            <div class="control-row" role="group" aria-label="Order of the products">
+                { for Order::ALL.iter().map(|&o| {
+                    let pressed = if state.order == o { "true" } else { "false" };
+                    html! {
+                        <button type="button" class={classes!("mode", order_class(o))} aria-pressed={pressed}
+                            data-testid={format!("chain-order-{}", o.name())} onclick={d.on_click(ChainAction::Order(o))}>
+                            { order_label(o) }
+                        </button>
+                    }
+                }) }
+            </div>
+            { step_controls(&stepper) }
+            { product_view(&state, &plan, l) }
+            <h2>{ "Run by the AD core" }</h2>
+            { run_view(&state, ran.as_ref(), work, do_run) }
+        </>
+    }
+}
+
+fn fmt_sizes(s: &[usize]) -> String {
+    s.iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn order_class(o: Order) -> &'static str {
+    match o {
+        Order::Forward => "fwd",
+        Order::Reverse => "rev",
+        Order::Optimal => "opt",
+    }
+}
+
+fn order_label(o: Order) -> &'static str {
+    match o {
+        Order::Forward => "Forward mode: from the right",
+        Order::Reverse => "Reverse mode: from the left",
+        Order::Optimal => "Cheapest bracketing",
+    }
+}
+
+/// Scalar multiplications both matrix-free modes take: n₀ JVPs and n_L VJPs of one sweep each.
+fn run_work(sizes: &[usize]) -> u64 {
+    let sweep: u64 = sizes.windows(2).map(|w| (w[0] * w[1]) as u64).sum();
+    (sizes[0] as u64 + *sizes.last().unwrap_or(&1) as u64) * sweep
+}
+
+fn costs_table(c: &crate::lab::chain::Costs) -> Html {
+    let count = |v: u64, id: &'static str| {
+        html! { <td class="num" data-testid={id} data-value={v.to_string()}>{ fmt_count(v) }</td> }
+    };
+    html! {
+        <div class="results">
+            <table class="numbers" aria-label="Scalar multiplications of the dense products">
+                <caption>{ "Scalar multiplications, multiplying the dense Jacobians" }</caption>
+                <tr><th scope="row" class="fwd">{ markup("forward mode, from the right: Σ<sub>k≥2</sub> n<sub>k</sub>·n<sub>k−1</sub>·n<sub>0</sub>") }</th>{ count(c.forward, "cost-forward") }</tr>
+                <tr><th scope="row" class="rev">{ markup("reverse mode, from the left: Σ<sub>k≤L−1</sub> n<sub>L</sub>·n<sub>k</sub>·n<sub>k−1</sub>") }</th>{ count(c.reverse, "cost-reverse") }</tr>
+                <tr><th scope="row">{ "cheapest bracketing (dynamic programme)" }</th>{ count(c.optimal, "cost-optimal") }</tr>
+                <tr><th scope="row">{ "its order" }</th><td class="num" data-testid="cost-optimal-order">{ &c.optimal_order }</td></tr>
+            </table>
+            <p class="hint">{ match (c.forward, c.reverse) {
+                (f, r) if f == r => "Both modes cost the same here.".to_string(),
+                (f, r) if f > r => format!("Reverse mode is {}× cheaper: the output is narrow.", fmt_sig(f as f64 / r.max(1) as f64, 3)),
+                (f, r) => format!("Forward mode is {}× cheaper: the input is narrow.", fmt_sig(r as f64 / f.max(1) as f64, 3)),
+            } }{ if c.optimal < c.forward.min(c.reverse) { " Neither mode finds the cheapest bracketing." } else { "" } }</p>
+        </div>
+    }
+}
+
+/// The product J_{L−1}⋯J₀ drawn to scale as its blocks after the current step.
+fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
+    let d: Vec<usize> = s.sizes.value.iter().rev().copied().collect();
+    let now = blocks(l, plan, s.step);
+    let done: u64 = plan.iter().take(s.step).map(|m| m.cost).sum();
+    let total: u64 = plan.iter().map(|m| m.cost).sum();
+    let last = s.step.checked_sub(1).and_then(|k| plan.get(k));
+    let next = plan.get(s.step);
+    // To scale: the largest size is 240 px; a size of 1 still shows as a 4 px line. Each block gets a slot wide
+    // enough for its labels.
+    let max = *d.iter().max().unwrap_or(&1) as f64;
+    let scale = 240.0 / max;
+    let px = |n: usize| (n as f64 * scale).max(4.0);
+    let name = |(a, b): (usize, usize)| -> String {
+        match b - a {
+            0 => jacobian_name(l, a),
+            1 => format!("{}{}", jacobian_name(l, a), jacobian_name(l, b)),
+            _ => format!("{}⋯{}", jacobian_name(l, a), jacobian_name(l, b)),
+        }
+    };
+    let mut x = 8.0;
+    let mut shapes = Vec::new();
+    for &(a, b) in &now {
+        let (h, w) = (px(d[a]), px(d[b + 1]));
+        let slot = w.max(84.0);
+        let produced = last.is_some_and(|m| (m.left.0, m.right.1) == (a, b));
+        let upcoming = next.is_some_and(|m| m.left == (a, b) || m.right == (a, b));
+        shapes.push((
+            x + (slot - w) / 2.0,
+            w,
+            h,
+            a,
+            b,
+            produced,
+            upcoming,
+            x + slot / 2.0,
+        ));
+        x += slot + 28.0;
+    }
+    let width = (x - 20.0).max(200.0);
+    let caption = match last {
+        None if plan.is_empty() => "A single map: its Jacobian is the whole product.".to_string(),
+        None => format!(
+            "{l} Jacobians, each drawn to scale: Jₖ is nₖ₊₁ × nₖ. Step through the products."
+        ),
+        Some(m) => format!(
+            "Step {} of {}: {} · {} — ({}×{})·({}×{}): {} multiplications; {} of {} so far.",
+            s.step,
+            plan.len(),
+            name(m.left),
+            name(m.right),
+            d[m.left.0],
+            d[m.left.1 + 1],
+            d[m.right.0],
+            d[m.right.1 + 1],
+            fmt_count(m.cost),
+            fmt_count(done),
+            fmt_count(total)
+        ),
+    };
+    html! {
+        <figure class={classes!("chain-view", format!("order-{}", s.order.name()))}>
+            <div class="chain-scroll" tabindex="0" role="region" aria-label="The product of Jacobians, to scale">
+                <svg width={format!("{width:.0}")} height="300" viewBox={format!("0 0 {width:.0} 300")} role="img"
+                    aria-label={caption.clone()}>
+                    { for shapes.iter().enumerate().map(|(i, &(x, w, h, a, b, produced, upcoming, mid))| {
+                        let y = 30.0 + (240.0 - h) / 2.0;
+                        let slot = w.max(84.0);
+                        html! {
+                            <g class={classes!("block", produced.then_some("produced"), upcoming.then_some("upcoming"))}
+                                data-testid="chain-block">
+                                if produced || upcoming {
+                                    <rect class="slot" x={format!("{:.1}", mid - slot / 2.0 - 4.0)} y="24" width={format!("{:.1}", slot + 8.0)} height="252" rx="6" />
+                                }
+                                <rect class="m" x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{w:.1}")} height={format!("{h:.1}")} rx="2" />
+                                <text x={format!("{mid:.1}")} y="292" text-anchor="middle">{ name((a, b)) }</text>
+                                <text class="dims" x={format!("{mid:.1}")} y="18" text-anchor="middle">
+                                    { format!("{}×{}", d[a], d[b + 1]) }
+                                </text>
+                                if i + 1 < shapes.len() {
+                                    <text class="dot" x={format!("{:.1}", mid + (w / 2.0).max(42.0) + 14.0)} y="158" text-anchor="middle">{ "·" }</text>
+                                }
+                            </g>
+                        }
+                    }) }
+                </svg>
+            </div>
+            <figcaption data-testid="chain-caption">{ caption }</figcaption>
+        </figure>
+    }
+}
+
+fn ms(v: Option<f64>, id: &'static str) -> Html {
+    match v {
+        Some(t) => html! {
+            <td class="num" data-testid={id} data-value={t.to_string()}>
+                { if t < 0.1 { "< 0.1 ms".to_string() } else { format!("{} ms", fmt_sig(t, 3)) } }
+            </td>
+        },
+        None => {
+            html! { <td data-testid={id}>{ format!("not run: over {} multiplications", fmt_count(MAX_RUN)) }</td> }
+        }
+    }
+}
+
+fn run_view(s: &ChainState, ran: Option<&Shared<Run>>, work: u64, do_run: Callback<()>) -> Html {
+    let sizes = &s.sizes.value;
+    let (n0, nl) = (sizes[0], *sizes.last().unwrap_or(&1));
+    let onclick = do_run.reform(|_: MouseEvent| ());
+    let button = html! {
+        <button type="button" data-testid="chain-run" {onclick}>
+            { if ran.is_some() { "Run again".to_string() } else { format!("Run both ({} multiplications)", fmt_count(work)) } }
+        </button>
+    };
+    let Some(r) = ran else {
+        return html! { <div class="results">{ button }<p class="hint">{ "This chain is large: the run waits for the button." }</p></div> };
+    };
+    html! {
+        <div class="results">
+            <p>{ format!("The chain is built with {} weights and differentiated by the array tape, matrix-free: ", fmt_count(sizes.windows(2).map(|w| (w[0] * w[1]) as u64).sum())) }
+               { format!("forward mode needs one JVP per input ({n0}), reverse mode one VJP per output ({nl}).") }</p>
+            <table class="numbers">
+                <tr><th scope="row" class="fwd">{ format!("forward mode: {n0} JVP{}", if n0 == 1 { "" } else { "s" }) }</th>{ ms(r.ms[0], "chain-time-forward") }</tr>
+                <tr><th scope="row" class="rev">{ format!("reverse mode: {nl} VJP{}", if nl == 1 { "" } else { "s" }) }</th>{ ms(r.ms[1], "chain-time-reverse") }</tr>
+                <tr><th scope="row">{ "dense Jacobians multiplied from the right" }</th>{ ms(r.ms[2], "chain-time-dense-forward") }</tr>
+                <tr><th scope="row">{ "dense Jacobians multiplied from the left" }</th>{ ms(r.ms[3], "chain-time-dense-reverse") }</tr>
+                <tr><th scope="row">{ "max |forward − reverse| over the Jacobian's entries" }</th><td>{ num(r.agree, Some("chain-agree"), Some(3)) }</td></tr>
+            </table>
+            <p class="hint">{ "The same numbers either way, up to rounding: the two modes compute one product in two orders. Times are measured in this browser, once; run again to see them vary." }</p>
+            { button }
+        </div>
+    }
+}
