@@ -329,3 +329,33 @@ fn nested_gradient_is_reverse_mode() {
     assert_eq!(h.gradient[2], -1.142806500315004);
     assert_eq!(h.matrix[2][2], 1.3060066971622275);
 }
+
+/// Found by the fuzzer: a local second derivative that underflows (∂²(1/u)/∂u² at u = 10³⁰⁰ is 10⁻⁹⁰⁰) makes the
+/// Hessian's diagonal undetermined there, as an infinite one does; the page leaves it out of the Taylor check.
+#[test]
+fn underflowing_second_derivatives_are_singular() {
+    let src = "v = np.log(((y)**0 + (y / 1e-300)))\nb = -(exp(v) / 0.5)\nb\n";
+    let g = ad_lab::lang::lower_source(src).unwrap();
+    let p = eval::evaluate(&g, &[1.0]);
+    assert_eq!(ad_lab::ad::hessian::singular_diagonal(&g, &p), vec![true]);
+    assert_eq!(ad_lab::ad::hessian::singular_diagonal(&g, &eval::evaluate(&g, &[1e-310])), vec![false]);
+}
+
+/// Found by the fuzzer: a derivative program whose terms overflow f64 (adjoints growing as 8.3ⁿ through 375
+/// divisions) says NaN with plain arithmetic where the engines, with their wider exponent, say 0; the graph lab's
+/// code check says why.
+#[test]
+fn generated_programs_explain_overflow() {
+    use ad_lab::lab::graph::{GraphAction, GraphState, Mode};
+    use ad_lab::lab::program::ProgramAction;
+    use ad_lab::lab::ChapterModel;
+    let src = format!("(x - x){}", " / 0.12".repeat(375));
+    let s = GraphState::default()
+        .apply(GraphAction::Program(ProgramAction::Source(src)))
+        .apply(GraphAction::Program(ProgramAction::Input("x".into(), "1".into())));
+    let session = s.session().unwrap();
+    let check = session.code_check(Mode::Reverse).unwrap();
+    assert_eq!(check.expected, vec![0.0]);
+    assert!(check.returned.as_ref().unwrap()[0].is_nan());
+    assert!(!check.matches && !check.zero_times_infinity && check.overflow);
+}

@@ -535,6 +535,10 @@ impl Tape {
         &self.adjoints[id]
     }
 
+    pub fn adjoint_mut(&mut self, id: Id) -> &mut Matrix {
+        &mut self.adjoints[id]
+    }
+
     pub fn ops(&self) -> &[Op] {
         &self.ops
     }

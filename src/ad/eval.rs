@@ -446,6 +446,22 @@ pub fn first_overflow(g: &Graph, primals: &[f64], seed: &[f64]) -> Option<NodeId
     })
 }
 
+/// Whether a sweep in plain f64 arithmetic (forward along `seed` over the inputs, or reverse from `seed` over the
+/// outputs) produces a derivative that is NaN or infinite at a node whose value is finite: there the overflow rule
+/// takes over, and a program running plain arithmetic (a generated derivative program) can say NaN or ±∞ — or
+/// lose a term a sum of huge ones absorbed differently.
+pub fn plain_sweep_overflows(g: &Graph, primals: &[f64], seed: &[f64], reverse: bool) -> bool {
+    let mut d = Vec::new();
+    if reverse {
+        vjp_into(g, primals, seed, &mut d);
+    } else {
+        jvp_into(g, primals, seed, &mut d);
+    }
+    d.iter()
+        .zip(primals)
+        .any(|(d, p)| !d.is_finite() && p.is_finite())
+}
+
 /// Why ∂(output k)/∂(input j) is not a finite number, in words (`None` when it is one): an overflow (with the node
 /// where the tangent first overflows), or a point where the chain rule is not determined (with the node that makes it
 /// so).

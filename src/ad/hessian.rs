@@ -149,41 +149,17 @@ pub fn singular_diagonal(g: &Graph, primals: &[f64]) -> Vec<bool> {
     if g.outputs.is_empty() {
         return vec![false; g.inputs.len()];
     }
-    let bad: Vec<bool> = g
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, node)| {
-            let v = primals[i];
-            match node.op {
-                Op::Input(_) | Op::Const(_) => false,
-                Op::Unary(op, a) => {
-                    let a0 = primals[a.index()];
-                    let p1 = op.partial(a0, v);
-                    !op.partial(Dual::new(a0, 1.0), Dual::new(v, p1))
-                        .eps
-                        .is_finite()
-                }
-                Op::Binary(op, a, b) => {
-                    let (x, y) = (arg(a, primals), arg(b, primals));
-                    let (pa, pb) = op.partials(x, y, v);
-                    // Along each operand that varies: the partials' own derivatives.
-                    let mut directions = Vec::with_capacity(2);
-                    if a.node().is_some() {
-                        directions.push((1.0, 0.0));
-                    }
-                    if b.node().is_some() {
-                        directions.push((0.0, 1.0));
-                    }
-                    directions.into_iter().any(|(da, db)| {
-                        let dv = if da == 1.0 { pa } else { pb };
-                        let (xd, yd, vd) = (Dual::new(x, da), Dual::new(y, db), Dual::new(v, dv));
-                        let (qa, qb) = op.partials(xd, yd, vd);
-                        (a.node().is_some() && !qa.eps.is_finite())
-                            || (b.node().is_some() && !qb.eps.is_finite())
-                    })
-                }
-            }
+    // A node's local second derivatives, in f64 and with a wide exponent: not finite, or underflowed (0 or
+    // subnormal in f64 but not really zero: ∂²(1/u)/∂u² at u = 10³⁰⁰), the chain rule's second-order terms are not
+    // the true ones there.
+    let bad: Vec<bool> = (0..g.nodes.len())
+        .map(|i| {
+            let plain = second_partials::<f64>(g, primals, i);
+            let wide = second_partials::<Wide>(g, primals, i);
+            plain
+                .iter()
+                .zip(&wide)
+                .any(|(p, w)| !p.is_finite() || (p.abs() < f64::MIN_POSITIVE && !w.is_zero()))
         })
         .collect();
     (0..g.inputs.len())
@@ -192,6 +168,40 @@ pub fn singular_diagonal(g: &Graph, primals: &[f64]) -> Vec<bool> {
                 || (0..g.nodes.len()).any(|i| bad[i] && first.connects(0, j, i))
         })
         .collect()
+}
+
+/// Node `i`'s local second derivatives (each partial differentiated along each operand that varies).
+fn second_partials<S: Scalar>(g: &Graph, primals: &[f64], i: usize) -> Vec<S> {
+    let v = S::from_f64(primals[i]);
+    match g.nodes[i].op {
+        Op::Input(_) | Op::Const(_) => Vec::new(),
+        Op::Unary(op, a) => {
+            let a0 = S::from_f64(primals[a.index()]);
+            let p1 = op.partial(a0, v);
+            vec![op.partial(Dual::new(a0, S::one()), Dual::new(v, p1)).eps]
+        }
+        Op::Binary(op, a, b) => {
+            let (x, y) = (S::from_f64(arg(a, primals)), S::from_f64(arg(b, primals)));
+            let (pa, pb) = op.partials(x, y, v);
+            let mut out = Vec::new();
+            for (moves, da, db, dv) in [
+                (a.node().is_some(), S::one(), S::zero(), pa),
+                (b.node().is_some(), S::zero(), S::one(), pb),
+            ] {
+                if moves {
+                    let (qa, qb) =
+                        op.partials(Dual::new(x, da), Dual::new(y, db), Dual::new(v, dv));
+                    if a.node().is_some() {
+                        out.push(qa.eps);
+                    }
+                    if b.node().is_some() {
+                        out.push(qb.eps);
+                    }
+                }
+            }
+            out
+        }
+    }
 }
 
 fn arg(a: Arg, primals: &[f64]) -> f64 {

@@ -117,6 +117,8 @@ pub struct SecondOrder {
     pub matrix: Vec<Vec<f64>>,
     /// ∂²f/∂a² by Taylor mode (a second-order forward pass along each input).
     pub taylor_diagonal: Vec<f64>,
+    /// Diagonal entries the chain rule does not determine (see `ad::hessian::singular_diagonal`): not compared.
+    pub singular: Vec<bool>,
     /// The step of the central differences of the gradient.
     pub fd_step: f64,
     /// (∇f(x + h·e_b) − ∇f(x − h·e_b)) / 2h, column b: an approximation of the same matrix.
@@ -131,6 +133,7 @@ impl SecondOrder {
         let taylor_diagonal = (0..n)
             .map(|i| derivatives_along::<3>(g, values, i, 0)[2])
             .collect();
+        let singular = crate::ad::hessian::singular_diagonal(g, &eval::evaluate(g, values));
         let fd_step = 1e-5;
         let mut fd_matrix = vec![vec![0.0; n]; n];
         for b in 0..n {
@@ -148,6 +151,7 @@ impl SecondOrder {
         SecondOrder {
             matrix,
             taylor_diagonal,
+            singular,
             fd_step,
             fd_matrix,
         }
@@ -161,6 +165,7 @@ impl SecondOrder {
             .matrix
             .iter()
             .enumerate()
+            .filter(|(i, _)| !self.singular[*i])
             .map(|(i, row)| {
                 let (a, b) = (row[i], self.taylor_diagonal[i]);
                 match (a.is_finite(), b.is_finite()) {
@@ -184,10 +189,12 @@ impl SecondOrder {
         let not_compared = pairs()
             .filter(|(a, b)| !(a.is_finite() && b.is_finite()))
             .count();
+        let not_compared_taylor = self.singular.iter().filter(|s| **s).count();
         Agreement {
             taylor,
             fd,
             not_compared,
+            not_compared_taylor,
         }
     }
 }
@@ -200,6 +207,8 @@ pub struct Agreement {
     pub fd: f64,
     /// Entries where H or its difference approximation is NaN or ±∞ (left out of `fd`).
     pub not_compared: usize,
+    /// Diagonal entries the chain rule does not determine (left out of `taylor`).
+    pub not_compared_taylor: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -9,6 +9,7 @@ pub mod chain;
 pub mod field;
 pub mod grad;
 pub mod graph;
+pub mod network;
 pub mod numeric;
 pub mod program;
 pub mod symbolic;

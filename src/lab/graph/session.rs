@@ -82,6 +82,9 @@ pub struct CodeCheck {
     /// When they differ: only because plain arithmetic makes 0·∞ = NaN where the engines take a zero factor as
     /// contributing nothing (the program run with that one rule gives the trace's numbers).
     pub zero_times_infinity: bool,
+    /// When they differ otherwise: the trace's sweep overflows f64 (the engines then use a wider exponent, which the
+    /// program's plain arithmetic does not have).
+    pub overflow: bool,
 }
 
 fn run_code(code: &Result<Generated, String>, values: &[f64]) -> Option<Result<Vec<f64>, String>> {
@@ -156,11 +159,24 @@ impl Session {
                 run_structural(c, &self.values, &super::limits()).is_ok_and(|r| same(&r))
             })
         };
+        let overflow = !matches && !zero_times_infinity && {
+            let primals = eval::evaluate(g, &self.values);
+            let (n, reverse, k) = match mode {
+                Mode::Forward => (g.inputs.len(), false, self.forward.wrt),
+                Mode::Reverse => (g.outputs.len(), true, self.reverse.output),
+            };
+            let mut seed = vec![0.0; n];
+            if let Some(s) = seed.get_mut(k) {
+                *s = 1.0;
+            }
+            eval::plain_sweep_overflows(g, &primals, &seed, reverse)
+        };
         Some(CodeCheck {
             returned,
             expected,
             matches,
             zero_times_infinity,
+            overflow,
         })
     }
 }

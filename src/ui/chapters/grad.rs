@@ -208,8 +208,12 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
             <p class="hint" data-testid="hessian-check">
                 { format!(
                     "Checked two other ways: the diagonal by Taylor mode (a second-order forward pass along each input) \
-                     differs by at most {} (relative); {}",
+                     differs by at most {} (relative){}; {}",
                     fmt_sig(agreement.taylor, 2),
+                    match agreement.not_compared_taylor {
+                        0 => "",
+                        _ => " where the chain rule determines it (not at a kink, a pole or an underflow)",
+                    },
                     hessian_fd_check(&agreement, so.fd_step, names.len() * names.len()),
                 ) }
             </p>

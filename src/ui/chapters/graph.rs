@@ -192,7 +192,8 @@ fn code_view(s: &Session, mode: Mode) -> Html {
             <h2>{ title }</h2>
             <pre class="code" data-testid="code-view" tabindex="0" aria-label={title}>{ match code { Ok(c) => c.text.clone(), Err(e) => format!("# {e}") } }</pre>
             if let Some(c) = check {
-                <p class="hint" data-testid="code-check" data-match={c.matches.to_string()} data-zero-times-infinity={c.zero_times_infinity.to_string()}>
+                <p class="hint" data-testid="code-check" data-match={c.matches.to_string()} data-zero-times-infinity={c.zero_times_infinity.to_string()}
+                    data-overflow={c.overflow.to_string()}>
                     { match &c.returned {
                         Ok(values) => html! {
                             <>
@@ -200,6 +201,7 @@ fn code_view(s: &Session, mode: Mode) -> Html {
                                 { for values.iter().enumerate().map(|(k, x)| html! { <>{ if k > 0 { ", " } else { "" } }{ num(*x, None, None) }</> }) }
                                 { if c.matches { " — the same as the trace." }
                                   else if c.zero_times_infinity { " — not the trace's numbers, only because plain arithmetic makes 0·∞ = NaN where AD takes a zero factor as contributing nothing (run with that rule, the program gives the trace's numbers)." }
+                                  else if c.overflow { " — not the trace's numbers, only because terms of this sweep overflow f64: plain arithmetic then gives ∞ − ∞ = NaN or loses a term, where AD Lab's engines carry a wider exponent (see the note on overflow above)." }
                                   else { " — not the trace's numbers." } }
                             </>
                         },
