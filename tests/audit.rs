@@ -338,7 +338,10 @@ fn underflowing_second_derivatives_are_singular() {
     let g = ad_lab::lang::lower_source(src).unwrap();
     let p = eval::evaluate(&g, &[1.0]);
     assert_eq!(ad_lab::ad::hessian::singular_diagonal(&g, &p), vec![true]);
-    assert_eq!(ad_lab::ad::hessian::singular_diagonal(&g, &eval::evaluate(&g, &[1e-310])), vec![false]);
+    assert_eq!(
+        ad_lab::ad::hessian::singular_diagonal(&g, &eval::evaluate(&g, &[1e-310])),
+        vec![false]
+    );
 }
 
 /// Found by the fuzzer: a derivative program whose terms overflow f64 (adjoints growing as 8.3ⁿ through 375
@@ -352,7 +355,10 @@ fn generated_programs_explain_overflow() {
     let src = format!("(x - x){}", " / 0.12".repeat(375));
     let s = GraphState::default()
         .apply(GraphAction::Program(ProgramAction::Source(src)))
-        .apply(GraphAction::Program(ProgramAction::Input("x".into(), "1".into())));
+        .apply(GraphAction::Program(ProgramAction::Input(
+            "x".into(),
+            "1".into(),
+        )));
     let session = s.session().unwrap();
     let check = session.code_check(Mode::Reverse).unwrap();
     assert_eq!(check.expected, vec![0.0]);

@@ -50,9 +50,7 @@ pub fn sqrt(x: f64) -> f64 {
 /// max(0, x), NaN staying NaN (and −0 giving 0).
 #[inline]
 pub fn relu(x: f64) -> f64 {
-    if x > 0.0 {
-        x
-    } else if x.is_nan() {
+    if x > 0.0 || x.is_nan() {
         x
     } else {
         0.0

@@ -8,9 +8,11 @@
 //! Every value is checked to be finite and inside the frame before it is drawn: bad data makes a gap, never a
 //! panic.
 
+pub mod boundary;
 pub mod fd;
 pub mod frame;
 pub mod swell;
+pub mod training;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -24,6 +26,16 @@ pub use swell::draw_swell;
 pub trait Figure {
     /// Draws on `root`; `px` is pixels per CSS pixel (fonts and strokes scale with it).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> DrawResult<DB>;
+
+    /// A background of `w × h` RGBA pixels, laid down before [`Figure::draw`] (a heatmap); `None` for none.
+    fn pixels(&self, _w: u32, _h: u32) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Height over width, when the figure needs its own (a square map); `None` for the usual shape.
+    fn aspect(&self) -> Option<f64> {
+        None
+    }
 }
 
 #[cfg(test)]

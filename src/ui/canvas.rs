@@ -35,6 +35,22 @@ fn draw<F: Figure>(
     canvas.set_width((css_w as f64 * dpr).round() as u32);
     canvas.set_height((css_h as f64 * dpr).round() as u32);
     let _ = canvas.style().set_property("height", &format!("{css_h}px"));
+    if let Some(rgba) = figure.pixels(canvas.width(), canvas.height()) {
+        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&rgba),
+            canvas.width(),
+            canvas.height(),
+        )
+        .map_err(|_| "no image data")?;
+        let ctx = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+            .ok_or("no 2-d context")?;
+        ctx.put_image_data(&image, 0.0, 0.0)
+            .map_err(|_| "the image could not be drawn")?;
+    }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-d context")?;
     let root = backend.into_drawing_area();
     // Fonts and strokes scale with the pixel density, a little with the width (projectors, phones), and with the
@@ -79,7 +95,9 @@ pub fn PlotCanvas<F: Figure + PartialEq + Clone + 'static>(props: &PlotCanvasPro
                 if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
                     // Phones get a taller figure, with the legend under the plot.
                     let w_f = *w as f64;
-                    let h = if w_f < 560.0 {
+                    let h = if let Some(r) = figure.aspect() {
+                        (w_f * r).min(640.0)
+                    } else if w_f < 560.0 {
                         (w_f * 1.35).clamp(420.0, 720.0)
                     } else {
                         (w_f * 0.56).clamp(300.0, 560.0)

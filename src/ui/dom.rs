@@ -101,6 +101,47 @@ impl Drop for Listener {
     }
 }
 
+/// Calls `f` on every animation frame (with the frame's time in ms) until dropped. Each frame's callback is a fresh
+/// one-shot closure, so stopping from inside `f` is safe.
+pub struct Frames {
+    alive: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl Frames {
+    pub fn new(f: impl FnMut(f64) + 'static) -> Frames {
+        let alive = std::rc::Rc::new(std::cell::Cell::new(true));
+        let f: std::rc::Rc<std::cell::RefCell<dyn FnMut(f64)>> =
+            std::rc::Rc::new(std::cell::RefCell::new(f));
+        next_frame(alive.clone(), f);
+        Frames { alive }
+    }
+}
+
+fn next_frame(
+    alive: std::rc::Rc<std::cell::Cell<bool>>,
+    f: std::rc::Rc<std::cell::RefCell<dyn FnMut(f64)>>,
+) {
+    let Some(w) = window() else { return };
+    let cb = Closure::once_into_js(move |t: f64| {
+        if !alive.get() {
+            return;
+        }
+        if let Ok(mut g) = f.try_borrow_mut() {
+            g(t);
+        }
+        if alive.get() {
+            next_frame(alive, f);
+        }
+    });
+    let _ = w.request_animation_frame(cb.unchecked_ref());
+}
+
+impl Drop for Frames {
+    fn drop(&mut self) {
+        self.alive.set(false);
+    }
+}
+
 /// Calls `f` every `ms` milliseconds until dropped.
 pub struct Interval {
     id: i32,

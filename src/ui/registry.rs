@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::chapters::{chain, contents, grad, graph, numeric, symbolic};
+use super::chapters::{chain, contents, grad, graph, network, numeric, symbolic};
 use crate::base::url::Location;
 
 pub struct Entry {
@@ -83,6 +83,16 @@ pub const CHAPTERS: &[Entry] = &[
                   both on the AD core.",
         class: "chain",
         view: |location, key| html! { <chain::ChainChapter {key} {location} /> },
+    },
+    Entry {
+        route: "/network",
+        title: "Example 1: training a neural network",
+        nav: "Network",
+        summary: "Train a classifier live, its gradient by reverse mode over array operations: watch the decision \
+                  boundary move, one example's forward and backward sweep, the memory backprop keeps and the cost of a \
+                  step, and a gradient check. micrograd's demo, reproducible to the last digit.",
+        class: "network",
+        view: |location, key| html! { <network::NetworkChapter {key} {location} /> },
     },
 ];
 

@@ -236,6 +236,144 @@ impl Trainer {
     }
 }
 
+/// What the decision-boundary figure shows: the score on a grid over the data's square, and the points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Boundary {
+    pub domain: ((f64, f64), (f64, f64)),
+    /// `grid × grid` scores, row by row from the top (largest y), each row from the left.
+    pub grid: usize,
+    pub scores: Vec<f64>,
+    pub train: Points,
+    pub test: Points,
+}
+
+impl Trainer {
+    /// The current network's scores on a `grid × grid` lattice over the data's square (cell centres).
+    pub fn boundary(&mut self, grid: usize) -> Boundary {
+        let mut all = self.train.clone();
+        all.xs.extend(&self.test.xs);
+        all.ys.extend(&self.test.ys);
+        let domain = all.domain();
+        let ((x0, x1), (y0, y1)) = domain;
+        let mut xs = Vec::with_capacity(2 * grid * grid);
+        for r in 0..grid {
+            let y = y1 - (r as f64 + 0.5) / grid as f64 * (y1 - y0);
+            for c in 0..grid {
+                xs.extend([x0 + (c as f64 + 0.5) / grid as f64 * (x1 - x0), y]);
+            }
+        }
+        Boundary {
+            domain,
+            grid,
+            scores: self.scores(&xs),
+            train: self.train.clone(),
+            test: self.test.clone(),
+        }
+    }
+}
+
+/// One example through the network: the input, each layer's activations on the way forward and their adjoints
+/// ∂ℓ/∂x_k on the way back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    pub example: usize,
+    pub input: (f64, f64, f64),
+    /// (activations x_k, adjoints ∂ℓ/∂x_k) for k = 1…K (the last is the score).
+    pub layers: Vec<(Vec<f64>, Vec<f64>)>,
+    pub loss: f64,
+}
+
+impl Trainer {
+    /// The training example with the largest loss now (the one whose sweep has the most to show).
+    pub fn worst(&mut self) -> usize {
+        let train = self.train.clone();
+        let loss = self.settings.loss;
+        let s = self.scores(&train.xs);
+        (0..train.len())
+            .max_by(|&a, &b| {
+                loss.value(s[a], train.ys[a])
+                    .total_cmp(&loss.value(s[b], train.ys[b]))
+            })
+            .unwrap_or(0)
+    }
+
+    /// The forward and backward sweep of example `i`'s loss ℓ(f_θ(xⁱ), yⁱ) (no penalty).
+    pub fn sweep(&mut self, i: usize) -> Sweep {
+        let i = i.min(self.train.len().saturating_sub(1));
+        let (x, y, l) = self.train.point(i);
+        let net = self.eval_net();
+        net.set_batch(&[x, y], &[l]);
+        net.tape.forward();
+        net.tape.backward(net.data_loss);
+        let layers = net
+            .layers
+            .iter()
+            .map(|&(_, a)| {
+                (
+                    net.tape.value(a).data.clone(),
+                    net.tape.adjoint(a).data.clone(),
+                )
+            })
+            .collect();
+        Sweep {
+            example: i,
+            input: (x, y, l),
+            layers,
+            loss: net.tape.value(net.data_loss).data[0],
+        }
+    }
+
+    /// Example `i`'s loss as a scalar program in the lecture's Python: the same network, one elementary operation at
+    /// a time, for the graph lab (the weights written as numbers, the example's coordinates as the inputs).
+    pub fn program(&self, i: usize) -> String {
+        let i = i.min(self.train.len().saturating_sub(1));
+        let (x, y, l) = self.train.point(i);
+        let spec = self.settings.spec();
+        let mut out = format!(
+            "def f(x1={x}, x2={y}):\n  # example {i} (label {l}) through the {} network\n",
+            spec.sizes
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join("-")
+        );
+        let mut names: Vec<String> = vec!["x1".into(), "x2".into()];
+        let last = spec.sizes.len() - 2;
+        for (k, pair) in self.mlp.params.chunks(2).enumerate() {
+            let (w, b) = (self.mlp.tape.value(pair[0]), self.mlp.tape.value(pair[1]));
+            let f = if k == last { spec.output } else { spec.hidden };
+            let mut next = Vec::new();
+            for j in 0..w.rows {
+                let mut z: Vec<String> = (0..w.cols)
+                    .map(|c| format!("{}*{}", w.at(j, c), names[c]))
+                    .collect();
+                z.push(format!("{}", b.data[j]));
+                let z = z.join(" + ");
+                let name = if k == last {
+                    "s".to_string()
+                } else {
+                    format!("h{}_{}", k + 1, j + 1)
+                };
+                let value = match f {
+                    Activation::Relu => format!("relu({z})"),
+                    Activation::Tanh => format!("tanh({z})"),
+                    Activation::Sigmoid => format!("1 / (1 + exp(-({z})))"),
+                    Activation::Identity => z,
+                };
+                out.push_str(&format!("  {name} = {value}\n"));
+                next.push(name);
+            }
+            names = next;
+        }
+        out.push_str(&match spec.loss {
+            Loss::Hinge => format!("  return relu(1 - {l}*s)\n"),
+            Loss::Logistic => format!("  return log(1 + exp(-{l}*s))\n"),
+            Loss::Squared => format!("  return 0.5*(s - {l})**2\n"),
+        });
+        out
+    }
+}
+
 /// The gradient check: for a few parameters, the tape's ∂C/∂p against forward mode (a JVP along e_p) and against
 /// central differences of the full-batch objective.
 #[derive(Clone, Debug, PartialEq)]
@@ -622,6 +760,55 @@ mod tests {
                     assert_eq!(t.history.len(), 3);
                     assert!(t.history[2].test_accuracy >= 0.0);
                 }
+            }
+        }
+    }
+
+    /// The graph lab's scalar program of one example gives the array tape's loss and input adjoints.
+    #[test]
+    fn the_scalar_program_is_the_same_network() {
+        for (act, loss) in [
+            (Activation::Relu, Loss::Hinge),
+            (Activation::Tanh, Loss::Logistic),
+            (Activation::Sigmoid, Loss::Squared),
+        ] {
+            let mut settings = Settings::micrograd();
+            settings.preset = Preset::Custom;
+            settings.activation = act;
+            settings.loss = loss;
+            let mut t = Trainer::new(&settings);
+            t.train_to(3);
+            let sw = t.sweep(7);
+            let src = t.program(7);
+            let g = crate::lang::lower_source(&src).unwrap();
+            let (x, y, _) = sw.input;
+            let (value, grad) = crate::ad::eval::value_and_grad(&g, &[x, y]);
+            assert!(
+                (value - sw.loss).abs() <= 1e-12 * sw.loss.abs().max(1.0),
+                "{act:?}: {value} vs {}",
+                sw.loss
+            );
+            // ∂ℓ/∂x through the first layer: x̄ = W₀ᵀ z̄₀, from the tape's first pre-activation adjoints.
+            let w0 = t.mlp.tape.value(t.mlp.params[0]).clone();
+            let zbar: Vec<f64> = {
+                let (a, abar) = &sw.layers[0];
+                let z = {
+                    let net = t.eval.as_ref().unwrap();
+                    net.tape.value(net.layers[0].0).data.clone()
+                };
+                abar.iter()
+                    .zip(a)
+                    .zip(&z)
+                    .map(|((g, a), z)| g * act.derivative(*z, *a))
+                    .collect()
+            };
+            for c in 0..2 {
+                let want: f64 = (0..w0.rows).map(|r| w0.at(r, c) * zbar[r]).sum();
+                assert!(
+                    (grad[c] - want).abs() <= 1e-12 * want.abs().max(1.0),
+                    "{act:?} ∂/∂x{c}: {} vs {want}",
+                    grad[c]
+                );
             }
         }
     }

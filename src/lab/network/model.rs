@@ -152,6 +152,25 @@ impl Mlp {
         }
     }
 
+    /// Bytes the tape keeps from a forward pass over a batch of `b` examples for the backward pass: every value but
+    /// the parameters (inputs, pre-activations, activations, scores, losses).
+    pub fn stored_bytes(&self, b: usize) -> usize {
+        use crate::ad::array::Op;
+        self.tape
+            .ops()
+            .iter()
+            .enumerate()
+            .map(|(i, op)| match op {
+                Op::Param => 0,
+                Op::Loss(..) | Op::AddSumSq(..) => 1,
+                Op::Input | Op::MatMulT(..) | Op::AddRow(..) | Op::Act(..) => {
+                    b * self.tape.value(i).cols
+                }
+            })
+            .sum::<usize>()
+            * std::mem::size_of::<f64>()
+    }
+
     /// Copies another network's parameters (same shape).
     pub fn copy_params(&mut self, other: &Mlp) {
         for (&p, &q) in self.params.iter().zip(&other.params) {

@@ -5,6 +5,7 @@ pub mod chain;
 pub mod contents;
 pub mod grad;
 pub mod graph;
+pub mod network;
 pub mod numeric;
 pub mod symbolic;
 

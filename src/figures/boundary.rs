@@ -1,0 +1,114 @@
+//! `#/network`'s map: the classifier's score over the plane as a heatmap (orange where it says −1, blue where it
+//! says +1, paler near the boundary), with the training points on top.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::frame::DrawResult;
+use super::Figure;
+use crate::base::math;
+use crate::lab::network::Boundary;
+use crate::lab::Shared;
+
+/// The two classes' colours: −1 orange, +1 blue.
+pub const NEGATIVE: RGBColor = RGBColor(0xc2, 0x5e, 0x10);
+pub const POSITIVE: RGBColor = RGBColor(0x1f, 0x5f, 0xae);
+
+impl Figure for Shared<Boundary> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> DrawResult<DB> {
+        draw_points(root, self, px)
+    }
+
+    fn pixels(&self, w: u32, h: u32) -> Option<Vec<u8>> {
+        Some(heatmap(self, w as usize, h as usize))
+    }
+
+    fn aspect(&self) -> Option<f64> {
+        Some(1.0)
+    }
+}
+
+/// The background colour for a score: white at 0, towards the class colour as |tanh s| grows.
+fn shade(s: f64) -> [u8; 3] {
+    let t = math::tanh(s);
+    let (c, k) = if t >= 0.0 {
+        (POSITIVE, t)
+    } else {
+        (NEGATIVE, -t)
+    };
+    let k = if k.is_finite() { 0.55 * k } else { 0.0 };
+    let mix = |ch: u8| (255.0 + (ch as f64 - 255.0) * k).round() as u8;
+    [mix(c.0), mix(c.1), mix(c.2)]
+}
+
+/// RGBA pixels of the score, bilinear between the grid's cell centres.
+pub fn heatmap(b: &Boundary, w: usize, h: usize) -> Vec<u8> {
+    let g = b.grid.max(1);
+    let mut out = vec![255u8; w * h * 4];
+    if b.scores.len() < g * g {
+        return out;
+    }
+    let at = |r: usize, c: usize| b.scores[r.min(g - 1) * g + c.min(g - 1)];
+    for py in 0..h {
+        let fy = ((py as f64 + 0.5) / h as f64 * g as f64 - 0.5).max(0.0);
+        let (r, ty) = (fy.floor() as usize, fy.fract());
+        for pxl in 0..w {
+            let fx = ((pxl as f64 + 0.5) / w as f64 * g as f64 - 0.5).max(0.0);
+            let (c, tx) = (fx.floor() as usize, fx.fract());
+            let top = at(r, c) * (1.0 - tx) + at(r, c + 1) * tx;
+            let bottom = at(r + 1, c) * (1.0 - tx) + at(r + 1, c + 1) * tx;
+            let rgb = shade(top * (1.0 - ty) + bottom * ty);
+            let i = (py * w + pxl) * 4;
+            out[i..i + 3].copy_from_slice(&rgb);
+        }
+    }
+    out
+}
+
+/// The training points (filled) and the held-out ones (rings), over the heatmap.
+pub fn draw_points<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    b: &Boundary,
+    px: f64,
+) -> DrawResult<DB> {
+    let (w, h) = root.dim_in_pixel();
+    let ((x0, x1), (y0, y1)) = b.domain;
+    let to_px = |x: f64, y: f64| {
+        (
+            ((x - x0) / (x1 - x0) * w as f64).round() as i32,
+            ((y1 - y) / (y1 - y0) * h as f64).round() as i32,
+        )
+    };
+    let r = (4.5 * px).round() as i32;
+    for i in 0..b.test.len() {
+        let (x, y, l) = b.test.point(i);
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        let c = if l > 0.0 { POSITIVE } else { NEGATIVE };
+        root.draw(&Circle::new(
+            to_px(x, y),
+            r,
+            c.stroke_width((1.5 * px).round().max(1.0) as u32),
+        ))?;
+    }
+    for i in 0..b.train.len() {
+        let (x, y, l) = b.train.point(i);
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        let c = if l > 0.0 { POSITIVE } else { NEGATIVE };
+        let p = to_px(x, y);
+        root.draw(&Circle::new(p, r, c.filled()))?;
+        root.draw(&Circle::new(
+            p,
+            r,
+            WHITE.stroke_width(px.round().max(1.0) as u32),
+        ))?;
+    }
+    root.draw(&Rectangle::new(
+        [(0, 0), (w as i32 - 1, h as i32 - 1)],
+        RGBColor(0x9a, 0xa3, 0xad).stroke_width(1),
+    ))?;
+    root.present()
+}

@@ -1,0 +1,438 @@
+//! `#/network` — Example 1: a neural network trained by stochastic gradients, backprop by the array tape.
+
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::{use_chapter, ChapterProps, Dispatch};
+use crate::ad::array::{Activation, Loss};
+use crate::base::num::{fmt_count, fmt_sig};
+use crate::base::url::percent_encode;
+use crate::lab::network::data::Dataset;
+use crate::lab::network::{grad_check, NetworkAction, NetworkState, Preset, Trainer};
+use crate::lab::Shared;
+use crate::ui::canvas::PlotCanvas;
+use crate::ui::components::{markup, num, number_field, url_notice};
+use crate::ui::dom;
+use crate::ui::keymap::{use_keys, Binding};
+
+/// Points per side of the grid the map is computed on.
+const GRID: usize = 64;
+/// Training time per frame when playing fast (the rest of the frame draws).
+const BUDGET_MS: f64 = 8.0;
+
+/// What the animation loop reads each frame (written at each render).
+#[derive(Clone, Copy)]
+struct Control {
+    ms_per_epoch: f64,
+    at_end: bool,
+    fast: bool,
+}
+
+#[component]
+pub fn NetworkChapter(props: &ChapterProps) -> Html {
+    let (state, initial) = use_chapter::<NetworkState>(&props.location);
+    let d = state.dispatcher();
+    let settings = state.settings();
+    let max_epoch = settings.max_epoch();
+    let playing = use_state(|| false);
+    let fast = use_state(|| true);
+    let control = use_mut_ref(|| Control {
+        ms_per_epoch: 1.0,
+        at_end: false,
+        fast: true,
+    });
+    // The example whose sweep is shown; `None`: the one with the largest loss.
+    let example = use_state(|| None::<usize>);
+
+    // The trainer follows the state: rebuilt when a setting changes (or the epoch goes back), then trained to it.
+    let trainer = use_mut_ref(|| Trainer::new(&settings));
+    {
+        let mut t = trainer.borrow_mut();
+        if t.settings != settings || t.epoch > state.epoch {
+            *t = Trainer::new(&settings);
+        }
+        let (before, t0) = (t.epoch, dom::now());
+        t.train_to(state.epoch);
+        if t.epoch > before {
+            control.borrow_mut().ms_per_epoch =
+                ((dom::now() - t0) / (t.epoch - before) as f64).max(0.01);
+        }
+    }
+    let (boundary, history, last, test_acc) = {
+        let mut t = trainer.borrow_mut();
+        let test_acc = t.history.last().map(|h| h.test_accuracy);
+        (
+            Shared::new(t.boundary(GRID)),
+            Shared::new(t.history.clone()),
+            t.last,
+            test_acc,
+        )
+    };
+
+    // Play: every animation frame, as many epochs as fit in the budget (or one), until the last epoch. The loop is
+    // started and stopped by the handlers themselves (not by an effect: effects wait while renders keep coming).
+    let runner = use_mut_ref(|| None::<dom::Frames>);
+    {
+        let mut c = control.borrow_mut();
+        c.at_end = state.epoch >= max_epoch;
+        c.fast = *fast;
+    }
+    let stop = {
+        let (runner, playing) = (runner.clone(), playing.setter());
+        Rc::new(move || {
+            runner.borrow_mut().take();
+            playing.set(false);
+        })
+    };
+    let toggle = {
+        let (runner, playing_set, d) = (runner.clone(), playing.setter(), d.clone());
+        let (control, stop) = (control.clone(), stop.clone());
+        let (running, at_end) = (*playing, state.epoch >= max_epoch);
+        Rc::new(move || {
+            if running {
+                stop();
+                return;
+            }
+            if at_end {
+                d.dispatch(NetworkAction::Reset);
+                control.borrow_mut().at_end = false;
+            }
+            let (control, d, stop_inner) = (control.clone(), d.clone(), runner.clone());
+            let set = playing_set.clone();
+            *runner.borrow_mut() = Some(dom::Frames::new(move |_| {
+                let c = *control.borrow();
+                if c.at_end {
+                    stop_inner.borrow_mut().take();
+                    set.set(false);
+                    return;
+                }
+                let k = if c.fast {
+                    (BUDGET_MS / c.ms_per_epoch).floor().clamp(1.0, 200.0) as usize
+                } else {
+                    1
+                };
+                d.dispatch(NetworkAction::Advance(k));
+            }));
+            playing_set.set(true);
+        })
+    };
+    {
+        let (t, s, r) = (toggle.clone(), d.clone(), d.clone());
+        let (stop1, stop2) = (stop.clone(), stop.clone());
+        use_keys(vec![
+            Binding::new(&[" "], "space", "train or pause", move || t()),
+            Binding::new(&["ArrowRight"], "→", "train one epoch", move || {
+                stop1();
+                s.dispatch(NetworkAction::Advance(1))
+            }),
+            Binding::new(&["Home"], "Home", "back to epoch 0", move || {
+                stop2();
+                r.dispatch(NetworkAction::Reset)
+            }),
+        ]);
+    }
+
+    let select = |id: &'static str,
+                  label: &'static str,
+                  options: Vec<(&'static str, String, bool)>,
+                  on: Callback<String>| {
+        let onchange = on.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+        html! {
+            <div class="field">
+                <label for={id}>{ label }</label>
+                <select id={id} data-testid={id} {onchange}>
+                    { for options.into_iter().map(|(v, text, sel)| html! { <option value={v} selected={sel}>{ text }</option> }) }
+                </select>
+            </div>
+        }
+    };
+    let micro = state.preset == Preset::Micrograd;
+    let on_play = {
+        let t = toggle.clone();
+        Callback::from(move |_: MouseEvent| t())
+    };
+    let on_step = {
+        let (stop, d) = (stop.clone(), d.clone());
+        Callback::from(move |_: MouseEvent| {
+            stop();
+            d.dispatch(NetworkAction::Advance(1));
+        })
+    };
+    let on_reset = {
+        let (stop, d) = (stop.clone(), d.clone());
+        Callback::from(move |_: MouseEvent| {
+            stop();
+            d.dispatch(NetworkAction::Reset);
+        })
+    };
+    let on_speed = {
+        let fast = fast.clone();
+        Callback::from(move |e: Event| {
+            fast.set(e.target_unchecked_into::<HtmlSelectElement>().value() == "fast")
+        })
+    };
+    let ((x0, x1), _) = boundary.domain;
+    let panel = {
+        let trainer = trainer.clone();
+        let batch = state.batch.value;
+        use_memo(
+            (settings.clone(), state.epoch, *example, *playing),
+            move |(_, _, example, playing)| {
+                (!*playing).then(|| Panel::compute(&mut trainer.borrow_mut(), *example, batch))
+            },
+        )
+    };
+    html! {
+        <>
+            { url_notice(&initial.1) }
+            { markup("<p class=\"lead\">A neural network with parameters θ: x₀ = x, x<sub>k+1</sub> = σ(W<sub>k</sub>x<sub>k</sub> + \
+                b<sub>k</sub>), f<sub>θ</sub>(x) = x<sub>K</sub>. Training looks for θ minimising C(θ) = (1/n) Σ<sub>i</sub> \
+                ℓ(f<sub>θ</sub>(x<sup>i</sup>), y<sup>i</sup>). How to get ∇C(θ)? Autodiff: C(θ) is a sequence of elementary \
+                operations — here on whole arrays (a matrix product, a bias, an activation, the loss), each with its \
+                backward rule beside it. Nothing below is hand-written backprop.</p>") }
+            <div class="two-col network">
+                <div class="col">
+                    <fieldset class="inputs">
+                        <legend>{ "The network and its training" }</legend>
+                        { select("nn-preset", "recipe", vec![
+                            ("micrograd", "micrograd's demo (reproducible)".to_string(), micro),
+                            ("custom", "your own".to_string(), !micro),
+                        ], d.reform_action(|v: String| NetworkAction::Preset(if v == "micrograd" { Preset::Micrograd } else { Preset::Custom }))) }
+                        { select("nn-dataset", "data", Dataset::ALL.iter().map(|x| (x.name(), x.name().to_string(), *x == state.dataset)).collect(),
+                            d.reform_action(|v: String| NetworkAction::Dataset(Dataset::from_name(&v).unwrap_or(Dataset::Moons)))) }
+                        { number_field("nn-layers", "hidden layers", &state.layers, d.reform_action(NetworkAction::Layers), |v| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")) }
+                        { select("nn-activation", "activation σ", Activation::ALL.iter().map(|x| (x.name(), x.name().to_string(), *x == state.activation)).collect(),
+                            d.reform_action(|v: String| NetworkAction::Activation(Activation::from_name(&v).unwrap_or(Activation::Relu)))) }
+                        { select("nn-loss", "loss ℓ", Loss::ALL.iter().map(|x| (x.name(), loss_text(*x).to_string(), *x == state.loss)).collect(),
+                            d.reform_action(|v: String| NetworkAction::Loss(Loss::from_name(&v).unwrap_or(Loss::Hinge)))) }
+                        { number_field("nn-lr", "learning rate", &state.lr, d.reform_action(NetworkAction::Lr), |v| v.to_string()) }
+                        if micro { <p class="hint">{ "micrograd's schedule: 1 − 0.9·k/100 at step k, for 100 steps." }</p> }
+                        { number_field("nn-batch", "batch size", &state.batch, d.reform_action(NetworkAction::Batch), |v| v.to_string()) }
+                        { number_field("nn-l2", "L2 penalty λ", &state.l2, d.reform_action(NetworkAction::L2), |v| v.to_string()) }
+                        { number_field("nn-seed", "seed", &state.seed, d.reform_action(NetworkAction::Seed), |v| v.to_string()) }
+                    </fieldset>
+                    <p class="hint">{ format!(
+                        "{} parameters, {} training points{}; batches of {}; C(θ) = mean ℓ + λ·Σ θ². Weights start at 2u − 1 (u uniform), biases at 0.",
+                        fmt_count(settings.spec().parameters() as u64),
+                        settings.train_size(),
+                        if micro { "" } else { " (and 250 held out)" },
+                        settings.batch.min(settings.train_size()),
+                    ) }</p>
+                </div>
+                <div class="col">
+                    <div class="control-row steps" role="group" aria-label="Training">
+                        <button type="button" data-testid="nn-reset" onclick={on_reset} title="Back to epoch 0 (Home)">{ "|◀ reset" }</button>
+                        <button type="button" data-testid="nn-play" onclick={on_play} aria-pressed={if *playing { "true" } else { "false" }} title="Train or pause (space)">
+                            { if *playing { "❚❚ pause" } else { "▶ train" } }
+                        </button>
+                        <button type="button" data-testid="nn-step" onclick={on_step} title="One epoch (→)">{ "+1 epoch" }</button>
+                        <select aria-label="Speed" class="speed" data-testid="nn-speed" onchange={on_speed}>
+                            <option value="fast" selected={*fast}>{ "fast: epochs per frame" }</option>
+                            <option value="slow" selected={!*fast}>{ "slow: one epoch per frame" }</option>
+                        </select>
+                    </div>
+                    <table class="numbers nn-numbers">
+                        <tr><th scope="row">{ "epoch" }</th><td class="num" data-testid="nn-epoch" data-value={state.epoch.to_string()}>{ format!("{} / {}", fmt_count(state.epoch as u64), fmt_count(max_epoch as u64)) }</td></tr>
+                        <tr><th scope="row">{ "objective on the last step's batch" }</th><td>{ num(last.map_or(f64::NAN, |l| l.0), Some("nn-loss-value"), Some(6)) }</td></tr>
+                        <tr><th scope="row">{ "accuracy on that batch" }</th><td>{ num(last.map_or(f64::NAN, |l| l.1), Some("nn-accuracy"), Some(4)) }</td></tr>
+                        if let Some(a) = test_acc.filter(|a| !a.is_nan()) {
+                            <tr><th scope="row">{ "accuracy on the held-out points" }</th><td>{ num(a, Some("nn-test-accuracy"), Some(4)) }</td></tr>
+                        }
+                    </table>
+                    <div class="map-box">
+                        <PlotCanvas<Shared<crate::lab::network::Boundary>> figure={boundary.clone()} testid="nn-boundary" filename="decision-boundary.png"
+                            label={format!("The classifier's score over the plane at epoch {}: blue where it says +1, orange where it says −1; training points filled, held-out points as rings", state.epoch)} />
+                    </div>
+                    <p class="hint legend-line"><span class="swatch neg"></span>{ "label −1 " }<span class="swatch pos"></span>{ format!("label +1 — x and y from {} to {}", fmt_sig(x0, 3), fmt_sig(x1, 3)) }</p>
+                </div>
+            </div>
+            <PlotCanvas<Shared<Vec<crate::lab::network::EpochStats>>> figure={history} testid="nn-loss-plot" filename="training.png"
+                label="The objective and the accuracy against the epoch" />
+            if let Some(p) = &*panel {
+                { panels(p, &state, example.setter()) }
+            } else {
+                <p class="hint">{ "Pause to see one example's sweep, the memory and cost of a step, and the gradient check." }</p>
+            }
+        </>
+    }
+}
+
+fn loss_text(l: Loss) -> &'static str {
+    match l {
+        Loss::Hinge => "hinge: max(0, 1 − y·s)",
+        Loss::Logistic => "logistic: log(1 + e^(−y·s))",
+        Loss::Squared => "squared: ½(s − y)²",
+    }
+}
+
+/// What the panels show while paused: one example's sweep, memory, cost, gradient check.
+struct Panel {
+    sweep: crate::lab::network::Sweep,
+    program: String,
+    batch: usize,
+    bytes: usize,
+    full: usize,
+    check: crate::lab::network::GradCheck,
+    fwd_ms: f64,
+    both_ms: f64,
+    /// Training steps taken so far.
+    steps: usize,
+}
+
+impl Panel {
+    fn compute(t: &mut Trainer, example: Option<usize>, batch: usize) -> Panel {
+        let example = example.unwrap_or_else(|| t.worst());
+        let sweep = t.sweep(example);
+        let program = t.program(sweep.example);
+        let batch = batch.min(t.train.len());
+        let (fwd_ms, both_ms) = measure(t, batch);
+        Panel {
+            program,
+            batch,
+            bytes: t.mlp.stored_bytes(batch),
+            full: t.mlp.stored_bytes(t.train.len()),
+            check: grad_check(t, 6),
+            fwd_ms,
+            both_ms,
+            steps: t.step,
+            sweep,
+        }
+    }
+}
+
+fn panels(p: &Panel, state: &NetworkState, set_example: UseStateSetter<Option<usize>>) -> Html {
+    let Panel {
+        sweep,
+        program,
+        batch,
+        bytes,
+        full,
+        check,
+        fwd_ms,
+        both_ms,
+        ..
+    } = p;
+    let (batch, bytes, full, fwd_ms, both_ms) = (*batch, *bytes, *full, *fwd_ms, *both_ms);
+    let n = state.settings().train_size();
+    let href = format!("#/graph?f={}&mode=reverse", percent_encode(program));
+    let strip = |v: &[f64], scale: f64| {
+        html! {
+            <span class="strip">
+                { for v.iter().map(|x| {
+                    let a = (x / scale).clamp(-1.0, 1.0);
+                    let style = if a >= 0.0 {
+                        format!("background: rgba(31,95,174,{:.2})", a)
+                    } else {
+                        format!("background: rgba(194,94,16,{:.2})", -a)
+                    };
+                    html! { <span class="cell" {style} title={x.to_string()}></span> }
+                }) }
+            </span>
+        }
+    };
+    let scale = |v: &[f64]| v.iter().fold(1e-12f64, |m, x| m.max(x.abs()));
+    let prev = {
+        let s = set_example.clone();
+        let i = sweep.example;
+        Callback::from(move |_: MouseEvent| s.set(Some(i.saturating_sub(1))))
+    };
+    let next = {
+        let i = sweep.example;
+        Callback::from(move |_: MouseEvent| set_example.set(Some((i + 1).min(n - 1))))
+    };
+    let (x, y, l) = sweep.input;
+    html! {
+        <>
+            <h2>{ "One example, forward then backward" }</h2>
+            <div class="control-row">
+                <button type="button" class="small" onclick={prev} aria-label="Previous example">{ "◀" }</button>
+                <span data-testid="nn-example">{ format!("example {} of {}: x = ({}, {}), label {}", sweep.example, n, fmt_sig(x, 4), fmt_sig(y, 4), l) }</span>
+                <button type="button" class="small" onclick={next} aria-label="Next example">{ "▶" }</button>
+                <a href={href} data-testid="nn-graph-link">{ "Open this example in the graph lab, as a scalar program" }</a>
+            </div>
+            <div class="scroll-x" tabindex="0" role="region" aria-label="Activations and adjoints, layer by layer">
+                <table class="sweep" data-testid="nn-sweep">
+                    <thead><tr><th scope="col">{ "layer" }</th><th scope="col" class="fwd">{ "activations xₖ (stored on the way forward)" }</th><th scope="col" class="rev">{ "adjoints ∂ℓ/∂xₖ (on the way back)" }</th></tr></thead>
+                    <tbody>
+                        { for sweep.layers.iter().enumerate().map(|(k, (a, g))| html! {
+                            <tr>
+                                <th scope="row">{ if k + 1 == sweep.layers.len() { "score s".to_string() } else { format!("x{} ({})", k + 1, a.len()) } }</th>
+                                <td>{ strip(a, scale(a)) }</td>
+                                <td>{ strip(g, scale(g)) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint">{ format!("ℓ = {} for this example. Blue positive, orange negative, each column scaled to its largest entry; hover a cell for its value.", fmt_sig(sweep.loss, 6)) }</p>
+            <h2>{ "Memory and cost of one step" }</h2>
+            <table class="numbers">
+                <tr><th scope="row">{ format!("values the backward pass needs kept, batch of {batch}") }</th>
+                    <td class="num" data-testid="nn-tape-bytes" data-value={bytes.to_string()}>{ format!("{} bytes", fmt_count(bytes as u64)) }</td></tr>
+                <tr><th scope="row">{ format!("the same for the full batch of {}", t_len(n)) }</th>
+                    <td class="num" data-value={full.to_string()}>{ format!("{} bytes", fmt_count(full as u64)) }</td></tr>
+                <tr><th scope="row">{ "forward pass, one batch (measured)" }</th><td>{ ms_cell(fwd_ms, "nn-cost-forward") }</td></tr>
+                <tr><th scope="row">{ "forward + backward + update (measured)" }</th><td>{ ms_cell(both_ms, "nn-cost-train") }</td></tr>
+                <tr><th scope="row">{ "training step ÷ evaluation" }</th><td>{ num(both_ms / fwd_ms, Some("nn-cost-ratio"), Some(3)) }</td></tr>
+            </table>
+            <p class="hint">{ format!(
+                "Backward needs every intermediate activation of the batch kept: memory grows with the batch and with the \
+                 depth. A step costs {}× an evaluation (the gradient is cheap: a small multiple of the function), but \
+                 training repeats it for every batch of every epoch — {} steps so far, {} evaluations' worth: much more \
+                 expensive to train than to evaluate once.",
+                fmt_sig(both_ms / fwd_ms, 2),
+                fmt_count(p.steps as u64),
+                fmt_count((p.steps as f64 * both_ms / fwd_ms).round() as u64),
+            ) }</p>
+            <h2>{ "Gradient check" }</h2>
+            <table class="numbers gradcheck">
+                <thead><tr><th scope="col">{ "parameter" }</th><th scope="col" class="rev">{ "reverse mode (tape)" }</th><th scope="col" class="fwd">{ "forward mode (JVP)" }</th><th scope="col">{ "central difference" }</th></tr></thead>
+                <tbody>
+                    { for check.rows.iter().map(|&(i, r, f, c)| html! {
+                        <tr><th scope="row">{ format!("θ{i}") }</th><td>{ num(r, None, Some(10)) }</td><td>{ num(f, None, Some(10)) }</td><td>{ num(c, None, Some(10)) }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            <p>{ "Largest relative difference, reverse mode against central differences: " }{ num(check.max_rel, Some("nn-gradcheck"), Some(3)) }
+               { "; against forward mode: " }{ num(check.max_rel_forward, Some("nn-gradcheck-forward"), Some(3)) }{ "." }</p>
+        </>
+    }
+}
+
+fn t_len(n: usize) -> String {
+    fmt_count(n as u64)
+}
+
+fn ms_cell(ms: f64, id: &'static str) -> Html {
+    html! { <span class="num" data-testid={id} data-value={ms.to_string()}>{ format!("{} ms", fmt_sig(ms, 3)) }</span> }
+}
+
+/// Milliseconds of a forward pass and of a training step on one batch: repeated for ~15 ms each, then divided (a
+/// single pass is shorter than the browser's clock resolution).
+fn measure(t: &Trainer, batch: usize) -> (f64, f64) {
+    let mut net = t.mlp.clone();
+    net.set_batch(&t.train.xs[..2 * batch], &t.train.ys[..batch]);
+    let time = |f: &mut dyn FnMut()| {
+        let t0 = dom::now();
+        let mut reps = 0u32;
+        loop {
+            f();
+            reps += 1;
+            let elapsed = dom::now() - t0;
+            if elapsed >= 15.0 || reps >= 1_000_000 {
+                return (elapsed / reps as f64).max(1e-6);
+            }
+        }
+    };
+    let fwd = time(&mut || {
+        net.forward();
+    });
+    let both = time(&mut || {
+        net.forward();
+        net.backward();
+        net.descend(0.0);
+    });
+    (fwd, both)
+}
