@@ -626,6 +626,27 @@ fn chapters(text: &str, x: &[f64], r: &mut SplitMix64) {
         r.pick(&["3", "-1", "99999999999999999999", "x"])
     );
     let mangled = mutate(r, &url);
+    // The applications' fields and permalinks take the same text.
+    let _ = ad_lab::lab::chain::check_sizes(text);
+    let _ = ad_lab::lab::network::check_layers(text);
+    let app_url = format!(
+        "#/network?preset={}&layers={}&lr={}&epoch={}&sizes={}",
+        r.pick(&["custom", "micrograd", "x"]),
+        ad_lab::base::url::percent_encode(text),
+        r.pick(&["0.03", "NaN", "-1", "1e999"]),
+        r.pick(&["3", "x", "99999999999999999999"]),
+        ad_lab::base::url::percent_encode(text)
+    );
+    for u in [app_url.clone(), mutate(r, &app_url)] {
+        let loc = Location::parse(&u);
+        let mut notices = Vec::new();
+        let _ = ad_lab::lab::chain::ChainState::from_location(&loc, &mut notices);
+        let n = ad_lab::lab::network::NetworkState::from_location(&loc, &mut notices);
+        if n.epoch <= 3 {
+            let mut t = ad_lab::lab::network::Trainer::new(&n.settings());
+            t.train_to(n.epoch);
+        }
+    }
     for u in [url, mangled] {
         let loc = Location::parse(&u);
         let mut notices = Vec::new();

@@ -149,17 +149,15 @@ pub fn singular_diagonal(g: &Graph, primals: &[f64]) -> Vec<bool> {
     if g.outputs.is_empty() {
         return vec![false; g.inputs.len()];
     }
-    // A node's local second derivatives, in f64 and with a wide exponent: not finite, or underflowed (0 or
-    // subnormal in f64 but not really zero: ∂²(1/u)/∂u² at u = 10³⁰⁰), the chain rule's second-order terms are not
-    // the true ones there.
+    // A node's local second derivatives, computed with a wide exponent: not finite, beyond f64, or underflowing it
+    // (0 or subnormal in f64 but not really zero: ∂²(1/u)/∂u² at u = 10³⁰⁰): the chain rule's second-order terms
+    // are not the true ones there.
     let bad: Vec<bool> = (0..g.nodes.len())
         .map(|i| {
-            let plain = second_partials::<f64>(g, primals, i);
-            let wide = second_partials::<Wide>(g, primals, i);
-            plain
-                .iter()
-                .zip(&wide)
-                .any(|(p, w)| !p.is_finite() || (p.abs() < f64::MIN_POSITIVE && !w.is_zero()))
+            second_partials::<Wide>(g, primals, i).iter().any(|&w| {
+                let p = f64::from(w);
+                !p.is_finite() || (p.abs() < f64::MIN_POSITIVE && !w.is_zero())
+            })
         })
         .collect();
     (0..g.inputs.len())

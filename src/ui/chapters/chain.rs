@@ -10,7 +10,7 @@ use crate::lab::chain::{
 };
 use crate::lab::Shared;
 use crate::ui::components::{
-    markup, num, number_field, step_controls, url_notice, use_stepper, Step,
+    markup, num_str, number_field, raw, step_controls, url_notice, use_stepper, Step,
 };
 use crate::ui::dom;
 
@@ -144,28 +144,28 @@ fn run_work(sizes: &[usize]) -> u64 {
 }
 
 fn costs_table(c: &crate::lab::chain::Costs) -> Html {
-    let count = |v: u64, id: &'static str| {
-        html! { <td class="num" data-testid={id} data-value={v.to_string()}>{ fmt_count(v) }</td> }
+    let count = |v: u64, id: &str| format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{}</td>", fmt_count(v));
+    let verdict = match (c.forward, c.reverse) {
+        (f, r) if f == r => "Both modes cost the same here.".to_string(),
+        (f, r) if f > r => format!("Reverse mode is {}× cheaper: the output is narrow.", fmt_sig(f as f64 / r.max(1) as f64, 3)),
+        (f, r) => format!("Forward mode is {}× cheaper: the input is narrow.", fmt_sig(r as f64 / f.max(1) as f64, 3)),
     };
-    html! {
-        <div class="results">
-            <table class="numbers" aria-label="Scalar multiplications of the dense products">
-                <caption>{ "Scalar multiplications, multiplying the dense Jacobians" }</caption>
-                <tr><th scope="row" class="fwd">{ markup("forward mode, from the right: Σ<sub>k≥2</sub> n<sub>k</sub>·n<sub>k−1</sub>·n<sub>0</sub>") }</th>{ count(c.forward, "cost-forward") }</tr>
-                <tr><th scope="row" class="rev">{ markup("reverse mode, from the left: Σ<sub>k≤L−1</sub> n<sub>L</sub>·n<sub>k</sub>·n<sub>k−1</sub>") }</th>{ count(c.reverse, "cost-reverse") }</tr>
-                <tr><th scope="row">{ "cheapest bracketing (dynamic programme)" }</th>{ count(c.optimal, "cost-optimal") }</tr>
-                <tr><th scope="row">{ "its order" }</th><td class="num" data-testid="cost-optimal-order">{ &c.optimal_order }</td></tr>
-            </table>
-            <p class="hint">{ match (c.forward, c.reverse) {
-                (f, r) if f == r => "Both modes cost the same here.".to_string(),
-                (f, r) if f > r => format!("Reverse mode is {}× cheaper: the output is narrow.", fmt_sig(f as f64 / r.max(1) as f64, 3)),
-                (f, r) => format!("Forward mode is {}× cheaper: the input is narrow.", fmt_sig(r as f64 / f.max(1) as f64, 3)),
-            } }{ if c.optimal < c.forward.min(c.reverse) { " Neither mode finds the cheapest bracketing." } else { "" } }</p>
-        </div>
-    }
+    let neither = if c.optimal < c.forward.min(c.reverse) { " Neither mode finds the cheapest bracketing." } else { "" };
+    raw(format!(
+        "<div class=\"results\"><table class=\"numbers\"><caption>Scalar multiplications, multiplying the dense Jacobians</caption>\
+         <tr><th scope=\"row\" class=\"fwd\">forward mode, from the right: Σ<sub>k≥2</sub> n<sub>k</sub>·n<sub>k−1</sub>·n<sub>0</sub></th>{}</tr>\
+         <tr><th scope=\"row\" class=\"rev\">reverse mode, from the left: Σ<sub>k≤L−1</sub> n<sub>L</sub>·n<sub>k</sub>·n<sub>k−1</sub></th>{}</tr>\
+         <tr><th scope=\"row\">cheapest bracketing (dynamic programme)</th>{}</tr>\
+         <tr><th scope=\"row\">its order</th><td class=\"num\" data-testid=\"cost-optimal-order\">{}</td></tr></table>\
+         <p class=\"hint\">{verdict}{neither}</p></div>",
+        count(c.forward, "cost-forward"),
+        count(c.reverse, "cost-reverse"),
+        count(c.optimal, "cost-optimal"),
+        c.optimal_order,
+    ))
 }
 
-/// The product J_{L−1}⋯J₀ drawn to scale as its blocks after the current step.
+/// The product J_{L−1}⋯J₀ drawn to scale as its blocks after the current step (SVG markup).
 fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
     let d: Vec<usize> = s.sizes.value.iter().rev().copied().collect();
     let now = blocks(l, plan, s.step);
@@ -225,48 +225,49 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
             fmt_count(total)
         ),
     };
-    html! {
-        <figure class={classes!("chain-view", format!("order-{}", s.order.name()))}>
-            <div class="chain-scroll" tabindex="0" role="region" aria-label="The product of Jacobians, to scale">
-                <svg width={format!("{width:.0}")} height="300" viewBox={format!("0 0 {width:.0} 300")} role="img"
-                    aria-label={caption.clone()}>
-                    { for shapes.iter().enumerate().map(|(i, &(x, w, h, a, b, produced, upcoming, mid))| {
-                        let y = 30.0 + (240.0 - h) / 2.0;
-                        let slot = w.max(84.0);
-                        html! {
-                            <g class={classes!("block", produced.then_some("produced"), upcoming.then_some("upcoming"))}
-                                data-testid="chain-block">
-                                if produced || upcoming {
-                                    <rect class="slot" x={format!("{:.1}", mid - slot / 2.0 - 4.0)} y="24" width={format!("{:.1}", slot + 8.0)} height="252" rx="6" />
-                                }
-                                <rect class="m" x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{w:.1}")} height={format!("{h:.1}")} rx="2" />
-                                <text x={format!("{mid:.1}")} y="292" text-anchor="middle">{ name((a, b)) }</text>
-                                <text class="dims" x={format!("{mid:.1}")} y="18" text-anchor="middle">
-                                    { format!("{}×{}", d[a], d[b + 1]) }
-                                </text>
-                                if i + 1 < shapes.len() {
-                                    <text class="dot" x={format!("{:.1}", mid + (w / 2.0).max(42.0) + 14.0)} y="158" text-anchor="middle">{ "·" }</text>
-                                }
-                            </g>
-                        }
-                    }) }
-                </svg>
-            </div>
-            <figcaption data-testid="chain-caption">{ caption }</figcaption>
-        </figure>
-    }
+    let blocks: String = shapes
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, w, h, a, b, produced, upcoming, mid))| {
+            let y = 30.0 + (240.0 - h) / 2.0;
+            let slot = w.max(84.0);
+            let class = match (produced, upcoming) {
+                (true, _) => "block produced",
+                (_, true) => "block upcoming",
+                _ => "block",
+            };
+            let frame = if produced || upcoming {
+                format!("<rect class=\"slot\" x=\"{:.1}\" y=\"24\" width=\"{:.1}\" height=\"252\" rx=\"6\"/>", mid - slot / 2.0 - 4.0, slot + 8.0)
+            } else {
+                String::new()
+            };
+            let dot = if i + 1 < shapes.len() {
+                format!("<text class=\"dot\" x=\"{:.1}\" y=\"158\" text-anchor=\"middle\">·</text>", mid + (w / 2.0).max(42.0) + 14.0)
+            } else {
+                String::new()
+            };
+            format!(
+                "<g class=\"{class}\" data-testid=\"chain-block\">{frame}<rect class=\"m\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"2\"/>\
+                 <text x=\"{mid:.1}\" y=\"292\" text-anchor=\"middle\">{}</text><text class=\"dims\" x=\"{mid:.1}\" y=\"18\" text-anchor=\"middle\">{}×{}</text>{dot}</g>",
+                name((a, b)),
+                d[a],
+                d[b + 1]
+            )
+        })
+        .collect();
+    raw(format!(
+        "<figure class=\"chain-view order-{order}\"><div class=\"chain-scroll\" tabindex=\"0\" role=\"region\" \
+         aria-label=\"The product of Jacobians, to scale\"><svg width=\"{width:.0}\" height=\"300\" viewBox=\"0 0 {width:.0} 300\" \
+         role=\"img\" aria-label=\"{caption}\">{blocks}</svg></div><figcaption data-testid=\"chain-caption\">{caption}</figcaption></figure>",
+        order = s.order.name(),
+    ))
 }
 
-fn ms(v: Option<f64>, id: &'static str) -> Html {
+fn ms(v: Option<f64>, id: &str) -> String {
     match v {
-        Some(t) => html! {
-            <td class="num" data-testid={id} data-value={t.to_string()}>
-                { if t < 0.1 { "< 0.1 ms".to_string() } else { format!("{} ms", fmt_sig(t, 3)) } }
-            </td>
-        },
-        None => {
-            html! { <td data-testid={id}>{ format!("not run: over {} multiplications", fmt_count(MAX_RUN)) }</td> }
-        }
+        Some(t) if t < 0.1 => format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">&lt; 0.1 ms</td>"),
+        Some(t) => format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">{} ms</td>", fmt_sig(t, 3)),
+        None => format!("<td data-testid=\"{id}\">not run: over {} multiplications</td>", fmt_count(MAX_RUN)),
     }
 }
 
@@ -274,26 +275,34 @@ fn run_view(s: &ChainState, ran: Option<&Shared<Run>>, work: u64, do_run: Callba
     let sizes = &s.sizes.value;
     let (n0, nl) = (sizes[0], *sizes.last().unwrap_or(&1));
     let onclick = do_run.reform(|_: MouseEvent| ());
-    let button = html! {
-        <button type="button" data-testid="chain-run" {onclick}>
-            { if ran.is_some() { "Run again".to_string() } else { format!("Run both ({} multiplications)", fmt_count(work)) } }
-        </button>
-    };
+    let label = if ran.is_some() { "Run again".to_string() } else { format!("Run both ({} multiplications)", fmt_count(work)) };
+    let button = html! { <button type="button" data-testid="chain-run" {onclick}>{ label }</button> };
     let Some(r) = ran else {
         return html! { <div class="results">{ button }<p class="hint">{ "This chain is large: the run waits for the button." }</p></div> };
     };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let weights: u64 = sizes.windows(2).map(|w| (w[0] * w[1]) as u64).sum();
     html! {
         <div class="results">
-            <p>{ format!("The chain is built with {} weights and differentiated by the array tape, matrix-free: ", fmt_count(sizes.windows(2).map(|w| (w[0] * w[1]) as u64).sum())) }
-               { format!("forward mode needs one JVP per input ({n0}), reverse mode one VJP per output ({nl}).") }</p>
-            <table class="numbers">
-                <tr><th scope="row" class="fwd">{ format!("forward mode: {n0} JVP{}", if n0 == 1 { "" } else { "s" }) }</th>{ ms(r.ms[0], "chain-time-forward") }</tr>
-                <tr><th scope="row" class="rev">{ format!("reverse mode: {nl} VJP{}", if nl == 1 { "" } else { "s" }) }</th>{ ms(r.ms[1], "chain-time-reverse") }</tr>
-                <tr><th scope="row">{ "dense Jacobians multiplied from the right" }</th>{ ms(r.ms[2], "chain-time-dense-forward") }</tr>
-                <tr><th scope="row">{ "dense Jacobians multiplied from the left" }</th>{ ms(r.ms[3], "chain-time-dense-reverse") }</tr>
-                <tr><th scope="row">{ "max |forward − reverse| over the Jacobian's entries" }</th><td>{ num(r.agree, Some("chain-agree"), Some(3)) }</td></tr>
-            </table>
-            <p class="hint">{ "The same numbers either way, up to rounding: the two modes compute one product in two orders. Times are measured in this browser, once; run again to see them vary." }</p>
+            { raw(format!(
+                "<p>The chain is built with {} weights and differentiated by the array tape, matrix-free: forward mode needs \
+                 one JVP per input ({n0}), reverse mode one VJP per output ({nl}).</p><table class=\"numbers\">\
+                 <tr><th scope=\"row\" class=\"fwd\">forward mode: {n0} JVP{}</th>{}</tr>\
+                 <tr><th scope=\"row\" class=\"rev\">reverse mode: {nl} VJP{}</th>{}</tr>\
+                 <tr><th scope=\"row\">dense Jacobians multiplied from the right</th>{}</tr>\
+                 <tr><th scope=\"row\">dense Jacobians multiplied from the left</th>{}</tr>\
+                 <tr><th scope=\"row\">max |forward − reverse| over the Jacobian's entries</th><td>{}</td></tr></table>\
+                 <p class=\"hint\">The same numbers either way, up to rounding: the two modes compute one product in two orders. \
+                 Times are measured in this browser (the fastest of a few runs); run again to see them vary.</p>",
+                fmt_count(weights),
+                plural(n0),
+                ms(r.ms[0], "chain-time-forward"),
+                plural(nl),
+                ms(r.ms[1], "chain-time-reverse"),
+                ms(r.ms[2], "chain-time-dense-forward"),
+                ms(r.ms[3], "chain-time-dense-reverse"),
+                num_str(r.agree, Some("chain-agree"), Some(3)),
+            )) }
             { button }
         </div>
     }

@@ -13,14 +13,14 @@ use crate::lab::network::data::Dataset;
 use crate::lab::network::{grad_check, NetworkAction, NetworkState, Preset, Trainer};
 use crate::lab::Shared;
 use crate::ui::canvas::PlotCanvas;
-use crate::ui::components::{markup, num, number_field, url_notice};
+use crate::ui::components::{markup, num_str, number_field, raw, url_notice};
 use crate::ui::dom;
 use crate::ui::keymap::{use_keys, Binding};
 
 /// Points per side of the grid the map is computed on.
 const GRID: usize = 64;
 /// Training time per frame when playing fast (the rest of the frame draws).
-const BUDGET_MS: f64 = 8.0;
+const BUDGET_MS: f64 = 5.0;
 
 /// What the animation loop reads each frame (written at each render).
 #[derive(Clone, Copy)]
@@ -60,15 +60,17 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                 ((dom::now() - t0) / (t.epoch - before) as f64).max(0.01);
         }
     }
+    // The curves are redrawn at most ten times a second while training plays (the map every frame).
+    let curves = use_mut_ref(|| (Shared::new(Vec::new()), f64::NEG_INFINITY));
     let (boundary, history, last, test_acc) = {
         let mut t = trainer.borrow_mut();
         let test_acc = t.history.last().map(|h| h.test_accuracy);
-        (
-            Shared::new(t.boundary(GRID)),
-            Shared::new(t.history.clone()),
-            t.last,
-            test_acc,
-        )
+        let mut c = curves.borrow_mut();
+        let now = dom::now();
+        if !*playing || now - c.1 >= 100.0 || c.0.len() > t.history.len() {
+            *c = (Shared::new(t.history.clone()), now);
+        }
+        (Shared::new(t.boundary(GRID)), c.0.clone(), t.last, test_acc)
     };
 
     // Play: every animation frame, as many epochs as fit in the budget (or one), until the last epoch. The loop is
@@ -233,19 +235,13 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                             <option value="slow" selected={!*fast}>{ "slow: one epoch per frame" }</option>
                         </select>
                     </div>
-                    <table class="numbers nn-numbers">
-                        <tr><th scope="row">{ "epoch" }</th><td class="num" data-testid="nn-epoch" data-value={state.epoch.to_string()}>{ format!("{} / {}", fmt_count(state.epoch as u64), fmt_count(max_epoch as u64)) }</td></tr>
-                        <tr><th scope="row">{ "objective on the last step's batch" }</th><td>{ num(last.map_or(f64::NAN, |l| l.0), Some("nn-loss-value"), Some(6)) }</td></tr>
-                        <tr><th scope="row">{ "accuracy on that batch" }</th><td>{ num(last.map_or(f64::NAN, |l| l.1), Some("nn-accuracy"), Some(4)) }</td></tr>
-                        if let Some(a) = test_acc.filter(|a| !a.is_nan()) {
-                            <tr><th scope="row">{ "accuracy on the held-out points" }</th><td>{ num(a, Some("nn-test-accuracy"), Some(4)) }</td></tr>
-                        }
-                    </table>
+                    { raw(numbers_text(state.epoch, max_epoch, last, test_acc)) }
                     <div class="map-box">
                         <PlotCanvas<Shared<crate::lab::network::Boundary>> figure={boundary.clone()} testid="nn-boundary" filename="decision-boundary.png"
                             label={format!("The classifier's score over the plane at epoch {}: blue where it says +1, orange where it says −1; training points filled, held-out points as rings", state.epoch)} />
                     </div>
-                    <p class="hint legend-line"><span class="swatch neg"></span>{ "label −1 " }<span class="swatch pos"></span>{ format!("label +1 — x and y from {} to {}", fmt_sig(x0, 3), fmt_sig(x1, 3)) }</p>
+                    { raw(format!("<p class=\"hint legend-line\"><span class=\"swatch neg\"></span>label −1 <span class=\"swatch pos\">\
+                        </span>label +1 — x and y from {} to {}</p>", fmt_sig(x0, 3), fmt_sig(x1, 3))) }
                 </div>
             </div>
             <PlotCanvas<Shared<Vec<crate::lab::network::EpochStats>>> figure={history} testid="nn-loss-plot" filename="training.png"
@@ -257,6 +253,22 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
             }
         </>
     }
+}
+
+/// Epoch, the last step's objective and accuracy, the held-out accuracy.
+fn numbers_text(epoch: usize, max: usize, last: Option<(f64, f64)>, test: Option<f64>) -> String {
+    let row = |name: &str, value: String| format!("<tr><th scope=\"row\">{name}</th><td>{value}</td></tr>");
+    let mut out = format!(
+        "<table class=\"numbers nn-numbers\">{}{}{}",
+        row("epoch", format!("<span class=\"num\" data-testid=\"nn-epoch\" data-value=\"{epoch}\">{} / {}</span>", fmt_count(epoch as u64), fmt_count(max as u64))),
+        row("objective on the last step's batch", num_str(last.map_or(f64::NAN, |l| l.0), Some("nn-loss-value"), Some(6))),
+        row("accuracy on that batch", num_str(last.map_or(f64::NAN, |l| l.1), Some("nn-accuracy"), Some(4))),
+    );
+    if let Some(a) = test.filter(|a| !a.is_nan()) {
+        out.push_str(&row("accuracy on the held-out points", num_str(a, Some("nn-test-accuracy"), Some(4))));
+    }
+    out.push_str("</table>");
+    out
 }
 
 fn loss_text(l: Loss) -> &'static str {
@@ -279,6 +291,8 @@ struct Panel {
     both_ms: f64,
     /// Training steps taken so far.
     steps: usize,
+    /// Training points.
+    sweep_n: usize,
 }
 
 impl Panel {
@@ -297,116 +311,112 @@ impl Panel {
             fwd_ms,
             both_ms,
             steps: t.step,
+            sweep_n: t.train.len(),
             sweep,
         }
     }
 }
 
 fn panels(p: &Panel, state: &NetworkState, set_example: UseStateSetter<Option<usize>>) -> Html {
-    let Panel {
-        sweep,
-        program,
-        batch,
-        bytes,
-        full,
-        check,
-        fwd_ms,
-        both_ms,
-        ..
-    } = p;
-    let (batch, bytes, full, fwd_ms, both_ms) = (*batch, *bytes, *full, *fwd_ms, *both_ms);
     let n = state.settings().train_size();
-    let href = format!("#/graph?f={}&mode=reverse", percent_encode(program));
-    let strip = |v: &[f64], scale: f64| {
-        html! {
-            <span class="strip">
-                { for v.iter().map(|x| {
-                    let a = (x / scale).clamp(-1.0, 1.0);
-                    let style = if a >= 0.0 {
-                        format!("background: rgba(31,95,174,{:.2})", a)
-                    } else {
-                        format!("background: rgba(194,94,16,{:.2})", -a)
-                    };
-                    html! { <span class="cell" {style} title={x.to_string()}></span> }
-                }) }
-            </span>
-        }
-    };
-    let scale = |v: &[f64]| v.iter().fold(1e-12f64, |m, x| m.max(x.abs()));
+    let i = p.sweep.example;
     let prev = {
         let s = set_example.clone();
-        let i = sweep.example;
         Callback::from(move |_: MouseEvent| s.set(Some(i.saturating_sub(1))))
     };
-    let next = {
-        let i = sweep.example;
-        Callback::from(move |_: MouseEvent| set_example.set(Some((i + 1).min(n - 1))))
-    };
-    let (x, y, l) = sweep.input;
+    let next = Callback::from(move |_: MouseEvent| set_example.set(Some((i + 1).min(n - 1))));
+    let (x, y, l) = p.sweep.input;
     html! {
         <>
             <h2>{ "One example, forward then backward" }</h2>
             <div class="control-row">
                 <button type="button" class="small" onclick={prev} aria-label="Previous example">{ "◀" }</button>
-                <span data-testid="nn-example">{ format!("example {} of {}: x = ({}, {}), label {}", sweep.example, n, fmt_sig(x, 4), fmt_sig(y, 4), l) }</span>
+                <span data-testid="nn-example">{ format!("example {i} of {n}: x = ({}, {}), label {l}", fmt_sig(x, 4), fmt_sig(y, 4)) }</span>
                 <button type="button" class="small" onclick={next} aria-label="Next example">{ "▶" }</button>
-                <a href={href} data-testid="nn-graph-link">{ "Open this example in the graph lab, as a scalar program" }</a>
+                { raw(format!("<a href=\"#/graph?f={}&amp;mode=reverse\" data-testid=\"nn-graph-link\">Open this example in the graph lab, as a \
+                    scalar program</a>", percent_encode(&p.program))) }
             </div>
-            <div class="scroll-x" tabindex="0" role="region" aria-label="Activations and adjoints, layer by layer">
-                <table class="sweep" data-testid="nn-sweep">
-                    <thead><tr><th scope="col">{ "layer" }</th><th scope="col" class="fwd">{ "activations xₖ (stored on the way forward)" }</th><th scope="col" class="rev">{ "adjoints ∂ℓ/∂xₖ (on the way back)" }</th></tr></thead>
-                    <tbody>
-                        { for sweep.layers.iter().enumerate().map(|(k, (a, g))| html! {
-                            <tr>
-                                <th scope="row">{ if k + 1 == sweep.layers.len() { "score s".to_string() } else { format!("x{} ({})", k + 1, a.len()) } }</th>
-                                <td>{ strip(a, scale(a)) }</td>
-                                <td>{ strip(g, scale(g)) }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            </div>
-            <p class="hint">{ format!("ℓ = {} for this example. Blue positive, orange negative, each column scaled to its largest entry; hover a cell for its value.", fmt_sig(sweep.loss, 6)) }</p>
-            <h2>{ "Memory and cost of one step" }</h2>
-            <table class="numbers">
-                <tr><th scope="row">{ format!("values the backward pass needs kept, batch of {batch}") }</th>
-                    <td class="num" data-testid="nn-tape-bytes" data-value={bytes.to_string()}>{ format!("{} bytes", fmt_count(bytes as u64)) }</td></tr>
-                <tr><th scope="row">{ format!("the same for the full batch of {}", t_len(n)) }</th>
-                    <td class="num" data-value={full.to_string()}>{ format!("{} bytes", fmt_count(full as u64)) }</td></tr>
-                <tr><th scope="row">{ "forward pass, one batch (measured)" }</th><td>{ ms_cell(fwd_ms, "nn-cost-forward") }</td></tr>
-                <tr><th scope="row">{ "forward + backward + update (measured)" }</th><td>{ ms_cell(both_ms, "nn-cost-train") }</td></tr>
-                <tr><th scope="row">{ "training step ÷ evaluation" }</th><td>{ num(both_ms / fwd_ms, Some("nn-cost-ratio"), Some(3)) }</td></tr>
-            </table>
-            <p class="hint">{ format!(
-                "Backward needs every intermediate activation of the batch kept: memory grows with the batch and with the \
-                 depth. A step costs {}× an evaluation (the gradient is cheap: a small multiple of the function), but \
-                 training repeats it for every batch of every epoch — {} steps so far, {} evaluations' worth: much more \
-                 expensive to train than to evaluate once.",
-                fmt_sig(both_ms / fwd_ms, 2),
-                fmt_count(p.steps as u64),
-                fmt_count((p.steps as f64 * both_ms / fwd_ms).round() as u64),
-            ) }</p>
-            <h2>{ "Gradient check" }</h2>
-            <table class="numbers gradcheck">
-                <thead><tr><th scope="col">{ "parameter" }</th><th scope="col" class="rev">{ "reverse mode (tape)" }</th><th scope="col" class="fwd">{ "forward mode (JVP)" }</th><th scope="col">{ "central difference" }</th></tr></thead>
-                <tbody>
-                    { for check.rows.iter().map(|&(i, r, f, c)| html! {
-                        <tr><th scope="row">{ format!("θ{i}") }</th><td>{ num(r, None, Some(10)) }</td><td>{ num(f, None, Some(10)) }</td><td>{ num(c, None, Some(10)) }</td></tr>
-                    }) }
-                </tbody>
-            </table>
-            <p>{ "Largest relative difference, reverse mode against central differences: " }{ num(check.max_rel, Some("nn-gradcheck"), Some(3)) }
-               { "; against forward mode: " }{ num(check.max_rel_forward, Some("nn-gradcheck-forward"), Some(3)) }{ "." }</p>
+            { raw(panel_text(p)) }
         </>
     }
 }
 
-fn t_len(n: usize) -> String {
-    fmt_count(n as u64)
-}
-
-fn ms_cell(ms: f64, id: &'static str) -> Html {
-    html! { <span class="num" data-testid={id} data-value={ms.to_string()}>{ format!("{} ms", fmt_sig(ms, 3)) }</span> }
+/// The display-only part of the panels, as markup.
+fn panel_text(p: &Panel) -> String {
+    let strip = |v: &[f64]| {
+        let scale = v.iter().fold(1e-12f64, |m, x| m.max(x.abs()));
+        let cells: String = v
+            .iter()
+            .map(|x| {
+                let a = (x / scale).clamp(-1.0, 1.0);
+                let (rgb, a) = if a >= 0.0 { ("31,95,174", a) } else { ("194,94,16", -a) };
+                format!("<span class=\"cell\" style=\"background:rgba({rgb},{a:.2})\" title=\"{x}\"></span>")
+            })
+            .collect();
+        format!("<span class=\"strip\">{cells}</span>")
+    };
+    let k_last = p.sweep.layers.len();
+    let rows: String = p
+        .sweep
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(k, (a, g))| {
+            let name = if k + 1 == k_last { "score s".to_string() } else { format!("x{} ({})", k + 1, a.len()) };
+            format!("<tr><th scope=\"row\">{name}</th><td>{}</td><td>{}</td></tr>", strip(a), strip(g))
+        })
+        .collect();
+    let ratio = p.both_ms / p.fwd_ms;
+    let ms = |v: f64, id: &str| format!("<span class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{} ms</span>", fmt_sig(v, 3));
+    let bytes = |v: usize, id: &str| format!("<td class=\"num\"{id} data-value=\"{v}\">{} bytes</td>", fmt_count(v as u64));
+    let checks: String = p
+        .check
+        .rows
+        .iter()
+        .map(|&(i, r, f, c)| {
+            format!(
+                "<tr><th scope=\"row\">θ{i}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                num_str(r, None, Some(10)),
+                num_str(f, None, Some(10)),
+                num_str(c, None, Some(10))
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Activations and adjoints, layer by layer\">\
+         <table class=\"sweep\" data-testid=\"nn-sweep\"><thead><tr><th scope=\"col\">layer</th>\
+         <th scope=\"col\" class=\"fwd\">activations xₖ (stored on the way forward)</th>\
+         <th scope=\"col\" class=\"rev\">adjoints ∂ℓ/∂xₖ (on the way back)</th></tr></thead><tbody>{rows}</tbody></table></div>\
+         <p class=\"hint\">ℓ = {loss} for this example. Blue positive, orange negative, each row scaled to its largest entry; \
+         hover a cell for its value.</p>\
+         <h2>Memory and cost of one step</h2><table class=\"numbers\">\
+         <tr><th scope=\"row\">values the backward pass needs kept, batch of {batch}</th>{b1}</tr>\
+         <tr><th scope=\"row\">the same for the full batch of {n}</th>{b2}</tr>\
+         <tr><th scope=\"row\">forward pass, one batch (measured)</th><td>{f}</td></tr>\
+         <tr><th scope=\"row\">forward + backward + update (measured)</th><td>{t}</td></tr>\
+         <tr><th scope=\"row\">training step ÷ evaluation</th><td>{r}</td></tr></table>\
+         <p class=\"hint\">Backward needs every intermediate activation of the batch kept: memory grows with the batch and \
+         with the depth. A step costs {r2}× an evaluation (the gradient is cheap: a small multiple of the function), but \
+         training repeats it for every batch of every epoch — {steps} steps so far, {evals} evaluations' worth: much more \
+         expensive to train than to evaluate once.</p>\
+         <h2>Gradient check</h2><table class=\"numbers gradcheck\"><thead><tr><th scope=\"col\">parameter</th>\
+         <th scope=\"col\" class=\"rev\">reverse mode (tape)</th><th scope=\"col\" class=\"fwd\">forward mode (JVP)</th>\
+         <th scope=\"col\">central difference</th></tr></thead><tbody>{checks}</tbody></table>\
+         <p>Largest relative difference, reverse mode against central differences: {g1}; against forward mode: {g2}.</p>",
+        loss = fmt_sig(p.sweep.loss, 6),
+        batch = p.batch,
+        b1 = bytes(p.bytes, " data-testid=\"nn-tape-bytes\""),
+        n = fmt_count(p.sweep_n as u64),
+        b2 = bytes(p.full, ""),
+        f = ms(p.fwd_ms, "nn-cost-forward"),
+        t = ms(p.both_ms, "nn-cost-train"),
+        r = num_str(ratio, Some("nn-cost-ratio"), Some(3)),
+        r2 = fmt_sig(ratio, 2),
+        steps = fmt_count(p.steps as u64),
+        evals = fmt_count((p.steps as f64 * ratio).round() as u64),
+        g1 = num_str(p.check.max_rel, Some("nn-gradcheck"), Some(3)),
+        g2 = num_str(p.check.max_rel_forward, Some("nn-gradcheck-forward"), Some(3)),
+    )
 }
 
 /// Milliseconds of a forward pass and of a training step on one batch: repeated for ~15 ms each, then divided (a

@@ -21,3 +21,39 @@ pub fn class_list(parts: &[(&str, bool)]) -> AttrValue {
     }
     AttrValue::from(s)
 }
+
+/// Markup built at run time from our own strings and numbers; anything a user typed goes through [`esc`] first.
+/// Display-only parts of a view (tables of results, drawings) are written this way: a string costs far less code
+/// than the same elements through `html!`.
+pub fn raw(html: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(html))
+}
+
+/// Text made safe for markup.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`super::num`] as markup: `<span class="num" data-value="…">`, with a test id when given.
+pub fn num_str(value: f64, testid: Option<&str>, sig: Option<usize>) -> String {
+    use crate::base::num::{fmt_compact, fmt_full, fmt_sig};
+    let text = match sig {
+        Some(d) => fmt_sig(value, d),
+        None => fmt_compact(value),
+    };
+    let full = fmt_full(value);
+    let class = if value.is_finite() { "num" } else { "num nonfinite" };
+    let id = testid.map_or(String::new(), |t| format!(" data-testid=\"{t}\""));
+    let title = if sig.is_some() { format!(" title=\"{full}\"") } else { String::new() };
+    format!("<span class=\"{class}\"{id} data-value=\"{full}\"{title}>{text}</span>")
+}

@@ -15,7 +15,7 @@ pub use editor::{program_editor, program_panel};
 pub use field::number_field;
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
-pub use markup::{class_list, markup};
+pub use markup::{class_list, esc, markup, num_str, raw};
 pub use notice::url_notice;
 pub use number::num;
 pub use stepper::{step_controls, use_stepper, Step, Stepper};
