@@ -30,8 +30,16 @@ impl Figure for Shared<Boundary> {
 
 /// The background colour for t = tanh(score) ∈ [−1, 1]: white at 0, towards the class colour as |t| grows.
 fn shade(t: f64) -> [u8; 3] {
-    let (c, k) = if t >= 0.0 { (POSITIVE, t) } else { (NEGATIVE, -t) };
-    let k = if k.is_finite() { 0.55 * k.min(1.0) } else { 0.0 };
+    let (c, k) = if t >= 0.0 {
+        (POSITIVE, t)
+    } else {
+        (NEGATIVE, -t)
+    };
+    let k = if k.is_finite() {
+        0.55 * k.min(1.0)
+    } else {
+        0.0
+    };
     let mix = |ch: u8| (255.0 + (ch as f64 - 255.0) * k).round() as u8;
     [mix(c.0), mix(c.1), mix(c.2)]
 }
@@ -45,7 +53,9 @@ pub fn heatmap(b: &Boundary, w: usize, h: usize) -> Vec<u8> {
     if b.scores.len() < g * g || w == 0 || h == 0 {
         return out;
     }
-    let lut: Vec<[u8; 3]> = (0..LEVELS).map(|i| shade(2.0 * i as f64 / (LEVELS - 1) as f64 - 1.0)).collect();
+    let lut: Vec<[u8; 3]> = (0..LEVELS)
+        .map(|i| shade(2.0 * i as f64 / (LEVELS - 1) as f64 - 1.0))
+        .collect();
     let t: Vec<f64> = b.scores[..g * g]
         .iter()
         .map(|&s| if s.is_nan() { 0.0 } else { math::tanh(s) })

@@ -144,13 +144,28 @@ fn run_work(sizes: &[usize]) -> u64 {
 }
 
 fn costs_table(c: &crate::lab::chain::Costs) -> Html {
-    let count = |v: u64, id: &str| format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{}</td>", fmt_count(v));
+    let count = |v: u64, id: &str| {
+        format!(
+            "<td class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{}</td>",
+            fmt_count(v)
+        )
+    };
     let verdict = match (c.forward, c.reverse) {
         (f, r) if f == r => "Both modes cost the same here.".to_string(),
-        (f, r) if f > r => format!("Reverse mode is {}× cheaper: the output is narrow.", fmt_sig(f as f64 / r.max(1) as f64, 3)),
-        (f, r) => format!("Forward mode is {}× cheaper: the input is narrow.", fmt_sig(r as f64 / f.max(1) as f64, 3)),
+        (f, r) if f > r => format!(
+            "Reverse mode is {}× cheaper: the output is narrow.",
+            fmt_sig(f as f64 / r.max(1) as f64, 3)
+        ),
+        (f, r) => format!(
+            "Forward mode is {}× cheaper: the input is narrow.",
+            fmt_sig(r as f64 / f.max(1) as f64, 3)
+        ),
     };
-    let neither = if c.optimal < c.forward.min(c.reverse) { " Neither mode finds the cheapest bracketing." } else { "" };
+    let neither = if c.optimal < c.forward.min(c.reverse) {
+        " Neither mode finds the cheapest bracketing."
+    } else {
+        ""
+    };
     raw(format!(
         "<div class=\"results\"><table class=\"numbers\"><caption>Scalar multiplications, multiplying the dense Jacobians</caption>\
          <tr><th scope=\"row\" class=\"fwd\">forward mode, from the right: Σ<sub>k≥2</sub> n<sub>k</sub>·n<sub>k−1</sub>·n<sub>0</sub></th>{}</tr>\
@@ -265,9 +280,17 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
 
 fn ms(v: Option<f64>, id: &str) -> String {
     match v {
-        Some(t) if t < 0.1 => format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">&lt; 0.1 ms</td>"),
-        Some(t) => format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">{} ms</td>", fmt_sig(t, 3)),
-        None => format!("<td data-testid=\"{id}\">not run: over {} multiplications</td>", fmt_count(MAX_RUN)),
+        Some(t) if t < 0.1 => {
+            format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">&lt; 0.1 ms</td>")
+        }
+        Some(t) => format!(
+            "<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">{} ms</td>",
+            fmt_sig(t, 3)
+        ),
+        None => format!(
+            "<td data-testid=\"{id}\">not run: over {} multiplications</td>",
+            fmt_count(MAX_RUN)
+        ),
     }
 }
 
@@ -275,8 +298,13 @@ fn run_view(s: &ChainState, ran: Option<&Shared<Run>>, work: u64, do_run: Callba
     let sizes = &s.sizes.value;
     let (n0, nl) = (sizes[0], *sizes.last().unwrap_or(&1));
     let onclick = do_run.reform(|_: MouseEvent| ());
-    let label = if ran.is_some() { "Run again".to_string() } else { format!("Run both ({} multiplications)", fmt_count(work)) };
-    let button = html! { <button type="button" data-testid="chain-run" {onclick}>{ label }</button> };
+    let label = if ran.is_some() {
+        "Run again".to_string()
+    } else {
+        format!("Run both ({} multiplications)", fmt_count(work))
+    };
+    let button =
+        html! { <button type="button" data-testid="chain-run" {onclick}>{ label }</button> };
     let Some(r) = ran else {
         return html! { <div class="results">{ button }<p class="hint">{ "This chain is large: the run waits for the button." }</p></div> };
     };

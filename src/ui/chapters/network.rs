@@ -257,7 +257,9 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
 
 /// Epoch, the last step's objective and accuracy, the held-out accuracy.
 fn numbers_text(epoch: usize, max: usize, last: Option<(f64, f64)>, test: Option<f64>) -> String {
-    let row = |name: &str, value: String| format!("<tr><th scope=\"row\">{name}</th><td>{value}</td></tr>");
+    let row = |name: &str, value: String| {
+        format!("<tr><th scope=\"row\">{name}</th><td>{value}</td></tr>")
+    };
     let mut out = format!(
         "<table class=\"numbers nn-numbers\">{}{}{}",
         row("epoch", format!("<span class=\"num\" data-testid=\"nn-epoch\" data-value=\"{epoch}\">{} / {}</span>", fmt_count(epoch as u64), fmt_count(max as u64))),
@@ -265,7 +267,10 @@ fn numbers_text(epoch: usize, max: usize, last: Option<(f64, f64)>, test: Option
         row("accuracy on that batch", num_str(last.map_or(f64::NAN, |l| l.1), Some("nn-accuracy"), Some(4))),
     );
     if let Some(a) = test.filter(|a| !a.is_nan()) {
-        out.push_str(&row("accuracy on the held-out points", num_str(a, Some("nn-test-accuracy"), Some(4))));
+        out.push_str(&row(
+            "accuracy on the held-out points",
+            num_str(a, Some("nn-test-accuracy"), Some(4)),
+        ));
     }
     out.push_str("</table>");
     out
@@ -362,13 +367,31 @@ fn panel_text(p: &Panel) -> String {
         .iter()
         .enumerate()
         .map(|(k, (a, g))| {
-            let name = if k + 1 == k_last { "score s".to_string() } else { format!("x{} ({})", k + 1, a.len()) };
-            format!("<tr><th scope=\"row\">{name}</th><td>{}</td><td>{}</td></tr>", strip(a), strip(g))
+            let name = if k + 1 == k_last {
+                "score s".to_string()
+            } else {
+                format!("x{} ({})", k + 1, a.len())
+            };
+            format!(
+                "<tr><th scope=\"row\">{name}</th><td>{}</td><td>{}</td></tr>",
+                strip(a),
+                strip(g)
+            )
         })
         .collect();
     let ratio = p.both_ms / p.fwd_ms;
-    let ms = |v: f64, id: &str| format!("<span class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{} ms</span>", fmt_sig(v, 3));
-    let bytes = |v: usize, id: &str| format!("<td class=\"num\"{id} data-value=\"{v}\">{} bytes</td>", fmt_count(v as u64));
+    let ms = |v: f64, id: &str| {
+        format!(
+            "<span class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{} ms</span>",
+            fmt_sig(v, 3)
+        )
+    };
+    let bytes = |v: usize, id: &str| {
+        format!(
+            "<td class=\"num\"{id} data-value=\"{v}\">{} bytes</td>",
+            fmt_count(v as u64)
+        )
+    };
     let checks: String = p
         .check
         .rows

@@ -52,8 +52,16 @@ pub fn num_str(value: f64, testid: Option<&str>, sig: Option<usize>) -> String {
         None => fmt_compact(value),
     };
     let full = fmt_full(value);
-    let class = if value.is_finite() { "num" } else { "num nonfinite" };
+    let class = if value.is_finite() {
+        "num"
+    } else {
+        "num nonfinite"
+    };
     let id = testid.map_or(String::new(), |t| format!(" data-testid=\"{t}\""));
-    let title = if sig.is_some() { format!(" title=\"{full}\"") } else { String::new() };
+    let title = if sig.is_some() {
+        format!(" title=\"{full}\"")
+    } else {
+        String::new()
+    };
     format!("<span class=\"{class}\"{id} data-value=\"{full}\"{title}>{text}</span>")
 }
