@@ -510,7 +510,7 @@ fn check(text: &str, x: &[f64], t: &mut Tally) {
                 if format!("{}", h.gradient[j]) != format!("{}", rev[0][j]) {
                     report("Hessian's gradient", 0, j, h.gradient[j], rev[0][j]);
                 }
-                let d2 = derivatives_along::<3>(g, &x, j, 0)[2];
+                let d2 = derivatives_along::<4>(g, &x, j, 0)[2];
                 let hjj = h.matrix[j][j];
                 if singular2[j]
                     || (same_class(hjj, d2) && close(hjj, d2, second_scale(g, &x, j), 1e-6))

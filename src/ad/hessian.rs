@@ -27,59 +27,41 @@ pub struct Hvp {
 /// Buffers for repeated Hessian-vector products on one graph.
 #[derive(Clone, Debug, Default)]
 pub struct HvpWorkspace {
-    primals: Vec<Dual>,
-    adjoints: Vec<Dual>,
-    inputs: Vec<Dual>,
-    seed: Vec<Dual>,
+    primals: Vec<f64>,
+    duals: Vec<Dual<Wide>>,
+    adjoints: Vec<Dual<Wide>>,
+    inputs: Vec<Dual<Wide>>,
+    seed: Vec<Dual<Wide>>,
 }
 
 impl HvpWorkspace {
-    /// Forward over reverse: primals carry the tangent `v`, the reverse sweep differentiates along it. With the
-    /// overflow rule of [`super::eval::jvp`]: a gradient or H·v entry that comes out NaN or infinite is computed again
-    /// with a wider exponent, so a second derivative beyond the largest f64 is ±∞, not NaN.
+    /// Forward over reverse: primals carry the tangent `v`, the reverse sweep differentiates along it. The sweep
+    /// runs on [`Wide`] numbers around the program's own f64 values (the overflow rule, always on: within f64's
+    /// normal range a `Wide` result has the f64 result's bits, and beyond it a second derivative reads ±∞, not NaN).
+    /// One number type instead of two keeps the shipped code small; this is not a hot loop.
     pub fn hvp(&mut self, g: &Graph, x: &[f64], v: &[f64]) -> Hvp {
+        evaluate_into(g, x, &mut self.primals);
         self.inputs.clear();
-        self.inputs.extend(
-            x.iter()
-                .enumerate()
-                .map(|(i, &xi)| Dual::new(xi, v.get(i).copied().unwrap_or(0.0))),
+        self.inputs.extend(x.iter().enumerate().map(|(i, &xi)| {
+            Dual::new(Wide::from(xi), Wide::from(v.get(i).copied().unwrap_or(0.0)))
+        }));
+        evaluate_pinned(
+            g,
+            &self.inputs,
+            &self.primals,
+            |d, p| d.re = Wide::from(p),
+            &mut self.duals,
         );
-        evaluate_into(g, &self.inputs, &mut self.primals);
-        sweep(g, &self.primals, &mut self.seed, &mut self.adjoints);
+        sweep(g, &self.duals, &mut self.seed, &mut self.adjoints);
         let adj = |i: &crate::lang::graph::Input| self.adjoints[i.node.index()];
-        let mut r = Hvp {
+        Hvp {
             value: g
                 .outputs
                 .first()
-                .map_or(f64::NAN, |o| self.primals[o.index()].re),
-            gradient: g.inputs.iter().map(|i| adj(i).re).collect(),
-            hv: g.inputs.iter().map(|i| adj(i).eps).collect(),
-        };
-        // As `eval::vjp` decides, from every node's adjoint: then the gradient is reverse mode's, bit for bit.
-        let wide_re = self.adjoints.iter().any(|a| !a.re.is_finite());
-        let wide_eps = self.adjoints.iter().any(|a| !a.eps.is_finite());
-        if wide_re || wide_eps {
-            let primals: Vec<f64> = self.primals.iter().map(|p| p.re).collect();
-            let inputs: Vec<Dual<Wide>> = self
-                .inputs
-                .iter()
-                .map(|d| Dual::new(Wide::from(d.re), Wide::from(d.eps)))
-                .collect();
-            let mut wp = Vec::new();
-            evaluate_pinned(g, &inputs, &primals, |d, p| d.re = Wide::from(p), &mut wp);
-            let mut adjoints = Vec::new();
-            sweep(g, &wp, &mut Vec::new(), &mut adjoints);
-            for (k, i) in g.inputs.iter().enumerate() {
-                let a = adjoints[i.node.index()];
-                if wide_re {
-                    r.gradient[k] = f64::from(a.re);
-                }
-                if wide_eps {
-                    r.hv[k] = f64::from(a.eps);
-                }
-            }
+                .map_or(f64::NAN, |o| self.primals[o.index()]),
+            gradient: g.inputs.iter().map(|i| f64::from(adj(i).re)).collect(),
+            hv: g.inputs.iter().map(|i| f64::from(adj(i).eps)).collect(),
         }
-        r
     }
 }
 

@@ -158,9 +158,11 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
         let mut y = [T::zero(); K];
         y[0] = a[0].powf(p);
         if a[0].is_zero() {
-            // The recurrence divides by a₀. With a₀ = 0, aᵖ = O(tᵖ): past the last coefficient kept, all are 0 (x¹⁰⁰ is
-            // flat at 0); for integer powers fall back to repeated products.
-            if p > (K - 1) as f64 {
+            // The recurrence divides by a₀. With a = O(tᵐ) (its first nonzero coefficient is the m-th), aᵖ =
+            // O(t^(m·p)): the coefficients below m·p are 0 (x¹⁰⁰ is flat at 0, and so is (x³)^2.5 to order 7); whole
+            // powers come from repeated products; past m·p a fractional power has no Taylor expansion.
+            let m = (1..K).find(|&i| !a[i].is_zero()).unwrap_or(K) as f64;
+            if m * p > (K - 1) as f64 {
                 return Taylor::constant(y[0]);
             }
             if p.fract() == 0.0 && (0.0..=16.0).contains(&p) {
@@ -170,7 +172,12 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
                 }
                 return acc;
             }
-            let mut out = [T::from_f64(f64::NAN); K];
+            let mut out = [T::zero(); K];
+            for (k, c) in out.iter_mut().enumerate() {
+                if k as f64 >= m * p {
+                    *c = T::from_f64(f64::NAN);
+                }
+            }
             out[0] = y[0];
             return Taylor(out);
         }
@@ -187,19 +194,16 @@ impl<const K: usize, T: Scalar> Taylor<K, T> {
 }
 
 /// `[f, f′, f″, …]` of output `output` of `g` along input `i` (the other inputs held at their values), by one
-/// Taylor-mode pass — with the overflow rule: coefficients that come out NaN or infinite are computed again as
-/// [`Wide`] numbers and rounded.
+/// Taylor-mode pass — with the overflow rule, always on: the coefficients are computed as [`Wide`] numbers around the
+/// program's own f64 values (see `eval::evaluate_pinned`) and rounded. Within f64's normal range that gives the f64
+/// computation's bits; beyond it, a coefficient past the largest f64 reads ±∞, not NaN. (One number type instead of
+/// two keeps the shipped code small; Taylor mode is not a hot loop here.)
 pub fn derivatives_along<const K: usize>(
     g: &crate::lang::graph::Graph,
     values: &[f64],
     i: usize,
     output: usize,
 ) -> [f64; K] {
-    let d = along::<K, f64>(g, values, i, output, None);
-    if d.iter().all(|x| x.is_finite()) {
-        return d;
-    }
-    // Around the values the program computes (see `eval::evaluate_pinned`).
     let primals = crate::ad::eval::evaluate(g, values);
     along::<K, Wide>(g, values, i, output, Some(&primals)).map(f64::from)
 }
@@ -408,12 +412,14 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
             r.0[0] = v;
             r
         } else if self.0[0].is_zero() {
-            // aᵇ = a^b₀ · e^((b − b₀)·ln a) and the second factor is 1 + O(t·ln t): the coefficients of a^b₀ are those
-            // of aᵇ below t^(b₀+1); from there on aᵇ has no Taylor expansion (t³·ln t has no third derivative at 0).
+            // aᵇ = a^b₀ · e^((b − b₀)·ln a) and the second factor is 1 + O(t·ln t): with a = O(tᵐ), the coefficients of
+            // a^b₀ are those of aᵇ below t^(m·b₀+1); from there on aᵇ has no Taylor expansion (t³·ln t has no third
+            // derivative at 0).
             let b0 = b.0[0].value();
+            let m = (1..K).find(|&i| !self.0[i].is_zero()).unwrap_or(K) as f64;
             let mut r = self.powf_series(b0);
             for (k, c) in r.0.iter_mut().enumerate().skip(1) {
-                if k as f64 >= b0 + 1.0 {
+                if k as f64 >= m * b0 + 1.0 {
                     *c = T::from_f64(f64::NAN);
                 }
             }

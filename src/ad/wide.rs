@@ -55,9 +55,10 @@ impl Wide {
         Wide { m: mm, e }
     }
 
-    /// Within f64's exponent range, with a margin: elementary functions are then computed in f64.
+    /// A normal f64 (or zero, ±∞, NaN): elementary functions are then computed in f64, and kept unless their result
+    /// overflows or underflows — so that `Wide` gives f64's bits wherever f64 can say them.
     fn in_range(self) -> bool {
-        self.e.abs() < 1000
+        (-1022..=1023).contains(&self.e)
     }
 }
 

@@ -131,7 +131,7 @@ impl SecondOrder {
         let n = values.len();
         let matrix = hessian(g, values).matrix;
         let taylor_diagonal = (0..n)
-            .map(|i| derivatives_along::<3>(g, values, i, 0)[2])
+            .map(|i| derivatives_along::<4>(g, values, i, 0)[2])
             .collect();
         let singular = crate::ad::hessian::singular_diagonal(g, &eval::evaluate(g, values));
         let fd_step = 1e-5;
