@@ -10,8 +10,8 @@ use crate::lab::graph::{GraphAction, GraphState, Mode, Session, Sketch, StepView
 use crate::lab::Shared;
 use crate::lang::graph::Graph;
 use crate::ui::components::{
-    markup, math, num, program_panel, step_controls, url_notice, use_stepper, GraphView, Step,
-    Stepper, TraceTable,
+    esc, markup, num_str, program_panel, raw, step_controls, url_notice, use_stepper, GraphView,
+    Step, Stepper, TraceTable,
 };
 
 #[component]
@@ -146,39 +146,38 @@ fn controls(
 
 fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
     let g = s.graph();
-    match mode {
-        Mode::Forward => html! {
-            <div class="memory" data-testid="memory-panel">
-                <h2>{ "Memory" }</h2>
-                <p>{ "Forward mode keeps only what it is computing: each tangent is computed together with its value, \
-                      so nothing has to be stored for later. But one pass gives the derivative with respect to one \
-                      input only." }</p>
-            </div>
-        },
+    raw(match mode {
+        Mode::Forward => "<div class=\"memory\" data-testid=\"memory-panel\"><h2>Memory</h2><p>Forward mode keeps only \
+            what it is computing: each tangent is computed together with its value, so nothing has to be stored for later. \
+            But one pass gives the derivative with respect to one input only.</p></div>"
+            .to_string(),
         Mode::Reverse => {
             const SHOWN: usize = 120;
-            html! {
-                <div class="memory" data-testid="memory-panel">
-                    <h2>{ "Memory" }</h2>
-                    <p>
-                        { "Stored for the backward sweep: " }
-                        <strong data-testid="memory-count" data-value={v.stored.to_string()}>{ fmt_count(v.stored as u64) }</strong>
-                        { format!(" value{} = ", if v.stored == 1 { "" } else { "s" }) }
-                        <strong data-testid="memory-bytes" data-value={(8 * v.stored).to_string()}>{ fmt_count(8 * v.stored as u64) }</strong>
-                        { " bytes (8 per f64)." }
-                    </p>
-                    <div class="tape" aria-hidden="true">
-                        { for g.ids().take(v.stored.min(SHOWN)).map(|id| html! {
-                            <span class={if v.read.contains(&id) { "cell read" } else { "cell" }}>{ g.label(id) }</span>
-                        }) }
-                        if v.stored > SHOWN { <span class="cell more">{ format!("+{}", v.stored - SHOWN) }</span> }
-                    </div>
-                    <p class="hint">{ "Reverse mode needs memory: every intermediate value is kept until the backward \
-                                        sweep reads it (highlighted: the values this step reads)." }</p>
-                </div>
+            let mut cells: String = g
+                .ids()
+                .take(v.stored.min(SHOWN))
+                .map(|id| {
+                    let class = if v.read.contains(&id) { "cell read" } else { "cell" };
+                    format!("<span class=\"{class}\">{}</span>", esc(&g.label(id)))
+                })
+                .collect();
+            if v.stored > SHOWN {
+                cells.push_str(&format!("<span class=\"cell more\">+{}</span>", v.stored - SHOWN));
             }
+            format!(
+                "<div class=\"memory\" data-testid=\"memory-panel\"><h2>Memory</h2><p>Stored for the backward sweep: \
+                 <strong data-testid=\"memory-count\" data-value=\"{n}\">{}</strong> value{} = <strong \
+                 data-testid=\"memory-bytes\" data-value=\"{b}\">{}</strong> bytes (8 per f64).</p>\
+                 <div class=\"tape\" aria-hidden=\"true\">{cells}</div><p class=\"hint\">Reverse mode needs memory: every \
+                 intermediate value is kept until the backward sweep reads it (highlighted: the values this step reads).</p></div>",
+                fmt_count(v.stored as u64),
+                if v.stored == 1 { "" } else { "s" },
+                fmt_count(8 * v.stored as u64),
+                n = v.stored,
+                b = 8 * v.stored,
+            )
         }
-    }
+    })
 }
 
 fn code_view(s: &Session, mode: Mode) -> Html {
@@ -186,31 +185,41 @@ fn code_view(s: &Session, mode: Mode) -> Html {
         Mode::Forward => ("Forward-mode program", &s.forward_code),
         Mode::Reverse => ("Reverse-mode program", &s.reverse_code),
     };
-    let check = s.code_check(mode);
-    html! {
-        <div class="code-panel">
-            <h2>{ title }</h2>
-            <pre class="code" data-testid="code-view" tabindex="0" aria-label={title}>{ match code { Ok(c) => c.text.clone(), Err(e) => format!("# {e}") } }</pre>
-            if let Some(c) = check {
-                <p class="hint" data-testid="code-check" data-match={c.matches.to_string()} data-zero-times-infinity={c.zero_times_infinity.to_string()}
-                    data-overflow={c.overflow.to_string()}>
-                    { match &c.returned {
-                        Ok(values) => html! {
-                            <>
-                                { "Run by AD Lab at the same inputs, it returns " }
-                                { for values.iter().enumerate().map(|(k, x)| html! { <>{ if k > 0 { ", " } else { "" } }{ num(*x, None, None) }</> }) }
-                                { if c.matches { " — the same as the trace." }
-                                  else if c.zero_times_infinity { " — not the trace's numbers, only because plain arithmetic makes 0·∞ = NaN where AD takes a zero factor as contributing nothing (run with that rule, the program gives the trace's numbers)." }
-                                  else if c.overflow { " — not the trace's numbers, only because terms of this sweep overflow f64: plain arithmetic then gives ∞ − ∞ = NaN or loses a term, where AD Lab's engines carry a wider exponent (see the note on overflow above)." }
-                                  else { " — not the trace's numbers." } }
-                            </>
-                        },
-                        Err(e) => html! { <>{ "It does not run: " }{ e }</> },
-                    } }
-                </p>
+    let text = match code {
+        Ok(c) => c.text.clone(),
+        Err(e) => format!("# {e}"),
+    };
+    let check = s.code_check(mode).map_or(String::new(), |c| {
+        let said = match &c.returned {
+            Ok(values) => {
+                let list: Vec<String> = values.iter().map(|x| num_str(*x, None, None)).collect();
+                let verdict = if c.matches {
+                    " — the same as the trace."
+                } else if c.zero_times_infinity {
+                    " — not the trace's numbers, only because plain arithmetic makes 0·∞ = NaN where AD takes a zero \
+                     factor as contributing nothing (run with that rule, the program gives the trace's numbers)."
+                } else if c.overflow {
+                    " — not the trace's numbers, only because terms of this sweep overflow f64: plain arithmetic then \
+                     gives ∞ − ∞ = NaN or loses a term, where AD Lab's engines carry a wider exponent (see the note on \
+                     overflow above)."
+                } else {
+                    " — not the trace's numbers."
+                };
+                format!("Run by AD Lab at the same inputs, it returns {}{verdict}", list.join(", "))
             }
-        </div>
-    }
+            Err(e) => format!("It does not run: {}", esc(e)),
+        };
+        format!(
+            "<p class=\"hint\" data-testid=\"code-check\" data-match=\"{}\" data-zero-times-infinity=\"{}\" \
+             data-overflow=\"{}\">{said}</p>",
+            c.matches, c.zero_times_infinity, c.overflow
+        )
+    });
+    raw(format!(
+        "<div class=\"code-panel\"><h2>{title}</h2><pre class=\"code\" data-testid=\"code-view\" tabindex=\"0\" \
+         aria-label=\"{title}\">{}</pre>{check}</div>",
+        esc(&text)
+    ))
 }
 
 fn cost_panel(s: &Session) -> Html {
@@ -219,20 +228,34 @@ fn cost_panel(s: &Session) -> Html {
     if n == 0 {
         return html! {};
     }
+    let heads: String = g
+        .inputs
+        .iter()
+        .map(|i| {
+            format!(
+                "<th scope=\"col\"><math class=\"inline-math\"><mfrac><mo>∂</mo><mrow><mo>∂</mo><mi>{}</mi></mrow></mfrac></math></th>",
+                esc(&i.name)
+            )
+        })
+        .collect();
     let matrix = |j: &Vec<Vec<f64>>, id: &str| {
-        html! {
-            <table class="jacobian" data-testid={id.to_string()}>
-                <thead><tr><th></th>{ for g.inputs.iter().map(|i| html! { <th scope="col">{ math::d_dx(&i.name) }</th> }) }</tr></thead>
-                <tbody>
-                    { for j.iter().enumerate().map(|(r, row)| html! {
-                        <tr>
-                            <th scope="row">{ if m == 1 { "f".to_string() } else { format!("f{}", r + 1) } }</th>
-                            { for row.iter().map(|x| html! { <td>{ num(*x, None, Some(6)) }</td> }) }
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        }
+        let rows: String = j
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let name = if m == 1 {
+                    "f".to_string()
+                } else {
+                    format!("f{}", r + 1)
+                };
+                let cells: String = row
+                    .iter()
+                    .map(|x| format!("<td>{}</td>", num_str(*x, None, Some(6))))
+                    .collect();
+                format!("<tr><th scope=\"row\">{name}</th>{cells}</tr>")
+            })
+            .collect();
+        format!("<table class=\"jacobian\" data-testid=\"{id}\"><thead><tr><th></th>{heads}</tr></thead><tbody>{rows}</tbody></table>")
     };
     let verdict = if n > m {
         format!("Here f: R{} → R{}: reverse mode needs fewer passes ({m} against {n}). This is why machine learning, with millions of parameters and one loss, uses reverse mode (backprop).", sup(n), sup(m))
@@ -250,22 +273,16 @@ fn cost_panel(s: &Session) -> Html {
             if n == 1 { "" } else { "es" }
         )
     };
-    html! {
-        <div class="cost-panel" data-testid="cost-panel">
-            <h2>{ "The whole Jacobian: cost of each mode" }</h2>
-            <p>{ verdict }</p>
-            <div class="jacobians">
-                <div>
-                    <h3>{ format!("Forward mode: {n} pass{} (one per input)", if n == 1 { "" } else { "es" }) }</h3>
-                    { matrix(&s.jacobian_forward, "jacobian-forward") }
-                </div>
-                <div>
-                    <h3>{ format!("Reverse mode: {m} pass{} (one per output)", if m == 1 { "" } else { "es" }) }</h3>
-                    { matrix(&s.jacobian_reverse, "jacobian-reverse") }
-                </div>
-            </div>
-        </div>
-    }
+    let es = |k: usize| if k == 1 { "" } else { "es" };
+    raw(format!(
+        "<div class=\"cost-panel\" data-testid=\"cost-panel\"><h2>The whole Jacobian: cost of each mode</h2><p>{verdict}</p>\
+         <div class=\"jacobians\"><div><h3>Forward mode: {n} pass{} (one per input)</h3>{}</div>\
+         <div><h3>Reverse mode: {m} pass{} (one per output)</h3>{}</div></div></div>",
+        es(n),
+        matrix(&s.jacobian_forward, "jacobian-forward"),
+        es(m),
+        matrix(&s.jacobian_reverse, "jacobian-reverse"),
+    ))
 }
 
 fn sup(k: usize) -> String {
