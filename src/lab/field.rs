@@ -66,12 +66,16 @@ impl<T: Clone> Field<T> {
             Some(text) => match check(text) {
                 Ok(value) => Field::new(value, text),
                 Err(e) => {
-                    notices.push(format!("`{key}={text}`: {e}; using {}", self.text));
+                    notices.push(link_notice(key, text, &e, &self.text));
                     self
                 }
             },
         }
     }
+}
+
+fn link_notice(key: &str, text: &str, e: &str, using: &str) -> String {
+    format!("`{key}={text}`: {e}; using {using}")
 }
 
 /// A positive finite number (a step h, a learning rate).

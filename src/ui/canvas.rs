@@ -1,19 +1,62 @@
 //! The one place that touches `<canvas>`: sizes it to its container at the screen's pixel density, draws any
 //! [`Figure`] with plotters-canvas, redraws on resize, and saves it as a PNG. A new figure needs no change here.
 
-use plotters::prelude::IntoDrawingArea;
+use std::rc::Rc;
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, IntoDrawingArea};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::figures::Figure;
+use crate::lab::Shared;
 use crate::ui::dom;
 
-/// A figure's data is compared on every render: figures keep it in `Shared` values (compared by identity, cheap).
+/// Any [`Figure`] as the canvas draws it: one non-generic component serves every figure (a generic one would be
+/// compiled once per figure type).
+pub trait CanvasFigure {
+    fn draw_on(&self, root: &DrawingArea<CanvasBackend, Shift>, px: f64) -> Result<(), String>;
+    fn pixels(&self, w: u32, h: u32) -> Option<Vec<u8>>;
+    fn aspect(&self) -> Option<f64>;
+}
+
+impl<F: Figure> CanvasFigure for F {
+    fn draw_on(&self, root: &DrawingArea<CanvasBackend, Shift>, px: f64) -> Result<(), String> {
+        self.draw(root, px).map_err(|e| e.to_string())
+    }
+    fn pixels(&self, w: u32, h: u32) -> Option<Vec<u8>> {
+        Figure::pixels(self, w, h)
+    }
+    fn aspect(&self) -> Option<f64> {
+        Figure::aspect(self)
+    }
+}
+
+/// A figure and the identity of its data (figures keep their data in `Shared` values: compared by identity, cheap).
+#[derive(Clone)]
+pub struct Plot(Rc<dyn CanvasFigure>, usize);
+
+impl Plot {
+    pub fn new<T: 'static>(data: Shared<T>) -> Plot
+    where
+        Shared<T>: Figure,
+    {
+        let id = Rc::as_ptr(&data.0) as *const () as usize;
+        Plot(Rc::new(data), id)
+    }
+}
+
+impl PartialEq for Plot {
+    fn eq(&self, other: &Plot) -> bool {
+        self.1 == other.1
+    }
+}
+
 #[derive(Properties, PartialEq)]
-pub struct PlotCanvasProps<F: Figure + PartialEq + Clone + 'static> {
-    pub figure: F,
+pub struct PlotCanvasProps {
+    pub figure: Plot,
     pub testid: AttrValue,
     /// Text alternative for the figure.
     pub label: AttrValue,
@@ -22,9 +65,9 @@ pub struct PlotCanvasProps<F: Figure + PartialEq + Clone + 'static> {
 }
 
 /// Draws `figure` on `canvas` whose CSS size is `css_w × css_h`; `large` scales the type up for projectors.
-fn draw<F: Figure>(
+fn draw(
     canvas: &HtmlCanvasElement,
-    figure: &F,
+    figure: &dyn CanvasFigure,
     css_w: u32,
     css_h: u32,
     large: bool,
@@ -56,11 +99,11 @@ fn draw<F: Figure>(
     // Fonts and strokes scale with the pixel density, a little with the width (projectors, phones), and with the
     // page's large-text mode.
     let px = dpr * (css_w as f64 / 900.0).clamp(0.9, 1.3) * if large { 1.25 } else { 1.0 };
-    figure.draw(&root, px).map_err(|e| e.to_string())
+    figure.draw_on(&root, px)
 }
 
 #[component]
-pub fn PlotCanvas<F: Figure + PartialEq + Clone + 'static>(props: &PlotCanvasProps<F>) -> Html {
+pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     let canvas = use_node_ref();
     // The container's width and whether large text is on: what the drawing depends on besides the figure.
     let size = use_state_eq(|| (0u32, false));
@@ -95,14 +138,14 @@ pub fn PlotCanvas<F: Figure + PartialEq + Clone + 'static>(props: &PlotCanvasPro
                 if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
                     // Phones get a taller figure, with the legend under the plot.
                     let w_f = *w as f64;
-                    let h = if let Some(r) = figure.aspect() {
+                    let h = if let Some(r) = figure.0.aspect() {
                         (w_f * r).min(640.0)
                     } else if w_f < 560.0 {
                         (w_f * 1.35).clamp(420.0, 720.0)
                     } else {
                         (w_f * 0.56).clamp(300.0, 560.0)
                     } as u32;
-                    let result = draw(&c, figure, *w, h, *large);
+                    let result = draw(&c, &*figure.0, *w, h, *large);
                     error.set(result.err());
                 }
             },

@@ -77,10 +77,16 @@ pub fn use_chapter<T: ChapterModel>(
             p.to_string()
         }
     };
-    use_effect_with(state.query(), move |q| sync_url(&route, q));
+    use_address(route, state.query());
+    (state, initial)
+}
+
+/// Mirrors a chapter's query into the address (one copy for every chapter, not one per state type).
+#[hook]
+fn use_address(route: String, query: Vec<(String, String)>) {
+    use_effect_with(query, move |q| sync_url(&route, q));
     // Leaving the chapter drops an address it has not written yet.
     use_effect_with((), |_| super::dom::cancel_pending_hash);
-    (state, initial)
 }
 
 /// Turns a chapter's dispatcher into the callbacks its controls take: `d.reform_action(GradAction::H)`.

@@ -12,7 +12,7 @@ use crate::base::url::percent_encode;
 use crate::lab::network::data::Dataset;
 use crate::lab::network::{grad_check, NetworkAction, NetworkState, Preset, Trainer};
 use crate::lab::Shared;
-use crate::ui::canvas::PlotCanvas;
+use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{markup, num_str, number_field, raw, url_notice};
 use crate::ui::dom;
 use crate::ui::keymap::{use_keys, Binding};
@@ -237,14 +237,14 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                     </div>
                     { raw(numbers_text(state.epoch, max_epoch, last, test_acc)) }
                     <div class="map-box">
-                        <PlotCanvas<Shared<crate::lab::network::Boundary>> figure={boundary.clone()} testid="nn-boundary" filename="decision-boundary.png"
+                        <PlotCanvas figure={Plot::new(boundary.clone())} testid="nn-boundary" filename="decision-boundary.png"
                             label={format!("The classifier's score over the plane at epoch {}: blue where it says +1, orange where it says −1; training points filled, held-out points as rings", state.epoch)} />
                     </div>
                     { raw(format!("<p class=\"hint legend-line\"><span class=\"swatch neg\"></span>label −1 <span class=\"swatch pos\">\
                         </span>label +1 — x and y from {} to {}</p>", fmt_sig(x0, 3), fmt_sig(x1, 3))) }
                 </div>
             </div>
-            <PlotCanvas<Shared<Vec<crate::lab::network::EpochStats>>> figure={history} testid="nn-loss-plot" filename="training.png"
+            <PlotCanvas figure={Plot::new(history)} testid="nn-loss-plot" filename="training.png"
                 label="The objective and the accuracy against the epoch" />
             if let Some(p) = &*panel {
                 { panels(p, &state, example.setter()) }

@@ -10,7 +10,7 @@ use crate::figures::sci_label;
 use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES};
 use crate::lab::program::ProgramAction;
 use crate::lab::Shared;
-use crate::ui::canvas::PlotCanvas;
+use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{input_fields, markup, num, number_field, program_editor, url_notice};
 
 #[component]
@@ -91,7 +91,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             if let Ok(r) = &*results {
-                <PlotCanvas<Shared<NumericResults>> figure={r.clone()} testid="fd-plot" filename="finite-differences.png"
+                <PlotCanvas figure={Plot::new(r.clone())} testid="fd-plot" filename="finite-differences.png"
                     label={format!("Log–log plot of the error of forward and central differences against h at {} = {}", r.variable, fmt_compact(r.x))} />
                 { explain(r) }
                 { methods(r) }

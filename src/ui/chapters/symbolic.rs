@@ -6,10 +6,9 @@ use super::{use_chapter, ChapterProps, Dispatch, Model};
 use crate::base::num::fmt_count;
 use crate::lab::program::ProgramAction;
 use crate::lab::symbolic::{
-    Expressions, Swell, SwellRow, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN,
+    Expressions, Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN,
 };
-use crate::lab::Shared;
-use crate::ui::canvas::PlotCanvas;
+use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{math, number_field, program_editor, url_notice};
 
 #[component]
@@ -62,7 +61,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
             { match &*swell {
                 Ok(sw) => html! {
                     <>
-                        <PlotCanvas<Shared<Vec<SwellRow>>> figure={sw.rows.clone()} testid="swell-plot" filename="expression-swell.png"
+                        <PlotCanvas figure={Plot::new(sw.rows.clone())} testid="swell-plot" filename="expression-swell.png"
                             label="Sizes of f, of its unsimplified and simplified derivative, and of the AD trace, against n, on a log scale" />
                         if let Some(why) = &sw.stopped {
                             <p class="warning" data-testid="swell-stopped">{ format!("The rows stop at n = {}: {why}", sw.rows.len()) }</p>

@@ -14,6 +14,21 @@ pub fn number_field<T>(
     on_text: Callback<String>,
     shown: impl Fn(&T) -> String,
 ) -> Html {
+    let error = field
+        .error
+        .as_ref()
+        .map(|e| format!("{e} (still using {})", shown(&field.value)));
+    text_field(id, label, &field.text, error, on_text)
+}
+
+/// The field itself, for any value type (one copy of the markup code).
+fn text_field(
+    id: &'static str,
+    label: &str,
+    text: &str,
+    error: Option<String>,
+    on_text: Callback<String>,
+) -> Html {
     let oninput = Callback::from(move |e: InputEvent| {
         on_text.emit(e.target_unchecked_into::<HtmlInputElement>().value())
     });
@@ -22,13 +37,11 @@ pub fn number_field<T>(
         <div class="field">
             <label for={id}>{ label }</label>
             <input id={id} data-testid={id} type="text" autocomplete="off" spellcheck="false"
-                value={field.text.clone()} {oninput}
-                aria-invalid={if field.error.is_some() { "true" } else { "false" }}
-                aria-describedby={field.error.is_some().then(|| err_id.clone())} />
-            if let Some(e) = &field.error {
-                <span class="field-error" id={err_id.clone()} data-testid={err_id}>
-                    { e }{ format!(" (still using {})", shown(&field.value)) }
-                </span>
+                value={text.to_string()} {oninput}
+                aria-invalid={if error.is_some() { "true" } else { "false" }}
+                aria-describedby={error.is_some().then(|| err_id.clone())} />
+            if let Some(e) = error {
+                <span class="field-error" id={err_id.clone()} data-testid={err_id}>{ e }</span>
             }
         </div>
     }
