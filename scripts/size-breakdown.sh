@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the shipped wasm is made of, by crate and by chapter: the release build, run through wasm-bindgen and wasm-opt
-# as trunk does (-Oz --converge) but keeping function names (-g), then measured with twiggy (cargo install twiggy).
+# as trunk does (-Oz --converge --low-memory-unused) but keeping function names (-g), then measured with twiggy (cargo install twiggy).
 # Writes the tables docs/size.md quotes. Usage: scripts/size-breakdown.sh [out-dir]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -9,7 +9,7 @@ mkdir -p "$OUT"
 cd "$ROOT"
 cargo build --release --target wasm32-unknown-unknown --bin ad-lab --quiet
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" target/wasm32-unknown-unknown/release/ad-lab.wasm
-wasm-opt -Oz --converge -g "$OUT/ad-lab_bg.wasm" -o "$OUT/named.wasm"
-wasm-opt -Oz --converge "$OUT/ad-lab_bg.wasm" -o "$OUT/shipped.wasm"
+wasm-opt -Oz --converge --low-memory-unused -g "$OUT/ad-lab_bg.wasm" -o "$OUT/named.wasm"
+wasm-opt -Oz --converge --low-memory-unused "$OUT/ad-lab_bg.wasm" -o "$OUT/shipped.wasm"
 twiggy top -f csv "$OUT/named.wasm" > "$OUT/top.csv"
 python3 "$ROOT/scripts/size-breakdown.py" "$OUT/top.csv" "$OUT/shipped.wasm"

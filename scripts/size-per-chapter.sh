@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR="$ROOT/target/size-variants"
 size_of() { # $1: source tree
   (cd "$1" && cargo build --release --target wasm32-unknown-unknown --bin ad-lab --quiet)
   wasm-bindgen --target web --no-typescript --out-dir "$WORK/out" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/ad-lab.wasm"
-  wasm-opt -Oz --converge "$WORK/out/ad-lab_bg.wasm" -o "$WORK/out/o.wasm"
+  wasm-opt -Oz --converge --low-memory-unused "$WORK/out/ad-lab_bg.wasm" -o "$WORK/out/o.wasm"
   gzip -9 -c "$WORK/out/o.wasm" | wc -c
 }
 cp -r "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/src" "$ROOT/.cargo" "$ROOT/benches" "$WORK/"

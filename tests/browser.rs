@@ -253,3 +253,53 @@ async fn numeric_and_symbolic_chapters_compute_and_draw() {
     );
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn learn_and_hyper_chapters_compute_step_and_switch() {
+    set_hash("#/learn");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert_eq!(
+        data_value(&root, "learn-grad-reverse"),
+        "-6.9564414304747775"
+    );
+    assert_eq!(data_value(&root, "learn-grad-exact"), "-6.956441430474776");
+    click(&find(&root, "learn-meta-step"));
+    settle().await;
+    assert_eq!(data_value(&root, "learn-meta-rho"), "0.08956441430474779");
+    let problem: HtmlSelectElement = find(&root, "learn-problem").dyn_into().unwrap();
+    problem.set_value("diabetes");
+    fire(&problem, "change");
+    settle().await;
+    assert_eq!(data_value(&root, "learn-loss"), "209309.42155519756");
+    assert_eq!(data_value(&root, "learn-memory-forward"), "20");
+    app.destroy();
+
+    set_hash("#/hyper");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert_eq!(
+        data_value(&root, "hyper-grad-implicit"),
+        "-613.3142512066648"
+    );
+    assert_eq!(data_value(&root, "hyper-solves"), "2");
+    click(&find(&root, "hyper-step"));
+    settle().await;
+    assert_ne!(data_value(&root, "hyper-opt-lambda"), "1");
+    let mode: HtmlSelectElement = find(&root, "hyper-mode").dyn_into().unwrap();
+    mode.set_value("per-feature");
+    fire(&mode, "change");
+    settle().await;
+    assert_eq!(data_value(&root, "hyper-opt-lambda-s6"), "1");
+    let lambda: HtmlInputElement = find(&root, "hyper-lambda").dyn_into().unwrap();
+    lambda.set_value("-1");
+    fire(&lambda, "input");
+    settle().await;
+    assert!(find(&root, "hyper-lambda-error")
+        .text_content()
+        .unwrap()
+        .contains("positive"));
+    app.destroy();
+}

@@ -29,7 +29,7 @@ use ad_lab::ad::wide::Wide;
 use ad_lab::base::random::SplitMix64;
 use ad_lab::base::url::Location;
 use ad_lab::lab::program::ProgramAction;
-use ad_lab::lab::{grad, graph, numeric, symbolic, ChapterModel};
+use ad_lab::lab::{grad, graph, hyper, learn, numeric, symbolic, ChapterModel};
 use ad_lab::lang::compile::Compiled;
 use ad_lab::lang::Limits;
 use ad_lab::symbolic::dag::Dag;
@@ -645,6 +645,42 @@ fn chapters(text: &str, x: &[f64], r: &mut SplitMix64) {
         if n.epoch <= 3 {
             let mut t = ad_lab::lab::network::Trainer::new(&n.settings());
             t.train_to(n.epoch);
+        }
+    }
+    // Learning to learn and hyperparameter optimisation: fields and permalinks (results only when cheap: they run
+    // gradient descent for T steps).
+    let _ = (
+        learn::check_rho(text),
+        learn::check_t(text),
+        learn::check_eta(text),
+    );
+    let _ = (
+        hyper::check_lambda(text),
+        hyper::check_t(text),
+        hyper::check_k(text),
+    );
+    let ridge_url = format!(
+        "#/learn?problem={}&rho={}&T={}&eta={}&meta={}&lambda={}&k={}&mode={}&steps={}",
+        r.pick(&["toy", "diabetes", "x"]),
+        r.pick(&["0.02", "0.25", "NaN", "-1", "1e999", "0.0032"]),
+        r.pick(&["1", "10", "0", "99999999999999999999"]),
+        r.pick(&["0.01", "1e300", "0"]),
+        r.pick(&["2", "x", "1001"]),
+        ad_lab::base::url::percent_encode(text),
+        r.pick(&["1", "0", "1000000"]),
+        r.pick(&["single", "per-feature", ""]),
+        r.pick(&["0", "3", "-1"])
+    );
+    for u in [ridge_url.clone(), mutate(r, &ridge_url)] {
+        let loc = Location::parse(&u);
+        let mut notices = Vec::new();
+        let l = learn::LearnState::from_location(&loc, &mut notices);
+        if l.t.value <= 20 && l.meta <= 3 {
+            let _ = l.results();
+        }
+        let h = hyper::HyperState::from_location(&loc, &mut notices);
+        if r.below(200) == 0 && h.t.value <= 20 && h.k.value <= 20 && h.steps <= 3 {
+            let _ = h.results();
         }
     }
     for u in [url, mangled] {

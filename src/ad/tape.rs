@@ -221,6 +221,15 @@ pub fn grad<F>(f: F, x: &[f64]) -> (f64, Vec<f64>)
 where
     F: for<'t> FnOnce(&[Var<'t>]) -> Var<'t>,
 {
+    let (y, g, _) = grad_recorded(f, x);
+    (y, g)
+}
+
+/// [`grad`], and how many records the tape held (what reverse mode had to store).
+pub fn grad_recorded<F>(f: F, x: &[f64]) -> (f64, Vec<f64>, usize)
+where
+    F: for<'t> FnOnce(&[Var<'t>]) -> Var<'t>,
+{
     let tape = Tape::new();
     let vars: Vec<Var<'_>> = x.iter().map(|&v| tape.var(v)).collect();
     let y = f(&vars);
@@ -231,7 +240,7 @@ where
         tape.gradient_wide(y, &mut g);
         grad = vars.iter().map(|&v| g.wrt(v)).collect();
     }
-    (y.value, grad)
+    (y.value, grad, tape.len())
 }
 
 macro_rules! binary_ops {

@@ -4,6 +4,7 @@
 //!
 //! This layer imports nothing else from the crate.
 
+pub mod decimal;
 pub mod formula;
 pub mod math;
 pub mod num;

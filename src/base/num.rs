@@ -110,7 +110,7 @@ pub fn fmt_sig(x: f64, digits: usize) -> String {
     }
     let sign = if x < 0.0 { "-" } else { "" };
     if (-5..16).contains(&exp) {
-        let v: f64 = format!("{m}e{exp}").parse().unwrap_or(x.abs());
+        let v: f64 = super::decimal::parse(&format!("{m}e{exp}")).unwrap_or(x.abs());
         format!("{sign}{v}")
     } else {
         format!("{sign}{m}e{exp}")
@@ -176,7 +176,7 @@ pub fn parse_f64(s: &str) -> Option<f64> {
     {
         return None;
     }
-    lower.parse().ok()
+    super::decimal::parse(&lower)
 }
 
 /// How many leading significant decimal digits two numbers share (0 … 17), the usual `−log₁₀ |relative error|`.

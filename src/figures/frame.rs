@@ -124,9 +124,7 @@ impl Frame {
     }
 
     pub(super) fn font(&self, size: f64) -> TextStyle<'static> {
-        ("sans-serif", (size * self.px).round())
-            .into_font()
-            .color(&INK)
+        font(size * self.px)
     }
 
     pub(super) fn stroke(&self, c: RGBColor, w: f64) -> ShapeStyle {
@@ -361,4 +359,32 @@ pub(super) fn dashes(pts: &[(i32, i32)], dash: f64) -> Vec<Vec<(i32, i32)>> {
         out.push(current);
     }
     out
+}
+
+/// The figures' one font: sans-serif of `size` device pixels, in ink.
+pub(super) fn font(size: f64) -> TextStyle<'static> {
+    ("sans-serif", size.round()).into_font().color(&INK)
+}
+
+/// About five round ticks (1, 2 or 5 × 10ᵏ, at least `min_step` apart) across [lo, hi], labelled by `label`.
+pub(super) fn round_ticks(
+    lo: f64,
+    hi: f64,
+    min_step: f64,
+    label: impl Fn(f64) -> String,
+) -> Vec<(f64, String)> {
+    let raw = ((hi - lo) / 5.0).max(min_step);
+    let p = 10f64.powi(raw.log10().floor() as i32);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * p);
+    let mut t = Vec::new();
+    let mut v = (lo / step).ceil() * step;
+    while v <= hi + step * 1e-9 {
+        t.push((v, label(if v.abs() < step * 1e-9 { 0.0 } else { v })));
+        v += step;
+    }
+    t
 }

@@ -9,6 +9,7 @@
 //! panic.
 
 pub mod boundary;
+pub mod curve;
 pub mod fd;
 pub mod frame;
 pub mod swell;

@@ -17,20 +17,9 @@ impl Figure for Shared<Vec<EpochStats>> {
 
 /// Ticks at 1, 2 or 5 times a power of ten, about five of them from 0 to `max`.
 fn epoch_ticks(max: usize) -> Vec<(f64, String)> {
-    let raw = (max.max(1) as f64 / 5.0).max(1.0);
-    let p = 10f64.powi(raw.log10().floor() as i32);
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * p)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * p);
-    let mut t = Vec::new();
-    let mut v = 0.0;
-    while v <= max as f64 + 1e-9 {
-        t.push((v, crate::base::num::fmt_count(v as u64)));
-        v += step;
-    }
-    t
+    super::frame::round_ticks(0.0, max as f64, 1.0, &|v| {
+        crate::base::num::fmt_count(v as u64)
+    })
 }
 
 pub fn draw_training<DB: DrawingBackend>(

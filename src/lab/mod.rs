@@ -9,9 +9,12 @@ pub mod chain;
 pub mod field;
 pub mod grad;
 pub mod graph;
+pub mod hyper;
+pub mod learn;
 pub mod network;
 pub mod numeric;
 pub mod program;
+pub mod ridge;
 pub mod symbolic;
 
 use std::fmt;

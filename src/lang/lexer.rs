@@ -240,8 +240,8 @@ fn number(src: &str, start: usize, out: &mut Vec<Token>) -> Result<usize> {
     let tok =
         if is_float {
             Tok::Float(
-                text.parse()
-                    .map_err(|_| Error::new(span, "malformed number"))?,
+                crate::base::decimal::parse(&text)
+                    .ok_or_else(|| Error::new(span, "malformed number"))?,
             )
         } else {
             Tok::Int(text.parse().map_err(|_| {

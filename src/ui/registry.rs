@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::chapters::{chain, contents, grad, graph, network, numeric, symbolic};
+use super::chapters::{chain, contents, grad, graph, hyper, learn, network, numeric, symbolic};
 use crate::base::url::Location;
 
 pub struct Entry {
@@ -93,6 +93,24 @@ pub const CHAPTERS: &[Entry] = &[
                   step, and a gradient check. micrograd's demo, reproducible to the last digit.",
         class: "network",
         view: |location, key| html! { <network::NetworkChapter {key} {location} /> },
+    },
+    Entry {
+        route: "/learn",
+        title: "Example 2: learning to learn",
+        nav: "Learn ρ",
+        summary: "Gradient descent is a program, so AD differentiates through it: the step size ρ learned by descending \
+                  on ℓ(GD(ρ)), its hypergradient by reverse mode, forward mode and a closed form, and the stability limit.",
+        class: "learn",
+        view: |location, key| html! { <learn::LearnChapter {key} {location} /> },
+    },
+    Entry {
+        route: "/hyper",
+        title: "Example 3: hyperparameter optimisation",
+        nav: "Tune λ",
+        summary: "The ridge penalty chosen on held-out data by hypergradient — implicit, unrolled by AD, by differences — \
+                  against grid search, for one λ and for ten (one per feature), on the diabetes data.",
+        class: "hyper",
+        view: |location, key| html! { <hyper::HyperChapter {key} {location} /> },
     },
 ];
 

@@ -1,6 +1,5 @@
 //! `#/chain` — Example 0: differentiating a sequence of transforms.
 
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
@@ -10,7 +9,7 @@ use crate::lab::chain::{
 };
 use crate::lab::Shared;
 use crate::ui::components::{
-    markup, num_str, number_field, raw, step_controls, url_notice, use_stepper, Step,
+    markup, num_str, number_field, raw, select_field, step_controls, url_notice, use_stepper, Step,
 };
 use crate::ui::dom;
 
@@ -54,14 +53,6 @@ pub fn ChainChapter(props: &ChapterProps) -> Html {
             Step::End => ChainAction::End,
         }),
     );
-    let on_family = d.reform_action(|e: Event| {
-        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-        ChainAction::Family(if v == "linear" {
-            Family::Linear
-        } else {
-            Family::Tanh
-        })
-    });
     let plan = state.plan();
     let l = state.maps();
     html! {
@@ -79,14 +70,8 @@ pub fn ChainChapter(props: &ChapterProps) -> Html {
                     <fieldset class="inputs">
                         <legend>{ "The chain" }</legend>
                         { number_field("chain-sizes", "sizes n₀, n₁, …", &state.sizes, d.reform_action(ChainAction::Sizes), |s| fmt_sizes(s)) }
-                        <div class="field">
-                            <label for="chain-maps">{ "maps" }</label>
-                            <select id="chain-maps" data-testid="chain-maps" onchange={on_family}>
-                                { for Family::ALL.iter().map(|f| html! {
-                                    <option value={f.name()} selected={*f == state.family}>{ f.formula() }</option>
-                                }) }
-                            </select>
-                        </div>
+                        { select_field("chain-maps", "maps", Family::ALL.iter().map(|f| (f.name(), f.formula().to_string(), *f == state.family)).collect(),
+                            d.reform_action(|v: String| ChainAction::Family(if v == "linear" { Family::Linear } else { Family::Tanh }))) }
                         { number_field("chain-seed", "seed", &state.seed, d.reform_action(ChainAction::Seed), |s| s.to_string()) }
                     </fieldset>
                     { markup("<p class=\"hint\">W<sub>k</sub> and b<sub>k</sub> are drawn from the seed (normal, W<sub>k</sub> \
@@ -252,30 +237,41 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
                 _ => "block",
             };
             let frame = if produced || upcoming {
-                format!("<rect class=\"slot\" x=\"{:.1}\" y=\"24\" width=\"{:.1}\" height=\"252\" rx=\"6\"/>", mid - slot / 2.0 - 4.0, slot + 8.0)
+                format!("<rect class=\"slot\" x=\"{}\" y=\"24\" width=\"{}\" height=\"252\" rx=\"6\"/>", tenth(mid - slot / 2.0 - 4.0), tenth(slot + 8.0))
             } else {
                 String::new()
             };
             let dot = if i + 1 < shapes.len() {
-                format!("<text class=\"dot\" x=\"{:.1}\" y=\"158\" text-anchor=\"middle\">·</text>", mid + (w / 2.0).max(42.0) + 14.0)
+                format!("<text class=\"dot\" x=\"{}\" y=\"158\" text-anchor=\"middle\">·</text>", tenth(mid + (w / 2.0).max(42.0) + 14.0))
             } else {
                 String::new()
             };
             format!(
-                "<g class=\"{class}\" data-testid=\"chain-block\">{frame}<rect class=\"m\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"2\"/>\
-                 <text x=\"{mid:.1}\" y=\"292\" text-anchor=\"middle\">{}</text><text class=\"dims\" x=\"{mid:.1}\" y=\"18\" text-anchor=\"middle\">{}×{}</text>{dot}</g>",
+                "<g class=\"{class}\" data-testid=\"chain-block\">{frame}<rect class=\"m\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>\
+                 <text x=\"{mid}\" y=\"292\" text-anchor=\"middle\">{}</text><text class=\"dims\" x=\"{mid}\" y=\"18\" text-anchor=\"middle\">{}×{}</text>{dot}</g>",
+                tenth(x),
+                tenth(y),
+                tenth(w),
+                tenth(h),
                 name((a, b)),
                 d[a],
-                d[b + 1]
+                d[b + 1],
+                mid = tenth(mid),
             )
         })
         .collect();
     raw(format!(
         "<figure class=\"chain-view order-{order}\"><div class=\"chain-scroll\" tabindex=\"0\" role=\"region\" \
-         aria-label=\"The product of Jacobians, to scale\"><svg width=\"{width:.0}\" height=\"300\" viewBox=\"0 0 {width:.0} 300\" \
+         aria-label=\"The product of Jacobians, to scale\"><svg width=\"{width}\" height=\"300\" viewBox=\"0 0 {width} 300\" \
          role=\"img\" aria-label=\"{caption}\">{blocks}</svg></div><figcaption data-testid=\"chain-caption\">{caption}</figcaption></figure>",
         order = s.order.name(),
+        width = width.round(),
     ))
+}
+
+/// A coordinate rounded to a tenth of a pixel (printed shortest: no fixed-precision formatting code shipped).
+fn tenth(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }
 
 fn ms(v: Option<f64>, id: &str) -> String {

@@ -5,6 +5,8 @@ pub mod chain;
 pub mod contents;
 pub mod grad;
 pub mod graph;
+pub mod hyper;
+pub mod learn;
 pub mod network;
 pub mod numeric;
 pub mod symbolic;

@@ -13,7 +13,7 @@ use crate::lab::network::data::Dataset;
 use crate::lab::network::{grad_check, NetworkAction, NetworkState, Preset, Trainer};
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
-use crate::ui::components::{markup, num_str, number_field, raw, url_notice};
+use crate::ui::components::{markup, num_str, number_field, raw, select_field, url_notice};
 use crate::ui::dom;
 use crate::ui::keymap::{use_keys, Binding};
 
@@ -136,20 +136,6 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
         ]);
     }
 
-    let select = |id: &'static str,
-                  label: &'static str,
-                  options: Vec<(&'static str, String, bool)>,
-                  on: Callback<String>| {
-        let onchange = on.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
-        html! {
-            <div class="field">
-                <label for={id}>{ label }</label>
-                <select id={id} data-testid={id} {onchange}>
-                    { for options.into_iter().map(|(v, text, sel)| html! { <option value={v} selected={sel}>{ text }</option> }) }
-                </select>
-            </div>
-        }
-    };
     let micro = state.preset == Preset::Micrograd;
     let on_play = {
         let t = toggle.clone();
@@ -198,16 +184,16 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                 <div class="col">
                     <fieldset class="inputs">
                         <legend>{ "The network and its training" }</legend>
-                        { select("nn-preset", "recipe", vec![
+                        { select_field("nn-preset", "recipe", vec![
                             ("micrograd", "micrograd's demo (reproducible)".to_string(), micro),
                             ("custom", "your own".to_string(), !micro),
                         ], d.reform_action(|v: String| NetworkAction::Preset(if v == "micrograd" { Preset::Micrograd } else { Preset::Custom }))) }
-                        { select("nn-dataset", "data", Dataset::ALL.iter().map(|x| (x.name(), x.name().to_string(), *x == state.dataset)).collect(),
+                        { select_field("nn-dataset", "data", Dataset::ALL.iter().map(|x| (x.name(), x.name().to_string(), *x == state.dataset)).collect(),
                             d.reform_action(|v: String| NetworkAction::Dataset(Dataset::from_name(&v).unwrap_or(Dataset::Moons)))) }
                         { number_field("nn-layers", "hidden layers", &state.layers, d.reform_action(NetworkAction::Layers), |v| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")) }
-                        { select("nn-activation", "activation σ", Activation::ALL.iter().map(|x| (x.name(), x.name().to_string(), *x == state.activation)).collect(),
+                        { select_field("nn-activation", "activation σ", Activation::ALL.iter().map(|x| (x.name(), x.name().to_string(), *x == state.activation)).collect(),
                             d.reform_action(|v: String| NetworkAction::Activation(Activation::from_name(&v).unwrap_or(Activation::Relu)))) }
-                        { select("nn-loss", "loss ℓ", Loss::ALL.iter().map(|x| (x.name(), loss_text(*x).to_string(), *x == state.loss)).collect(),
+                        { select_field("nn-loss", "loss ℓ", Loss::ALL.iter().map(|x| (x.name(), loss_text(*x).to_string(), *x == state.loss)).collect(),
                             d.reform_action(|v: String| NetworkAction::Loss(Loss::from_name(&v).unwrap_or(Loss::Hinge)))) }
                         { number_field("nn-lr", "learning rate", &state.lr, d.reform_action(NetworkAction::Lr), |v| v.to_string()) }
                         if micro { <p class="hint">{ "micrograd's schedule: 1 − 0.9·k/100 at step k, for 100 steps." }</p> }
@@ -355,7 +341,8 @@ fn panel_text(p: &Panel) -> String {
             .map(|x| {
                 let a = (x / scale).clamp(-1.0, 1.0);
                 let (rgb, a) = if a >= 0.0 { ("31,95,174", a) } else { ("194,94,16", -a) };
-                format!("<span class=\"cell\" style=\"background:rgba({rgb},{a:.2})\" title=\"{x}\"></span>")
+                let a = (a * 100.0).round() / 100.0;
+                format!("<span class=\"cell\" style=\"background:rgba({rgb},{a})\" title=\"{x}\"></span>")
             })
             .collect();
         format!("<span class=\"strip\">{cells}</span>")

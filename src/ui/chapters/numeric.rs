@@ -1,6 +1,6 @@
 //! `#/numeric` — Automatic differentiation is not numerical differentiation.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
@@ -11,7 +11,9 @@ use crate::lab::numeric::{NumericAction, NumericResults, NumericState, EXAMPLES}
 use crate::lab::program::ProgramAction;
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
-use crate::ui::components::{input_fields, markup, num, number_field, program_editor, url_notice};
+use crate::ui::components::{
+    input_fields, markup, num, number_field, program_editor, select_field, url_notice,
+};
 
 #[component]
 pub fn NumericChapter(props: &ChapterProps) -> Html {
@@ -30,10 +32,6 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
     };
 
     let d = state.dispatcher();
-    let on_scheme = d.reform_action(|e: Event| {
-        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-        NumericAction::Scheme(Scheme::from_name(&v).unwrap_or(Scheme::Forward))
-    });
     let program = &state.program;
     let first = program.inputs.first().cloned();
     let on_x = {
@@ -71,13 +69,10 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                             </div>
                         }
                         { number_field("fd-h", "h =", &state.h, d.reform_action(NumericAction::H), |h| fmt_compact(*h)) }
-                        <div class="field">
-                            <label for="fd-scheme">{ "scheme" }</label>
-                            <select id="fd-scheme" data-testid="fd-scheme" onchange={on_scheme}>
-                                <option value="forward" selected={state.scheme == Scheme::Forward}>{ "forward: (f(x+h) − f(x))/h" }</option>
-                                <option value="central" selected={state.scheme == Scheme::Central}>{ "central: (f(x+h) − f(x−h))/2h" }</option>
-                            </select>
-                        </div>
+                        { select_field("fd-scheme", "scheme", vec![
+                            ("forward", "forward: (f(x+h) − f(x))/h".into(), state.scheme == Scheme::Forward),
+                            ("central", "central: (f(x+h) − f(x−h))/2h".into(), state.scheme == Scheme::Central),
+                        ], d.reform_action(|v: String| NumericAction::Scheme(Scheme::from_name(&v).unwrap_or(Scheme::Forward)))) }
                     </fieldset>
                     if program.inputs.len() > 1 {
                         { input_fields(&program.inputs[1..], on_program.reform(|(n, t)| ProgramAction::Input(n, t)), "Other inputs (held fixed)") }

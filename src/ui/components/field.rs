@@ -1,7 +1,7 @@
 //! A checked number field ([`Field`]): the text as typed, and while it does not pass its check, the message and the
 //! value still in use.
 
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::lab::field::Field;
@@ -43,6 +43,24 @@ fn text_field(
             if let Some(e) = error {
                 <span class="field-error" id={err_id.clone()} data-testid={err_id}>{ e }</span>
             }
+        </div>
+    }
+}
+
+/// `<label>` + `<select data-testid=id>`: options as (value, text, selected?); `on` gets the chosen value.
+pub fn select_field(
+    id: &'static str,
+    label: &str,
+    options: Vec<(&'static str, String, bool)>,
+    on: Callback<String>,
+) -> Html {
+    let onchange = on.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    html! {
+        <div class="field">
+            <label for={id}>{ label }</label>
+            <select id={id} data-testid={id} {onchange}>
+                { for options.into_iter().map(|(v, text, sel)| html! { <option value={v} selected={sel}>{ text }</option> }) }
+            </select>
         </div>
     }
 }

@@ -8,15 +8,17 @@ pub mod markup;
 pub mod math;
 pub mod notice;
 pub mod number;
+pub mod player;
 pub mod stepper;
 pub mod trace_table;
 
 pub use editor::{program_editor, program_panel};
-pub use field::number_field;
+pub use field::{number_field, select_field};
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
 pub use markup::{class_list, esc, markup, num_str, raw};
 pub use notice::url_notice;
 pub use number::num;
+pub use player::{player_row, use_player};
 pub use stepper::{step_controls, use_stepper, Step, Stepper};
 pub use trace_table::TraceTable;

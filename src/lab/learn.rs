@@ -1,0 +1,404 @@
+//! Example 2 of the lecture, learning to learn: gradient descent with step ρ for T steps is a function GD: ρ ↦ β_T,
+//! and L(ρ) = ℓ(GD(ρ)) can itself be minimised by gradient descent, ρ ← ρ − η·dL/dρ, with dL/dρ from AD through the
+//! T steps — here by reverse mode (the tape), by forward mode (one tangent carried along) and, to check both, by the
+//! closed form from A's eigendecomposition.
+
+use super::field::{positive_named, whole_in, Field};
+use super::ridge::{descent, diabetes, eig_sym, Quad};
+use super::ChapterModel;
+use crate::ad::dual::Dual;
+use crate::ad::tape::{grad_recorded, Var};
+use crate::base::url::Location;
+
+pub const MAX_T: usize = 5000;
+pub const MAX_META: usize = 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// X = diag(1, √10), y = (1, 1/√10), λ = 0: XᵀX = diag(1, 10), drawable in the plane.
+    Toy,
+    /// The diabetes training set, λ = 10.
+    Diabetes,
+}
+
+impl Problem {
+    pub fn name(self) -> &'static str {
+        match self {
+            Problem::Toy => "toy",
+            Problem::Diabetes => "diabetes",
+        }
+    }
+
+    /// ℓ as a quadratic: A = XᵀX + λI, b = Xᵀy, c = ½‖y‖².
+    pub fn quad(self) -> Result<Quad, String> {
+        match self {
+            Problem::Toy => Ok(Quad {
+                d: 2,
+                a: vec![1.0, 0.0, 0.0, 10.0],
+                b: vec![1.0, 1.0],
+                c: 0.55,
+            }),
+            Problem::Diabetes => Ok(Quad::of(&diabetes()?.train).ridge(10.0)),
+        }
+    }
+
+    /// ρ₀, T and η to start from.
+    fn defaults(self) -> (f64, usize, f64) {
+        match self {
+            Problem::Toy => (0.02, 10, 0.01),
+            Problem::Diabetes => (0.002, 100, 1e-6),
+        }
+    }
+}
+
+/// ℓ(β_T) and dL/dρ by each mode, and what each stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hypergradient {
+    pub loss: f64,
+    pub reverse: f64,
+    pub forward: f64,
+    pub exact: f64,
+    /// Numbers the tape stored (two partial derivatives per record), and forward mode's (β and its tangent).
+    pub memory_reverse: usize,
+    pub memory_forward: usize,
+}
+
+/// The problem's eigen-data for the closed form: L(ρ) = ℓ* + ½ Σ gᵢ²(1 − ρaᵢ)^{2T}/aᵢ, with A = Q diag(a) Qᵀ and
+/// g = Qᵀb.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spectrum {
+    pub a: Vec<f64>,
+    pub g: Vec<f64>,
+    pub best: f64,
+}
+
+impl Spectrum {
+    pub fn of(q: &Quad) -> Spectrum {
+        let (a, qm) = eig_sym(&q.a, q.d);
+        let g: Vec<f64> = (0..q.d)
+            .map(|k| (0..q.d).map(|i| qm[i * q.d + k] * q.b[i]).sum())
+            .collect();
+        let best = q.c - 0.5 * g.iter().zip(&a).map(|(g, a)| g * g / a).sum::<f64>();
+        Spectrum { a, g, best }
+    }
+
+    pub fn max(&self) -> f64 {
+        self.a.iter().cloned().fold(0.0, f64::max)
+    }
+
+    /// L(ρ) and dL/dρ = −T Σ gᵢ²(1 − ρaᵢ)^{2T−1}.
+    pub fn closed(&self, rho: f64, t: usize) -> (f64, f64) {
+        let mut l = self.best;
+        let mut d = 0.0;
+        for (a, g) in self.a.iter().zip(&self.g) {
+            let r = 1.0 - rho * a;
+            l += 0.5 * g * g * r.powi(2 * t as i32) / a;
+            d -= t as f64 * g * g * r.powi(2 * t as i32 - 1);
+        }
+        (l, d)
+    }
+}
+
+/// L(ρ) and dL/dρ by forward mode: ρ carries a tangent through the T steps.
+pub fn forward(q: &Quad, rho: f64, t: usize) -> (f64, f64) {
+    let beta = descent(q, Dual::constant(0.0), Dual::variable(rho), t);
+    let l = q.value(&beta);
+    (l.re, l.eps)
+}
+
+/// L(ρ), dL/dρ by reverse mode through the T steps, and the tape's record count.
+pub fn reverse(q: &Quad, rho: f64, t: usize) -> (f64, f64, usize) {
+    let (l, g, n) = grad_recorded(
+        |x| {
+            let beta = descent(q, Var::constant(0.0), x[0], t);
+            q.value(&beta)
+        },
+        &[rho],
+    );
+    (l, g[0], n)
+}
+
+pub fn hypergradient(q: &Quad, spec: &Spectrum, rho: f64, t: usize) -> Hypergradient {
+    let (loss, rev, records) = reverse(q, rho, t);
+    let (_, fwd) = forward(q, rho, t);
+    Hypergradient {
+        loss,
+        reverse: rev,
+        forward: fwd,
+        exact: spec.closed(rho, t).1,
+        memory_reverse: 2 * records,
+        memory_forward: 2 * q.d,
+    }
+}
+
+/// The meta-iterates ρ₀, ρ₁, … (gradients by forward mode), with L at each; stops early if ρ leaves (0, ∞) or L
+/// stops being a number.
+pub fn meta_path(q: &Quad, rho0: f64, t: usize, eta: f64, steps: usize) -> Vec<(f64, f64)> {
+    let mut rho = rho0;
+    let mut out = Vec::new();
+    for k in 0..=steps {
+        let (l, d) = forward(q, rho, t);
+        out.push((rho, l));
+        if k == steps || !l.is_finite() || !d.is_finite() {
+            break;
+        }
+        rho -= eta * d;
+        if !(rho > 0.0 && rho.is_finite()) {
+            break;
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnState {
+    pub problem: Problem,
+    pub rho: Field<f64>,
+    pub t: Field<usize>,
+    pub eta: Field<f64>,
+    /// Meta-steps taken.
+    pub meta: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LearnAction {
+    Problem(Problem),
+    Rho(String),
+    T(String),
+    Eta(String),
+    MetaStep(usize),
+    MetaReset,
+}
+
+pub fn check_rho(text: &str) -> Result<f64, String> {
+    positive_named(text, "ρ", "0.02")
+}
+
+pub fn check_t(text: &str) -> Result<usize, String> {
+    whole_in(text, 1, MAX_T as i64, "T").map(|n| n as usize)
+}
+
+pub fn check_eta(text: &str) -> Result<f64, String> {
+    positive_named(text, "η", "0.01")
+}
+
+impl LearnState {
+    pub fn for_problem(problem: Problem) -> LearnState {
+        let (rho, t, eta) = problem.defaults();
+        LearnState {
+            problem,
+            rho: Field::new(rho, rho.to_string()),
+            t: Field::new(t, t.to_string()),
+            eta: Field::new(eta, eta.to_string()),
+            meta: 0,
+        }
+    }
+}
+
+impl Default for LearnState {
+    fn default() -> LearnState {
+        LearnState::for_problem(Problem::Toy)
+    }
+}
+
+impl ChapterModel for LearnState {
+    type Action = LearnAction;
+
+    fn apply(&self, action: LearnAction) -> LearnState {
+        let mut s = self.clone();
+        match action {
+            LearnAction::Problem(p) => return LearnState::for_problem(p),
+            LearnAction::Rho(t) => s.rho = self.rho.edit(t, check_rho),
+            LearnAction::T(t) => s.t = self.t.edit(t, check_t),
+            LearnAction::Eta(t) => s.eta = self.eta.edit(t, check_eta),
+            LearnAction::MetaStep(k) => s.meta = (s.meta + k).min(MAX_META),
+            LearnAction::MetaReset => s.meta = 0,
+        }
+        if (s.rho.value, s.t.value, s.eta.value) != (self.rho.value, self.t.value, self.eta.value) {
+            s.meta = 0;
+        }
+        s
+    }
+
+    fn from_location(loc: &Location, notices: &mut Vec<String>) -> LearnState {
+        let problem = match loc.get("problem") {
+            None | Some("toy") => Problem::Toy,
+            Some("diabetes") => Problem::Diabetes,
+            Some(p) => {
+                notices.push(format!(
+                    "`problem={p}`: the problems are toy and diabetes; using toy"
+                ));
+                Problem::Toy
+            }
+        };
+        let d = LearnState::for_problem(problem);
+        let mut s = LearnState {
+            rho: d.rho.from_link(loc, "rho", check_rho, notices),
+            t: d.t.from_link(loc, "T", check_t, notices),
+            eta: d.eta.from_link(loc, "eta", check_eta, notices),
+            ..d
+        };
+        if let Some(k) = loc.get("meta") {
+            match k.parse::<usize>() {
+                Ok(k) if k <= MAX_META => s.meta = k,
+                _ => notices.push(format!(
+                    "`meta={k}`: meta-steps go from 0 to {MAX_META}; using 0"
+                )),
+            }
+        }
+        s
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        vec![
+            ("problem".into(), self.problem.name().into()),
+            ("rho".into(), self.rho.text.clone()),
+            ("T".into(), self.t.text.clone()),
+            ("eta".into(), self.eta.text.clone()),
+            ("meta".into(), self.meta.to_string()),
+        ]
+    }
+}
+
+/// Everything the chapter shows for a state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnResults {
+    pub hyper: Hypergradient,
+    pub stability: f64,
+    /// (ρ, L(ρ)) from 0 to past the stability limit, by the closed form.
+    pub curve: Vec<(f64, f64)>,
+    pub meta: Vec<(f64, f64)>,
+    /// The toy problem's iterates β₀ … β_T at ρ, and β*.
+    pub path: Vec<(f64, f64)>,
+}
+
+impl LearnState {
+    pub fn results(&self) -> Result<LearnResults, String> {
+        let q = self.problem.quad()?;
+        let spec = Spectrum::of(&q);
+        let (rho, t) = (self.rho.value, self.t.value);
+        let stability = 2.0 / spec.max();
+        let hi = 1.15 * stability;
+        let curve = (1..=300)
+            .map(|i| {
+                let r = hi * i as f64 / 300.0;
+                (r, spec.closed(r, t).0)
+            })
+            .collect();
+        let path = if q.d == 2 {
+            (0..=t.min(200))
+                .map(|k| {
+                    let b = descent(&q, 0.0, rho, k);
+                    (b[0], b[1])
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(LearnResults {
+            hyper: hypergradient(&q, &spec, rho, t),
+            stability,
+            curve,
+            meta: meta_path(&q, rho, t, self.eta.value, self.meta),
+            path,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol * a.abs().max(b.abs()).max(1e-300)
+    }
+
+    /// The closed form against forward and reverse mode, on both problems, away from the stability limit.
+    #[test]
+    fn three_ways_agree() {
+        for p in [Problem::Toy, Problem::Diabetes] {
+            let q = p.quad().unwrap();
+            let spec = Spectrum::of(&q);
+            let lim = 2.0 / spec.max();
+            // Away from the stability limit, and before β_T has converged to rounding (where dL/dρ is below it).
+            for (frac, t) in [
+                (0.1, 1),
+                (0.3, 10),
+                (0.5, 20),
+                (0.02, 200),
+                (0.005, 1000),
+                (0.9, 5),
+            ] {
+                let rho = frac * lim;
+                let h = hypergradient(&q, &spec, rho, t);
+                let (l, _) = spec.closed(rho, t);
+                // L near its minimum is a difference of O(c) terms: compared at that scale.
+                assert!(
+                    (h.loss - l).abs() <= 1e-12 * q.c,
+                    "{p:?} {frac} {t}: {} vs {l}",
+                    h.loss
+                );
+                assert!(
+                    close(h.reverse, h.exact, 1e-10),
+                    "{p:?} {frac} {t}: reverse {} vs {}",
+                    h.reverse,
+                    h.exact
+                );
+                assert!(
+                    close(h.forward, h.exact, 1e-10),
+                    "{p:?} {frac} {t}: forward {} vs {}",
+                    h.forward,
+                    h.exact
+                );
+                assert_eq!(h.memory_forward, 2 * q.d);
+                assert!(
+                    h.memory_reverse >= t * q.d,
+                    "reverse stores every iterate at least"
+                );
+            }
+        }
+    }
+
+    /// For the toy problem the best ρ is 2/11 whatever T: dL/dρ vanishes there.
+    #[test]
+    fn the_toy_optimum() {
+        let q = Problem::Toy.quad().unwrap();
+        let spec = Spectrum::of(&q);
+        for t in [1, 2, 5, 20, 100] {
+            let (_, d) = spec.closed(2.0 / 11.0, t);
+            assert!(d.abs() < 1e-12, "{t}: {d}");
+        }
+        assert!((2.0 / spec.max() - 0.2).abs() < 1e-15);
+        // The meta-iterates approach it.
+        let path = meta_path(&q, 0.02, 10, 0.01, 300);
+        let last = path.last().unwrap().0;
+        assert!((last - 2.0 / 11.0).abs() < 1e-3, "{last}");
+    }
+
+    #[test]
+    fn permalinks_and_bad_input() {
+        let s = LearnState::default()
+            .apply(LearnAction::Rho("0.1".into()))
+            .apply(LearnAction::MetaStep(3));
+        let q = crate::base::url::build("/learn", &s.query());
+        let mut n = Vec::new();
+        assert_eq!(LearnState::from_location(&Location::parse(&q), &mut n), s);
+        assert!(n.is_empty());
+        for (f, bad) in [
+            (check_rho as fn(&str) -> Result<f64, String>, "0"),
+            (check_rho, "NaN"),
+            (check_rho, "-1"),
+            (check_eta, "x"),
+        ] {
+            assert!(f(bad).is_err(), "{bad}");
+        }
+        assert!(check_t("1000000000").is_err());
+        let mut n = Vec::new();
+        let s = LearnState::from_location(
+            &Location::parse("/learn?problem=zz&rho=-1&T=1e9&meta=x"),
+            &mut n,
+        );
+        assert_eq!(n.len(), 4, "{n:?}");
+        assert_eq!(s, LearnState::default());
+    }
+}

@@ -1,0 +1,175 @@
+//! `#/learn` — Example 2: learning to learn (the step size ρ).
+
+use yew::prelude::*;
+
+use super::{use_chapter, ChapterProps, Dispatch};
+use crate::base::num::{fmt_count, fmt_sig};
+use crate::base::url::percent_encode;
+use crate::figures::curve::{Curve, Plane};
+use crate::lab::learn::{LearnAction, LearnResults, LearnState, Problem};
+use crate::lab::Shared;
+use crate::ui::canvas::{Plot, PlotCanvas};
+use crate::ui::components::{
+    markup, num_str, number_field, player_row, raw, select_field, url_notice, use_player,
+};
+
+#[component]
+pub fn LearnChapter(props: &ChapterProps) -> Html {
+    let (state, initial) = use_chapter::<LearnState>(&props.location);
+    let d = state.dispatcher();
+    let results = {
+        let s = (*state).clone();
+        use_memo(s.clone(), move |_| s.results().map(Shared::new))
+    };
+    let player = use_player(120, d.reform_action(|()| LearnAction::MetaStep(1)));
+    let toy = state.problem == Problem::Toy;
+    html! {
+        <>
+            { url_notice(&initial.1) }
+            { markup("<p class=\"lead\">Ridge regression, ℓ(β) = ½‖Xβ − y‖² + (λ/2)‖β‖², by gradient descent with step ρ for \
+                T steps: β<sub>0</sub> = 0, β<sub>t+1</sub> = β<sub>t</sub> − ρ(Xᵀ(Xβ<sub>t</sub> − y) + λβ<sub>t</sub>). \
+                Seen as a function GD: ρ ↦ β<sub>T</sub>, it is a program — so AD differentiates through it. What is the best \
+                ρ? Use gradient descent on it: ρ ← ρ − η·∇<sub>ρ</sub>ℓ(GD(ρ)), the gradient computed by AD.</p>") }
+            <div class="two-col">
+                <div class="col">
+                    <fieldset class="inputs">
+                        <legend>{ "The problem and the descent" }</legend>
+                        { select_field("learn-problem", "problem", vec![
+                            ("toy", "toy: XᵀX = diag(1, 10), λ = 0".into(), toy),
+                            ("diabetes", "diabetes (train), λ = 10".into(), !toy),
+                        ], d.reform_action(|v: String| LearnAction::Problem(if v == "diabetes" { Problem::Diabetes } else { Problem::Toy }))) }
+                        { number_field("learn-rho", "step ρ", &state.rho, d.reform_action(LearnAction::Rho), |v| v.to_string()) }
+                        { number_field("learn-T", "steps T", &state.t, d.reform_action(LearnAction::T), |v| v.to_string()) }
+                        { number_field("learn-eta", "meta step η", &state.eta, d.reform_action(LearnAction::Eta), |v| v.to_string()) }
+                    </fieldset>
+                    { player_row("Meta-descent on ρ", ("learn-meta-step", "one meta-step", d.on_click(LearnAction::MetaStep(1))),
+                        "learn-meta-play", player, d.on_click(LearnAction::MetaReset),
+                        html! { <span class="counter">{ format!("{} meta-steps", state.meta) }</span> }) }
+                    if toy {
+                        <p class="hint"><a data-testid="learn-graph-link" href={graph_link(&state)}>{ "Open the toy problem in the graph lab (T ≤ 3), to watch dL/dρ node by node" }</a></p>
+                    }
+                </div>
+                <div class="col">
+                    { match &*results {
+                        Ok(r) => raw(numbers(r, &state)),
+                        Err(e) => html! { <p class="warning">{ e }</p> },
+                    } }
+                </div>
+            </div>
+            if let Ok(r) = &*results {
+                <PlotCanvas figure={Plot::new(curve(r, &state))} testid="learn-plot" filename="learning-rate.png"
+                    label="L(ρ) = ℓ(GD(ρ)) against ρ, with the meta-iterates and the stability limit 2/a_max" />
+                if toy {
+                    <PlotCanvas figure={Plot::new(Shared::new(Plane { path: r.path.clone(), rho: state.rho.value }))} testid="learn-path" filename="descent-path.png"
+                        label="The toy problem: gradient descent's path on the level sets of the loss" />
+                }
+            }
+        </>
+    }
+}
+
+fn curve(r: &LearnResults, s: &LearnState) -> Shared<Curve> {
+    Shared::new(Curve {
+        title: format!("L(ρ) = ℓ(GD(ρ)), T = {}", s.t.value),
+        x_title: "step ρ".into(),
+        y_title: "L (log scale)".into(),
+        x_log: false,
+        y_log: true,
+        line: ("L(ρ), closed form".into(), r.curve.clone()),
+        points: vec![("meta-iterates ρ₀, ρ₁, …".into(), r.meta.clone(), true)],
+        mark: Some((r.stability, "stability limit 2/a_max".into())),
+        level: None,
+    })
+}
+
+/// The toy problem for a few steps as the lecture's Python, for the graph lab.
+fn graph_link(s: &LearnState) -> String {
+    let t = s.t.value.min(3);
+    let src = format!(
+        "def f(rho={}, T={t}):\n  b1 = 0.0\n  b2 = 0.0\n  for t in range(T):\n    g1 = b1 - 1\n    g2 = 10*b2 - 1\n    \
+         b1 = b1 - rho*g1\n    b2 = b2 - rho*g2\n  return 0.5*(b1 - 1)**2 + 0.5*(10**0.5*b2 - 10**-0.5)**2\n",
+        s.rho.value
+    );
+    format!("#/graph?f={}&mode=reverse", percent_encode(&src))
+}
+
+fn numbers(r: &LearnResults, s: &LearnState) -> String {
+    let h = &r.hyper;
+    let row = |name: &str, v: String| format!("<tr><th scope=\"row\">{name}</th><td>{v}</td></tr>");
+    let count = |n: usize, id: &str| {
+        format!(
+            "<span class=\"num\" data-testid=\"{id}\" data-value=\"{n}\">{}</span>",
+            fmt_count(n as u64)
+        )
+    };
+    let past = s.rho.value >= r.stability;
+    format!(
+        "<table class=\"numbers\"><caption>At ρ = {rho}, T = {t}</caption>{}{}{}{}{}{}{}</table>\
+         <p class=\"hint\">{}</p><p class=\"hint\">Meta-iterates: ρ = {}{}.</p>",
+        row(
+            "L(ρ) = ℓ(β<sub>T</sub>)",
+            num_str(h.loss, Some("learn-loss"), None)
+        ),
+        row(
+            "dL/dρ by reverse mode (the tape)",
+            num_str(h.reverse, Some("learn-grad-reverse"), None)
+        ),
+        row(
+            "dL/dρ by forward mode (one tangent)",
+            num_str(h.forward, Some("learn-grad-forward"), None)
+        ),
+        row(
+            "dL/dρ by the closed form (eigendecomposition)",
+            num_str(h.exact, Some("learn-grad-exact"), None)
+        ),
+        row(
+            "stability limit 2/a<sub>max</sub>",
+            num_str(r.stability, Some("learn-stability"), None)
+        ),
+        row(
+            &format!(
+                "numbers stored, reverse mode (the iterates alone: T·d = {})",
+                s.t.value * h.memory_forward / 2
+            ),
+            count(h.memory_reverse, "learn-memory-reverse")
+        ),
+        row(
+            "numbers stored, forward mode",
+            count(h.memory_forward, "learn-memory-forward")
+        ),
+        if past {
+            "ρ is past the stability limit: every step multiplies the error along the top eigenvector by |1 − ρa<sub>max</sub>| &gt; 1, \
+             so L explodes with T, and so does its hypergradient."
+        } else {
+            "Reverse mode keeps every step's values for the backward sweep: at least the T iterates β<sub>t</sub>, and our \
+             scalar tape keeps two partial derivatives for each multiplication and addition, so it grows with T. Forward \
+             mode carries β and its tangent dβ/dρ along: 2d numbers, whatever T. One input (ρ), one output (L): forward \
+             mode is the natural fit here."
+        },
+        {
+            let all: Vec<String> = r.meta.iter().map(|(rho, _)| fmt_sig(*rho, 6)).collect();
+            let last = r.meta.last().map_or(f64::NAN, |m| m.0);
+            let shown = if all.len() > 6 {
+                format!("{} → {} → … → ", all[0], all[1])
+            } else {
+                String::new()
+            };
+            let from = if all.len() > 6 { all.len() - 4 } else { 0 };
+            format!(
+                "{shown}{}{}",
+                all[from..all.len() - 1]
+                    .iter()
+                    .map(|a| format!("{a} → "))
+                    .collect::<String>(),
+                num_str(last, Some("learn-meta-rho"), Some(6))
+            )
+        },
+        if s.problem == Problem::Toy {
+            "; the best ρ for the toy problem is 2/11 ≈ 0.1818, whatever T"
+        } else {
+            ""
+        },
+        rho = fmt_sig(s.rho.value, 6),
+        t = s.t.value,
+    )
+}
