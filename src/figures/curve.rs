@@ -106,7 +106,8 @@ pub fn draw_curve<DB: DrawingBackend>(
     } else {
         round_ticks(x0, x1, f64::MIN_POSITIVE, &sig3)
     };
-    let f = Frame::new(root.dim_in_pixel(), (x0, x1), yr, px, 1 + c.points.len());
+    let rows = 1 + c.points.len() + usize::from(c.mark.is_some()) + usize::from(c.level.is_some());
+    let f = Frame::new(root.dim_in_pixel(), (x0, x1), yr, px, rows);
     f.axes(root, &xt, &yt, &c.title, &c.x_title, &c.y_title)?;
     let mut legend = vec![(c.line.0.clone(), CENTRAL, Line::Solid)];
     let inside: Vec<(f64, f64)> = line.iter().copied().filter(|&p| f.contains(p)).collect();

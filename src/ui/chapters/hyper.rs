@@ -82,7 +82,7 @@ fn curve(r: &HyperResults, s: &HyperState) -> Shared<Curve> {
             if single {
                 ("hypergradient descent".into(), iterates, true)
             } else {
-                ("per feature (λ₁ shown)".into(), iterates, true)
+                ("per feature (λ for age shown)".into(), iterates, true)
             },
         ],
         mark: Some((
@@ -160,7 +160,7 @@ fn tables(r: &HyperResults, s: &HyperState) -> String {
         }
         out.push_str("</table>");
     }
-    out.push_str("<h2>Does tuning overfit?</h2><table class=\"numbers\"><thead><tr><th scope=\"col\"></th><th scope=\"col\">validation MSE</th><th scope=\"col\">test MSE</th></tr></thead>");
+    out.push_str("<h2>Does tuning overfit?</h2><table class=\"numbers cols\"><thead><tr><th scope=\"col\"></th><th scope=\"col\">validation MSE</th><th scope=\"col\">test MSE</th></tr></thead>");
     for (i, (name, v, t)) in r.mse.iter().enumerate() {
         let ids = if i == 0 {
             (Some("hyper-val-mse"), Some("hyper-test-mse"))
