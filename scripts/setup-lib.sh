@@ -50,10 +50,21 @@ ensure_wasm_opt() {
   fi
 }
 
+TERSER_VERSION="5.51.4"
+
+# The JS minifier for the wasm-bindgen glue (trunk's own minifier cannot parse it): see scripts/minify-js.sh.
+ensure_terser() {
+  if ! terser --version 2>/dev/null | grep -q "$TERSER_VERSION"; then
+    say "installing terser (npm terser@$TERSER_VERSION)"
+    as_root npm install -g "terser@$TERSER_VERSION"
+  fi
+}
+
 ensure_build_tools() {
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_wasm_opt
+  ensure_terser
   ensure_trunk
 }
 
@@ -70,4 +81,14 @@ ensure_e2e_deps() {
     say "installing the end-to-end runner (playwright-core; it drives Debian's chromium, no browser download)"
     (cd "$ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent && touch node_modules/.stamp)
   fi
+}
+
+# The site's wasm is built without panic locations: every place that could panic (an index, an unwrap) otherwise
+# carries its file, line and column — about 9.5 KB of the site — and a panic only aborts the page, its message never
+# shown. `-Zlocation-detail=none` is an unstable rustc option, so it is enabled on the stable toolchain with
+# RUSTC_BOOTSTRAP=1, for the wasm target only (native builds and tests are untouched). The stack size repeats
+# `.cargo/config.toml` (these flags replace its).
+use_small_panics() {
+  export RUSTC_BOOTSTRAP=1
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-arg=-zstack-size=8388608 -Zlocation-detail=none"
 }

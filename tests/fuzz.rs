@@ -29,7 +29,7 @@ use ad_lab::ad::wide::Wide;
 use ad_lab::base::random::SplitMix64;
 use ad_lab::base::url::Location;
 use ad_lab::lab::program::ProgramAction;
-use ad_lab::lab::{grad, graph, hyper, learn, numeric, symbolic, ChapterModel};
+use ad_lab::lab::{grad, graph, hyper, learn, memory, numeric, symbolic, ChapterModel};
 use ad_lab::lang::compile::Compiled;
 use ad_lab::lang::Limits;
 use ad_lab::symbolic::dag::Dag;
@@ -681,6 +681,25 @@ fn chapters(text: &str, x: &[f64], r: &mut SplitMix64) {
         let h = hyper::HyperState::from_location(&loc, &mut notices);
         if r.below(200) == 0 && h.t.value <= 20 && h.k.value <= 20 && h.steps <= 3 {
             let _ = h.results();
+        }
+    }
+    let _ = (memory::check_n(text), memory::check_c(text));
+    let ckpt_url = format!(
+        "#/memory?example={}&n={}&c={}&strategy={}&step={}",
+        r.pick(&["logistic", "layers", "descent", "x"]),
+        r.pick(&["1", "2", "37", "0", "10001", "x"]),
+        ad_lab::base::url::percent_encode(text),
+        r.pick(&["store-all", "store-input", "sqrt", "binomial", ""]),
+        r.pick(&["0", "5", "99999999999999999999"])
+    );
+    for u in [ckpt_url.clone(), mutate(r, &ckpt_url)] {
+        let loc = Location::parse(&u);
+        let mut notices = Vec::new();
+        let m = memory::MemoryState::from_location(&loc, &mut notices);
+        if m.n.value <= 64 {
+            if let Ok(res) = m.results() {
+                let _ = memory::snapshot(&res.events, m.n.value, m.step);
+            }
         }
     }
     for u in [url, mangled] {

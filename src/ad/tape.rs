@@ -99,12 +99,19 @@ impl Tape {
 
     /// [`Tape::gradient`] into reused storage: the raw sweep, without the overflow rule of [`grad`].
     pub fn gradient_into(&self, output: Var<'_>, g: &mut Gradients) {
+        self.sweep(&[(output, 1.0)], g);
+    }
+
+    /// The backward sweep from adjoints `seeds` on recorded values (a vector-Jacobian product).
+    fn sweep(&self, seeds: &[(Var<'_>, f64)], g: &mut Gradients) {
         let records = self.records.borrow();
         let adj = &mut g.adjoints;
         adj.clear();
         adj.resize(records.len(), 0.0);
-        if output.tape.is_some() {
-            adj[output.index as usize] = 1.0;
+        for (v, a) in seeds {
+            if v.tape.is_some() {
+                adj[v.index as usize] += a;
+            }
         }
         for i in (1..records.len()).rev() {
             let a = adj[i];
@@ -115,11 +122,23 @@ impl Tape {
     }
 
     /// The same backward sweep with a wider exponent ([`Wide`]), rounded at the end: the overflow rule.
-    fn gradient_wide(&self, output: Var<'_>, g: &mut Gradients) {
+    fn sweep_wide(&self, seeds: &[(Var<'_>, f64)], g: &mut Gradients) {
+        let seeds: Vec<(Var<'_>, Wide)> = seeds.iter().map(|&(v, a)| (v, Wide::from(a))).collect();
+        g.adjoints = self
+            .sweep_wide_raw(&seeds)
+            .into_iter()
+            .map(f64::from)
+            .collect();
+    }
+
+    fn sweep_wide_raw(&self, seeds: &[(Var<'_>, Wide)]) -> Vec<Wide> {
         let records = self.records.borrow();
         let mut adj = vec![Wide::from(0.0); records.len()];
-        if output.tape.is_some() {
-            adj[output.index as usize] = Wide::from(1.0);
+        for &(v, a) in seeds {
+            if v.tape.is_some() {
+                let i = v.index as usize;
+                adj[i] = adj[i] + a;
+            }
         }
         for i in (1..records.len()).rev() {
             let a = adj[i];
@@ -129,7 +148,7 @@ impl Tape {
                 adj[p] = adj[p] + chain(Wide::from(r.partials[k]), a);
             }
         }
-        g.adjoints = adj.into_iter().map(f64::from).collect();
+        adj
     }
 }
 
@@ -230,17 +249,55 @@ pub fn grad_recorded<F>(f: F, x: &[f64]) -> (f64, Vec<f64>, usize)
 where
     F: for<'t> FnOnce(&[Var<'t>]) -> Var<'t>,
 {
+    let (y, g, n) = vjp_recorded(|x| vec![f(x)], x, &[1.0]);
+    (y[0], g, n)
+}
+
+/// f(x) and the vector-Jacobian product ȳᵀ∂f/∂x: records f (any number of outputs) on a fresh tape, then one
+/// backward pass seeded with ȳ (with the engines' overflow rule). Also returns how many records the tape held.
+pub fn vjp_recorded<F>(f: F, x: &[f64], ybar: &[f64]) -> (Vec<f64>, Vec<f64>, usize)
+where
+    F: for<'t> FnOnce(&[Var<'t>]) -> Vec<Var<'t>>,
+{
     let tape = Tape::new();
     let vars: Vec<Var<'_>> = x.iter().map(|&v| tape.var(v)).collect();
     let y = f(&vars);
-    let mut g = tape.gradient(y);
+    let seeds: Vec<(Var<'_>, f64)> = y.iter().copied().zip(ybar.iter().copied()).collect();
+    let mut g = Gradients::default();
+    tape.sweep(&seeds, &mut g);
     let mut grad: Vec<f64> = vars.iter().map(|&v| g.wrt(v)).collect();
     // The overflow rule (see `eval::jvp`): a gradient beyond the largest f64 is ±∞, not NaN.
     if grad.iter().any(|d| !d.is_finite()) {
-        tape.gradient_wide(y, &mut g);
+        tape.sweep_wide(&seeds, &mut g);
         grad = vars.iter().map(|&v| g.wrt(v)).collect();
     }
-    (y.value, grad, tape.len())
+    (y.iter().map(|v| v.value).collect(), grad, tape.len())
+}
+
+/// f(x) and ȳᵀ∂f/∂x with the adjoints in the wide exponent: for chaining vector-Jacobian products step by step
+/// (checkpointing), so that an adjoint beyond the largest f64 carries on to the next step instead of becoming ∞ and
+/// then NaN — the overflow rule across steps. Rounded to f64, the chained result is what one tape over the whole
+/// chain gives with [`grad`].
+pub fn vjp_wide<F>(f: F, x: &[f64], ybar: &[Wide]) -> (Vec<f64>, Vec<Wide>)
+where
+    F: for<'t> FnOnce(&[Var<'t>]) -> Vec<Var<'t>>,
+{
+    let tape = Tape::new();
+    let vars: Vec<Var<'_>> = x.iter().map(|&v| tape.var(v)).collect();
+    let y = f(&vars);
+    let seeds: Vec<(Var<'_>, Wide)> = y.iter().copied().zip(ybar.iter().copied()).collect();
+    let adj = tape.sweep_wide_raw(&seeds);
+    let grad = vars
+        .iter()
+        .map(|v| {
+            if v.tape.is_some() {
+                adj[v.index as usize]
+            } else {
+                Wide::from(0.0)
+            }
+        })
+        .collect();
+    (y.iter().map(|v| v.value).collect(), grad)
 }
 
 macro_rules! binary_ops {

@@ -4,7 +4,9 @@
 
 use yew::prelude::*;
 
-use super::chapters::{chain, contents, grad, graph, hyper, learn, network, numeric, symbolic};
+use super::chapters::{
+    chain, contents, grad, graph, hyper, learn, memory, network, numeric, symbolic,
+};
 use crate::base::url::Location;
 
 pub struct Entry {
@@ -111,6 +113,14 @@ pub const CHAPTERS: &[Entry] = &[
                   against grid search, for one λ and for ten (one per feature), on the diabetes data.",
         class: "hyper",
         view: |location, key| html! { <hyper::HyperChapter {key} {location} /> },
+    },
+    Entry {
+        route: "/memory",
+        title: "Reverse mode needs memory: checkpointing",
+        nav: "Memory",
+        summary: "The backward sweep needs every intermediate state. Store them all, or store a few and replay the rest:                   watch the slots fill and the replays run, and count what each strategy costs — down to binomial                   checkpointing, the optimum — with the gradient checked bit for bit.",
+        class: "memory",
+        view: |location, key| html! { <memory::MemoryChapter {key} {location} /> },
     },
 ];
 

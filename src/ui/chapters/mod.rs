@@ -7,6 +7,7 @@ pub mod grad;
 pub mod graph;
 pub mod hyper;
 pub mod learn;
+pub mod memory;
 pub mod network;
 pub mod numeric;
 pub mod symbolic;

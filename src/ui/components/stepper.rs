@@ -18,11 +18,12 @@ pub enum Step {
     End,
 }
 
-const SPEEDS: [(u32, &str); 4] = [
+const SPEEDS: [(u32, &str); 5] = [
     (2000, "slow"),
     (1000, "normal"),
     (500, "fast"),
     (200, "very fast"),
+    (60, "fastest"),
 ];
 
 /// The state of a stepper, for [`step_controls`].
