@@ -303,3 +303,34 @@ async fn learn_and_hyper_chapters_compute_step_and_switch() {
         .contains("positive"));
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn memory_chapter_counts_and_steps() {
+    set_hash("#/memory?n=100&c=2");
+    let root = mount_point();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert_eq!(data_value(&root, "ckpt-forward-evals"), "845");
+    assert_eq!(
+        data_value(&root, "ckpt-grad"),
+        data_value(&root, "ckpt-grad-exact")
+    );
+    let strategy: HtmlSelectElement = find(&root, "ckpt-strategy").dyn_into().unwrap();
+    strategy.set_value("store-input");
+    fire(&strategy, "change");
+    settle().await;
+    assert_eq!(data_value(&root, "ckpt-forward-evals"), "4950");
+    click(&find(&root, "step-next"));
+    settle().await;
+    assert!(find(&root, "step-counter")
+        .text_content()
+        .unwrap()
+        .starts_with("1 / "));
+    assert_eq!(
+        root.query_selector_all("[data-testid=\"ckpt-timeline\"] .arc")
+            .unwrap()
+            .length(),
+        1
+    );
+    app.destroy();
+}
