@@ -52,7 +52,7 @@ ensure_wasm_opt() {
 
 TERSER_VERSION="5.51.4"
 
-# The JS minifier for the wasm-bindgen glue (trunk's own minifier cannot parse it): see scripts/minify-js.sh.
+# The JS minifier for the wasm-bindgen glue (trunk's own minifier cannot parse it): see scripts/post-build.sh.
 ensure_terser() {
   if ! terser --version 2>/dev/null | grep -q "$TERSER_VERSION"; then
     say "installing terser (npm terser@$TERSER_VERSION)"
