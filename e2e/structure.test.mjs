@@ -97,13 +97,71 @@ test('#/graph code-check: the generated programs run and agree, including the au
   await page.close();
 });
 
-test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation on any chapter', async () => {
+test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation on any chapter, in either theme', async () => {
   const page = await h.open('#/');
-  for (const route of ROUTES) {
-    await page.goto(h.site.url + route);
-    await page.waitForSelector('main h1');
-    await page.waitForTimeout(150);
-    assert.deepEqual(await axe(page), [], `${route}`);
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => localStorage.setItem('adlab.theme', t), theme);
+    for (const route of ROUTES) {
+      await page.goto(h.site.url + route);
+      await page.reload();
+      await page.waitForSelector('main h1');
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
+      await page.waitForTimeout(150);
+      assert.deepEqual(await axe(page), [], `${route} (${theme})`);
+    }
   }
+  await page.evaluate(() => localStorage.removeItem('adlab.theme'));
+  await page.close();
+});
+
+/** WCAG contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, bl] = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('the dark projector theme: D switches it anywhere, it is remembered, text has 7:1 contrast, figures redraw', async () => {
+  const page = await h.open('#/numeric');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  const before = await page.locator('[data-testid="fd-plot"]').evaluate((c) => c.toDataURL());
+  await page.keyboard.press('d');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await page.locator('[data-testid="theme-toggle"]').getAttribute('aria-pressed'), 'true');
+  await page.waitForTimeout(300);
+  const after = await page.locator('[data-testid="fd-plot"]').evaluate((c) => c.toDataURL());
+  assert.notEqual(after, before, 'the figure is redrawn in the dark colours');
+  // Text against the page and the panels, from the page's own styles.
+  const colours = await page.evaluate(() => {
+    const css = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+    return {
+      bg: css('body', 'backgroundColor'), ink: css('body', 'color'), lead: css('.lead', 'color'),
+      muted: css('table.numbers th', 'color'), panel: css('fieldset.inputs', 'backgroundColor'),
+      link: css('.chapter-nav a', 'color'),
+    };
+  });
+  for (const fg of ['ink', 'lead', 'muted', 'link']) {
+    for (const bg of ['bg', 'panel']) {
+      const r = contrast(colours[fg], colours[bg]);
+      assert.ok(r >= 7, `${fg} on ${bg}: ${r.toFixed(2)}:1`);
+    }
+  }
+  // Remembered: a reload, another chapter.
+  await page.goto(h.site.url + '#/graph');
+  await page.reload();
+  await page.waitForSelector('main h1');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  const stroke = await page.locator('svg .edge path').first().evaluate((p) => parseFloat(getComputedStyle(p).strokeWidth));
+  assert.ok(stroke >= 2, `graph strokes ${stroke} px`);
+  await shot(page, 'dark-graph');
+  await page.click('[data-testid="theme-toggle"]');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await page.evaluate(() => localStorage.removeItem('adlab.theme'));
   await page.close();
 });

@@ -4,6 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::frame::paper;
 use super::frame::DrawResult;
 use super::Figure;
 use crate::base::math;
@@ -28,7 +29,7 @@ impl Figure for Shared<Boundary> {
     }
 }
 
-/// The background colour for t = tanh(score) ∈ [−1, 1]: white at 0, towards the class colour as |t| grows.
+/// The background colour for t = tanh(score) ∈ [−1, 1]: the paper at 0, towards the class colour as |t| grows.
 fn shade(t: f64) -> [u8; 3] {
     let (c, k) = if t >= 0.0 {
         (POSITIVE, t)
@@ -40,8 +41,9 @@ fn shade(t: f64) -> [u8; 3] {
     } else {
         0.0
     };
-    let mix = |ch: u8| (255.0 + (ch as f64 - 255.0) * k).round() as u8;
-    [mix(c.0), mix(c.1), mix(c.2)]
+    let p = paper();
+    let mix = |ch: u8, base: u8| (base as f64 + (ch as f64 - base as f64) * k).round() as u8;
+    [mix(c.0, p.0), mix(c.1, p.1), mix(c.2, p.2)]
 }
 
 /// RGBA pixels of the score: tanh of each grid value, bilinear between the cells' centres, coloured through a
@@ -121,7 +123,7 @@ pub fn draw_points<DB: DrawingBackend>(
         root.draw(&Circle::new(
             p,
             r,
-            WHITE.stroke_width(px.round().max(1.0) as u32),
+            paper().stroke_width(px.round().max(1.0) as u32),
         ))?;
     }
     root.draw(&Rectangle::new(

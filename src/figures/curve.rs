@@ -6,8 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::frame::paper;
 use super::frame::{
-    decade_ticks, round_ticks, DrawResult, Frame, Line, CENTRAL, FORWARD, INK, MODEL, RED,
+    central, decade_ticks, forward, ink, model, red, round_ticks, DrawResult, Frame, Line,
 };
 use super::Figure;
 use crate::base::num::fmt_sig;
@@ -46,7 +47,7 @@ pub fn draw_curve<DB: DrawingBackend>(
     c: &Curve,
     px: f64,
 ) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
+    root.fill(&paper())?;
     let ty = |y: f64| {
         if c.y_log {
             (y > 0.0).then(|| y.log10())
@@ -109,22 +110,22 @@ pub fn draw_curve<DB: DrawingBackend>(
     let rows = 1 + c.points.len() + usize::from(c.mark.is_some()) + usize::from(c.level.is_some());
     let f = Frame::new(root.dim_in_pixel(), (x0, x1), yr, px, rows);
     f.axes(root, &xt, &yt, &c.title, &c.x_title, &c.y_title)?;
-    let mut legend = vec![(c.line.0.clone(), CENTRAL, Line::Solid)];
+    let mut legend = vec![(c.line.0.clone(), central(), Line::Solid)];
     let inside: Vec<(f64, f64)> = line.iter().copied().filter(|&p| f.contains(p)).collect();
-    f.line(root, &inside, CENTRAL, 2.4, Line::Solid)?;
+    f.line(root, &inside, central(), 2.4, Line::Solid)?;
     if let Some((y, name)) = &c.level {
         if let Some(y) = ty(*y).filter(|y| *y >= yr.0 && *y <= yr.1) {
-            f.line(root, &[(x0, y), (x1, y)], MODEL, 1.6, Line::Dashed)?;
-            legend.push((name.clone(), MODEL, Line::Dashed));
+            f.line(root, &[(x0, y), (x1, y)], model(), 1.6, Line::Dashed)?;
+            legend.push((name.clone(), model(), Line::Dashed));
         }
     }
     if let Some((x, name)) = &c.mark {
         if *x >= x0 && *x <= x1 {
-            f.line(root, &[(*x, yr.0), (*x, yr.1)], RED, 1.6, Line::Dashed)?;
-            legend.push((name.clone(), RED, Line::Dashed));
+            f.line(root, &[(*x, yr.0), (*x, yr.1)], red(), 1.6, Line::Dashed)?;
+            legend.push((name.clone(), red(), Line::Dashed));
         }
     }
-    let colours = [FORWARD, INK];
+    let colours = [forward(), ink()];
     for (k, (name, p, joined)) in c.points.iter().enumerate() {
         let colour = colours[k % 2];
         let p: Vec<(f64, f64)> = pts(p).into_iter().filter(|&q| f.contains(q)).collect();
@@ -174,15 +175,15 @@ impl Figure for Shared<Plane> {
             .collect();
         root.draw(&PathElement::new(
             inside.clone(),
-            FORWARD.stroke_width((2.0 * px) as u32),
+            forward().stroke_width((2.0 * px) as u32),
         ))?;
         for p in &inside {
-            root.draw(&Circle::new(*p, (3.0 * px) as i32, FORWARD.filled()))?;
+            root.draw(&Circle::new(*p, (3.0 * px) as i32, forward().filled()))?;
         }
         root.draw(&Circle::new(
             to((1.0, 0.1)),
             (6.0 * px) as i32,
-            INK.stroke_width((2.0 * px) as u32),
+            ink().stroke_width((2.0 * px) as u32),
         ))?;
         let font = super::frame::font(15.0 * px);
         root.draw(&Text::new(
@@ -199,15 +200,20 @@ impl Figure for Shared<Plane> {
     /// The level sets as bands of log(ℓ − ℓ*).
     fn pixels(&self, w: u32, h: u32) -> Option<Vec<u8>> {
         let mut out = vec![255u8; (w * h * 4) as usize];
+        // Two shades a little off the paper, alternating between level sets.
+        let p = paper();
+        let off = |d: i16| {
+            [p.0, p.1, p.2].map(|c| (c as i16 + if p.0 > 128 { -d } else { d }).clamp(0, 255) as u8)
+        };
+        let bands = [off(30), off(16)];
         for py in 0..h {
             let y = PLANE_Y.1 - (py as f64 + 0.5) / h as f64 * (PLANE_Y.1 - PLANE_Y.0);
             for px in 0..w {
                 let x = PLANE_X.0 + (px as f64 + 0.5) / w as f64 * (PLANE_X.1 - PLANE_X.0);
                 let l = 0.5 * (x - 1.0).powi(2) + 5.0 * (y - 0.1).powi(2);
                 let band = (l.max(1e-12).log10() * 2.0).floor() as i64;
-                let shade = if band % 2 == 0 { 236 } else { 222 };
                 let i = ((py * w + px) * 4) as usize;
-                out[i..i + 3].copy_from_slice(&[shade, shade + 4, 250]);
+                out[i..i + 3].copy_from_slice(&bands[(band % 2 == 0) as usize]);
             }
         }
         Some(out)

@@ -5,8 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::frame::paper;
 use super::frame::{
-    decade_ticks, decades, sci_label, DrawResult, Frame, Line, CENTRAL, FORWARD, INK, MODEL,
+    central, decade_ticks, decades, forward, ink, model, sci_label, DrawResult, Frame, Line,
 };
 use super::Figure;
 use crate::lab::numeric::NumericResults;
@@ -24,7 +25,7 @@ pub fn draw_fd<DB: DrawingBackend>(
     r: &NumericResults,
     px: f64,
 ) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
+    root.fill(&paper())?;
     // y range: every measured error and the model's values, within reason; log₁₀ coordinates on both axes.
     let mut values: Vec<f64> = r
         .err_forward
@@ -90,9 +91,9 @@ pub fn draw_fd<DB: DrawingBackend>(
     let mut plotted: Vec<(f64, f64)> = Vec::new();
     // The model: truncation of each scheme, and round-off (the same for both).
     for (k, color, name) in [
-        (0, FORWARD, "model: truncation h·|f″|/2"),
-        (1, CENTRAL, "model: truncation h²·|f‴|/6"),
-        (2, MODEL, "model: round-off ε·|f|/h"),
+        (0, forward(), "model: truncation h·|f″|/2"),
+        (1, central(), "model: truncation h²·|f‴|/6"),
+        (2, model(), "model: round-off ε·|f|/h"),
     ] {
         let pts: Vec<(f64, f64)> =
             r.hs.iter()
@@ -110,8 +111,8 @@ pub fn draw_fd<DB: DrawingBackend>(
     }
     // Measured errors: one polyline per run of plottable points, dots at every point.
     for (errs, color, name) in [
-        (&r.err_forward, FORWARD, "forward difference"),
-        (&r.err_central, CENTRAL, "central difference"),
+        (&r.err_forward, forward(), "forward difference"),
+        (&r.err_central, central(), "central difference"),
     ] {
         let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
         for (&h, e) in r.hs.iter().zip(errs.iter()) {
@@ -134,19 +135,19 @@ pub fn draw_fd<DB: DrawingBackend>(
     // Optimal steps of the model, and the step chosen on the page; labels staggered from the top.
     let mut marks: Vec<(f64, RGBColor, String)> = Vec::new();
     if let Some(h) = r.h_opt_forward {
-        marks.push((h, FORWARD, format!("forward h* ≈ {}", sci_label(h))));
+        marks.push((h, forward(), format!("forward h* ≈ {}", sci_label(h))));
     }
     if let Some(h) = r.h_opt_central {
-        marks.push((h, CENTRAL, format!("central h* ≈ {}", sci_label(h))));
+        marks.push((h, central(), format!("central h* ≈ {}", sci_label(h))));
     }
-    marks.push((r.h, INK, format!("h = {}", sci_label(r.h))));
+    marks.push((r.h, ink(), format!("h = {}", sci_label(r.h))));
     for (i, (h, color, text)) in marks.into_iter().enumerate() {
         let x = h.log10();
         if !(x > f.x.0 && x < f.x.1) {
             continue;
         }
         let (px_x, _) = f.to_px((x, f.y.0));
-        let w = if color == INK { 2.0 } else { 1.2 };
+        let w = if color == ink() { 2.0 } else { 1.2 };
         root.draw(&PathElement::new(
             vec![(px_x, f.top), (px_x, f.bottom)],
             f.stroke(color, w),

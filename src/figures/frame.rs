@@ -10,13 +10,43 @@ use crate::base::num::{pow10_label, superscript_int};
 
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-/// Colours shared with the stylesheet.
-pub const FORWARD: RGBColor = RGBColor(0xb4, 0x53, 0x09);
-pub const CENTRAL: RGBColor = RGBColor(0x1f, 0x5f, 0xae);
-pub const MODEL: RGBColor = RGBColor(0x6b, 0x77, 0x83);
-pub const RED: RGBColor = RGBColor(0xb4, 0x23, 0x18);
-pub const INK: RGBColor = RGBColor(0x1b, 0x21, 0x28);
-pub(super) const GRID: RGBColor = RGBColor(0xe3, 0xe6, 0xea);
+thread_local! {
+    static DARK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Draws the figures in the dark projector theme's colours from now on (the canvas sets it before each drawing).
+pub fn set_dark(on: bool) {
+    DARK.with(|d| d.set(on));
+}
+
+/// A colour of the light theme, or of the dark one (both shared with the stylesheet).
+fn pick(light: (u8, u8, u8), dark: (u8, u8, u8)) -> RGBColor {
+    let (r, g, b) = if DARK.with(|d| d.get()) { dark } else { light };
+    RGBColor(r, g, b)
+}
+
+pub fn forward() -> RGBColor {
+    pick((0xb4, 0x53, 0x09), (0xff, 0xb0, 0x66))
+}
+pub fn central() -> RGBColor {
+    pick((0x1f, 0x5f, 0xae), (0x7f, 0xb6, 0xff))
+}
+pub fn model() -> RGBColor {
+    pick((0x6b, 0x77, 0x83), (0xb8, 0xc2, 0xcc))
+}
+pub fn red() -> RGBColor {
+    pick((0xb4, 0x23, 0x18), (0xff, 0x8a, 0x80))
+}
+pub fn ink() -> RGBColor {
+    pick((0x1b, 0x21, 0x28), (0xf2, 0xf5, 0xf8))
+}
+pub(super) fn grid() -> RGBColor {
+    pick((0xe3, 0xe6, 0xea), (0x3a, 0x46, 0x54))
+}
+/// The background.
+pub fn paper() -> RGBColor {
+    pick((0xff, 0xff, 0xff), (0x18, 0x20, 0x28))
+}
 
 /// `3·10⁻⁸`: a number for an axis annotation.
 pub fn sci_label(x: f64) -> String {
@@ -146,7 +176,7 @@ impl Frame {
             ((self.left + self.right) / 2, (8.0 * self.px) as i32),
             self.font(18.0).pos(Pos::new(HPos::Center, VPos::Top)),
         ))?;
-        let grid = self.stroke(GRID, 1.0);
+        let grid = self.stroke(grid(), 1.0);
         let label = self.font(15.0);
         let gap = (8.0 * self.px) as i32;
         for (v, text) in xt {
@@ -173,7 +203,7 @@ impl Frame {
                 label.pos(Pos::new(HPos::Right, VPos::Center)),
             ))?;
         }
-        let axis = self.stroke(MODEL, 1.5);
+        let axis = self.stroke(model(), 1.5);
         root.draw(&PathElement::new(
             vec![
                 (self.left, self.top),
@@ -290,11 +320,11 @@ impl Frame {
         };
         root.draw(&Rectangle::new(
             [(x0, y0), (x0 + w, y0 + h)],
-            WHITE.mix(0.94).filled(),
+            paper().mix(0.94).filled(),
         ))?;
         root.draw(&Rectangle::new(
             [(x0, y0), (x0 + w, y0 + h)],
-            self.stroke(MODEL, 1.0),
+            self.stroke(model(), 1.0),
         ))?;
         for (i, (text, c, kind)) in items.iter().enumerate() {
             let y = y0 + pad + row * i as i32 + (8.0 * self.px) as i32;
@@ -363,7 +393,7 @@ pub(super) fn dashes(pts: &[(i32, i32)], dash: f64) -> Vec<Vec<(i32, i32)>> {
 
 /// The figures' one font: sans-serif of `size` device pixels, in ink.
 pub(super) fn font(size: f64) -> TextStyle<'static> {
-    ("sans-serif", size.round()).into_font().color(&INK)
+    ("sans-serif", size.round()).into_font().color(&ink())
 }
 
 /// About five round ticks (1, 2 or 5 × 10ᵏ, at least `min_step` apart) across [lo, hi], labelled by `label`.

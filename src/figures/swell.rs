@@ -3,7 +3,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{decade_ticks, decades, DrawResult, Frame, Line, CENTRAL, FORWARD, MODEL, RED};
+use super::frame::paper;
+use super::frame::{central, decade_ticks, decades, forward, model, red, DrawResult, Frame, Line};
 use super::Figure;
 use crate::lab::symbolic::SwellRow;
 use crate::lab::Shared;
@@ -20,7 +21,7 @@ pub fn draw_swell<DB: DrawingBackend>(
     rows: &[SwellRow],
     px: f64,
 ) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
+    root.fill(&paper())?;
     let n_of = |i: usize, r: &SwellRow| r.n.unwrap_or(i as i64 + 1) as f64;
     let max = rows
         .iter()
@@ -50,21 +51,21 @@ pub fn draw_swell<DB: DrawingBackend>(
     )?;
     type Pick = fn(&SwellRow) -> Option<f64>;
     let series: [(RGBColor, &str, Pick, Line); 4] = [
-        (MODEL, "fₙ", |r| Some(r.f as f64), Line::Dashed),
+        (model(), "fₙ", |r| Some(r.f as f64), Line::Dashed),
         (
-            RED,
+            red(),
             "f′ₙ by the rules, unsimplified",
             |r| Some(r.df as f64),
             Line::Solid,
         ),
         (
-            FORWARD,
+            forward(),
             "f′ₙ simplified (expanded)",
             |r| r.df_simplified.map(|s| s as f64),
             Line::Solid,
         ),
         (
-            CENTRAL,
+            central(),
             "AD trace (shared intermediates)",
             |r| Some(r.ad_trace as f64),
             Line::Solid,

@@ -4,7 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{decade_ticks, DrawResult, Frame, Line, CENTRAL, FORWARD};
+use super::frame::paper;
+use super::frame::{central, decade_ticks, forward, DrawResult, Frame, Line};
 use super::Figure;
 use crate::lab::network::EpochStats;
 use crate::lab::Shared;
@@ -27,7 +28,7 @@ pub fn draw_training<DB: DrawingBackend>(
     history: &[EpochStats],
     px: f64,
 ) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
+    root.fill(&paper())?;
     let (w, h) = root.dim_in_pixel();
     let (top, bottom) = root.split_vertically((h as f64 * 0.58) as u32);
     let n = history.len();
@@ -75,8 +76,8 @@ pub fn draw_training<DB: DrawingBackend>(
     )?;
     let mut legend = Vec::new();
     for (pts, c, name) in [
-        (&train, FORWARD, "objective, training batches"),
-        (&test, CENTRAL, "loss, held-out points"),
+        (&train, forward(), "objective, training batches"),
+        (&test, central(), "loss, held-out points"),
     ] {
         let pts: Vec<(f64, f64)> = pts.iter().copied().filter(|&p| f.contains(p)).collect();
         if pts.len() > 1 {
@@ -98,10 +99,10 @@ pub fn draw_training<DB: DrawingBackend>(
     g.axes(&bottom, &xt, &yt, "", "epoch", "accuracy")?;
     let mut legend = Vec::new();
     for (pts, c, name) in [
-        (series(|e| e.accuracy, false), FORWARD, "training batches"),
+        (series(|e| e.accuracy, false), forward(), "training batches"),
         (
             series(|e| e.test_accuracy, false),
-            CENTRAL,
+            central(),
             "held-out points",
         ),
     ] {

@@ -70,8 +70,9 @@ fn draw(
     figure: &dyn CanvasFigure,
     css_w: u32,
     css_h: u32,
-    large: bool,
+    (large, dark): (bool, bool),
 ) -> Result<(), String> {
+    crate::figures::frame::set_dark(dark);
     let dpr = dom::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .clamp(1.0, 3.0);
@@ -105,8 +106,8 @@ fn draw(
 #[component]
 pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     let canvas = use_node_ref();
-    // The container's width and whether large text is on: what the drawing depends on besides the figure.
-    let size = use_state_eq(|| (0u32, false));
+    // The container's width, large text and the theme: what the drawing depends on besides the figure.
+    let size = use_state_eq(|| (0u32, false, false));
     let error = use_state(|| None::<String>);
 
     // Track the container's width; redraw when it changes.
@@ -120,7 +121,11 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                         .parent_element()
                         .map_or(0, |p| p.client_width().max(0) as u32);
                     if w > 0 {
-                        size.set((w, dom::root_has_class("large-text")));
+                        size.set((
+                            w,
+                            dom::root_has_class("large-text"),
+                            dom::root_attr("data-theme").as_deref() == Some("dark"),
+                        ));
                     }
                 }
             };
@@ -134,7 +139,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
         let error = error.clone();
         use_effect_with(
             (props.figure.clone(), *size),
-            move |(figure, (w, large))| {
+            move |(figure, (w, large, dark))| {
                 if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
                     // Phones get a taller figure, with the legend under the plot.
                     let w_f = *w as f64;
@@ -145,7 +150,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                     } else {
                         (w_f * 0.56).clamp(300.0, 560.0)
                     } as u32;
-                    let result = draw(&c, &*figure.0, *w, h, *large);
+                    let result = draw(&c, &*figure.0, *w, h, (*large, *dark));
                     error.set(result.err());
                 }
             },

@@ -64,6 +64,23 @@ pub fn root_has_class(class: &str) -> bool {
         .is_some_and(|el| el.class_list().contains(class))
 }
 
+/// The `<html>` element's attribute `name` (`data-theme`).
+pub fn root_attr(name: &str) -> Option<String> {
+    window()?
+        .document()?
+        .document_element()?
+        .get_attribute(name)
+}
+
+pub fn set_root_attr(name: &str, value: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute(name, value);
+    }
+}
+
 /// Tells size-dependent components (the figures) that the page's geometry changed without the window resizing.
 pub fn notify_resize() {
     if let (Some(w), Ok(e)) = (window(), web_sys::Event::new("resize")) {

@@ -12,6 +12,8 @@ pub mod dom;
 pub mod keymap;
 pub mod registry;
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::base::url::Location;
@@ -19,10 +21,14 @@ use keymap::{Binding, Keymap};
 
 /// Mounts the app on `<body>`.
 pub fn start() {
+    // The remembered theme, before the first paint.
+    let dark = dom::storage_get(THEME_KEY).as_deref() == Some("dark");
+    dom::set_root_attr("data-theme", if dark { "dark" } else { "light" });
     yew::Renderer::<App>::new().render();
 }
 
 const LARGE_TEXT_KEY: &str = "adlab.large-text";
+const THEME_KEY: &str = "adlab.theme";
 /// The shell's own shortcuts (owner 0 in the keymap).
 const SHELL: u32 = 0;
 
@@ -51,6 +57,21 @@ pub fn App() -> Html {
         })
     };
 
+    // The dark projector theme: on `<html data-theme>`, remembered; the figures redraw in its colours.
+    let dark = use_state(|| dom::root_attr("data-theme").as_deref() == Some("dark"));
+    use_effect_with(*dark, |&on| {
+        dom::set_root_attr("data-theme", if on { "dark" } else { "light" });
+        dom::notify_resize();
+    });
+    let toggle_dark: Rc<dyn Fn()> = {
+        let dark = dark.clone();
+        Rc::new(move || {
+            let on = !*dark;
+            dom::storage_set(THEME_KEY, if on { "dark" } else { "light" });
+            dark.set(on);
+        })
+    };
+
     // The keyboard: one listener for the whole app.
     let keymap = use_memo((), |_| Keymap::default());
     {
@@ -66,12 +87,18 @@ pub fn App() -> Html {
     }
     let help = use_state(|| false);
     {
-        let mut shell = vec![{
-            let help = help.clone();
-            Binding::new(&["?"], "?", "show or hide these keys", move || {
-                help.set(!*help)
-            })
-        }];
+        let mut shell = vec![
+            {
+                let help = help.clone();
+                Binding::new(&["?"], "?", "show or hide these keys", move || {
+                    help.set(!*help)
+                })
+            },
+            {
+                let t = toggle_dark.clone();
+                Binding::new(&["d", "D"], "D", "dark or light theme", move || t())
+            },
+        ];
         if *help {
             let help = help.clone();
             shell.push(Binding::new(
@@ -140,6 +167,10 @@ pub fn App() -> Html {
                 <button class="toggle" type="button" aria-pressed={if *large { "true" } else { "false" }}
                     onclick={toggle_large} title="Larger type for projectors">
                     { "Large text" }
+                </button>
+                <button class="toggle" type="button" data-testid="theme-toggle" aria-pressed={if *dark { "true" } else { "false" }}
+                    onclick={{ let t = toggle_dark.clone(); Callback::from(move |_: MouseEvent| t()) }} title="Dark projector theme (D)">
+                    { "Dark" }
                 </button>
                 <button class="toggle" type="button" data-testid="keys-help" aria-expanded={if *help { "true" } else { "false" }}
                     onclick={{ let help = help.clone(); Callback::from(move |_: MouseEvent| help.set(!*help)) }}
