@@ -184,7 +184,8 @@ pub fn App() -> Html {
             }
             { components::markup("<footer class=\"site-footer\"><p>AD Lab follows the lecture <cite>An introduction to \
                 automatic differentiation</cite> by Pierre Ablin. Every number on these pages is computed in your browser \
-                by AD Lab's own engine.</p></footer>") }
+                by AD Lab's own engine. <span class=\"offline-note\" data-testid=\"offline-note\">Saved in this browser: it works \
+                offline.</span></p></footer>") }
         </ContextProvider<Keymap>>
     }
 }
