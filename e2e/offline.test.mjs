@@ -10,7 +10,7 @@ after(async () => {
   assert.deepEqual(h.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), [], 'no page errors or console errors');
 });
 
-const ROUTES = ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph', '#/chain', '#/network', '#/learn', '#/hyper', '#/memory'];
+const ROUTES = ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph', '#/chain', '#/network', '#/learn', '#/hyper', '#/memory', '#/lecture'];
 
 test('after one visit, every chapter loads and computes offline, and the page says it works offline', async () => {
   const page = await h.open('#/grad');

@@ -11,7 +11,7 @@ after(async () => {
   assert.deepEqual(h.errors, [], 'no page errors or console errors (a panic shows up here)');
 });
 
-const ROUTES = ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph', '#/chain', '#/network', '#/learn', '#/hyper', '#/memory'];
+const ROUTES = ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph', '#/chain', '#/network', '#/learn', '#/hyper', '#/memory', '#/lecture'];
 
 test('every chapter: its title is the h1 and the document title, the navigation marks it', async () => {
   const page = await h.open('#/');

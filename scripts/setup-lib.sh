@@ -60,8 +60,17 @@ ensure_terser() {
   fi
 }
 
+# The standard library's source, which the site's build compiles (see use_small_panics).
+ensure_rust_src() {
+  if ! rustup component list --installed 2>/dev/null | grep -qx 'rust-src'; then
+    say "adding the rust-src component"
+    rustup component add rust-src
+  fi
+}
+
 ensure_build_tools() {
   ensure_wasm_target
+  ensure_rust_src
   ensure_wasm_bindgen
   ensure_wasm_opt
   ensure_terser
@@ -83,12 +92,14 @@ ensure_e2e_deps() {
   fi
 }
 
-# The site's wasm is built without panic locations: every place that could panic (an index, an unwrap) otherwise
-# carries its file, line and column — about 9.5 KB of the site — and a panic only aborts the page, its message never
-# shown. `-Zlocation-detail=none` is an unstable rustc option, so it is enabled on the stable toolchain with
-# RUSTC_BOOTSTRAP=1, for the wasm target only (native builds and tests are untouched). The stack size repeats
-# `.cargo/config.toml` (these flags replace its).
+# The site's wasm is built with the standard library compiled for it, panics aborting on the spot: a panic only ever
+# aborted the page (its message was never shown), and without the panic machinery, the formatting it pulls in and
+# every possible panic's file, line and column, the site is ≈ 25 KB smaller (docs/size.md). `build-std`,
+# `-Cpanic=immediate-abort` and `-Zlocation-detail` are unstable options, enabled on the stable toolchain with
+# RUSTC_BOOTSTRAP=1, for the site's build only (native builds and tests, and the wasm browser tests, are untouched).
+# The stack size repeats `.cargo/config.toml` (these flags replace its).
 use_small_panics() {
   export RUSTC_BOOTSTRAP=1
-  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-arg=-zstack-size=8388608 -Zlocation-detail=none"
+  export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-arg=-zstack-size=8388608 -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort"
 }

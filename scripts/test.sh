@@ -16,11 +16,11 @@ cargo test --quiet
 say "fuzz smoke (20 000 seeded inputs, optimised, integer overflow checks on)"
 cargo test --quiet --profile fuzz --test fuzz
 
-use_small_panics
 say "browser tests (wasm-bindgen-test, headless Chromium)"
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --test browser
 
+use_small_panics
 say "release build"
 trunk build --release --offline --dist dist >/dev/null
 

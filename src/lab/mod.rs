@@ -11,6 +11,7 @@ pub mod grad;
 pub mod graph;
 pub mod hyper;
 pub mod learn;
+pub mod lecture;
 pub mod memory;
 pub mod network;
 pub mod numeric;

@@ -22,6 +22,25 @@ pub fn hash() -> String {
         .unwrap_or_default()
 }
 
+/// Goes to another address (a `hashchange`: the router follows).
+pub fn set_hash(hash: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().set_hash(hash);
+    }
+}
+
+/// Full screen on, or off if it is on (presenter mode's `F`).
+pub fn toggle_fullscreen() {
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    if doc.fullscreen_element().is_some() {
+        doc.exit_fullscreen();
+    } else if let Some(el) = doc.document_element() {
+        let _ = el.request_fullscreen();
+    }
+}
+
 /// Replaces the address's hash without a new history entry and without a `hashchange` event.
 pub fn replace_hash(hash: &str) {
     if let Some(w) = window() {

@@ -51,6 +51,9 @@ impl Binding {
 }
 
 /// The shortcuts in force: each owner's list (the shell's own, and the mounted chapter's).
+/// The owner of a modal's keys (the keys help): offered keys before any chapter.
+pub const MODAL: u32 = u32::MAX;
+
 #[derive(Clone, Default)]
 pub struct Keymap(Rc<RefCell<Vec<(u32, Vec<Binding>)>>>);
 
@@ -74,11 +77,13 @@ impl Keymap {
     }
 
     /// Every shortcut, most recently registered owner first (a chapter's keys win over the shell's).
+    /// Every binding, in the order keys are offered to them: a modal's ([`MODAL`]) first, then the latest owner's.
     pub fn all(&self) -> Vec<Binding> {
-        self.0
-            .borrow()
-            .iter()
-            .rev()
+        let map = self.0.borrow();
+        let mut owners: Vec<&(u32, Vec<Binding>)> = map.iter().rev().collect();
+        owners.sort_by_key(|(o, _)| *o != MODAL);
+        owners
+            .into_iter()
             .flat_map(|(_, b)| b.iter().cloned())
             .collect()
     }

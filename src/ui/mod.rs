@@ -87,7 +87,7 @@ pub fn App() -> Html {
     }
     let help = use_state(|| false);
     {
-        let mut shell = vec![
+        let shell = vec![
             {
                 let help = help.clone();
                 Binding::new(&["?"], "?", "show or hide these keys", move || {
@@ -99,20 +99,26 @@ pub fn App() -> Html {
                 Binding::new(&["d", "D"], "D", "dark or light theme", move || t())
             },
         ];
+        keymap.set(SHELL, shell);
         if *help {
             let help = help.clone();
-            shell.push(Binding::new(
-                &["Escape"],
-                "Esc",
-                "close this help",
-                move || help.set(false),
-            ));
+            let close = Binding::new(&["Escape"], "Esc", "close this help", move || {
+                help.set(false)
+            });
+            keymap.set(keymap::MODAL, vec![close]);
+        } else {
+            keymap.remove(keymap::MODAL);
         }
-        keymap.set(SHELL, shell);
     }
 
     let location = Location::parse(&hash);
     let entry = registry::find(&location.path);
+    // Presenter mode: a clean page for the audience (no navigation, larger type).
+    let presenting = entry.is_some_and(|e| e.route == "/lecture");
+    use_effect_with(presenting, |&on| {
+        dom::set_root_class("presenting", on);
+        dom::notify_resize();
+    });
     use_effect_with(entry.map(|e| e.title), |title| {
         if let (Some(t), Some(doc)) = (title, dom::window().and_then(|w| w.document())) {
             doc.set_title(&format!("{t} — AD Lab"));

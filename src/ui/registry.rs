@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::chapters::{
-    chain, contents, grad, graph, hyper, learn, memory, network, numeric, symbolic,
+    chain, contents, grad, graph, hyper, learn, lecture, memory, network, numeric, symbolic,
 };
 use crate::base::url::Location;
 
@@ -118,9 +118,21 @@ pub const CHAPTERS: &[Entry] = &[
         route: "/memory",
         title: "Reverse mode needs memory: checkpointing",
         nav: "Memory",
-        summary: "The backward sweep needs every intermediate state. Store them all, or store a few and replay the rest:                   watch the slots fill and the replays run, and count what each strategy costs — down to binomial                   checkpointing, the optimum — with the gradient checked bit for bit.",
+        summary: "The backward sweep needs every intermediate state. Store them all, or store a few and replay the rest: \
+                  watch the slots fill and the replays run, and count what each strategy costs — down to binomial \
+                  checkpointing, the optimum — with the gradient checked bit for bit.",
         class: "memory",
         view: |location, key| html! { <memory::MemoryChapter {key} {location} /> },
+    },
+    Entry {
+        route: "/lecture",
+        title: "The lecture, slide by slide",
+        nav: "Lecture",
+        summary: "Presenter mode: the whole lecture as slides, each a live chapter in a prepared state with the \
+                  lecture's words. → and ← (or a clicker) step through a slide and on to the next; F full screen, B blank, \
+                  D dark, Esc to leave.",
+        class: "lecture",
+        view: |location, key| html! { <lecture::LectureChapter {key} {location} /> },
     },
 ];
 

@@ -7,6 +7,7 @@ pub mod grad;
 pub mod graph;
 pub mod hyper;
 pub mod learn;
+pub mod lecture;
 pub mod memory;
 pub mod network;
 pub mod numeric;
@@ -84,12 +85,42 @@ pub fn use_chapter<T: ChapterModel>(
     (state, initial)
 }
 
+thread_local! {
+    /// Set by presenter mode while it shows a slide: the slide's chapter reports its permalink query here instead of
+    /// writing the address (which is the lecture's).
+    static EMBEDDED: std::cell::RefCell<Option<Callback<Vec<(String, String)>>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Presenter mode's hook into its slide's chapter (`None` when it goes).
+pub fn embed(report: Option<Callback<Vec<(String, String)>>>) {
+    EMBEDDED.with(|e| *e.borrow_mut() = report);
+}
+
+fn embedded() -> Option<Callback<Vec<(String, String)>>> {
+    EMBEDDED.with(|e| e.borrow().clone())
+}
+
+/// Whether the chapter is shown on a lecture slide.
+pub fn is_embedded() -> bool {
+    EMBEDDED.with(|e| e.borrow().is_some())
+}
+
 /// Mirrors a chapter's query into the address (one copy for every chapter, not one per state type).
 #[hook]
 fn use_address(route: String, query: Vec<(String, String)>) {
-    use_effect_with(query, move |q| sync_url(&route, q));
+    let outer = embedded().is_none();
+    use_effect_with(query, move |q| match embedded() {
+        Some(report) => report.emit(q.clone()),
+        None => sync_url(&route, q),
+    });
     // Leaving the chapter drops an address it has not written yet.
-    use_effect_with((), |_| super::dom::cancel_pending_hash);
+    use_effect_with((), move |_| {
+        move || {
+            if outer {
+                super::dom::cancel_pending_hash()
+            }
+        }
+    });
 }
 
 /// Turns a chapter's dispatcher into the callbacks its controls take: `d.reform_action(GradAction::H)`.

@@ -125,9 +125,14 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
         let (stop1, stop2) = (stop.clone(), stop.clone());
         use_keys(vec![
             Binding::new(&[" "], "space", "train or pause", move || t()),
-            Binding::new(&["ArrowRight"], "→", "train one epoch", move || {
-                stop1();
-                s.dispatch(NetworkAction::Advance(1))
+            // On a lecture slide → belongs to the presenter (train with space or the buttons there).
+            Binding::maybe(&["ArrowRight"], "→", "train one epoch", move || {
+                let own = !super::is_embedded();
+                if own {
+                    stop1();
+                    s.dispatch(NetworkAction::Advance(1));
+                }
+                own
             }),
             Binding::new(&["Home"], "Home", "back to epoch 0", move || {
                 stop2();
