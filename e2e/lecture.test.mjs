@@ -52,12 +52,12 @@ test('the whole lecture with the keyboard: each slide shows the script’s numbe
 });
 
 test('a mid-lecture permalink; stepping writes the step into it; B, D, ? and Esc', async () => {
-  const page = await h.open('#/lecture?slide=9&sub=2');
-  assert.equal((await counter(page)).trim().split(' ')[0], '9');
+  const page = await h.open('#/lecture?slide=10&sub=2');
+  assert.equal((await counter(page)).trim().split(' ')[0], '10');
   assert.equal((await page.locator('[data-testid="step-counter"]').textContent()).trim(), '2 / 4');
   await page.keyboard.press('ArrowRight');
   assert.equal((await page.locator('[data-testid="step-counter"]').textContent()).trim(), '3 / 4');
-  await page.waitForFunction(() => location.hash.includes('slide=9') && location.hash.includes('sub=3'));
+  await page.waitForFunction(() => location.hash.includes('slide=10') && location.hash.includes('sub=3'));
   // B blanks the screen, and again brings it back.
   await page.keyboard.press('b');
   assert.ok(await page.locator('[data-testid="blank-screen"]').isVisible());
@@ -76,7 +76,7 @@ test('a mid-lecture permalink; stepping writes the step into it; B, D, ? and Esc
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('table.keys').count(), 0, 'Esc closes the help first');
   // Five slides in the dark theme, for the record.
-  for (const k of [3, 9, 13, 16, 19]) {
+  for (const k of [3, 10, 14, 19, 23]) {
     await page.goto(h.site.url + `#/lecture?slide=${k}`);
     await page.reload();
     await page.waitForSelector('[data-testid="slide-counter"]');
@@ -86,7 +86,7 @@ test('a mid-lecture permalink; stepping writes the step into it; B, D, ? and Esc
   // Esc leaves presenter mode for the slide's chapter, in the script's state.
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => location.hash.startsWith('#/hyper'));
-  await page.waitForSelector('[data-testid="hyper-val-loss"]');
+  await page.waitForSelector('[data-testid="hyper-grad-implicit"]');
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains('presenting')), false);
   await page.evaluate(() => localStorage.removeItem('adlab.theme'));
   await page.close();

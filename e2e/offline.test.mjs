@@ -14,7 +14,7 @@ const ROUTES = ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph', '#/chain',
 
 test('after one visit, every chapter loads and computes offline, and the page says it works offline', async () => {
   const page = await h.open('#/grad');
-  await page.waitForFunction(() => document.documentElement.dataset.offline === 'ready', null, { timeout: 20000 });
+  await page.waitForFunction(() => document.documentElement.dataset.offline === 'ready', null, { timeout: 60000 });
   assert.ok(await page.locator('[data-testid="offline-note"]').isVisible(), 'the note is shown');
   await page.context().setOffline(true);
   for (const route of ROUTES) {
