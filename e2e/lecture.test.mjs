@@ -12,6 +12,9 @@ after(async () => {
 });
 
 const counter = (page) => page.locator('[data-testid="slide-counter"]').textContent();
+/** Waits until the element's text (trimmed) is `text`: a key's effect lands on the next render. */
+const textBecomes = (page, testid, text) => page.waitForFunction(
+  ([id, t]) => document.querySelector(`[data-testid="${id}"]`)?.textContent.trim() === t, [testid, text]);
 
 test('the whole lecture with the keyboard: each slide shows the script’s number, steps come before the next slide', async () => {
   const page = await h.open('#/lecture');
@@ -29,8 +32,8 @@ test('the whole lecture with the keyboard: each slide shows the script’s numbe
       const before = await page.locator('[data-testid="step-counter"]').textContent();
       if (!before.startsWith('0 / 0')) {
         await page.keyboard.press('ArrowRight');
+        await page.waitForFunction((b) => document.querySelector('[data-testid="step-counter"]').textContent !== b, before);
         assert.equal((await counter(page)).trim(), `${k} / ${total}`, `slide ${k}: → steps the chapter first`);
-        assert.notEqual(await page.locator('[data-testid="step-counter"]').textContent(), before);
       }
       await page.keyboard.press('End');
     }
@@ -45,9 +48,10 @@ test('the whole lecture with the keyboard: each slide shows the script’s numbe
     }
   }
   await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(300);
   assert.equal((await counter(page)).trim(), `${total} / ${total}`, 'the last slide stays');
   await page.keyboard.press('PageUp');
-  assert.equal((await counter(page)).trim(), `${total - 1} / ${total}`);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="slide-counter"]').textContent.startsWith(`${n} /`), total - 1);
   await page.close();
 });
 
@@ -56,25 +60,27 @@ test('a mid-lecture permalink; stepping writes the step into it; B, D, ? and Esc
   assert.equal((await counter(page)).trim().split(' ')[0], '10');
   assert.equal((await page.locator('[data-testid="step-counter"]').textContent()).trim(), '2 / 4');
   await page.keyboard.press('ArrowRight');
-  assert.equal((await page.locator('[data-testid="step-counter"]').textContent()).trim(), '3 / 4');
+  await textBecomes(page, 'step-counter', '3 / 4');
   await page.waitForFunction(() => location.hash.includes('slide=10') && location.hash.includes('sub=3'));
   // B blanks the screen, and again brings it back.
   await page.keyboard.press('b');
-  assert.ok(await page.locator('[data-testid="blank-screen"]').isVisible());
+  await page.waitForSelector('[data-testid="blank-screen"]', { state: 'visible' });
   await page.keyboard.press('b');
-  assert.equal(await page.locator('[data-testid="blank-screen"]').count(), 0);
+  await page.waitForSelector('[data-testid="blank-screen"]', { state: 'detached' });
   // F asks for full screen (headless may refuse; nothing breaks).
   await page.keyboard.press('f');
   // D: the dark projector theme.
   await page.keyboard.press('d');
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
   await page.keyboard.press('?');
+  await page.waitForSelector('table.keys');
   const keys = await page.locator('table.keys').textContent();
   for (const k of ['next step, then next slide', 'full screen', 'blank the screen', 'leave presenter mode', 'dark or light theme']) {
     assert.ok(keys.includes(k), k);
   }
   await page.keyboard.press('Escape');
-  assert.equal(await page.locator('table.keys').count(), 0, 'Esc closes the help first');
+  await page.waitForSelector('table.keys', { state: 'detached' });
+  assert.ok(page.url().includes('#/lecture'), 'Esc closes the help first, staying in the lecture');
   // Five slides in the dark theme, for the record.
   for (const k of [3, 10, 14, 19, 23]) {
     await page.goto(h.site.url + `#/lecture?slide=${k}`);
