@@ -10,7 +10,7 @@ use crate::lab::ridge::CREDIT;
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{
-    markup, num_str, number_field, player_row, raw, select_field, url_notice, use_player,
+    count_str, markup, num_str, number_field, player_row, raw, select_field, url_notice, use_player,
 };
 
 #[component]
@@ -110,7 +110,7 @@ fn numbers(r: &HyperResults, s: &HyperState) -> String {
         row(&format!("dV/dλ, unrolled T = {}", s.t.value), num_str(r.unrolled_reverse, Some("hyper-grad-unrolled"), None)),
         row("dV/dλ, central differences", num_str(r.fd, Some("hyper-grad-fd"), None)),
         row("V after T unrolled steps", num_str(r.unrolled, None, None)),
-        row("ridge solves so far (descent)", format!("<span class=\"num\" data-testid=\"hyper-solves\" data-value=\"{0}\">{0}</span>", r.descent.solves)),
+        row("ridge solves so far (descent)", count_str(r.descent.solves as u64, "hyper-solves")),
         num_str(r.unrolled_forward, None, Some(10)),
         num_str(r.unrolled_reverse, None, Some(10)),
         fmt_count(r.tape_records as u64),

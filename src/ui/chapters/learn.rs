@@ -3,14 +3,14 @@
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
-use crate::base::num::{fmt_count, fmt_sig};
+use crate::base::num::fmt_sig;
 use crate::base::url::percent_encode;
 use crate::figures::curve::{Curve, Plane};
 use crate::lab::learn::{LearnAction, LearnResults, LearnState, Problem};
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{
-    markup, num_str, number_field, player_row, raw, select_field, url_notice, use_player,
+    count_str, markup, num_str, number_field, player_row, raw, select_field, url_notice, use_player,
 };
 
 #[component]
@@ -96,12 +96,6 @@ fn graph_link(s: &LearnState) -> String {
 fn numbers(r: &LearnResults, s: &LearnState) -> String {
     let h = &r.hyper;
     let row = |name: &str, v: String| format!("<tr><th scope=\"row\">{name}</th><td>{v}</td></tr>");
-    let count = |n: usize, id: &str| {
-        format!(
-            "<span class=\"num\" data-testid=\"{id}\" data-value=\"{n}\">{}</span>",
-            fmt_count(n as u64)
-        )
-    };
     let past = s.rho.value >= r.stability;
     format!(
         "<table class=\"numbers\"><caption>At ρ = {rho}, T = {t}</caption>{}{}{}{}{}{}{}</table>\
@@ -131,11 +125,11 @@ fn numbers(r: &LearnResults, s: &LearnState) -> String {
                 "numbers stored, reverse mode (the iterates alone: T·d = {})",
                 s.t.value * h.memory_forward / 2
             ),
-            count(h.memory_reverse, "learn-memory-reverse")
+            count_str(h.memory_reverse as u64, "learn-memory-reverse")
         ),
         row(
             "numbers stored, forward mode",
-            count(h.memory_forward, "learn-memory-forward")
+            count_str(h.memory_forward as u64, "learn-memory-forward")
         ),
         if past {
             "ρ is past the stability limit: every step multiplies the error along the top eigenvector by |1 − ρa<sub>max</sub>| &gt; 1, \

@@ -14,7 +14,8 @@ use crate::lab::memory::{
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{
-    markup, num_str, number_field, raw, select_field, step_controls, url_notice, use_stepper, Step,
+    count_str, markup, num_str, number_field, raw, select_field, step_controls, url_notice,
+    use_stepper, Step,
 };
 
 #[component]
@@ -97,8 +98,8 @@ fn summary(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
         fmt_count(snap.evals),
         snap.peak,
         snap.reverses,
-        count(evals, "ckpt-forward-evals"),
-        count(peak as u64, "ckpt-peak-slots"),
+        count_str(evals, "ckpt-forward-evals"),
+        count_str(peak as u64, "ckpt-peak-slots"),
     );
     if s.c.value > n {
         let _ = write!(
@@ -144,13 +145,6 @@ fn summary(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
         }
     }
     out
-}
-
-fn count(v: u64, id: &str) -> String {
-    format!(
-        "<span class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{}</span>",
-        fmt_count(v)
-    )
 }
 
 /// The gradient's components (the first carries the hook).

@@ -65,3 +65,11 @@ pub fn num_str(value: f64, testid: Option<&str>, sig: Option<usize>) -> String {
     };
     format!("<span class=\"{class}\"{id} data-value=\"{full}\"{title}>{text}</span>")
 }
+
+/// A count as markup: `<span class="num" data-value="1010000">1,010,000</span>`, with its test id.
+pub fn count_str(n: u64, testid: &str) -> String {
+    format!(
+        "<span class=\"num\" data-testid=\"{testid}\" data-value=\"{n}\">{}</span>",
+        crate::base::num::fmt_count(n)
+    )
+}

@@ -16,7 +16,7 @@ pub use editor::{program_editor, program_panel};
 pub use field::{number_field, select_field};
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
-pub use markup::{class_list, esc, markup, num_str, raw};
+pub use markup::{class_list, count_str, esc, markup, num_str, raw};
 pub use notice::url_notice;
 pub use number::num;
 pub use player::{player_row, use_player};
