@@ -7,29 +7,15 @@
 //
 // Measured with the DevTools protocol's performance metrics (what the DevTools timeline shows): for each input, the
 // script, style + layout, and total main-thread task time between dispatching it and the frame after its update.
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from './harness.mjs';
+import { CHROMIUM_ARGS, serve } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const repsAt = args.indexOf('--reps');
 const REPS = repsAt >= 0 ? Number(args[repsAt + 1]) : 40;
 const dists = args.filter((a, i) => !a.startsWith('--') && (repsAt < 0 || i !== repsAt + 1));
 if (!dists.length) dists.push('dist');
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-async function serve(dir) {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
-    try { res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' }); res.end(await readFile(file)); }
-    catch { res.writeHead(404); res.end(); }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
-}
 
 const logistic = (n) => `def f(x, n=${n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n`;
 
@@ -72,6 +58,8 @@ for (const dist of dists) {
   const open = async (hash) => { await page.goto(site.url + hash); await page.waitForSelector('main h1'); await page.waitForTimeout(300); };
 
   await open('#/grad?f=' + encodeURIComponent(logistic(4)) + '&in.x=0.25');
+  // The measurement's own cost: the same calls and frames with no input at all.
+  rows.push([dist, '(no input)', 'nothing', await measure(page, cdp, '')]);
   rows.push([dist, '#/grad (13 nodes)', 'keystroke', await measure(page, cdp, typeIn('program-input', [logistic(4), logistic(4) + ' ']))]);
 
   for (const n of [50, 66, 333]) {

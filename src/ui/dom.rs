@@ -239,17 +239,18 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// [`replace_hash`], coalescing bursts: the first call writes at once, later calls within `ms` only keep the last
-/// address, written when the burst ends. Writing the address costs the browser a few milliseconds, and typing or
-/// stepping calls this on every change.
+/// [`replace_hash`] once changes stop: the address is written `ms` after the last call, keeping only the last
+/// address. Writing the address costs the browser a few milliseconds (Chromium also fetches the page's icon again),
+/// and typing or stepping calls this on every change: done later, in a task of its own, it never delays the frame
+/// that shows the change.
 pub fn replace_hash_soon(hash: &str, ms: i32) {
     PENDING_HASH.with(|p| {
         let mut p = p.borrow_mut();
-        if let Some((pending, _, _)) = p.as_mut() {
-            *pending = hash.to_string();
-            return;
+        if let Some((_, Some(id), _closure)) = p.take() {
+            if let Some(w) = window() {
+                w.clear_timeout_with_handle(id);
+            }
         }
-        replace_hash(hash);
         let closure = Closure::wrap(Box::new(|| {
             let last = PENDING_HASH
                 .with(|p| p.borrow_mut().take())

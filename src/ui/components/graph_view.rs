@@ -38,6 +38,31 @@ fn c(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
+/// A box in the drawing's coordinates: `(left, top, right, bottom)`.
+type Area = (f64, f64, f64, f64);
+
+/// The part of the drawing the scroller shows, in the drawing's coordinates.
+fn shown(el: &Element, scale: f64) -> Area {
+    let (x, y) = (el.scroll_left() as f64, el.scroll_top() as f64);
+    let (w, h) = (el.client_width() as f64, el.client_height() as f64);
+    (x / scale, y / scale, (x + w) / scale, (y + h) / scale)
+}
+
+/// The part drawn in full around what is shown: a screen more on every side, so that scrolling a little shows
+/// nodes already drawn.
+fn widen((l, t, r, b): Area) -> Area {
+    let (w, h) = (r - l, b - t);
+    (l - w, t - h, r + w, b + h)
+}
+
+fn contains(outer: Area, inner: Area) -> bool {
+    outer.0 <= inner.0 && outer.1 <= inner.1 && inner.2 <= outer.2 && inner.3 <= outer.3
+}
+
+fn meets(a: Area, b: Area) -> bool {
+    a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
+}
+
 /// Bézier path through the points, leaving and entering horizontally.
 fn path(points: &[(f64, f64)]) -> String {
     let mut d = format!("M{},{}", c(points[0].0), c(points[0].1));
@@ -61,6 +86,9 @@ fn path(points: &[(f64, f64)]) -> String {
 pub fn GraphView(props: &GraphViewProps) -> Html {
     let scroller = use_node_ref();
     let zoom = use_state(|| 4usize);
+    // Only the nodes in and around the scroller's view carry their numbers (a new input value changes every node's
+    // numbers; on a long graph most are out of view). Before the first measurement: the top left of a wide screen.
+    let drawn = use_state_eq(|| None::<Area>);
     let session = &props.session;
     let g = session.graph();
     let layout = session.sketch.layout.as_ref().ok();
@@ -113,6 +141,29 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             },
         );
     }
+    // Measure what is shown once the graph or the zoom changes (scrolling measures it as it goes).
+    {
+        let scroller = scroller.clone();
+        let drawn = drawn.clone();
+        use_effect_with((session.sketch.clone(), *zoom), move |_| {
+            if let Some(el) = scroller.cast::<Element>() {
+                drawn.set(Some(widen(shown(&el, scale))));
+            }
+        });
+    }
+    let onscroll = {
+        let scroller = scroller.clone();
+        let drawn = drawn.clone();
+        Callback::from(move |_: Event| {
+            if let Some(el) = scroller.cast::<Element>() {
+                let now = shown(&el, scale);
+                if !drawn.is_some_and(|d| contains(d, now)) {
+                    drawn.set(Some(widen(now)));
+                }
+            }
+        })
+    };
+    let drawn = drawn.unwrap_or_else(|| widen((0.0, 0.0, 1400.0 / scale, 900.0 / scale)));
     // Edge paths depend on the layout only: formatted once per graph, not on every step or input.
     let paths = use_memo(session.sketch.clone(), |sketch| {
         let edges = sketch.layout.as_ref().map_or(&[][..], |l| &l.edges[..]);
@@ -121,6 +172,29 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             .map(|e| AttrValue::from(path(&e.points)))
             .collect::<Vec<_>>()
     });
+    // Each node's label and position, formatted once per graph.
+    let fixed = {
+        let session = session.clone();
+        use_memo(session.sketch.clone(), move |sketch| {
+            let g = session.graph();
+            g.ids()
+                .map(|id| {
+                    let (x, y) = sketch
+                        .layout
+                        .as_ref()
+                        .map_or((0.0, 0.0), |l| l.pos[id.index()]);
+                    (
+                        AttrValue::from(g.label(id)),
+                        AttrValue::from(format!(
+                            "translate({},{})",
+                            c(x - NODE_W / 2.0),
+                            c(y - NODE_H / 2.0)
+                        )),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     let layout = match &session.sketch.layout {
         Ok(l) => l,
         Err(why) => {
@@ -159,6 +233,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             (false, true) => "edge valued",
             (false, false) => "edge",
         };
+        let value = value.filter(|_| meets(drawn, (mx, my, mx, my)));
         html! {
             <g key={format!("{}-{}", e.from.0, e.to.0)} {class}>
                 <path d={d.clone()} marker-end="url(#arrow)" />
@@ -171,44 +246,45 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     });
     let nodes = g.ids().map(|id| {
         let (x, y) = layout.pos[id.index()];
-        let label = g.label(id);
+        let (left, top) = (x - NODE_W / 2.0, y - NODE_H / 2.0);
+        let (label, transform) = &fixed[id.index()];
         let cells = view.cells[id.index()];
         let active = view.active == Some(id);
-        let is_input = matches!(g.node(id).op, Op::Input(_));
-        let is_output = g.outputs.contains(&id);
-        let read = view.read.contains(&id);
-        let op_text = &session.sketch.ops[id.index()];
-        let derivative = match props.mode {
-            Mode::Forward => cells.tangent.map(|t| (format!("{} = ", dot(&label)), t)),
-            Mode::Reverse => cells.adjoint.map(|a| (format!("{} = ", bar(&label)), a)),
-        };
+        let full = active || meets(drawn, (left, top, left + NODE_W, top + NODE_H));
         let class = class_list(&[
             ("node", true),
-            ("input", is_input),
-            ("output", is_output),
+            ("input", matches!(g.node(id).op, Op::Input(_))),
+            ("output", g.outputs.contains(&id)),
             ("active", active),
             ("computed", cells.primal.is_some()),
-            ("read", read),
+            ("read", view.read.contains(&id)),
         ]);
-        let (left, top) = (x - NODE_W / 2.0, y - NODE_H / 2.0);
-        html! {
-            <g key={id.0} class={class} data-testid="graph-node" data-node={label.clone()}
-                transform={format!("translate({},{})", c(left), c(top))}
-                aria-current={active.then_some("step")}>
-                <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
-                // Text as HTML inside the SVG: the browser lays HTML text out incrementally, SVG text all over again on
-                // every change, which made typing slow on graphs of a few hundred nodes.
+        // Text as HTML inside the SVG: the browser lays HTML text out incrementally, SVG text all over again on every
+        // change, which made typing slow on graphs of a few hundred nodes.
+        let text = || {
+            let derivative = match props.mode {
+                Mode::Forward => cells.tangent.map(|t| (dot(label), t)),
+                Mode::Reverse => cells.adjoint.map(|a| (bar(label), a)),
+            };
+            html! {
                 <foreignObject width={NODE_W.to_string()} height={NODE_H.to_string()}>
                     <div xmlns="http://www.w3.org/1999/xhtml" class="node-text">
-                        <div><b>{ &label }</b>{ " " }<span class="node-op">{ op_text }</span></div>
+                        <div><b>{ label.clone() }</b>{ " " }<span class="node-op">{ session.sketch.ops[id.index()].clone() }</span></div>
                         if let Some(p) = cells.primal {
                             <div class="node-primal" data-value={fmt_full(p)}>{ format!("= {}", fmt_sig(p, 5)) }</div>
                         }
                         if let Some((name, d)) = derivative {
-                            <div class="node-derivative" data-value={fmt_full(d)}>{ format!("{name}{}", fmt_sig(d, 4)) }</div>
+                            <div class="node-derivative" data-value={fmt_full(d)}>{ format!("{name} = {}", fmt_sig(d, 4)) }</div>
                         }
                     </div>
                 </foreignObject>
+            }
+        };
+        html! {
+            <g key={id.0} class={class} data-testid="graph-node" data-node={label.clone()}
+                transform={transform.clone()} aria-current={active.then_some("step")}>
+                <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
+                if full { { text() } }
             </g>
         }
     });
@@ -248,7 +324,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 <button type="button" class="small" onclick={zoom_in} aria-label="Zoom in">{ "+" }</button>
                 <span class="hint">{ format!("{}%", (scale * 100.0).round()) }</span>
             </div>
-            <div class="graph-scroll" ref={scroller} tabindex="0" role="region" aria-label="The computational graph">
+            <div class="graph-scroll" ref={scroller} {onscroll} tabindex="0" role="region" aria-label="The computational graph">
                 <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} nodes", g.len())}
                     viewBox={format!("0 0 {} {}", w.round(), h.round())} width={(w * scale).round().to_string()} height={(h * scale).round().to_string()}>
                     <defs>
