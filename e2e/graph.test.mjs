@@ -162,6 +162,13 @@ test('a big graph stays usable: the active node is kept in view', async () => {
   assert.ok(visible, 'the last node was scrolled into view');
   assert.equal(await cell(page, 'v150', 'primal'), '0.75');
   await shot(page, 'graph-logistic-50');
+  // Only nodes in and around the view carry their numbers; scrolling back brings the first ones' numbers.
+  const primal = (node) => page.locator(`[data-testid="graph-node"][data-node="${node}"] .node-primal`);
+  assert.equal(await primal('v150').getAttribute('data-value'), '0.75');
+  assert.equal(await primal('x').count(), 0, 'a node far out of view is drawn without its numbers');
+  await page.evaluate(() => { document.querySelector('.graph-scroll').scrollLeft = 0; });
+  await primal('x').waitFor();
+  assert.equal(await primal('x').getAttribute('data-value'), '0.25');
   await page.close();
 });
 
