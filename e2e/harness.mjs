@@ -97,6 +97,15 @@ export async function axe(page) {
   return result;
 }
 
-export async function shot(page, name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+export async function shot(page, name, path = join(SHOTS, `${name}.png`)) {
+  // Parts far off screen skip rendering (content-visibility), so a full-page picture would show them empty: the
+  // window is made as tall as the page for the picture, then put back.
+  const before = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (before && height > before.height) {
+    await page.setViewportSize({ width: before.width, height: Math.min(height, 16000) });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  await page.screenshot({ path, fullPage: true });
+  if (before && height > before.height) await page.setViewportSize(before);
 }

@@ -40,7 +40,13 @@ test('the whole lecture with the keyboard: each slide shows the script’s numbe
     if (want) {
       await page.waitForSelector(sel);
       assert.equal(await page.locator(sel).first().getAttribute('data-value'), want, `slide ${k}: ${sel}`);
+      assert.ok(await page.locator(sel).first().isVisible(), `slide ${k}: the key number is on screen`);
     }
+    // A clean page: no introduction, no example picker; of the chapter's optional parts, only those the slide lists.
+    const show = (await caption.getAttribute('data-show')).split(' ').filter(Boolean);
+    const shown = await page.evaluate(() => [...document.querySelectorAll('main .lead, main .picker, main [data-part]')]
+      .filter((e) => e.offsetParent !== null).map((e) => e.dataset.part || e.className));
+    assert.deepEqual([...new Set(shown)].sort(), [...show].sort(), `slide ${k}: the parts on screen`);
     if (k < total) {
       await page.waitForTimeout(100);
       await page.keyboard.press(k % 2 ? 'ArrowRight' : 'PageDown');
@@ -75,7 +81,7 @@ test('a mid-lecture permalink; stepping writes the step into it; B, D, ? and Esc
   await page.keyboard.press('?');
   await page.waitForSelector('table.keys');
   const keys = await page.locator('table.keys').textContent();
-  for (const k of ['next step, then next slide', 'full screen', 'blank the screen', 'leave presenter mode', 'dark or light theme']) {
+  for (const k of ['next step, then next slide', 'full screen', 'blank the screen', 'leave presenter mode', 'dark or light theme', 'pen: draw over the slide', 'wipe the pen']) {
     assert.ok(keys.includes(k), k);
   }
   await page.keyboard.press('Escape');
@@ -95,5 +101,41 @@ test('a mid-lecture permalink; stepping writes the step into it; B, D, ? and Esc
   await page.waitForSelector('[data-testid="hyper-grad-implicit"]');
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains('presenting')), false);
   await page.evaluate(() => localStorage.removeItem('adlab.theme'));
+  await page.close();
+});
+
+test('the pen: P draws over the slide, C wipes, the next slide starts clean', async () => {
+  const page = await h.open('#/lecture?slide=11');
+  const strokes = () => page.locator('[data-testid="pen-layer"] polyline').count();
+  const draw = async (x0, y0, x1, y1) => {
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(x0 + ((x1 - x0) * i) / 8, y0 + ((y1 - y0) * i) / 8);
+    await page.mouse.up();
+  };
+  // Off, the pen lets the pointer through to the page (here: selecting the caption's words).
+  await draw(300, 60, 500, 70);
+  assert.equal(await strokes(), 0);
+  await page.keyboard.press('p');
+  await page.waitForSelector('[data-testid="pen-toggle"][aria-pressed="true"]');
+  await draw(300, 400, 500, 450);
+  await draw(600, 500, 700, 420);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pen-layer"] polyline').length === 2);
+  const points = await page.locator('[data-testid="pen-layer"] polyline').first().getAttribute('points');
+  assert.ok(points.split(' ').length >= 5, `a stroke follows the pointer: ${points}`);
+  await shot(page, 'lecture-pen');
+  await page.keyboard.press('c');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pen-layer"] polyline').length === 0);
+  await draw(300, 400, 500, 450);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pen-layer"] polyline').length === 1);
+  // Keys still step the slide while the pen is on; a new slide starts clean, the pen still on.
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid="slide-counter"]').textContent.startsWith('12 /'));
+  assert.equal(await strokes(), 0);
+  assert.equal(await page.locator('[data-testid="pen-toggle"]').getAttribute('aria-pressed'), 'true');
+  // The button turns it off as well.
+  await page.click('[data-testid="pen-toggle"]');
+  await page.waitForSelector('[data-testid="pen-toggle"][aria-pressed="false"]');
   await page.close();
 });

@@ -1,6 +1,6 @@
 // Opens routes of the release build and saves full-page screenshots to /tmp/look (for looking at them by hand).
 // node e2e/look.mjs '#/chain' '#/chain?step=1' …
-import { start } from './harness.mjs';
+import { shot, start } from './harness.mjs';
 const h = await start();
 let i = 0;
 for (const route of process.argv.slice(2)) {
@@ -8,7 +8,7 @@ for (const route of process.argv.slice(2)) {
   const page = await h.open(hash, { width: Number(w || 1280), height: 900 });
   await page.waitForTimeout(400);
   const name = `/tmp/look/${i++}.png`;
-  await page.screenshot({ path: name, fullPage: true });
+  await shot(page, null, name);
   console.log(name, hash);
   await page.close();
 }

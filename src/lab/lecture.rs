@@ -14,6 +14,9 @@ pub struct Slide {
     /// The chapter steps (graph lab, chain, memory): the slide's steps are the chapter's, from `step=0`.
     pub steps: bool,
     pub key: (&'static str, &'static str),
+    /// The parts of the chapter the slide shows besides its main panels (space-separated `data-part` names: `trace`,
+    /// `code`, …); the presenter hides the others, and the chapter's editing chrome.
+    pub show: &'static str,
 }
 
 const LOGISTIC: &str = "f=def%20f(x%2C%20n%3D4)%3A%0A%20%20v%20%3D%20x%0A%20%20for%20i%20in%20range(n)%3A%0A%20%20%20%20v%20%3D%204%20*%20v%20*%20(1%20-%20v)%0A%20%20return%20v%0A&in.x=0.25";
@@ -22,12 +25,16 @@ const LOGISTIC_REVERSE: &str = "f=def%20f(x%2C%20n%3D4)%3A%0A%20%20v%20%3D%20x%0
 
 macro_rules! slide {
     ($route:expr, $query:expr, $steps:expr, ($sel:expr, $val:expr), $caption:expr) => {
+        slide!($route, $query, $steps, ($sel, $val), $caption, "")
+    };
+    ($route:expr, $query:expr, $steps:expr, ($sel:expr, $val:expr), $caption:expr, $show:expr) => {
         Slide {
             route: $route,
             query: $query,
             caption: $caption,
             steps: $steps,
             key: ($sel, $val),
+            show: $show,
         }
     };
 }
@@ -52,16 +59,16 @@ pub const SLIDES: &[Slide] = &[
     slide!("/symbolic", "nmax=20", false, ("[data-testid=\"swell-table\"] tr[data-n=\"1\"] td[data-col=\"f\"]", "7"),
         "Symbolic differentiation is exact, but suffers expression swell: derivatives can have many more terms than the base function."),
     slide!("/graph", LOGISTIC_REVERSE, true, (X_ADJOINT, "-16"),
-        "Automatic differentiation: apply symbolic differentiation at the elementary operation level and keep intermediate numerical results, in lockstep with the evaluation of the main function."),
+        "Automatic differentiation: apply symbolic differentiation at the elementary operation level and keep intermediate numerical results, in lockstep with the evaluation of the main function.", "trace memory"),
     slide!("/graph", LOGISTIC, true, ("tr[data-node=\"v12\"] td[data-col=\"tangent\"] .num", "-16"),
-        "Forward automatic differentiation: follow the graph and differentiate each operation, v, dv = 4v(1 − v), 4dv(1 − v) − 4v dv — one pass gives f and f′ together."),
+        "Forward automatic differentiation: follow the graph and differentiate each operation, v, dv = 4v(1 − v), 4dv(1 − v) − 4v dv — one pass gives f and f′ together.", "trace code"),
     slide!("/graph", "f=y%20*%20x**2&in.y=1&in.x=1&mode=forward&wrt=x", true, (XY_V2_TANGENT, "2"),
-        "Forward automatic differentiation on f(x, y) = yx², x = y = 1: dx/dx = 1, dy/dx = 0, dv₁/dx = 2x = 2, dv₂/dx = y dv₁/dx + v₁ dy/dx = 2."),
+        "Forward automatic differentiation on f(x, y) = yx², x = y = 1: dx/dx = 1, dy/dx = 0, dv₁/dx = 2x = 2, dv₂/dx = y dv₁/dx + v₁ dy/dx = 2.", "trace code"),
     slide!("/graph", "f=y%20*%20x**2&in.y=1&in.x=1&mode=reverse", true, (X_ADJOINT, "2"),
-        "Reverse automatic differentiation, backprop: compute the graph and its elements, then go through it backwards. df/dv₂ = 1, df/dy = v₁ = 1, df/dv₁ = y = 1, df/dx = 2x df/dv₁ = 2."),
+        "Reverse automatic differentiation, backprop: compute the graph and its elements, then go through it backwards. df/dv₂ = 1, df/dy = v₁ = 1, df/dv₁ = y = 1, df/dx = 2x df/dv₁ = 2.", "trace code"),
     slide!("/graph", "f=def%20f(x1%2C%20x2%2C%20x3)%3A%0A%20%20return%20x1%20*%20x2%20%2B%20sin(x3)%0A&in.x1=1&in.x2=2&in.x3=0&mode=reverse", true,
         ("tr[data-node=\"x1\"] td[data-col=\"adjoint\"] .num", "2"),
-        "Forward mode: for f: R → Rᵐ one pass computes all derivatives, for f: Rⁿ → R it needs n passes — bad for ML. Reverse mode: only one pass for the gradient of f: Rⁿ → R."),
+        "Forward mode: for f: R → Rᵐ one pass computes all derivatives, for f: Rⁿ → R it needs n passes — bad for ML. Reverse mode: only one pass for the gradient of f: Rⁿ → R.", "trace cost"),
     slide!("/grad", "f=log(x1)%20%2B%20x1*x2%20-%20sin(x2)&in.x1=2&in.x2=5", false, ("[data-testid=\"result-grad-x1\"]", "5.5"),
         "Automatic differentiation: exact; takes about the same time to compute the gradient and the function; requires memory; easy to use."),
     slide!("/chain", "", true, ("[data-testid=\"cost-forward\"]", "1010000"),
@@ -85,7 +92,7 @@ pub const SLIDES: &[Slide] = &[
     slide!("/hyper", "", false, ("[data-testid=\"hyper-grad-implicit\"]", "-613.3142512066648"),
         "Example 3: hyperparameter optimisation. Find λ minimising ℓ′(λ) = ½‖X_test β*(λ) − y_test‖², β*(λ) = argmin ℓ(β, λ). Idea: use first-order information."),
     slide!("/hyper", "mode=per-feature&k=10&steps=100", false, ("[data-testid=\"hyper-solves\"]", "390"),
-        "Grid search needs k points per hyperparameter: practically useless beyond 10 hyperparameters. Optimise ℓ′(GD(λ)) by gradient descent instead: better scaling."),
+        "Grid search needs k points per hyperparameter: practically useless beyond 10 hyperparameters. Optimise ℓ′(GD(λ)) by gradient descent instead: better scaling.", "grid"),
     slide!("/grad", "", false, (GRAD_X, "-16"),
         "Automatic differentiation is exact, takes about the same time as the function, requires memory, and is easy to use: available in PyTorch, TensorFlow, JAX, autograd — and here."),
     slide!("/", "", false, ("main h1", ""), "Thanks for your attention! — Pierre Ablin's introduction to automatic differentiation, in AD Lab."),

@@ -93,8 +93,10 @@ pub fn ChainChapter(props: &ChapterProps) -> Html {
             </div>
             { step_controls(&stepper) }
             { product_view(&state, &plan, l) }
-            <h2>{ "Run by the AD core" }</h2>
-            { run_view(&state, ran.as_ref(), work, do_run) }
+            <div data-part="run">
+                <h2>{ "Run by the AD core" }</h2>
+                { run_view(&state, ran.as_ref(), work, do_run) }
+            </div>
         </>
     }
 }

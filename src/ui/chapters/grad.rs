@@ -30,7 +30,7 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
             <div class="two-col">
                 <div class="col">
                     { program_panel(program, EXAMPLES, d.reform_action(GradAction::Program), "Evaluate at") }
-                    <div class="h-field">
+                    <div class="h-field" data-part="h">
                         { number_field("fd-h", "Finite-difference step h =", &state.h, d.reform_action(GradAction::H), |h| fmt_compact(*h)) }
                     </div>
                 </div>
@@ -181,7 +181,7 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
     let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
     let agreement = so.agreement();
     html! {
-        <div class="second-order" data-testid="second-order">
+        <div class="second-order" data-testid="second-order" data-part="hessian">
             <h2>{ "Second order: the Hessian by nested AD" }</h2>
             { markup("<p>Differentiate the gradient once more. The reverse sweep is run on dual numbers whose tangent is \
                 a direction v: its adjoints are then ∇f and H·v together — forward mode over reverse mode. One such pass \

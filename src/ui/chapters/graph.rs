@@ -83,9 +83,9 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                         if let Some(d) = &s.domain {
                             <p class="warning" role="status">{ "Not a finite number: " }{ d }</p>
                         }
-                        <GraphView session={s.clone()} view={v.clone()} {mode} />
+                        <GraphView session={s.clone()} view={v.clone()} {mode} presenting={super::is_embedded()} />
                         <div class="two-col lab-bottom">
-                            <div class="col">
+                            <div class="col" data-part="trace">
                                 <h2>{ "Evaluation trace" }</h2>
                                 <TraceTable session={s.clone()} view={v.clone()} {mode} />
                             </div>
@@ -147,7 +147,7 @@ fn controls(
 fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
     let g = s.graph();
     raw(match mode {
-        Mode::Forward => "<div class=\"memory\" data-testid=\"memory-panel\"><h2>Memory</h2><p>Forward mode keeps only \
+        Mode::Forward => "<div class=\"memory\" data-testid=\"memory-panel\" data-part=\"memory\"><h2>Memory</h2><p>Forward mode keeps only \
             what it is computing: each tangent is computed together with its value, so nothing has to be stored for later. \
             But one pass gives the derivative with respect to one input only.</p></div>"
             .to_string(),
@@ -165,7 +165,7 @@ fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
                 cells.push_str(&format!("<span class=\"cell more\">+{}</span>", v.stored - SHOWN));
             }
             format!(
-                "<div class=\"memory\" data-testid=\"memory-panel\"><h2>Memory</h2><p>Stored for the backward sweep: \
+                "<div class=\"memory\" data-testid=\"memory-panel\" data-part=\"memory\"><h2>Memory</h2><p>Stored for the backward sweep: \
                  <strong data-testid=\"memory-count\" data-value=\"{n}\">{}</strong> value{} = <strong \
                  data-testid=\"memory-bytes\" data-value=\"{b}\">{}</strong> bytes (8 per f64).</p>\
                  <div class=\"tape\" aria-hidden=\"true\">{cells}</div><p class=\"hint\">Reverse mode needs memory: every \
@@ -216,7 +216,7 @@ fn code_view(s: &Session, mode: Mode) -> Html {
         )
     });
     raw(format!(
-        "<div class=\"code-panel\"><h2>{title}</h2><pre class=\"code\" data-testid=\"code-view\" tabindex=\"0\" \
+        "<div class=\"code-panel\" data-part=\"code\"><h2>{title}</h2><pre class=\"code\" data-testid=\"code-view\" tabindex=\"0\" \
          aria-label=\"{title}\">{}</pre>{check}</div>",
         esc(&text)
     ))
@@ -275,7 +275,7 @@ fn cost_panel(s: &Session) -> Html {
     };
     let es = |k: usize| if k == 1 { "" } else { "es" };
     raw(format!(
-        "<div class=\"cost-panel\" data-testid=\"cost-panel\"><h2>The whole Jacobian: cost of each mode</h2><p>{verdict}</p>\
+        "<div class=\"cost-panel\" data-testid=\"cost-panel\" data-part=\"cost\"><h2>The whole Jacobian: cost of each mode</h2><p>{verdict}</p>\
          <div class=\"jacobians\"><div><h3>Forward mode: {n} pass{} (one per input)</h3>{}</div>\
          <div><h3>Reverse mode: {m} pass{} (one per output)</h3>{}</div></div></div>",
         es(n),

@@ -128,7 +128,7 @@ fn tables(r: &HyperResults, s: &HyperState) -> String {
         .unwrap_or((vec![f64::NAN], f64::NAN));
     let k = s.k.value as f64;
     let mut out = format!(
-        "<div class=\"two-col\"><div class=\"col\"><h2>Grid search against hypergradient descent</h2><table class=\"numbers\">\
+        "<div class=\"two-col\" data-part=\"grid\"><div class=\"col\"><h2>Grid search against hypergradient descent</h2><table class=\"numbers\">\
          <tr><th scope=\"row\">best of the {k} grid points on [10⁻³, 10⁵]: λ</th><td>{}</td></tr>\
          <tr><th scope=\"row\">its V ({k} solves)</th><td>{}</td></tr>\
          <tr><th scope=\"row\">descent from λ = 1, {} steps: λ{}</th><td>{}</td></tr>\

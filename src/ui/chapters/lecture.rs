@@ -10,10 +10,15 @@ use super::{embed, ChapterProps};
 use crate::base::url::Location;
 use crate::lab::lecture::{LectureAction, LectureState, SLIDES};
 use crate::lab::ChapterModel;
-use crate::ui::components::url_notice;
+use crate::ui::components::{url_notice, Pen};
 use crate::ui::dom;
 use crate::ui::keymap::{use_keys, Binding};
 use crate::ui::registry;
+
+thread_local! {
+    /// Whether the pen is on, kept from one slide to the next (each slide's view starts afresh).
+    static PEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 fn lecture_hash(s: &LectureState) -> String {
     crate::base::url::build("/lecture", &s.query())
@@ -24,6 +29,13 @@ pub fn LectureChapter(props: &ChapterProps) -> Html {
     let mut notices = props.location.problems.clone();
     let state = LectureState::from_location(&props.location, &mut notices);
     let blank = use_state(|| false);
+    // The pen stays on from slide to slide; its strokes belong to one slide (and `C` wipes them).
+    let pen = use_state(|| PEN.get());
+    {
+        let on = *pen;
+        use_effect_with(on, |&on| PEN.set(on));
+    }
+    let wipes = use_state(|| 0u32);
     let chapter = state.chapter_hash();
     let go = |a: LectureAction| {
         let next = lecture_hash(&state.apply(a));
@@ -32,7 +44,7 @@ pub fn LectureChapter(props: &ChapterProps) -> Html {
     {
         // The slide's chapter registers its keys after these, so its steps come first: → moves on to the next slide
         // only once the chapter has no step left (and ← once it is at step 0).
-        let (leave, b) = (chapter.clone(), blank.clone());
+        let (leave, b, p, w) = (chapter.clone(), blank.clone(), pen.clone(), wipes.clone());
         use_keys(vec![
             Binding::new(
                 &["ArrowRight", "PageDown"],
@@ -53,6 +65,15 @@ pub fn LectureChapter(props: &ChapterProps) -> Html {
                 "blank the screen (again to come back)",
                 move || b.set(!*b),
             ),
+            Binding::new(
+                &["p", "P"],
+                "P",
+                "pen: draw over the slide (again to stop)",
+                move || p.set(!*p),
+            ),
+            Binding::new(&["c", "C"], "C", "wipe the pen's strokes", move || {
+                w.set(*w + 1)
+            }),
             Binding::new(
                 &["Escape"],
                 "Esc",
@@ -82,20 +103,32 @@ pub fn LectureChapter(props: &ChapterProps) -> Html {
         let f = go(a);
         Callback::from(move |_: MouseEvent| f())
     };
+    // The chapter's parts the slide does not show are hidden (see `Slide::show`).
+    let hide = slide
+        .show
+        .split_whitespace()
+        .fold(".presenter [data-part]".to_string(), |sel, part| {
+            sel + &format!(":not([data-part=\"{part}\"])")
+        })
+        + " { display: none; }";
     html! {
         <div class="presenter">
+            <style>{ hide }</style>
             { url_notice(&notices) }
             <div class="slide-bar">
                 <span class="counter" data-testid="slide-counter">{ format!("{} / {}", state.slide, SLIDES.len()) }</span>
-                <p class="slide-caption" data-testid="slide-caption" data-key={slide.key.0} data-expect={slide.key.1}>{ slide.caption }</p>
+                <p class="slide-caption" data-testid="slide-caption" data-key={slide.key.0} data-expect={slide.key.1} data-show={slide.show}>{ slide.caption }</p>
                 <button type="button" data-testid="slide-prev" onclick={click(LectureAction::Prev)} aria-label="Previous slide">{ "◀" }</button>
                 <button type="button" data-testid="slide-next" onclick={click(LectureAction::Next)} aria-label="Next slide">{ "▶" }</button>
+                <button type="button" data-testid="pen-toggle" aria-pressed={if *pen { "true" } else { "false" }}
+                    title="Draw over the slide (P); C wipes" onclick={{ let p = pen.clone(); Callback::from(move |_: MouseEvent| p.set(!*p)) }}>{ "✎ Pen" }</button>
                 <a class="leave" href={chapter.clone()}>{ "Leave (Esc)" }</a>
             </div>
             if let Some(e) = registry::find(slide.route) {
                 <h2 class="slide-title">{ e.title }</h2>
                 { (e.view)(Location::parse(&chapter), format!("slide-{}", state.slide)) }
             }
+            <Pen key={format!("{}-{}", state.slide, *wipes)} on={*pen} />
             if *blank {
                 <div class="blank" data-testid="blank-screen" onclick={{ let b = blank.clone(); Callback::from(move |_: MouseEvent| b.set(false)) }}></div>
             }

@@ -267,7 +267,7 @@ fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
 /// Every strategy's totals for this n and c.
 fn totals(r: &MemoryResults, s: &MemoryState) -> String {
     let mut out = format!(
-        "<h2>Time against memory, n = {}</h2><table class=\"numbers cols\"><thead><tr><th scope=\"col\">strategy</th>\
+        "<div data-part=\"table\"><h2>Time against memory, n = {}</h2><table class=\"numbers cols\"><thead><tr><th scope=\"col\">strategy</th>\
          <th scope=\"col\">forward evaluations</th><th scope=\"col\">peak slots</th></tr></thead>",
         fmt_count(s.n.value as u64)
     );
@@ -283,7 +283,7 @@ fn totals(r: &MemoryResults, s: &MemoryState) -> String {
     out.push_str(
         "</table><p class=\"hint\">Forward evaluations count the steps replayed forward, not the evaluation of step k \
          inside its own adjoint: storing everything costs n − 1, storing only x₀ costs n(n − 1)/2, binomial \
-         checkpointing r·n − β(c + 1, r − 1) where β(c, r − 1) &lt; n ≤ β(c, r).</p>",
+         checkpointing r·n − β(c + 1, r − 1) where β(c, r − 1) &lt; n ≤ β(c, r).</p></div>",
     );
     out
 }

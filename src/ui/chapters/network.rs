@@ -187,7 +187,7 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                 backward rule beside it. Nothing below is hand-written backprop.</p>") }
             <div class="two-col network">
                 <div class="col">
-                    <fieldset class="inputs">
+                    <fieldset class="inputs" data-part="settings">
                         <legend>{ "The network and its training" }</legend>
                         { select_field("nn-preset", "recipe", vec![
                             ("micrograd", "micrograd's demo (reproducible)".to_string(), micro),
@@ -237,16 +237,23 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
             </div>
             <PlotCanvas figure={Plot::new(history)} testid="nn-loss-plot" filename="training.png"
                 label="The objective and the accuracy against the epoch" />
-            if let Some(p) = &*panel {
-                { panels(p, &state, example.setter()) }
-            } else {
-                <p class="hint">{ "Pause to see one example's sweep, the memory and cost of a step, and the gradient check." }</p>
-            }
+            <div data-part="example">
+                if let Some(p) = &*panel {
+                    { panels(p, &state, example.setter()) }
+                } else {
+                    <p class="hint">{ "Pause to see one example's sweep, the memory and cost of a step, and the gradient check." }</p>
+                }
+            </div>
         </>
     }
 }
 
 /// Epoch, the last step's objective and accuracy, the held-out accuracy.
+/// Before the first step there is no batch to report on.
+fn not_yet() -> String {
+    "<span class=\"hint\">no step yet</span>".to_string()
+}
+
 fn numbers_text(epoch: usize, max: usize, last: Option<(f64, f64)>, test: Option<f64>) -> String {
     let row = |name: &str, value: String| {
         format!("<tr><th scope=\"row\">{name}</th><td>{value}</td></tr>")
@@ -254,8 +261,8 @@ fn numbers_text(epoch: usize, max: usize, last: Option<(f64, f64)>, test: Option
     let mut out = format!(
         "<table class=\"numbers nn-numbers\">{}{}{}",
         row("epoch", format!("<span class=\"num\" data-testid=\"nn-epoch\" data-value=\"{epoch}\">{} / {}</span>", fmt_count(epoch as u64), fmt_count(max as u64))),
-        row("objective on the last step's batch", num_str(last.map_or(f64::NAN, |l| l.0), Some("nn-loss-value"), Some(6))),
-        row("accuracy on that batch", num_str(last.map_or(f64::NAN, |l| l.1), Some("nn-accuracy"), Some(4))),
+        row("objective on the last step's batch", last.map_or_else(not_yet, |l| num_str(l.0, Some("nn-loss-value"), Some(6)))),
+        row("accuracy on that batch", last.map_or_else(not_yet, |l| num_str(l.1, Some("nn-accuracy"), Some(4)))),
     );
     if let Some(a) = test.filter(|a| !a.is_nan()) {
         out.push_str(&row(

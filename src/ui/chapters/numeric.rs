@@ -169,7 +169,7 @@ fn explain(r: &NumericResults) -> Html {
 
 fn methods(r: &NumericResults) -> Html {
     html! {
-        <div class="methods">
+        <div class="methods" data-part="methods">
             <h2>{ "Three ways to the same derivative" }</h2>
             <table class="grad-table" data-testid="methods-table">
                 <thead>

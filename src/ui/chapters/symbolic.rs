@@ -46,7 +46,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
                     { program_editor(program, EXAMPLES, on_program.reform(ProgramAction::Source), on_program.reform(ProgramAction::Example)) }
                     { number_field("swell-nmax", "rows n = 1 … N, N =", &state.nmax, d.reform_action(SymbolicAction::NMax), |n| format!("N = {n}")) }
                 </div>
-                <div class="col measure">
+                <div class="col measure" data-part="measure">
                     <h2>{ "How size is measured" }</h2>
                     <p>
                         { "Each expression is counted as a tree: every operation, variable and constant occurrence is one node \
@@ -156,7 +156,7 @@ fn expressions(e: &Expressions) -> Html {
         }
     };
     html! {
-        <div class="expressions" data-testid="swell-expr">
+        <div class="expressions" data-testid="swell-expr" data-part="expressions">
             <h2>{ match e.n { Some(n) => format!("The expressions for n = {n}"), None => "The expressions".to_string() } }</h2>
             { show(name("f"), &e.f, Some(e.sizes.0)) }
             { show(format!("{} by the rules, unsimplified", name("f′")), &e.df, Some(e.sizes.1)) }

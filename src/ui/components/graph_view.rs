@@ -20,6 +20,9 @@ pub struct GraphViewProps {
     pub session: Shared<Session>,
     pub view: Shared<StepView>,
     pub mode: Mode,
+    /// Shown on a slide: drawn at least at 125 % (a projected graph is read from the back of the room).
+    #[prop_or_default]
+    pub presenting: bool,
 }
 
 const ZOOMS: [f64; 7] = [0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5];
@@ -112,12 +115,13 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         let last = *fitted_for.borrow();
         let rescale = last == 0 || nodes > 2 * last || 2 * nodes < last;
         let fitted_for = fitted_for.clone();
+        let presenting = props.presenting;
         use_effect_with(rescale.then_some(nodes), move |n| {
             if let Some(n) = n {
                 let avail = scroller
                     .cast::<Element>()
                     .map_or(900.0, |e| e.client_width() as f64);
-                zoom.set(fit_zoom(w, avail, 2));
+                zoom.set(fit_zoom(w, avail, if presenting { 5 } else { 2 }));
                 *fitted_for.borrow_mut() = *n;
             }
         });
