@@ -42,6 +42,15 @@ test('the whole lecture with the keyboard: each slide shows the script’s numbe
       assert.equal(await page.locator(sel).first().getAttribute('data-value'), want, `slide ${k}: ${sel}`);
       assert.ok(await page.locator(sel).first().isVisible(), `slide ${k}: the key number is on screen`);
     }
+    // Numbers read from the back of the room: every number on screen at least 24 px (on the graph, as drawn).
+    const small = await page.evaluate(() => [...document.querySelectorAll('main [data-value]')].filter((e) => {
+      if (!e.getBoundingClientRect().width || e.closest('[aria-hidden="true"]')) return false;
+      let size = parseFloat(getComputedStyle(e).fontSize);
+      const svg = e.closest('svg');
+      if (svg?.viewBox.baseVal?.width) size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return size < 23.9;
+    }).map((e) => e.dataset.testid || e.className?.baseVal || e.className));
+    assert.deepEqual(small, [], `slide ${k}: numbers under 24 px`);
     // A clean page: no introduction, no example picker; of the chapter's optional parts, only those the slide lists.
     const show = (await caption.getAttribute('data-show')).split(' ').filter(Boolean);
     const shown = await page.evaluate(() => [...document.querySelectorAll('main .lead, main .picker, main [data-part]')]

@@ -20,7 +20,7 @@ pub struct GraphViewProps {
     pub session: Shared<Session>,
     pub view: Shared<StepView>,
     pub mode: Mode,
-    /// Shown on a slide: drawn at least at 125 % (a projected graph is read from the back of the room).
+    /// Shown on a slide: drawn at least at 150 % (a projected graph is read from the back of the room).
     #[prop_or_default]
     pub presenting: bool,
 }
@@ -121,7 +121,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 let avail = scroller
                     .cast::<Element>()
                     .map_or(900.0, |e| e.client_width() as f64);
-                zoom.set(fit_zoom(w, avail, if presenting { 5 } else { 2 }));
+                zoom.set(fit_zoom(w, avail, if presenting { 6 } else { 2 }));
                 *fitted_for.borrow_mut() = *n;
             }
         });
