@@ -165,3 +165,18 @@ test('the dark projector theme: D switches it anywhere, it is remembered, text h
   await page.evaluate(() => localStorage.removeItem('adlab.theme'));
   await page.close();
 });
+
+test('on a phone (390 px) no chapter, and no slide of the lecture, is wider than the screen', async () => {
+  const slides = Array.from({ length: 26 }, (_, i) => `#/lecture?slide=${i + 1}`);
+  const page = await h.open('#/', { width: 390, height: 844 });
+  const wide = [];
+  for (const hash of [...ROUTES, ...slides]) {
+    await page.goto(h.site.url + hash);
+    await page.waitForSelector('main h1');
+    await page.waitForTimeout(150);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (over > 0) wide.push(`${hash}: ${over} px`);
+  }
+  assert.deepEqual(wide, []);
+  await page.close();
+});
