@@ -161,6 +161,15 @@ test('a big graph stays usable: the active node is kept in view', async () => {
   });
   assert.ok(visible, 'the last node was scrolled into view');
   assert.equal(await cell(page, 'v150', 'primal'), '0.75');
+  // The trace table draws only the rows in and around its view; spacers keep its height, so it scrolls as a whole.
+  const rows = () => page.locator('[data-testid="trace-table"] tbody tr[data-node]').evaluateAll((r) => r.map((e) => e.dataset.node));
+  const near = await rows();
+  assert.ok(near.includes('v150') && !near.includes('x') && near.length < 60, `rows around the last step: ${near}`);
+  const height = await page.evaluate(() => {
+    const w = document.querySelector('.trace-wrap');
+    return w.scrollHeight / document.querySelector('tbody tr[data-node]').getBoundingClientRect().height;
+  });
+  assert.ok(height > 150 && height < 156, `the table is as tall as 151 rows (and its header): ${height}`);
   await shot(page, 'graph-logistic-50');
   // Only nodes in and around the view carry their numbers; scrolling back brings the first ones' numbers.
   const primal = (node) => page.locator(`[data-testid="graph-node"][data-node="${node}"] .node-primal`);
@@ -169,6 +178,9 @@ test('a big graph stays usable: the active node is kept in view', async () => {
   await page.evaluate(() => { document.querySelector('.graph-scroll').scrollLeft = 0; });
   await primal('x').waitFor();
   assert.equal(await primal('x').getAttribute('data-value'), '0.25');
+  await page.evaluate(() => { document.querySelector('.trace-wrap').scrollTop = 0; });
+  await page.waitForFunction(() => document.querySelector('[data-testid="trace-table"] tr[data-node="x"]'));
+  assert.equal(await cell(page, 'x', 'primal'), '0.25');
   await page.close();
 });
 

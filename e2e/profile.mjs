@@ -20,6 +20,10 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 await page.goto(site.url + hash);
 await page.waitForSelector('main h1');
+// CSS=… adds a style sheet first: to see what one part of the page costs (e.g. CSS='.trace-wrap{display:none}').
+if (process.env.CSS) await page.addStyleTag({ content: process.env.CSS });
+// SCROLL=selector scrolls that element to the middle of the window first (e.g. SCROLL='[data-testid="trace-table"]').
+if (process.env.SCROLL) await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'center' }), process.env.SCROLL);
 await page.waitForTimeout(500);
 const run = async () => {
   for (let k = 0; k < REPS; k++) {

@@ -9,7 +9,7 @@ mod narrate;
 mod session;
 
 pub use narrate::{Cells, StepView};
-pub use session::{CodeCheck, Session, Sketch, MAX_DRAWN_NODES};
+pub use session::{CodeCheck, Programs, Session, Sketch, MAX_DRAWN_NODES};
 
 use super::program::{Example, ProgramAction, ProgramState, LOGISTIC, Y_X_SQUARED};
 use super::{ChapterModel, Shared};
@@ -133,16 +133,28 @@ impl GraphState {
     /// Everything computed from the program and its inputs, if both are valid.
     pub fn session(&self) -> Option<Session> {
         let sketch = Shared::new(Sketch::new(self.program.graph()?));
-        self.session_with(&sketch)
+        self.session_with(&sketch, &Shared::new(self.programs()?))
     }
 
-    /// [`GraphState::session`] reusing the drawing of the same graph (it does not depend on the inputs).
-    pub fn session_with(&self, sketch: &Shared<Sketch>) -> Option<Session> {
+    /// The derivative programs for this program and these seeds.
+    pub fn programs(&self) -> Option<Programs> {
+        let compiled = self.program.compiled.as_ref()?;
+        Some(Programs::new(compiled, self.wrt, self.out))
+    }
+
+    /// [`GraphState::session`] reusing the drawing of the same graph and the derivative programs of the same program
+    /// and seeds (neither depends on the inputs' values).
+    pub fn session_with(
+        &self,
+        sketch: &Shared<Sketch>,
+        programs: &Shared<Programs>,
+    ) -> Option<Session> {
         let compiled = self.program.compiled.as_ref()?;
         let values = self.program.values()?;
         Some(Session::new(
             compiled,
             sketch.clone(),
+            programs.clone(),
             &values,
             self.wrt,
             self.out,
@@ -351,8 +363,14 @@ mod tests {
         let ses = session(&s);
         assert_eq!(ses.jacobian_forward.len(), 3);
         assert_eq!(ses.jacobian_forward, ses.jacobian_reverse);
-        assert!(ses.forward_code.as_ref().unwrap().text.contains("return"));
-        assert!(ses.reverse_code.is_ok());
+        assert!(ses
+            .programs
+            .forward
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("return"));
+        assert!(ses.programs.reverse.is_ok());
         // The generated programs, run by the core, agree with the traces.
         let g = ses.graph();
         let tangents: Vec<f64> = g

@@ -50,6 +50,23 @@ impl Sketch {
     }
 }
 
+/// The derivative programs, which depend on the program and the seeds but not on the inputs' values: made once per
+/// program and seed, not on every new input value.
+#[derive(Debug, PartialEq)]
+pub struct Programs {
+    pub forward: Result<Generated, String>,
+    pub reverse: Result<Generated, String>,
+}
+
+impl Programs {
+    pub fn new(compiled: &Compiled, wrt: usize, out: usize) -> Programs {
+        Programs {
+            forward: forward_program(compiled, wrt),
+            reverse: reverse_program(compiled, out),
+        }
+    }
+}
+
 /// Everything the chapter derives from one program at one point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
@@ -61,8 +78,7 @@ pub struct Session {
     pub jacobian_forward: Vec<Vec<f64>>,
     pub jacobian_reverse: Vec<Vec<f64>>,
     /// The derivative programs, or why there is none.
-    pub forward_code: Result<Generated, String>,
-    pub reverse_code: Result<Generated, String>,
+    pub programs: Shared<Programs>,
     /// What the generated programs return when the core runs them at the same inputs.
     pub forward_run: Option<Result<Vec<f64>, String>>,
     pub reverse_run: Option<Result<Vec<f64>, String>>,
@@ -95,14 +111,13 @@ impl Session {
     pub fn new(
         compiled: &Shared<Compiled>,
         sketch: Shared<Sketch>,
+        programs: Shared<Programs>,
         values: &[f64],
         wrt: usize,
         out: usize,
     ) -> Session {
         let g = &compiled.graph;
         let primals = eval::evaluate(g, values);
-        let forward_code = forward_program(compiled, wrt);
-        let reverse_code = reverse_program(compiled, out);
         Session {
             compiled: compiled.clone(),
             sketch,
@@ -111,16 +126,23 @@ impl Session {
             jacobian_forward: eval::jacobian_forward(g, &primals),
             jacobian_reverse: eval::jacobian_reverse(g, &primals),
             domain: eval::domain_issue(g, &primals).map(|d| d.describe(g)),
-            forward_run: run_code(&forward_code, values),
-            reverse_run: run_code(&reverse_code, values),
-            forward_code,
-            reverse_code,
+            forward_run: run_code(&programs.forward, values),
+            reverse_run: run_code(&programs.reverse, values),
+            programs,
             values: values.to_vec(),
         }
     }
 
     pub fn graph(&self) -> &Graph {
         &self.compiled.graph
+    }
+
+    /// The derivative program for `mode`, or why there is none.
+    pub fn code(&self, mode: Mode) -> &Result<Generated, String> {
+        match mode {
+            Mode::Forward => &self.programs.forward,
+            Mode::Reverse => &self.programs.reverse,
+        }
     }
 
     /// The program shown for `mode`, and the verdict of running it (`None` when there is no program).
@@ -151,10 +173,7 @@ impl Session {
         };
         let matches = returned.as_ref().is_ok_and(|r| same(r));
         let zero_times_infinity = !matches && returned.is_ok() && {
-            let code = match mode {
-                Mode::Forward => &self.forward_code,
-                Mode::Reverse => &self.reverse_code,
-            };
+            let code = self.code(mode);
             code.as_ref().is_ok_and(|c| {
                 run_structural(c, &self.values, &super::limits()).is_ok_and(|r| same(&r))
             })

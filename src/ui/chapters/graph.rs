@@ -23,12 +23,24 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
     let sketch = use_memo(state.program.compiled.clone(), |c| {
         c.as_ref().map(|c| Shared::new(Sketch::new(&c.graph)))
     });
+    let programs = {
+        let s = (*state).clone();
+        use_memo((s.program.compiled.clone(), s.wrt, s.out), move |_| {
+            s.programs().map(Shared::new)
+        })
+    };
     let session: Rc<Option<Shared<Session>>> = {
         let s = (*state).clone();
         let sketch = (*sketch).clone();
+        let programs = (*programs).clone();
         use_memo(
             (s.program.compiled.clone(), s.program.values(), s.wrt, s.out),
-            move |_| sketch.and_then(|sk| s.session_with(&sk)).map(Shared::new),
+            move |_| {
+                sketch
+                    .zip(programs)
+                    .and_then(|(sk, p)| s.session_with(&sk, &p))
+                    .map(Shared::new)
+            },
         )
     };
     let view: Option<Shared<StepView>> = {
@@ -181,10 +193,11 @@ fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {
 }
 
 fn code_view(s: &Session, mode: Mode) -> Html {
-    let (title, code) = match mode {
-        Mode::Forward => ("Forward-mode program", &s.forward_code),
-        Mode::Reverse => ("Reverse-mode program", &s.reverse_code),
+    let title = match mode {
+        Mode::Forward => "Forward-mode program",
+        Mode::Reverse => "Reverse-mode program",
     };
+    let code = s.code(mode);
     let text = match code {
         Ok(c) => c.text.clone(),
         Err(e) => format!("# {e}"),
