@@ -51,9 +51,9 @@ test('the whole lecture with the keyboard: each slide shows the script’s numbe
       return size < 23.9;
     }).map((e) => e.dataset.testid || e.className?.baseVal || e.className));
     assert.deepEqual(small, [], `slide ${k}: numbers under 24 px`);
-    // A clean page: no introduction, no example picker; of the chapter's optional parts, only those the slide lists.
+    // A clean page: no introduction, no example picker, no figure buttons; of the chapter's optional parts, only those the slide lists.
     const show = (await caption.getAttribute('data-show')).split(' ').filter(Boolean);
-    const shown = await page.evaluate(() => [...document.querySelectorAll('main .lead, main .picker, main [data-part]')]
+    const shown = await page.evaluate(() => [...document.querySelectorAll('main .lead, main .picker, main .plot-actions, main [data-part]')]
       .filter((e) => e.offsetParent !== null).map((e) => e.dataset.part || e.className));
     assert.deepEqual([...new Set(shown)].sort(), [...show].sort(), `slide ${k}: the parts on screen`);
     if (k < total) {

@@ -123,7 +123,8 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                     if w > 0 {
                         size.set((
                             w,
-                            dom::root_has_class("large-text"),
+                            // Presenter mode's type is large too.
+                            dom::root_has_class("large-text") || dom::root_has_class("presenting"),
                             dom::root_attr("data-theme").as_deref() == Some("dark"),
                         ));
                     }
