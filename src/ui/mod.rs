@@ -158,18 +158,6 @@ pub fn App() -> Html {
             })}>{ "Skip to content" }</a>
             <header class="site-header">
                 <a class="brand" href="#/">{ "AD Lab" }</a>
-                <nav aria-label="Chapters">
-                    <ol class="chapter-nav">
-                        { for registry::CHAPTERS.iter().map(|c| {
-                            let current = entry.is_some_and(|e| std::ptr::eq(e, c));
-                            html! {
-                                <li>
-                                    <a href={c.href()} aria-current={current.then_some("page")}>{ c.nav }</a>
-                                </li>
-                            }
-                        }) }
-                    </ol>
-                </nav>
                 <button class="toggle" type="button" aria-pressed={if *large { "true" } else { "false" }}
                     onclick={toggle_large} title="Larger type for projectors">
                     { "Large text" }
@@ -183,6 +171,18 @@ pub fn App() -> Html {
                     title="Keyboard shortcuts (?)">
                     { "Keys" }
                 </button>
+                <nav aria-label="Chapters">
+                    <ol class="chapter-nav">
+                        { for registry::CHAPTERS.iter().map(|c| {
+                            let current = entry.is_some_and(|e| std::ptr::eq(e, c));
+                            html! {
+                                <li>
+                                    <a href={c.href()} aria-current={current.then_some("page")}>{ c.nav }</a>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                </nav>
             </header>
             <main id="main" tabindex="-1">{ body }</main>
             if *help {
