@@ -9,7 +9,8 @@ top, shipped = sys.argv[1], sys.argv[2]
 rows = list(csv.DictReader(open(top)))
 code = []
 for r in rows:
-    name = r["Name"]
+    # v0 mangling names crates with their hash (`ad_lab[590e37f79a989d22]::…`): drop it.
+    name = re.sub(r"\[[0-9a-f]{16}\]", "", r["Name"])
     size = int(r["ShallowSize"])
     if "custom section" in name or "subsection" in name:
         continue  # the names themselves: not shipped
@@ -22,6 +23,8 @@ gz = len(gzip.compress(raw, 9))
 def crate(name):
     if name.startswith("data segment"):
         return "(data: strings, tables)"
+    if re.search(r"CompStateInner<ad_lab::|^<ad_lab::\S+ as yew::functional::FunctionProvider>", name):
+        return "ad_lab"  # a component's view, inlined into Yew's lifecycle
     n = name.lstrip("<&*")
     n = re.sub(r"^(dyn |mut |const )", "", n)
     m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)", n)
