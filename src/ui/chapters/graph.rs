@@ -10,8 +10,8 @@ use crate::lab::graph::{GraphAction, GraphState, Mode, Session, Sketch, StepView
 use crate::lab::Shared;
 use crate::lang::graph::Graph;
 use crate::ui::components::{
-    esc, markup, num_str, program_panel, raw, step_controls, url_notice, use_stepper, GraphView,
-    Step, Stepper, TraceTable,
+    esc, markup, num, num_str, program_panel, raw, step_controls, url_notice, use_stepper,
+    GraphView, Step, Stepper, TraceTable,
 };
 
 #[component]
@@ -228,11 +228,16 @@ fn code_view(s: &Session, mode: Mode) -> Html {
             c.matches, c.zero_times_infinity, c.overflow
         )
     });
-    raw(format!(
-        "<div class=\"code-panel\" data-part=\"code\"><h2>{title}</h2><pre class=\"code\" data-testid=\"code-view\" tabindex=\"0\" \
-         aria-label=\"{title}\">{}</pre>{check}</div>",
-        esc(&text)
-    ))
+    // Two pieces of markup: the program stays the same while the inputs change, only the verdict is redrawn.
+    html! {
+        <div class="code-panel" data-part="code">
+            { raw(format!(
+                "<h2>{title}</h2><pre class=\"code\" data-testid=\"code-view\" tabindex=\"0\" aria-label=\"{title}\">{}</pre>",
+                esc(&text)
+            )) }
+            { raw(check) }
+        </div>
+    }
 }
 
 fn cost_panel(s: &Session) -> Html {
@@ -241,34 +246,32 @@ fn cost_panel(s: &Session) -> Html {
     if n == 0 {
         return html! {};
     }
-    let heads: String = g
+    // The column heads are MathML, kept as they are while only the numbers change (redrawing them costs the browser
+    // more than the numbers).
+    let heads: Vec<Html> = g
         .inputs
         .iter()
         .map(|i| {
-            format!(
-                "<th scope=\"col\"><math class=\"inline-math\"><mfrac><mo>∂</mo><mrow><mo>∂</mo><mi>{}</mi></mrow></mfrac></math></th>",
+            raw(format!(
+                "<math class=\"inline-math\"><mfrac><mo>∂</mo><mrow><mo>∂</mo><mi>{}</mi></mrow></mfrac></math>",
                 esc(&i.name)
-            )
+            ))
         })
         .collect();
-    let matrix = |j: &Vec<Vec<f64>>, id: &str| {
-        let rows: String = j
-            .iter()
-            .enumerate()
-            .map(|(r, row)| {
-                let name = if m == 1 {
-                    "f".to_string()
-                } else {
-                    format!("f{}", r + 1)
-                };
-                let cells: String = row
-                    .iter()
-                    .map(|x| format!("<td>{}</td>", num_str(*x, None, Some(6))))
-                    .collect();
-                format!("<tr><th scope=\"row\">{name}</th>{cells}</tr>")
-            })
-            .collect();
-        format!("<table class=\"jacobian\" data-testid=\"{id}\"><thead><tr><th></th>{heads}</tr></thead><tbody>{rows}</tbody></table>")
+    let matrix = |j: &Vec<Vec<f64>>, id: &'static str| {
+        html! {
+            <table class="jacobian" data-testid={id}>
+                <thead><tr><th></th>{ for heads.iter().map(|h| html! { <th scope="col">{ h.clone() }</th> }) }</tr></thead>
+                <tbody>
+                    { for j.iter().enumerate().map(|(r, row)| html! {
+                        <tr>
+                            <th scope="row">{ if m == 1 { "f".to_string() } else { format!("f{}", r + 1) } }</th>
+                            { for row.iter().map(|x| html! { <td>{ num(*x, None, Some(6)) }</td> }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        }
     };
     let verdict = if n > m {
         format!("Here f: R{} → R{}: reverse mode needs fewer passes ({m} against {n}). This is why machine learning, with millions of parameters and one loss, uses reverse mode (backprop).", sup(n), sup(m))
@@ -287,15 +290,16 @@ fn cost_panel(s: &Session) -> Html {
         )
     };
     let es = |k: usize| if k == 1 { "" } else { "es" };
-    raw(format!(
-        "<div class=\"cost-panel\" data-testid=\"cost-panel\" data-part=\"cost\"><h2>The whole Jacobian: cost of each mode</h2><p>{verdict}</p>\
-         <div class=\"jacobians\"><div><h3>Forward mode: {n} pass{} (one per input)</h3>{}</div>\
-         <div><h3>Reverse mode: {m} pass{} (one per output)</h3>{}</div></div></div>",
-        es(n),
-        matrix(&s.jacobian_forward, "jacobian-forward"),
-        es(m),
-        matrix(&s.jacobian_reverse, "jacobian-reverse"),
-    ))
+    html! {
+        <div class="cost-panel" data-testid="cost-panel" data-part="cost">
+            <h2>{ "The whole Jacobian: cost of each mode" }</h2>
+            <p>{ verdict }</p>
+            <div class="jacobians">
+                <div><h3>{ format!("Forward mode: {n} pass{} (one per input)", es(n)) }</h3>{ matrix(&s.jacobian_forward, "jacobian-forward") }</div>
+                <div><h3>{ format!("Reverse mode: {m} pass{} (one per output)", es(m)) }</h3>{ matrix(&s.jacobian_reverse, "jacobian-reverse") }</div>
+            </div>
+        </div>
+    }
 }
 
 fn sup(k: usize) -> String {
