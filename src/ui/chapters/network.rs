@@ -248,12 +248,12 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
     }
 }
 
-/// Epoch, the last step's objective and accuracy, the held-out accuracy.
 /// Before the first step there is no batch to report on.
 fn not_yet() -> String {
     "<span class=\"hint\">no step yet</span>".to_string()
 }
 
+/// Epoch, the last step's objective and accuracy, the held-out accuracy.
 fn numbers_text(epoch: usize, max: usize, last: Option<(f64, f64)>, test: Option<f64>) -> String {
     let row = |name: &str, value: String| {
         format!("<tr><th scope=\"row\">{name}</th><td>{value}</td></tr>")
