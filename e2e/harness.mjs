@@ -14,10 +14,23 @@ const TYPES = {
   '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
 };
 
-/** Serves `dir` (the release build, dist/) on a free loopback port; returns { url, close }. */
+/**
+ * The path the site is served under: `/` here, `/<repository>/` on GitHub Pages. scripts/test.sh builds with
+ * `--public-url "$PUBLIC_URL"` and the tests serve the build under the same path, so the build that is tested is the
+ * one that is published.
+ */
+export const PREFIX = process.env.PUBLIC_URL || '/';
+
+/** Serves `dir` (the release build, dist/) under PREFIX on a free loopback port; returns { url, close }. */
 export async function serve(dir = DIST) {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!full.startsWith(PREFIX)) {
+      res.writeHead(404);
+      res.end('not found');
+      return;
+    }
+    const path = normalize('/' + full.slice(PREFIX.length)).replace(/^(\.\.[/\\])+/, '');
     const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
     try {
       const body = await readFile(file);
@@ -30,7 +43,7 @@ export async function serve(dir = DIST) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${port}${PREFIX}`, close: () => new Promise((r) => server.close(r)) };
 }
 
 export const CHROMIUM_ARGS = [

@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
-# Trunk's post-build hook, for release builds: minifies the wasm-bindgen JS glue with terser (trunk's built-in
-# minifier cannot parse it and leaves it as it is; 8.3 → 6.5 KB gzip -9), then gives the wasm's ≈ 200 imports short
-# names in both files (scripts/shorten-imports.mjs). The page loads the glue and the wasm without subresource-integrity
-# hashes (`data-integrity="none"` in index.html: they would be of the files before this step); both are served from the
-# page's own origin. Without node and terser (a plain `trunk build`), the files ship as wasm-bindgen wrote them.
+# Trunk's post-build hook, for release builds:
+# 1. minifies the wasm-bindgen JS glue with terser (trunk's own minifier cannot parse it; 8.3 → 6.5 KB gzip -9);
+# 2. gives the wasm's ≈ 170 imports short names in both files (scripts/shorten-imports.mjs; ≈ 6 KB);
+# 3. names every content-hashed file after its final bytes again and rewrites the references (scripts/rehash.mjs):
+#    the first two steps change files trunk has already named by a hash of their content.
+# A release build fails here if node or terser is missing (scripts/setup-lib.sh installs both): it never ships files
+# that were silently left out of these steps. The page loads the glue and the wasm without subresource-integrity
+# hashes (`data-integrity="none"` in index.html: trunk would compute them before this hook); both come from the page's
+# own origin.
 set -euo pipefail
 [ "${TRUNK_PROFILE:-}" = "release" ] || exit 0
-if ! command -v terser >/dev/null || ! command -v node >/dev/null; then
-  echo "post-build: node or terser not found: the JS glue is not minified" >&2
-  exit 0
+HERE="$(cd "$(dirname "$0")" && pwd)"
+for tool in node terser; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "post-build: $tool not found; the release build needs it (scripts/serve.sh or scripts/test.sh installs it)" >&2
+    exit 1
+  fi
+done
+shopt -s nullglob
+glue=("$TRUNK_STAGING_DIR"/*.js)
+if [ "${#glue[@]}" -eq 0 ]; then
+  echo "post-build: no JS glue in $TRUNK_STAGING_DIR" >&2
+  exit 1
 fi
-for f in "$TRUNK_STAGING_DIR"/*.js; do
+for f in "${glue[@]}"; do
   terser "$f" --module --compress --mangle --output "$f.min"
   mv "$f.min" "$f"
 done
-node "$(dirname "$0")/shorten-imports.mjs" "$TRUNK_STAGING_DIR"
+node "$HERE/shorten-imports.mjs" "$TRUNK_STAGING_DIR"
+node "$HERE/rehash.mjs" "$TRUNK_STAGING_DIR"

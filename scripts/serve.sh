@@ -3,7 +3,6 @@
 # Extra arguments go to `trunk serve`, e.g. `scripts/serve.sh --release`.
 source "$(dirname "$0")/setup-lib.sh"
 ensure_build_tools
-use_small_panics
 cd "$ROOT"
 say "serving on http://127.0.0.1:8080"
 exec trunk serve --offline --address 127.0.0.1 --port 8080 "$@"

@@ -60,21 +60,19 @@ ensure_terser() {
   fi
 }
 
-# The standard library's source, which the site's build compiles (see use_small_panics).
-ensure_rust_src() {
-  if ! rustup component list --installed 2>/dev/null | grep -qx 'rust-src'; then
-    say "adding the rust-src component"
-    rustup component add rust-src
-  fi
+# The crates Cargo.lock names, for every target (trunk builds with --offline, so that it uses the tools installed here
+# instead of downloading its own; cargo is then offline too). Quick when they are already in the cargo cache.
+ensure_crates() {
+  (cd "$ROOT" && cargo fetch --locked --quiet)
 }
 
 ensure_build_tools() {
   ensure_wasm_target
-  ensure_rust_src
   ensure_wasm_bindgen
   ensure_wasm_opt
   ensure_terser
   ensure_trunk
+  ensure_crates
 }
 
 ensure_chromium() {
@@ -90,16 +88,4 @@ ensure_e2e_deps() {
     say "installing the end-to-end runner (playwright-core; it drives Debian's chromium, no browser download)"
     (cd "$ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent && touch node_modules/.stamp)
   fi
-}
-
-# The site's wasm is built with the standard library compiled for it, panics aborting on the spot: a panic only ever
-# aborted the page (its message was never shown), and without the panic machinery, the formatting it pulls in and
-# every possible panic's file, line and column, the site is ≈ 25 KB smaller (docs/size.md). `build-std`,
-# `-Cpanic=immediate-abort` and `-Zlocation-detail` are unstable options, enabled on the stable toolchain with
-# RUSTC_BOOTSTRAP=1, for the site's build only (native builds and tests, and the wasm browser tests, are untouched).
-# The stack size repeats `.cargo/config.toml` (these flags replace its).
-use_small_panics() {
-  export RUSTC_BOOTSTRAP=1
-  export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-arg=-zstack-size=8388608 -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort"
 }

@@ -9,8 +9,8 @@ const files = readdirSync(dir);
 const wasmName = files.find((f) => f.endsWith('_bg.wasm'));
 const jsName = files.find((f) => f.endsWith('.js') && wasmName && f === wasmName.replace('_bg.wasm', '.js'));
 if (!wasmName || !jsName) {
-  console.error(`shorten-imports: no wasm and glue pair in ${dir}; nothing done`);
-  process.exit(0);
+  console.error(`shorten-imports: no wasm and glue pair in ${dir}`);
+  process.exit(1);
 }
 const wasm = readFileSync(join(dir, wasmName));
 let js = readFileSync(join(dir, jsName), 'utf8');

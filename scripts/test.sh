@@ -7,6 +7,9 @@ ensure_chromium
 ensure_e2e_deps
 cd "$ROOT"
 
+# The path the site is served under (GitHub Pages: /<repository>/); the end-to-end tests serve the build under it.
+export PUBLIC_URL="${PUBLIC_URL:-/}"
+
 say "formatting"
 cargo fmt --check
 
@@ -20,9 +23,24 @@ say "browser tests (wasm-bindgen-test, headless Chromium)"
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --test browser
 
-use_small_panics
-say "release build"
-trunk build --release --offline --dist dist >/dev/null
+# The release site is built as on a fresh machine: from a copy of the sources (what a clean clone of them holds:
+# tracked and new files, nothing ignored, no target/), with an empty, temporary cargo cache, so that the build cannot
+# lean on anything an earlier build left in ~/.cargo or target/. The crates come from the registry (a minute or two).
+say "release build from a clean copy with an empty cargo cache"
+FRESH="$(mktemp -d)"
+trap 'rm -rf "$FRESH"' EXIT
+mkdir "$FRESH/src" "$FRESH/cargo-home"
+git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+  (cd "$ROOT" && xargs -0 -I{} sh -c '[ -e "$1" ] && cp --parents -P "$1" "$2" || true' _ {} "$FRESH/src")
+(
+  cd "$FRESH/src"
+  export CARGO_HOME="$FRESH/cargo-home" CARGO_TARGET_DIR="$FRESH/target"
+  cargo fetch --locked --quiet
+  trunk build --release --offline --public-url "$PUBLIC_URL" --dist "$FRESH/dist" >/dev/null
+)
+rm -rf dist
+cp -r "$FRESH/dist" dist
+node scripts/rehash.mjs --check dist
 
 say "size report"
 scripts/size-report.sh dist

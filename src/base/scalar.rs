@@ -134,14 +134,15 @@ impl Scalar for f64 {
     fn pow(self, b: f64) -> f64 {
         super::math::pow(self, b)
     }
-    /// A finite nonzero partial (nearly always) multiplies plainly: the branch depends on the partial alone, so it
-    /// adds nothing to a chain of tangents.
+    /// The plain product unless it is NaN (nearly never): one compare, on a branch that is always predicted, and the
+    /// structural zero is decided only then (a NaN product with a zero factor is `0·∞` or `0·NaN`).
     #[inline]
     fn chain_from(self, partial: f64) -> f64 {
-        if partial != 0.0 && partial.is_finite() {
-            partial * self
-        } else {
+        let r = partial * self;
+        if r.is_nan() {
             structural(partial, self)
+        } else {
+            r
         }
     }
 }
