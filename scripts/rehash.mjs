@@ -1,6 +1,6 @@
 // Names every content-hashed file of a built site by its own bytes again, and rewrites the references to it.
 //
-// trunk names each file it emits `<stem>-<16 hex digits>.<ext>`, a hash of what it built; the post-build hook then
+// trunk names each file it emits `<stem>-<up to 16 hex digits>.<ext>`, a hash of what it built; the post-build hook then
 // changes the JS glue and the wasm (terser, shorter import names), so their names would no longer say what they hold
 // and a browser or the service worker could keep a stale copy under a name that looks new. This gives every hashed
 // file the first 16 hex digits of the SHA-256 of its final bytes, files named inside other files first (a file's new
@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const HASHED = /^(.+)-([0-9a-f]{16})((?:_bg)?\.[a-z0-9]+)$/;
+const HASHED = /^(.+)-([0-9a-f]{8,16})((?:_bg)?\.[a-z0-9]+)$/;
 const TEXT = /\.(html|js|css|svg)$/;
 
 const args = process.argv.slice(2);
@@ -40,7 +40,7 @@ if (check) {
     if (hash !== want) problems.push(`${f}: its bytes hash to ${want}`);
   }
   const page = readFileSync(join(dir, 'index.html'), 'utf8');
-  for (const [, name] of page.matchAll(/["'=(\/]([\w.-]+-[0-9a-f]{16}(?:_bg)?\.[a-z0-9]+)/g)) {
+  for (const [, name] of page.matchAll(/["'=(\/]([\w.-]+-[0-9a-f]{8,16}(?:_bg)?\.[a-z0-9]+)/g)) {
     if (!existsSync(join(dir, name))) problems.push(`index.html names ${name}, which is not in ${dir}`);
   }
   if (problems.length) {
