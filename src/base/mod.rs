@@ -1,6 +1,7 @@
 //! Values every layer shares: the elementary operations and their rules ([`op`]), formula trees and their printers
 //! ([`formula`]), elementary math ([`math`]), the number type engines are written against ([`scalar`]), number
-//! formatting ([`num`]), source positions and errors ([`source`]), and the address's query ([`url`]).
+//! formatting ([`num`]), source positions and errors ([`source`]), the lecture's TeX notation as MathML ([`tex`]), and the
+//! address's query ([`url`]).
 //!
 //! This layer imports nothing else from the crate.
 
@@ -12,4 +13,5 @@ pub mod op;
 pub mod random;
 pub mod scalar;
 pub mod source;
+pub mod tex;
 pub mod url;

@@ -439,6 +439,8 @@ pub enum ChainAction {
     Family(Family),
     Seed(String),
     Order(Order),
+    /// Go to step k (presenter mode's builds).
+    Step(usize),
     Next,
     Prev,
     Reset,
@@ -494,6 +496,7 @@ impl ChapterModel for ChainState {
                 s.order = o;
                 s.step = 0;
             }
+            ChainAction::Step(k) => s.step = k,
             ChainAction::Next => s.step += 1,
             ChainAction::Prev => s.step = s.step.saturating_sub(1),
             ChainAction::Reset => s.step = 0,
@@ -528,15 +531,7 @@ impl ChapterModel for ChainState {
                 )),
             },
         }
-        if let Some(k) = loc.get("step") {
-            match k.parse::<usize>() {
-                Ok(k) if k <= s.total() => s.step = k,
-                _ => notices.push(format!(
-                    "`step={k}`: this chain has steps 0 to {}; using 0",
-                    s.total()
-                )),
-            }
-        }
+        s.step = super::step_from_link(loc, s.total(), notices);
         s
     }
 
@@ -682,7 +677,9 @@ mod tests {
         let bad = Location::parse("/chain?sizes=x&mode=sideways&step=99");
         let mut notices = Vec::new();
         let s = ChainState::from_location(&bad, &mut notices);
-        assert_eq!(s, ChainState::default());
+        // A step past the end shows the last step (and says so).
+        assert_eq!(s.step, s.total());
+        assert_eq!(ChainState { step: 0, ..s }, ChainState::default());
         assert_eq!(notices.len(), 3);
     }
 }

@@ -449,6 +449,8 @@ pub enum MemoryAction {
     N(String),
     C(String),
     Strategy(Strategy),
+    /// Go to step k (presenter mode's builds).
+    Step(usize),
     Next,
     Prev,
     Reset,
@@ -501,6 +503,7 @@ impl ChapterModel for MemoryState {
             MemoryAction::N(t) => s.n = self.n.edit(t, check_n),
             MemoryAction::C(t) => s.c = self.c.edit(t, check_c),
             MemoryAction::Strategy(x) => s.strategy = x,
+            MemoryAction::Step(k) => s.step = k.min(self.total()),
             MemoryAction::Next => s.step = (s.step + 1).min(self.total()),
             MemoryAction::Prev => s.step = s.step.saturating_sub(1),
             MemoryAction::Reset => s.step = 0,
@@ -535,15 +538,7 @@ impl ChapterModel for MemoryState {
                 )),
             }
         }
-        if let Some(v) = loc.get("step") {
-            match v.parse::<usize>() {
-                Ok(k) if k <= s.total() => s.step = k,
-                _ => notices.push(format!(
-                    "`step={v}`: this schedule has steps 0 to {}; using 0",
-                    s.total()
-                )),
-            }
-        }
+        s.step = super::step_from_link(loc, s.total(), notices);
         s
     }
 

@@ -60,6 +60,31 @@ impl<T: fmt::Debug> fmt::Debug for Shared<T> {
     }
 }
 
+/// A stepping chapter's `step=` from its permalink: a step number from 0 to `total`, or `end` for the last (presenter
+/// mode goes back to a slide's last step this way). Anything else is said in `notices` and gives step 0; a number
+/// past the end gives the last step.
+pub fn step_from_link(loc: &Location, total: usize, notices: &mut Vec<String>) -> usize {
+    match loc.get("step") {
+        None => 0,
+        Some("end") => total,
+        Some(k) => match k.parse::<usize>() {
+            Ok(k) if k <= total => k,
+            Ok(_) => {
+                notices.push(format!(
+                    "`step={k}` is past the last step ({total}); showing the last step"
+                ));
+                total
+            }
+            Err(_) => {
+                notices.push(format!(
+                    "`step={k}` is not a step number (0 to {total}, or end); starting at step 0"
+                ));
+                0
+            }
+        },
+    }
+}
+
 /// What a chapter's model gives the plumbing every chapter shares (the reducer, the permalink, the notices).
 pub trait ChapterModel: Clone + PartialEq + 'static {
     type Action;

@@ -39,6 +39,66 @@ pub const SIMPLIFY_BUDGET: u64 = 4_000_000;
 /// Expressions larger than this many nodes are not printed.
 pub const MAX_SHOWN: u64 = 400;
 
+/// The lecture's symbolic derivative, as it writes it: `f₄(x)` factored by hand, and `f′₄(x)` by the product rule.
+/// Each is (Python, TeX). With the lecture's own f₀(x) = x this formula is three steps of the logistic map (64 = 4³),
+/// f₃, not f₄: the page says so, and checks it against automatic differentiation of three steps.
+pub const LECTURE_F4: (&str, &str) = (
+    "64*x*(1 - x)*(1 - 2*x)**2*(1 - 8*x + 8*x**2)**2",
+    "64x(1-x)(1-2x)^2(1-8x+8x^2)^2",
+);
+pub const LECTURE_DF4: (&str, &str) = (
+    "128*x*(1 - x)*(-8 + 16*x)*(1 - 2*x)**2*(1 - 8*x + 8*x**2) + 64*(1 - x)*(1 - 2*x)**2*(1 - 8*x + 8*x**2)**2 \
+     - 64*x*(1 - 2*x)**2*(1 - 8*x + 8*x**2)**2 - 256*x*(1 - x)*(1 - 2*x)*(1 - 8*x + 8*x**2)**2",
+    "128x(1-x)(-8+16x)(1-2x)^2(1-8x+8x^2) + 64(1-x)(1-2x)^2(1-8x+8x^2)^2 - 64x(1-2x)^2(1-8x+8x^2)^2 - 256x(1-x)(1-2x)(1-8x+8x^2)^2",
+);
+
+/// The lecture's formulas evaluated at x, next to AD of the logistic map with 3 and with 4 steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LectureFormulas {
+    pub x: f64,
+    pub f: f64,
+    pub df: f64,
+    /// f₃ and f′₃ by reverse mode on the loop (three steps).
+    pub ad3: (f64, f64),
+    /// f₄ and f′₄ (four steps: the program the lecture runs).
+    pub ad4: (f64, f64),
+    /// Nodes of the lecture's f′₄ written out as a tree.
+    pub df_size: u64,
+}
+
+impl LectureFormulas {
+    pub fn at(x: f64) -> Result<LectureFormulas, String> {
+        let eval = |body: &str| -> Result<f64, String> {
+            let g = crate::lang::lower::lower_source(&format!("def f(x):\n  return {body}\n"))
+                .map_err(|e| e.message)?;
+            Ok(crate::ad::eval::evaluate(&g, &[x])
+                .last()
+                .copied()
+                .unwrap_or(f64::NAN))
+        };
+        let ad = |n: usize| -> Result<(f64, f64), String> {
+            let g = crate::lang::lower::lower_source(&format!(
+                "def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n"
+            ))
+            .map_err(|e| e.message)?;
+            let (v, grad) = crate::ad::eval::value_and_grad(&g, &[x]);
+            Ok((v, grad.first().copied().unwrap_or(f64::NAN)))
+        };
+        let df_graph =
+            crate::lang::lower::lower_source(&format!("def f(x):\n  return {}\n", LECTURE_DF4.0))
+                .map_err(|e| e.message)?;
+        let (dag, root) = Dag::from_graph(&df_graph, 0);
+        Ok(LectureFormulas {
+            x,
+            f: eval(LECTURE_F4.0)?,
+            df: eval(LECTURE_DF4.0)?,
+            ad3: ad(3)?,
+            ad4: ad(4)?,
+            df_size: dag.tree_size(root),
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SymbolicState {
     pub program: ProgramState,
@@ -285,6 +345,21 @@ impl Swell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lectures_f4_is_three_steps() {
+        let l = LectureFormulas::at(0.25).unwrap();
+        println!("{l:?}");
+        assert_eq!((l.f, l.ad3.0, l.ad4), (0.75, 0.75, (0.75, -16.0)));
+        assert_eq!(l.df, l.ad3.1);
+        for x in [0.1, 0.3, 0.77] {
+            let l = LectureFormulas::at(x).unwrap();
+            assert!(
+                (l.f - l.ad3.0).abs() < 1e-14 && (l.df - l.ad3.1).abs() < 1e-12,
+                "{l:?}"
+            );
+        }
+    }
 
     #[test]
     fn logistic_rows_to_thirty() {

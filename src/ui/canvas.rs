@@ -115,7 +115,8 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
         let canvas = canvas.clone();
         let size = size.setter();
         use_effect_with((), move |_| {
-            let measure = move || {
+            let box_of = canvas.clone();
+            let measure = Rc::new(move || {
                 if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                     let w = c
                         .parent_element()
@@ -129,10 +130,19 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                         ));
                     }
                 }
-            };
+            });
             measure();
+            // The box's own size, not the window's: presenter mode fits a slide by changing its width, and the
+            // theme and large text (which change no size) call `dom::notify_resize`.
+            let observed = box_of
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.parent_element())
+                .and_then(|p| {
+                    let m = measure.clone();
+                    dom::Resize::new(&p, move || m())
+                });
             let listener = dom::Listener::window("resize", move |_| measure());
-            move || drop(listener)
+            move || drop((observed, listener))
         });
     }
     {

@@ -281,3 +281,110 @@ pub fn cancel_pending_hash() {
         }
     }
 }
+
+/// Calls `f` whenever `element`'s size changes (a `ResizeObserver`), and once at the start, until dropped.
+pub struct Resize {
+    observer: web_sys::ResizeObserver,
+    _closure: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Resize {
+    pub fn new(element: &web_sys::Element, mut f: impl FnMut() + 'static) -> Option<Resize> {
+        let closure =
+            Closure::wrap(Box::new(move |_entries: JsValue| f()) as Box<dyn FnMut(JsValue)>);
+        let observer = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+        observer.observe(element);
+        Some(Resize {
+            observer,
+            _closure: closure,
+        })
+    }
+
+    /// Also watches `element`.
+    pub fn watch(&self, element: &web_sys::Element) {
+        self.observer.observe(element);
+    }
+}
+
+impl Drop for Resize {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Calls `f` once, `ms` milliseconds from now, unless dropped first.
+pub struct Timeout {
+    id: Option<i32>,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    pub fn new(ms: u32, f: impl FnOnce() + 'static) -> Timeout {
+        let mut f = Some(f);
+        let closure = Closure::wrap(Box::new(move || {
+            if let Some(f) = f.take() {
+                f()
+            }
+        }) as Box<dyn FnMut()>);
+        let id = window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                closure.as_ref().unchecked_ref(),
+                ms as i32,
+            )
+            .ok()
+        });
+        Timeout {
+            id,
+            _closure: closure,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if let (Some(w), Some(id)) = (window(), self.id) {
+            w.clear_timeout_with_handle(id);
+        }
+    }
+}
+
+/// A `BroadcastChannel`: the windows of this site in one browser talk through it (presenter mode and its speaker
+/// view). Messages are short strings; `f` gets each one from the other windows until the channel is dropped.
+pub struct Channel {
+    channel: web_sys::BroadcastChannel,
+    _closure: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Channel {
+    pub fn new(name: &str, mut f: impl FnMut(String) + 'static) -> Option<Channel> {
+        let channel = web_sys::BroadcastChannel::new(name).ok()?;
+        let closure = Closure::wrap(Box::new(move |e: web_sys::MessageEvent| {
+            if let Some(s) = e.data().as_string() {
+                f(s)
+            }
+        }) as Box<dyn FnMut(web_sys::MessageEvent)>);
+        channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
+        Some(Channel {
+            channel,
+            _closure: closure,
+        })
+    }
+
+    pub fn post(&self, message: &str) {
+        let _ = self.channel.post_message(&JsValue::from_str(message));
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+/// Opens `url` in a window of its own named `name` (reusing it if it is open).
+pub fn open_window(url: &str, name: &str, features: &str) {
+    if let Some(w) = window() {
+        let _ = w.open_with_url_and_target_and_features(url, name, features);
+    }
+}

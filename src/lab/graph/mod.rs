@@ -254,21 +254,7 @@ impl ChapterModel for GraphState {
                 )),
             }
         }
-        if let Some(k) = loc.get("step") {
-            match k.parse::<usize>() {
-                Ok(k) if k <= s.total() => s.step = k,
-                Ok(k) => {
-                    notices.push(format!(
-                        "`step={k}` is past the last step ({}); showing the last step",
-                        s.total()
-                    ));
-                    s.step = s.total();
-                }
-                Err(_) => notices.push(format!(
-                    "`step={k}` is not a step number; starting at step 0"
-                )),
-            }
-        }
+        s.step = super::step_from_link(loc, s.total(), notices);
         s
     }
 }

@@ -284,16 +284,24 @@ pub struct Sweep {
 }
 
 impl Trainer {
-    /// The training example with the largest loss now (the one whose sweep has the most to show).
+    /// The training example with the largest loss now (the one whose sweep has the most to show); when every loss is
+    /// 0, the one nearest the margin.
     pub fn worst(&mut self) -> usize {
         let train = self.train.clone();
         let loss = self.settings.loss;
         let s = self.scores(&train.xs);
-        (0..train.len())
+        let worst = (0..train.len())
             .max_by(|&a, &b| {
                 loss.value(s[a], train.ys[a])
                     .total_cmp(&loss.value(s[b], train.ys[b]))
             })
+            .unwrap_or(0);
+        if train.len() == 0 || loss.value(s[worst], train.ys[worst]) > 0.0 {
+            return worst;
+        }
+        // Every loss is 0 (the hinge's flat side): the example nearest the margin y·s = 1.
+        (0..train.len())
+            .min_by(|&a, &b| (s[a] * train.ys[a]).total_cmp(&(s[b] * train.ys[b])))
             .unwrap_or(0)
     }
 

@@ -51,6 +51,7 @@ pub fn ChainChapter(props: &ChapterProps) -> Html {
             Step::Prev => ChainAction::Prev,
             Step::Reset => ChainAction::Reset,
             Step::End => ChainAction::End,
+            Step::To(k) => ChainAction::Step(k),
         }),
     );
     let plan = state.plan();
@@ -66,7 +67,7 @@ pub fn ChainChapter(props: &ChapterProps) -> Html {
                 matrix; reverse mode from the left, carrying n<sub>L</sub> rows: a single row when the output is a \
                 scalar.</p>") }
             <div class="two-col">
-                <div class="col">
+                <div class="col" data-part="settings">
                     <fieldset class="inputs">
                         <legend>{ "The chain" }</legend>
                         { number_field("chain-sizes", "sizes n₀, n₁, …", &state.sizes, d.reform_action(ChainAction::Sizes), |s| fmt_sizes(s)) }

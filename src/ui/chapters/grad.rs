@@ -4,8 +4,15 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
 use crate::base::num::{fmt_compact, fmt_count, fmt_python, fmt_sig};
-use crate::lab::grad::{Agreement, GradAction, GradResults, GradState, SecondOrder, EXAMPLES};
-use crate::ui::components::{markup, math, num, number_field, program_panel, url_notice};
+use crate::lab::grad::{
+    Agreement, GradAction, GradResults, GradState, SecondOrder, Timing, EXAMPLES,
+};
+use crate::lab::Shared;
+use crate::lang::compile::Compiled;
+use crate::ui::components::{
+    markup, math, num, num_str, number_field, program_panel, raw, url_notice,
+};
+use crate::ui::dom;
 
 #[component]
 pub fn GradChapter(props: &ChapterProps) -> Html {
@@ -42,6 +49,9 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
                         },
                         None => html! { <p class="hint">{ "Enter a number for every input to see the results." }</p> },
                     } }
+                    if let Some(r) = results.as_ref() {
+                        <TimingPanel compiled={r.compiled.clone()} values={program.values().unwrap_or_default()} />
+                    }
                 </div>
             </div>
             if let Some(so) = results.as_ref().as_ref().and_then(|r| r.second_order.as_ref().map(|so| (r, so))) {
@@ -223,4 +233,67 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
 
 fn sci(x: f64) -> String {
     crate::figures::sci_label(x)
+}
+
+#[derive(Properties, PartialEq)]
+struct TimingProps {
+    compiled: Shared<Compiled>,
+    values: Vec<f64>,
+}
+
+/// "About the same time to compute the gradient and the function", measured in this browser on this program: on a
+/// button press (it takes a few tens of milliseconds), and by itself on a lecture slide.
+#[component]
+fn TimingPanel(props: &TimingProps) -> Html {
+    let timing = use_state(|| None::<Timing>);
+    let run = {
+        let (timing, c, v) = (timing.clone(), props.compiled.clone(), props.values.clone());
+        move || timing.set(Some(Timing::measure(&c.graph, &v, &dom::now, 20.0)))
+    };
+    {
+        // A new program or point: the old figures no longer apply.
+        let timing = timing.clone();
+        use_effect_with((props.compiled.clone(), props.values.clone()), move |_| {
+            timing.set(None)
+        });
+    }
+    let auto = super::is_embedded();
+    let pending = use_mut_ref(|| None::<dom::Timeout>);
+    if auto && timing.is_none() && pending.borrow().is_none() {
+        let (run, pending2) = (run.clone(), pending.clone());
+        *pending.borrow_mut() = Some(dom::Timeout::new(300, move || {
+            run();
+            pending2.borrow_mut().take();
+        }));
+    }
+    let onclick = Callback::from(move |_: MouseEvent| run());
+    let ops = props.compiled.graph.intermediates();
+    html! {
+        <div class="timing" data-part="timing" data-testid="timing-panel">
+            <h2>{ "What the gradient costs" }</h2>
+            if let Some(t) = *timing {
+                <table class="numbers">
+                    <tr><th scope="row">{ "f alone" }</th><td>{ raw(time_str(t.f_ms, "timing-f")) }</td></tr>
+                    <tr><th scope="row">{ "f and its whole gradient, reverse mode" }</th><td>{ raw(time_str(t.grad_ms, "timing-grad")) }</td></tr>
+                    <tr><th scope="row">{ "ratio" }</th><td>{ raw(num_str(t.ratio(), Some("timing-ratio"), Some(3))) }{ "×" }</td></tr>
+                </table>
+                <p class="hint">{ format!(
+                    "Measured just now in this browser, over the program's {} elementary operations: the whole gradient \
+                     costs a small constant times the function, whatever the number of inputs.",
+                    fmt_count(ops as u64)
+                ) }</p>
+            }
+            <button type="button" class="small" data-testid="timing-run" {onclick}>{ if timing.is_some() { "Measure again" } else { "Measure f against its gradient" } }</button>
+        </div>
+    }
+}
+
+/// A duration for reading: µs below a millisecond, 3 significant digits; the full value in `data-value` (ms).
+fn time_str(ms: f64, id: &str) -> String {
+    let text = if ms < 1.0 {
+        format!("{} µs", fmt_sig(ms * 1e3, 3))
+    } else {
+        format!("{} ms", fmt_sig(ms, 3))
+    };
+    format!("<span class=\"num\" data-testid=\"{id}\" data-value=\"{ms}\">{text}</span>")
 }

@@ -61,6 +61,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             Step::Prev => GraphAction::Prev,
             Step::Reset => GraphAction::Reset,
             Step::End => GraphAction::End,
+            Step::To(k) => GraphAction::Step(k),
         }),
     );
 

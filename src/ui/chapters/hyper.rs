@@ -32,7 +32,7 @@ pub fn HyperChapter(props: &ChapterProps) -> Html {
                 the solve (implicitly) or through gradient descent (unrolled, by AD), and descend on λ.</p>") }
             <div class="two-col">
                 <div class="col">
-                    <fieldset class="inputs">
+                    <fieldset class="inputs" data-part="settings">
                         <legend>{ "λ and its hypergradient" }</legend>
                         { number_field("hyper-lambda", "λ", &state.lambda, d.reform_action(HyperAction::Lambda), |v| v.to_string()) }
                         { number_field("hyper-T", "unrolled steps T", &state.t, d.reform_action(HyperAction::T), |v| v.to_string()) }
@@ -44,7 +44,7 @@ pub fn HyperChapter(props: &ChapterProps) -> Html {
                     </fieldset>
                     { player_row("Hypergradient descent", ("hyper-step", "one descent step", d.on_click(HyperAction::Step(1))),
                         "hyper-play", player, d.on_click(HyperAction::Reset), html! {}) }
-                    <p class="hint">{ CREDIT }</p>
+                    <p class="hint" data-part="credit">{ CREDIT }</p>
                 </div>
                 <div class="col">
                     { match &*results {

@@ -32,7 +32,7 @@ pub fn LearnChapter(props: &ChapterProps) -> Html {
                 ρ? Use gradient descent on it: ρ ← ρ − η·∇<sub>ρ</sub>ℓ(GD(ρ)), the gradient computed by AD.</p>") }
             <div class="two-col">
                 <div class="col">
-                    <fieldset class="inputs">
+                    <fieldset class="inputs" data-part="settings">
                         <legend>{ "The problem and the descent" }</legend>
                         { select_field("learn-problem", "problem", vec![
                             ("toy", "toy: XᵀX = diag(1, 10), λ = 0".into(), toy),
@@ -46,7 +46,7 @@ pub fn LearnChapter(props: &ChapterProps) -> Html {
                         "learn-meta-play", player, d.on_click(LearnAction::MetaReset),
                         html! { <span class="counter">{ format!("{} meta-steps", state.meta) }</span> }) }
                     if toy {
-                        <p class="hint"><a data-testid="learn-graph-link" href={graph_link(&state)}>{ "Open the toy problem in the graph lab (T ≤ 3), to watch dL/dρ node by node" }</a></p>
+                        <p class="hint" data-part="link"><a data-testid="learn-graph-link" href={graph_link(&state)}>{ "Open the toy problem in the graph lab (T ≤ 3), to watch dL/dρ node by node" }</a></p>
                     }
                 </div>
                 <div class="col">

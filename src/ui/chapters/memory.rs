@@ -36,6 +36,7 @@ pub fn MemoryChapter(props: &ChapterProps) -> Html {
             Step::Prev => MemoryAction::Prev,
             Step::Reset => MemoryAction::Reset,
             Step::End => MemoryAction::End,
+            Step::To(k) => MemoryAction::Step(k),
         }),
     );
     html! {
@@ -50,7 +51,7 @@ pub fn MemoryChapter(props: &ChapterProps) -> Html {
                 β(c, r) = C(c + r, c) steps.</p>") }
             <div class="two-col">
                 <div class="col">
-                    <fieldset class="inputs">
+                    <fieldset class="inputs" data-part="settings">
                         <legend>{ "The chain and the memory" }</legend>
                         { select_field("ckpt-example", "chain", Example::ALL.iter().map(|e| (e.name(), e.label().to_string(), *e == state.example)).collect(),
                             d.reform_action(|v: String| MemoryAction::Example(Example::ALL.into_iter().find(|e| e.name() == v).unwrap_or(Example::Logistic)))) }
@@ -71,8 +72,10 @@ pub fn MemoryChapter(props: &ChapterProps) -> Html {
             if let Ok(r) = &*results {
                 { raw(timeline(r, &state, stepper.step)) }
                 { raw(totals(r, &state)) }
-                <PlotCanvas figure={Plot::new(curve(r, &state))} testid="ckpt-plot" filename="checkpointing.png"
-                    label="Forward evaluations against the slots used, for binomial checkpointing and the other strategies" />
+                <div class="figure-part" data-part="plot">
+                    <PlotCanvas figure={Plot::new(curve(r, &state))} testid="ckpt-plot" filename="checkpointing.png"
+                        label="Forward evaluations against the slots used, for binomial checkpointing and the other strategies" />
+                </div>
             }
         </>
     }

@@ -227,7 +227,7 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                         </select>
                     </div>
                     { raw(numbers_text(state.epoch, max_epoch, last, test_acc)) }
-                    <div class="map-box">
+                    <div class="map-box" data-part="map">
                         <PlotCanvas figure={Plot::new(boundary.clone())} testid="nn-boundary" filename="decision-boundary.png"
                             label={format!("The classifier's score over the plane at epoch {}: blue where it says +1, orange where it says −1; training points filled, held-out points as rings", state.epoch)} />
                     </div>
@@ -405,13 +405,13 @@ fn panel_text(p: &Panel) -> String {
         })
         .collect();
     format!(
-        "<div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Activations and adjoints, layer by layer\">\
+        "<div data-part=\"sweep\"><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Activations and adjoints, layer by layer\">\
          <table class=\"sweep\" data-testid=\"nn-sweep\"><thead><tr><th scope=\"col\">layer</th>\
          <th scope=\"col\" class=\"fwd\">activations xₖ (stored on the way forward)</th>\
          <th scope=\"col\" class=\"rev\">adjoints ∂ℓ/∂xₖ (on the way back)</th></tr></thead><tbody>{rows}</tbody></table></div>\
-         <p class=\"hint\">ℓ = {loss} for this example. Blue positive, orange negative, each row scaled to its largest entry; \
-         hover a cell for its value.</p>\
-         <h2>Memory and cost of one step</h2><table class=\"numbers\">\
+         <p class=\"hint\">ℓ = {loss} for this example.{zero} Blue positive, orange negative, each row scaled to its largest \
+         entry; hover a cell for its value.</p></div>\
+         <div data-part=\"cost\"><h2>Memory and cost of one step</h2><table class=\"numbers\">\
          <tr><th scope=\"row\">values the backward pass needs kept, batch of {batch}</th>{b1}</tr>\
          <tr><th scope=\"row\">the same for the full batch of {n}</th>{b2}</tr>\
          <tr><th scope=\"row\">forward pass, one batch (measured)</th><td>{f}</td></tr>\
@@ -420,12 +420,18 @@ fn panel_text(p: &Panel) -> String {
          <p class=\"hint\">Backward needs every intermediate activation of the batch kept: memory grows with the batch and \
          with the depth. A step costs {r2}× an evaluation (the gradient is cheap: a small multiple of the function), but \
          training repeats it for every batch of every epoch — {steps} steps so far, {evals} evaluations' worth: much more \
-         expensive to train than to evaluate once.</p>\
-         <h2>Gradient check</h2><table class=\"numbers gradcheck\"><thead><tr><th scope=\"col\">parameter</th>\
+         expensive to train than to evaluate once.</p></div>\
+         <div data-part=\"gradcheck\"><h2>Gradient check</h2><table class=\"numbers gradcheck\"><thead><tr><th scope=\"col\">parameter</th>\
          <th scope=\"col\" class=\"rev\">reverse mode (tape)</th><th scope=\"col\" class=\"fwd\">forward mode (JVP)</th>\
          <th scope=\"col\">central difference</th></tr></thead><tbody>{checks}</tbody></table>\
-         <p>Largest relative difference, reverse mode against central differences: {g1}; against forward mode: {g2}.</p>",
+         <p>Largest relative difference, reverse mode against central differences: {g1}; against forward mode: {g2}.</p></div>",
         loss = fmt_sig(p.sweep.loss, 6),
+        zero = if p.sweep.loss == 0.0 {
+            " Its adjoints are all zero: the loss is flat here (with the hinge loss, a point beyond the margin, y·s ≥ 1, \
+             pushes nothing back). Every training point has loss 0 now; this is the one nearest the margin."
+        } else {
+            ""
+        },
         batch = p.batch,
         b1 = bytes(p.bytes, " data-testid=\"nn-tape-bytes\""),
         n = fmt_count(p.sweep_n as u64),

@@ -54,7 +54,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                 n + 1 evaluations. Below, the error against h for your function, next to the exact value from automatic \
                 differentiation.</p>") }
             <div class="two-col">
-                <div class="col">
+                <div class="col" data-part="program">
                     { program_editor(program, EXAMPLES, on_program.reform(ProgramAction::Source), on_program.reform(ProgramAction::Example)) }
                     <fieldset class="inputs">
                         <legend>{ "Differentiate at" }</legend>
@@ -86,8 +86,10 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             if let Ok(r) = &*results {
-                <PlotCanvas figure={Plot::new(r.clone())} testid="fd-plot" filename="finite-differences.png"
-                    label={format!("Log–log plot of the error of forward and central differences against h at {} = {}", r.variable, fmt_compact(r.x))} />
+                <div class="figure-part" data-part="plot">
+                    <PlotCanvas figure={Plot::new(r.clone())} testid="fd-plot" filename="finite-differences.png"
+                        label={format!("Log–log plot of the error of forward and central differences against h at {} = {}", r.variable, fmt_compact(r.x))} />
+                </div>
                 { explain(r) }
                 { methods(r) }
             }
@@ -117,7 +119,7 @@ fn view_numbers(r: &NumericResults) -> Html {
                 </tr>
             </table>
             if r.scheme == Scheme::Forward {
-                <p class="hint">
+                <p class="hint" data-part="scipy">
                     { "Python's " }<code>{ "scipy.optimize.approx_fprime" }</code>
                     { format!(" divides instead by the step actually taken, ({x} + h) − {x} = ", x = fmt_compact(r.x)) }
                     { num(r.step_taken, None, None) }
@@ -126,7 +128,7 @@ fn view_numbers(r: &NumericResults) -> Html {
                     { "." }
                 </p>
             }
-            <p class="cost" data-testid="fd-cost">
+            <p class="cost" data-testid="fd-cost" data-part="cost">
                 { if r.inputs == 1 {
                     "One input: a forward difference costs 2 evaluations of f (central: 2 as well), and is inexact; reverse mode \
                      gives the exact derivative from one forward and one backward sweep.".to_string()
@@ -147,7 +149,7 @@ fn view_numbers(r: &NumericResults) -> Html {
 fn explain(r: &NumericResults) -> Html {
     let opt = |h: Option<f64>| h.map_or("none (no truncation error)".to_string(), sci_label);
     html! {
-        <div class="explain">
+        <div class="explain" data-part="explain">
             <p>
                 <strong>{ "Why a V? " }</strong>
                 { "For large h the difference quotient is simply a different quantity from the derivative: the error is \

@@ -4,12 +4,15 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch, Model};
 use crate::base::num::fmt_count;
+use crate::base::num::fmt_sig;
+use crate::base::tex;
 use crate::lab::program::ProgramAction;
 use crate::lab::symbolic::{
-    Expressions, Swell, SymbolicAction, SymbolicState, EXAMPLES, MAX_SHOWN,
+    Expressions, LectureFormulas, Swell, SymbolicAction, SymbolicState, EXAMPLES, LECTURE_DF4,
+    LECTURE_F4, MAX_SHOWN,
 };
 use crate::ui::canvas::{Plot, PlotCanvas};
-use crate::ui::components::{math, number_field, program_editor, url_notice};
+use crate::ui::components::{math, num_str, number_field, program_editor, raw, url_notice};
 
 #[component]
 pub fn SymbolicChapter(props: &ChapterProps) -> Html {
@@ -42,7 +45,7 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
                    intermediate results, so nothing is ever written twice." }
             </p>
             <div class="two-col">
-                <div class="col">
+                <div class="col" data-part="program">
                     { program_editor(program, EXAMPLES, on_program.reform(ProgramAction::Source), on_program.reform(ProgramAction::Example)) }
                     { number_field("swell-nmax", "rows n = 1 … N, N =", &state.nmax, d.reform_action(SymbolicAction::NMax), |n| format!("N = {n}")) }
                 </div>
@@ -61,13 +64,16 @@ pub fn SymbolicChapter(props: &ChapterProps) -> Html {
             { match &*swell {
                 Ok(sw) => html! {
                     <>
-                        <PlotCanvas figure={Plot::new(sw.rows.clone())} testid="swell-plot" filename="expression-swell.png"
-                            label="Sizes of f, of its unsimplified and simplified derivative, and of the AD trace, against n, on a log scale" />
+                        <div class="figure-part" data-part="plot">
+                            <PlotCanvas figure={Plot::new(sw.rows.clone())} testid="swell-plot" filename="expression-swell.png"
+                                label="Sizes of f, of its unsimplified and simplified derivative, and of the AD trace, against n, on a log scale" />
+                        </div>
                         if let Some(why) = &sw.stopped {
                             <p class="warning" data-testid="swell-stopped">{ format!("The rows stop at n = {}: {why}", sw.rows.len()) }</p>
                         }
                         { table(sw, shown.as_ref().as_ref().and_then(|e| e.n), &d) }
                         { shown.as_ref().as_ref().map(expressions).unwrap_or_default() }
+                        { lecture_formulas() }
                     </>
                 },
                 Err(e) => html! { <p class="warning" data-testid="symbolic-error">{ e }</p> },
@@ -90,7 +96,7 @@ fn table(
     };
     let size = |v: u64, col: &'static str| html! { <td data-col={col} data-label={label(col)} data-value={v.to_string()}>{ fmt_count(v) }</td> };
     html! {
-        <div class="swell-wrap">
+        <div class="swell-wrap" data-part="table">
             if sw.parameter.is_none() {
                 <p class="hint">{ "This program has no integer parameter to vary, so there is one row: the function itself." }</p>
             }
@@ -170,4 +176,33 @@ fn subscript(n: i64) -> String {
         .chars()
         .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
         .collect()
+}
+
+/// The lecture's own f₄ and f′₄, written by hand, evaluated at its point, next to automatic differentiation.
+fn lecture_formulas() -> Html {
+    let Ok(l) = LectureFormulas::at(0.25) else {
+        return html! {};
+    };
+    let n = |v: f64, id: Option<&str>| raw(num_str(v, id, None));
+    html! {
+        <div class="lecture-formulas" data-part="f4">
+            <h2>{ "The lecture's f₄ and f′₄, by the rules" }</h2>
+            <p class="formula">{ raw(tex::to_html(&format!("$f_4(x) = {}$", LECTURE_F4.1))) }</p>
+            <p class="formula">{ raw(tex::to_html(&format!("$f'_4(x) = {}$", LECTURE_DF4.1))) }</p>
+            <table class="numbers">
+                <thead><tr><th scope="col">{ "at x = 0.25" }</th><th scope="col">{ "f" }</th><th scope="col">{ "f′" }</th></tr></thead>
+                <tr><th scope="row">{ "the formulas above" }</th><td>{ n(l.f, Some("f4-value")) }</td><td>{ n(l.df, Some("f4-derivative")) }</td></tr>
+                <tr><th scope="row">{ "AD, three steps of the map" }</th><td>{ n(l.ad3.0, None) }</td><td>{ n(l.ad3.1, Some("f3-ad")) }</td></tr>
+                <tr><th scope="row">{ "AD, four steps (the program, n = 4)" }</th><td>{ n(l.ad4.0, None) }</td><td>{ n(l.ad4.1, Some("f4-ad")) }</td></tr>
+            </table>
+            <p class="hint">{ format!(
+                "Written out, f′₄ is a tree of {} nodes, to be evaluated as it stands. With the lecture's f₀(x) = x this \
+                 formula is three steps of the map (64 = 4³): it agrees with AD of three steps to the last digit, and its \
+                 derivative at 0.25 is {}, where the program's four steps give {}.",
+                fmt_count(l.df_size),
+                fmt_sig(l.df, 6),
+                fmt_sig(l.ad4.1, 6)
+            ) }</p>
+        </div>
+    }
 }

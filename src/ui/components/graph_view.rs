@@ -20,7 +20,7 @@ pub struct GraphViewProps {
     pub session: Shared<Session>,
     pub view: Shared<StepView>,
     pub mode: Mode,
-    /// Shown on a slide: drawn at least at 150 % (a projected graph is read from the back of the room).
+    /// Shown on a slide: drawn at 100 % with the slide's large node text, never scrolled (the slide is fitted).
     #[prop_or_default]
     pub presenting: bool,
 }
@@ -121,7 +121,8 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 let avail = scroller
                     .cast::<Element>()
                     .map_or(900.0, |e| e.client_width() as f64);
-                zoom.set(fit_zoom(w, avail, if presenting { 6 } else { 2 }));
+                // On a slide the drawing keeps its natural size: the slide itself is fitted to the screen.
+                zoom.set(if presenting { 4 } else { fit_zoom(w, avail, 2) });
                 *fitted_for.borrow_mut() = *n;
             }
         });
@@ -321,7 +322,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         })
     };
     html! {
-        <div class={format!("graph-view mode-{}", props.mode.name())}>
+        <div class={format!("graph-view mode-{}", props.mode.name())} data-shape={if layout.width > 720.0 { "wide" } else { "compact" }}>
             <div class="zoom" role="group" aria-label="Zoom">
                 <button type="button" class="small" onclick={zoom_out} aria-label="Zoom out">{ "−" }</button>
                 <button type="button" class="small" onclick={zoom_fit}>{ "Fit" }</button>

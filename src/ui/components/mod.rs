@@ -2,6 +2,7 @@
 
 pub mod editor;
 pub mod field;
+pub mod fit;
 pub mod graph_view;
 pub mod inputs;
 pub mod markup;
@@ -15,6 +16,7 @@ pub mod trace_table;
 
 pub use editor::{program_editor, program_panel};
 pub use field::{number_field, select_field};
+pub use fit::Fit;
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
 pub use markup::{class_list, count_str, esc, markup, num_str, raw};
@@ -22,5 +24,5 @@ pub use notice::url_notice;
 pub use number::num;
 pub use pen::Pen;
 pub use player::{player_row, use_player};
-pub use stepper::{step_controls, use_stepper, Step, Stepper};
+pub use stepper::{slide_steps, step_controls, use_stepper, SlideSteps, Step, Stepper};
 pub use trace_table::TraceTable;

@@ -1,6 +1,6 @@
 //! Presenter mode's pen: while it is on, the mouse, a pen or a finger draws over the page; the strokes are SVG
-//! polylines in the page's coordinates, so they scroll with what they mark. The lecture keys it by slide, so a new
-//! slide starts clean.
+//! polylines in the layer's coordinates, so they stay on what they mark. Strokes are kept per slide for the session:
+//! going back to a slide shows its strokes again, and `C` wipes the slide's.
 //!
 //! Contract hooks: `<svg data-testid="pen-layer">`, one `<polyline>` per stroke.
 
@@ -16,6 +16,18 @@ pub const MAX_POINTS: usize = 20_000;
 #[derive(Properties, PartialEq)]
 pub struct PenProps {
     pub on: bool,
+    /// Whose strokes these are (the slide number).
+    pub slide: usize,
+}
+
+thread_local! {
+    /// Every slide's strokes, for the session.
+    static KEPT: std::cell::RefCell<std::collections::HashMap<usize, Strokes>> = Default::default();
+}
+
+/// Wipes a slide's strokes (the next `Pen` for it starts clean).
+pub fn wipe(slide: usize) {
+    KEPT.with(|k| k.borrow_mut().remove(&slide));
 }
 
 #[derive(Clone, Default, PartialEq)]
@@ -23,6 +35,7 @@ struct Strokes {
     lines: Vec<Vec<(i32, i32)>>,
     points: usize,
     drawing: bool,
+    slide: usize,
 }
 
 enum Ink {
@@ -59,6 +72,8 @@ impl Reducible for Strokes {
             Ink::Up if self.drawing => {
                 let mut s = Rc::unwrap_or_clone(self);
                 s.drawing = false;
+                // A finished stroke is kept for the session.
+                KEPT.with(|k| k.borrow_mut().insert(s.slide, s.clone()));
                 Rc::new(s)
             }
             Ink::Up => self,
@@ -69,7 +84,19 @@ impl Reducible for Strokes {
 #[component]
 pub fn Pen(props: &PenProps) -> Html {
     let layer = use_node_ref();
-    let strokes = use_reducer(Strokes::default);
+    let slide = props.slide;
+    let strokes = use_reducer(move || {
+        KEPT.with(|k| k.borrow().get(&slide).cloned())
+            .map(|s| Strokes {
+                drawing: false,
+                ..s
+            })
+            .unwrap_or(Strokes {
+                slide,
+                ..Strokes::default()
+            })
+    });
+
     // The pointer's position in the layer's coordinates (the layer covers the whole slide and scrolls with it).
     let at = {
         let layer = layer.clone();
@@ -125,7 +152,7 @@ pub fn Pen(props: &PenProps) -> Html {
                 { for lines }
             </svg>
             if strokes.points >= MAX_POINTS {
-                <p class="pen-full" role="status">{ format!("The pen keeps {MAX_POINTS} points per slide: this slide's are used up (the next slide starts clean).") }</p>
+                <p class="pen-full" role="status">{ format!("The pen keeps {MAX_POINTS} points per slide: this slide's are used up (C wipes them).") }</p>
             }
         </>
     }

@@ -16,6 +16,8 @@ pub enum Step {
     Prev,
     Reset,
     End,
+    /// Straight to step k.
+    To(usize),
 }
 
 const SPEEDS: [(u32, &str); 5] = [
@@ -36,18 +38,56 @@ pub struct Stepper {
     on: Callback<Step>,
 }
 
-/// Play/pause (one step per tick until the end; play at the end starts again from step 0) and the keys.
+/// What presenter mode sees of its slide's stepper (there is one at most): where it is, and how to move it — at once,
+/// or played step by step up to a build.
+#[derive(Clone)]
+pub struct SlideSteps {
+    pub step: usize,
+    pub total: usize,
+    /// The step a play towards a build is heading for, while it plays.
+    pub heading: Option<usize>,
+    pub go: Callback<usize>,
+    pub play_to: Callback<usize>,
+}
+
+thread_local! {
+    /// The slide's stepper and the stepper it came from (an old slide's, going, must not clear a new one's).
+    static SLIDE_STEPS: std::cell::RefCell<Option<(SlideSteps, usize)>> = const { std::cell::RefCell::new(None) };
+    static NEXT_STEPPER: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The slide's stepper, as of its last render (`None` when the slide's chapter does not step).
+pub fn slide_steps() -> Option<SlideSteps> {
+    SLIDE_STEPS.with(|s| s.borrow().as_ref().map(|(x, _)| x.clone()))
+}
+
+/// Play/pause (one step per tick until the end; play at the end starts again from step 0) and the keys. On a lecture
+/// slide the presenter owns → and ← (they walk the slide's builds, see [`SlideSteps`]).
 #[hook]
 pub fn use_stepper(step: usize, total: usize, on: Callback<Step>) -> Stepper {
     let playing = use_state(|| false);
     let speed = use_state(|| 1000u32);
+    // A play up to a step (a presenter's build), with its own pace.
+    let goal = use_state(|| None::<(usize, u32)>);
+    let embedded = crate::ui::chapters::is_embedded();
+    let me = *use_state(|| {
+        NEXT_STEPPER.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        })
+    });
     let at_end = step >= total;
+    let (running, ms, end) = match *goal {
+        Some((t, ms)) => (true, ms, step >= t.min(total)),
+        None => (*playing, *speed, at_end),
+    };
     {
         let on = on.clone();
-        let playing_handle = playing.clone();
-        use_effect_with((*playing, *speed, at_end), move |&(running, ms, end)| {
+        let (playing_handle, goal_handle) = (playing.clone(), goal.clone());
+        use_effect_with((running, ms, end), move |&(running, ms, end)| {
             if running && end {
                 playing_handle.set(false);
+                goal_handle.set(None);
             }
             let interval = (running && !end)
                 .then(|| dom::Interval::new(ms, move || on.emit(Step::Next)))
@@ -55,6 +95,43 @@ pub fn use_stepper(step: usize, total: usize, on: Callback<Step>) -> Stepper {
             move || drop(interval)
         });
     }
+    if embedded {
+        let g = goal.clone();
+        let on = on.clone();
+        let from = step;
+        SLIDE_STEPS.with(|s| {
+            *s.borrow_mut() = Some((
+                SlideSteps {
+                    step,
+                    total,
+                    heading: (*goal).map(|(t, _)| t).filter(|&t| t > step),
+                    go: {
+                        let (g, on) = (goal.clone(), on.clone());
+                        Callback::from(move |k: usize| {
+                            g.set(None);
+                            on.emit(Step::To(k))
+                        })
+                    },
+                    // About a second whatever the distance, never slower than 3 steps a second.
+                    play_to: Callback::from(move |t: usize| {
+                        let ms = (1000 / t.saturating_sub(from).max(1) as u32).clamp(40, 330);
+                        g.set(Some((t, ms)))
+                    }),
+                },
+                me,
+            ))
+        });
+    }
+    use_effect_with((), move |_| {
+        move || {
+            SLIDE_STEPS.with(|s| {
+                let mut s = s.borrow_mut();
+                if s.as_ref().is_some_and(|(_, owner)| *owner == me) {
+                    *s = None;
+                }
+            })
+        }
+    });
     let toggle: Rc<dyn Fn()> = {
         let (playing, running) = (playing.clone(), *playing);
         let on = on.clone();
@@ -70,9 +147,9 @@ pub fn use_stepper(step: usize, total: usize, on: Callback<Step>) -> Stepper {
         let (home, end) = (on.clone(), on.clone());
         let space = toggle.clone();
         use_keys(vec![
-            // At the last step → declines, so a presenter can move on to the next slide.
+            // At the last step → declines, so the page's next owner (the presenter's next slide) gets it.
             Binding::maybe(&["ArrowRight", "PageDown"], "→", "next step", move || {
-                let more = step < total;
+                let more = step < total && !embedded;
                 if more {
                     next.emit(Step::Next);
                 }
@@ -83,7 +160,7 @@ pub fn use_stepper(step: usize, total: usize, on: Callback<Step>) -> Stepper {
                 "←",
                 "previous step",
                 move || {
-                    let back = step > 0;
+                    let back = step > 0 && !embedded;
                     if back {
                         prev.emit(Step::Prev);
                     }
