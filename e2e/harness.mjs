@@ -110,7 +110,12 @@ export async function axe(page) {
   return result;
 }
 
-export async function shot(page, name, path = join(SHOTS, `${name}.png`)) {
+export async function shot(page, name, path = join(SHOTS, `${name}.png`), { viewport = false } = {}) {
+  if (viewport) {
+    // What the screen shows (a projected slide), not the whole page.
+    await page.screenshot({ path });
+    return;
+  }
   // Parts far off screen skip rendering (content-visibility), so a full-page picture would show them empty: the
   // window is made as tall as the page for the picture, then put back.
   const before = page.viewportSize();

@@ -96,7 +96,7 @@ pub const SLIDES: &[Slide] = &[
         title: NUMERIC,
         route: "/grad",
         query: THREE,
-        key: ("[data-testid=\"result-fd-x1\"]", "2.000000000279556"),
+        key: ("[data-testid=\"result-fd-x1\"]", "2.0000000011677344"),
         caption: "In higher dimension: $\\frac{\\partial f}{\\partial x_i}(\\mathbf{x}) \\simeq \\frac{f(\\mathbf{x} + h\\mathbf{e}_i) - f(\\mathbf{x})}{h}$. Computing $\\nabla f = [\\frac{\\partial f}{\\partial x_1}, \\dots, \\frac{\\partial f}{\\partial x_n}]$ takes n computations, each inexact.",
         notes: "In higher dimension each partial derivative needs its own difference along a basis vector eᵢ: for f: ℝⁿ → ℝ the gradient costs n + 1 evaluations of f (here 4 for 3 inputs), and every entry is only approximate — compare the forward-difference column with the exact reverse-mode column.",
         ..BLANK
@@ -199,7 +199,7 @@ pub const SLIDES: &[Slide] = &[
         title: "Automatic differentiation",
         route: "/grad",
         query: LOGISTIC_200,
-        key: (GRAD_X, "-1.6069380442589903e60"),
+        key: (GRAD_X, "-1606938044258990300000000000000000000000000000000000000000000"),
         show: "timing",
         caption: "Exact; takes about the same time to compute the gradient and the function (measured here, n = 200); requires memory; easy to use.",
         notes: "Automatic differentiation is exact; it takes about the same time to compute the gradient as the function (a small constant factor, measured live on this slide for 600 operations); it requires memory, to store intermediate variables; and it is easy to use.",
@@ -257,7 +257,7 @@ pub const SLIDES: &[Slide] = &[
         route: "/network",
         query: "preset=micrograd",
         key: ("[data-testid=\"nn-epoch\"]", "0"),
-        show: "map",
+        show: "map curves",
         caption: "A neural network with parameters θ: $x_0 = x$, $x_{k+1} = \\sigma(W_k x_k + b_k)$, $f_\\theta(x) = x_K$, with $\\theta = (W_0, b_0, \\dots, W_{K-1}, b_{K-1})$.",
         notes: "A neural network with parameters θ is a function f_θ(x), e.g. defined recursively: x₀ = x, x_{k+1} = σ(Wₖxₖ + bₖ), f_θ(x) = x_K, with θ = (W₀, b₀, …, W_{K−1}, b_{K−1}). It can have a much more complicated architecture. Here: micrograd's demo, 2-16-16-1, 337 parameters, untrained.",
         ..BLANK
@@ -267,7 +267,7 @@ pub const SLIDES: &[Slide] = &[
         route: "/network",
         query: "preset=micrograd&epoch=20",
         key: ("[data-testid=\"nn-epoch\"]", "20"),
-        show: "map",
+        show: "map curves",
         caption: "Training: find θ minimising $C(\\theta) = \\frac1n\\sum_{i=1}^n \\ell(f_\\theta(x^i), y^i)$. How to compute $\\nabla C(\\theta)$? Autodiff: C(θ) is a sequence of elementary operations.",
         notes: "Supervised learning: we want f_θ(x) ≃ y, from a training set (x¹, y¹), …, (xⁿ, yⁿ). Training finds θ minimising C(θ) = (1/n) Σ ℓ(f_θ(xⁱ), yⁱ). How can we compute ∇C(θ)? Autodiff: C(θ) is obtained by a sequence of elementary operations. Autodiff is used everywhere in modern machine learning. Twenty epochs of training shown.",
         ..BLANK
@@ -322,6 +322,7 @@ pub const SLIDES: &[Slide] = &[
         title: EXAMPLE3,
         route: "/hyper",
         key: ("[data-testid=\"hyper-grad-implicit\"]", "-613.3142512066648"),
+        show: "numbers",
         caption: "Find λ minimising the test error $\\ell'(\\lambda) = \\frac12\\|X_\\text{test}\\beta^*(\\lambda) - y_\\text{test}\\|^2$, $\\beta^*(\\lambda) = \\arg\\min \\ell(\\beta, \\lambda)$. In this simple case β* has a closed form — not in general.",
         notes: "Ridge regression with a test set X_test, y_test: find λ that minimises the test error ℓ′(λ) = ½‖X_test β*(λ) − y_test‖² subject to β*(λ) = argmin ℓ(β, λ). In this simple case there is a closed-form solution for β (and so an implicit derivative), but not in general: then unroll gradient descent and differentiate through it.",
         ..BLANK
@@ -341,6 +342,7 @@ pub const SLIDES: &[Slide] = &[
         route: "/hyper",
         query: "mode=per-feature&k=10&steps=100",
         key: ("[data-testid=\"hyper-solves\"]", "390"),
+        show: "numbers",
         caption: "Idea: use first-order information. $GD(\\lambda) \\simeq \\arg\\min_\\beta \\ell(\\beta, \\lambda)$; optimise $\\ell'(GD(\\lambda))$ by gradient descent, with autodiff for the gradient: better scaling with the number of hyperparameters.",
         notes: "Idea: use first-order information. Define GD: λ → β, the output of gradient descent, GD(λ) ≃ argmin_β ℓ(β, λ), and optimise ℓ′(GD(λ)) with gradient descent, using autodiff for the gradient. One gradient serves all ten λⱼ at once: better scaling with the number of hyperparameters than grid search.",
         ..BLANK

@@ -78,7 +78,11 @@ fn draw(
         .clamp(1.0, 3.0);
     canvas.set_width((css_w as f64 * dpr).round() as u32);
     canvas.set_height((css_h as f64 * dpr).round() as u32);
-    let _ = canvas.style().set_property("height", &format!("{css_h}px"));
+    // The height follows the width at once (not only once the figure is drawn again): a slide being fitted to the
+    // screen measures its figures at widths they have not been drawn at.
+    let style = canvas.style();
+    let _ = style.set_property("aspect-ratio", &format!("{css_w} / {css_h}"));
+    let _ = style.set_property("height", "auto");
     if let Some(rgba) = figure.pixels(canvas.width(), canvas.height()) {
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
@@ -154,8 +158,18 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                 if let (Some(c), true) = (canvas.cast::<HtmlCanvasElement>(), *w > 0) {
                     // Phones get a taller figure, with the legend under the plot.
                     let w_f = *w as f64;
+                    // On a slide fitted to the screen (not on a phone, where a slide is an ordinary page).
+                    let slide = dom::root_has_class("presenting")
+                        && crate::ui::components::fit::room_for_slides();
                     let h = if let Some(r) = figure.0.aspect() {
-                        (w_f * r).min(640.0)
+                        if slide {
+                            w_f * r
+                        } else {
+                            (w_f * r).min(640.0)
+                        }
+                    } else if slide {
+                        // On a slide: a fixed shape, so that its height follows its width.
+                        w_f * 0.56
                     } else if w_f < 560.0 {
                         (w_f * 1.35).clamp(420.0, 720.0)
                     } else {

@@ -46,7 +46,7 @@ pub fn HyperChapter(props: &ChapterProps) -> Html {
                         "hyper-play", player, d.on_click(HyperAction::Reset), html! {}) }
                     <p class="hint" data-part="credit">{ CREDIT }</p>
                 </div>
-                <div class="col">
+                <div class="col" data-part="numbers">
                     { match &*results {
                         Ok(r) => raw(numbers(r, &state)),
                         Err(e) => html! { <p class="warning">{ e }</p> },
@@ -128,7 +128,7 @@ fn tables(r: &HyperResults, s: &HyperState) -> String {
         .unwrap_or((vec![f64::NAN], f64::NAN));
     let k = s.k.value as f64;
     let mut out = format!(
-        "<div class=\"two-col\" data-part=\"grid\"><div class=\"col\"><h2>Grid search against hypergradient descent</h2><table class=\"numbers\">\
+        "<div class=\"tables two-col\"><div class=\"col\" data-part=\"grid\"><h2>Grid search against hypergradient descent</h2><table class=\"numbers\">\
          <tr><th scope=\"row\">best of the {k} grid points on [10⁻³, 10⁵]: λ</th><td>{}</td></tr>\
          <tr><th scope=\"row\">its V ({k} solves)</th><td>{}</td></tr>\
          <tr><th scope=\"row\">descent from λ = 1, {} steps: λ{}</th><td>{}</td></tr>\
@@ -144,7 +144,7 @@ fn tables(r: &HyperResults, s: &HyperState) -> String {
         num_str(v, Some("hyper-opt-loss"), None),
         (s.k.value as u64).checked_pow(10).map_or_else(|| fmt_sig(k.powi(10), 3), fmt_count),
     );
-    out.push_str("<div class=\"col\">");
+    out.push_str("<div class=\"col\" data-part=\"overfit\">");
     if s.mode == Mode::PerFeature {
         out.push_str("<h2>One λ per feature</h2><table class=\"numbers\">");
         for (j, l) in last.iter().enumerate() {

@@ -60,8 +60,10 @@ pub fn LearnChapter(props: &ChapterProps) -> Html {
                 <PlotCanvas figure={Plot::new(curve(r, &state))} testid="learn-plot" filename="learning-rate.png"
                     label="L(ρ) = ℓ(GD(ρ)) against ρ, with the meta-iterates and the stability limit 2/a_max" />
                 if toy {
+                    <div class="figure-part" data-part="path">
                     <PlotCanvas figure={Plot::new(Shared::new(Plane { path: r.path.clone(), rho: state.rho.value }))} testid="learn-path" filename="descent-path.png"
                         label="The toy problem: gradient descent's path on the level sets of the loss" />
+                    </div>
                 }
             }
         </>

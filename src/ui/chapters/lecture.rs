@@ -84,7 +84,8 @@ impl Cmd {
 /// Carries out `cmd` on the lecture at `state`: builds first (played up to the next one), then slides.
 fn run(state: &LectureState, cmd: Cmd) {
     let go = |a: LectureAction| dom::set_hash(&lecture_hash(&state.apply(a)));
-    let steps = slide_steps();
+    // Only a slide the script says steps has builds (a chapter may step without the slide using it).
+    let steps = slide_steps().filter(|_| state.current().steps);
     match cmd {
         Cmd::Next => {
             if let Some(st) = steps {
@@ -158,6 +159,8 @@ fn Presenter(props: &PresenterProps) -> Html {
         });
     }
     let wipes = use_state(|| 0u32);
+    // A new slide: its chapter has reported nothing yet (the first render of each slide's view).
+    use_state(|| ON_SCREEN.with(|o| *o.borrow_mut() = None));
     // The step the slide's chapter last reported (its builds are drawn from it).
     let at = use_state(|| None::<usize>);
     let chapter = state.chapter_hash();
@@ -271,7 +274,6 @@ fn Presenter(props: &PresenterProps) -> Html {
         let s = state.clone();
         let (channel, at) = (channel.clone(), at.clone());
         let route = slide.route;
-        ON_SCREEN.with(|o| *o.borrow_mut() = None);
         embed(Some(Callback::from(move |q: Vec<(String, String)>| {
             ON_SCREEN.with(|o| *o.borrow_mut() = Some(build(route, &q)));
             let sub = q
@@ -331,7 +333,7 @@ fn Presenter(props: &PresenterProps) -> Html {
         let b = builds(st.total);
         let now = at.unwrap_or(st.step);
         let done = b.iter().filter(|&&k| k <= now).count();
-        (done, b.len())
+        (done, b.len(), st.heading.is_some())
     });
     let leave = {
         let chapter = chapter.clone();
@@ -354,8 +356,9 @@ fn Presenter(props: &PresenterProps) -> Html {
             <header class="slide-head">
                 <div class="slide-meta">
                     <span class="counter" data-testid="slide-counter">{ format!("{} / {}", state.slide, SLIDES.len()) }</span>
-                    if let Some((done, all)) = build_dots {
+                    if let Some((done, all, busy)) = build_dots {
                         <span class="builds" data-testid="slide-builds" data-done={done.to_string()} data-all={all.to_string()}
+                            data-busy={if busy { "true" } else { "false" }}
                             aria-label={format!("build {done} of {all}")}>
                             { for (1..=all).map(|i| html! { <span class={if i <= done { "dot on" } else { "dot" }}></span> }) }
                         </span>

@@ -235,8 +235,10 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                         </span>label +1 — x and y from {} to {}</p>", fmt_sig(x0, 3), fmt_sig(x1, 3))) }
                 </div>
             </div>
-            <PlotCanvas figure={Plot::new(history)} testid="nn-loss-plot" filename="training.png"
-                label="The objective and the accuracy against the epoch" />
+            <div class="figure-part" data-part="curves">
+                <PlotCanvas figure={Plot::new(history)} testid="nn-loss-plot" filename="training.png"
+                    label="The objective and the accuracy against the epoch" />
+            </div>
             <div data-part="example">
                 if let Some(p) = &*panel {
                     { panels(p, &state, example.setter()) }

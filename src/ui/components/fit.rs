@@ -42,9 +42,26 @@ fn fit(stage: &HtmlElement, inner: &HtmlElement, max: f64) {
     if sw < 10.0 || sh < 10.0 {
         return;
     }
+    // Measured unscaled (nothing is painted in between). What overflows its box — a table or a program wider than
+    // its column — counts too: the rightmost edge of the wide things.
+    let _ = style.set_property("transform", "none");
+    let wide = inner
+        .query_selector_all("table, pre, svg, canvas, .graph-view")
+        .ok();
     let fits = |s: f64| {
         let _ = style.set_property("width", &format!("{:.1}px", sw / s));
-        let w = inner.scroll_width().max(inner.offset_width()) as f64;
+        let left = inner.get_bounding_client_rect().left();
+        let mut w = inner.scroll_width().max(inner.offset_width()) as f64;
+        if let Some(list) = &wide {
+            for i in 0..list.length() {
+                if let Some(e) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                {
+                    w = w.max(e.get_bounding_client_rect().right() - left);
+                }
+            }
+        }
         let h = inner.offset_height() as f64;
         h * s <= sh + 0.5 && w * s <= sw + 0.5
     };
@@ -60,7 +77,8 @@ fn fit(stage: &HtmlElement, inner: &HtmlElement, max: f64) {
             max
         } else {
             // Wider is shorter, but not in proportion: search for the largest scale that fits.
-            let (mut lo, mut hi) = (0.05, max);
+            // Never below 0.3: a slide that does not fit even then is cut rather than made unreadable.
+            let (mut lo, mut hi) = (0.3, max);
             for _ in 0..9 {
                 let mid = (lo + hi) / 2.0;
                 if fits(mid) {
