@@ -26,7 +26,9 @@ async function settle(page) {
       const now = r ? `${r.width.toFixed(1)}x${r.height.toFixed(1)}` : '';
       same = now === last ? same + 1 : 0;
       last = now;
-      if (same >= 4 || ++frames > 120) resolve(); else requestAnimationFrame(tick);
+      // …and every figure is drawn at the size it is shown.
+      const drawn = [...document.querySelectorAll('.fit-inner canvas')].every((c) => !c.offsetWidth || Math.abs(c.width - c.offsetWidth * devicePixelRatio) < 3);
+      if ((same >= 4 && drawn) || ++frames > 120) resolve(); else requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   }));

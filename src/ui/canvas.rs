@@ -73,9 +73,19 @@ fn draw(
     (large, dark): (bool, bool),
 ) -> Result<(), String> {
     crate::figures::frame::set_dark(dark);
+    // On a slide the figure is shown scaled by the slide's fit: drawn at the size it is seen, so that it stays sharp
+    // and its type is sized for the screen.
+    let zoom = canvas
+        .closest(".fit-inner")
+        .ok()
+        .flatten()
+        .and_then(|f| f.get_attribute("data-scale"))
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|z| z.is_finite() && *z > 0.0);
     let dpr = dom::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
-        .clamp(1.0, 3.0);
+        .clamp(1.0, 3.0)
+        * zoom.unwrap_or(1.0);
     canvas.set_width((css_w as f64 * dpr).round() as u32);
     canvas.set_height((css_h as f64 * dpr).round() as u32);
     // The height follows the width at once (not only once the figure is drawn again): a slide being fitted to the
@@ -103,7 +113,8 @@ fn draw(
     let root = backend.into_drawing_area();
     // Fonts and strokes scale with the pixel density, a little with the width (projectors, phones), and with the
     // page's large-text mode.
-    let px = dpr * (css_w as f64 / 900.0).clamp(0.9, 1.3) * if large { 1.25 } else { 1.0 };
+    let seen = css_w as f64 * zoom.unwrap_or(1.0);
+    let px = dpr * (seen / 900.0).clamp(0.9, 1.3) * if large && zoom.is_none() { 1.25 } else { 1.0 };
     figure.draw_on(&root, px)
 }
 

@@ -15,7 +15,7 @@ use crate::ui::dom;
 pub struct FitProps {
     pub children: Html,
     /// Largest scale (a sparse slide is enlarged up to this).
-    #[prop_or(1.4)]
+    #[prop_or(1.2)]
     pub max: f64,
 }
 
@@ -46,7 +46,7 @@ fn fit(stage: &HtmlElement, inner: &HtmlElement, max: f64) {
     // its column — counts too: the rightmost edge of the wide things.
     let _ = style.set_property("transform", "none");
     let wide = inner
-        .query_selector_all("table, pre, svg, canvas, .graph-view")
+        .query_selector_all("table, pre, svg, canvas, .graph-view, .num")
         .ok();
     let fits = |s: f64| {
         let _ = style.set_property("width", &format!("{:.1}px", sw / s));
