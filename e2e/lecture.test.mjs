@@ -57,6 +57,12 @@ async function inspect(page) {
       expect: caption.dataset.expect,
       selector: caption.dataset.key,
       notices: [...document.querySelectorAll('[data-testid="url-notice"]')].filter(visible).map((e) => e.textContent),
+      // Nothing on a slide hides part of itself behind a scroll bar or a clip (a clicker cannot scroll).
+      scrolled: [...document.querySelectorAll('main .fit-inner *')].filter((e) => {
+        const o = getComputedStyle(e);
+        const clips = (v) => v !== 'visible' && e.clientWidth > 1 && e.clientHeight > 1;
+        return (clips(o.overflowY) && e.scrollHeight > e.clientHeight + 2) || (clips(o.overflowX) && e.scrollWidth > e.clientWidth + 2);
+      }).filter(visible).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight}`),
       smallest: sizes.sort((a, b) => a.px - b.px)[0] || null,
       show: caption.dataset.show.split(' ').filter(Boolean),
       parts: [...new Set([...document.querySelectorAll('main .lead, main .picker, main .plot-actions, main [data-part]')]
@@ -86,6 +92,7 @@ for (const [w, ht, dark] of [[1280, 800, false], [1024, 768, true]]) {
       assert.ok(first.fit.bottom <= first.view.h + 1 && first.fit.right <= first.view.w + 1 && first.fit.top >= 0,
         `slide ${k}: the slide fits the screen ${JSON.stringify(first.fit)}`);
       assert.deepEqual(first.parts, [...first.show].sort(), `slide ${k}: the chapter's parts on screen`);
+      assert.deepEqual(first.scrolled, [], `slide ${k}: nothing scrolls or is clipped inside the slide`);
       await shot(page, `slide-${String(k).padStart(2, '0')}-${w}${dark ? '-dark' : ''}`, undefined, { viewport: true });
       // Walk the builds: count the presses until the next slide.
       let presses = 0;
@@ -173,7 +180,7 @@ test('Esc opens the chapter exactly as on screen; back returns to the same slide
 test('a typed permalink with steps; B, D, ? and the keys listed', async () => {
   const page = await h.open('#/lecture?slide=13&sub=2');
   assert.equal(await slideNo(page), 13);
-  assert.equal((await page.locator('[data-testid="step-counter"]').textContent()).trim(), '2 / 4');
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]')?.textContent.trim() === '2 / 4');
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '3 / 4');
   await page.waitForFunction(() => location.hash.includes('slide=13') && location.hash.includes('sub=3'));

@@ -81,7 +81,7 @@ test('derivatives beyond the largest f64 read −∞ in every mode, and the page
   assert.match(await page.locator('[data-testid="derivative-note"]').textContent(), /first overflows at v\d+/);
   // f″ overflows too: −∞ by nested AD, as Taylor mode says; differences of an infinite gradient are not compared.
   assert.equal(await value(page, 'hess-x-x'), '-inf');
-  assert.match(await page.locator('[data-testid="hessian-check"]').textContent(), /differs by at most 0 .*cannot check it: differences of a NaN or infinite gradient mean nothing/);
+  assert.match(await page.locator('[data-testid="hessian-check"]').textContent(), /agrees to the last bit.*cannot check it: differences of a NaN or infinite gradient mean nothing/);
   await shot(page, 'grad-overflow');
   await page.close();
 });

@@ -172,17 +172,45 @@ test('the dark projector theme: D switches it anywhere, it is remembered, text h
   await page.close();
 });
 
-test('on a phone (390 px) no chapter, and no slide of the lecture, is wider than the screen', async () => {
-  const slides = Array.from({ length: 26 }, (_, i) => `#/lecture?slide=${i + 1}`);
+test('on a phone (390 px): no chapter and no slide is wider than the screen, no text under 11 px, no squashed figure', async () => {
+  const slides = Array.from({ length: 31 }, (_, i) => `#/lecture?slide=${i + 1}`);
   const page = await h.open('#/', { width: 390, height: 844 });
   const wide = [];
+  const small = [];
+  const squashed = [];
   for (const hash of [...ROUTES, ...slides]) {
     await page.goto(h.site.url + hash);
     await page.waitForSelector('main h1');
-    await page.waitForTimeout(150);
+    await page.waitForTimeout(200);
     const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (over > 0) wide.push(`${hash}: ${over} px`);
+    // Every visible piece of text as drawn (an SVG's scale included), except inside a scroller that lets it be read.
+    const tiny = await page.evaluate(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+      const seen = new Set();
+      while (walker.nextNode()) {
+        const e = walker.currentNode.parentElement;
+        if (!walker.currentNode.textContent.trim() || seen.has(e)) continue;
+        seen.add(e);
+        if (!e.getBoundingClientRect().width || e.closest('[aria-hidden="true"], .sr-only, title')) continue;
+        let size = parseFloat(getComputedStyle(e).fontSize);
+        const svg = e.closest('svg');
+        if (svg?.viewBox.baseVal?.width) size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        // MathML scripts are smaller by design; their base text is what is read.
+        if (size < 10.95 && !e.closest('msub, msup, msubsup, munder, munderover, mfrac')) {
+          out.push(`${e.tagName} ${size.toFixed(1)} px "${walker.currentNode.textContent.trim().slice(0, 16)}"`);
+        }
+      }
+      return out;
+    });
+    if (tiny.length) small.push(`${hash}: ${tiny.slice(0, 3).join('; ')}`);
+    const flat = await page.evaluate(() => [...document.querySelectorAll('main canvas')]
+      .filter((c) => c.offsetWidth && c.offsetHeight < 150).map((c) => `${c.dataset.testid} ${c.offsetWidth}×${c.offsetHeight}`));
+    if (flat.length) squashed.push(`${hash}: ${flat.join(', ')}`);
   }
-  assert.deepEqual(wide, []);
+  assert.deepEqual(wide, [], 'wider than the screen');
+  assert.deepEqual(small, [], 'text under 11 px');
+  assert.deepEqual(squashed, [], 'figures under 150 px tall');
   await page.close();
 });

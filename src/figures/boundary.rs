@@ -5,9 +5,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::paper;
-use super::frame::DrawResult;
+use super::frame::{round_ticks, DrawResult, Frame};
 use super::Figure;
 use crate::base::math;
+use crate::base::num::fmt_sig;
 use crate::lab::network::Boundary;
 use crate::lab::Shared;
 
@@ -20,8 +21,29 @@ impl Figure for Shared<Boundary> {
         draw_points(root, self, px)
     }
 
-    fn pixels(&self, w: u32, h: u32) -> Option<Vec<u8>> {
-        Some(heatmap(self, w as usize, h as usize))
+    fn pixels(&self, w: u32, h: u32, px: f64) -> Option<Vec<u8>> {
+        // The map fills the frame's plot area; the paper around it, for the axes.
+        let f = map_frame(self, (w, h), px);
+        let (pw, ph) = (
+            (f.right - f.left).max(1) as usize,
+            (f.bottom - f.top).max(1) as usize,
+        );
+        let inner = heatmap(self, pw, ph);
+        let p = paper();
+        let mut out = Vec::with_capacity((w * h * 4) as usize);
+        for _ in 0..w * h {
+            out.extend_from_slice(&[p.0, p.1, p.2, 255]);
+        }
+        for y in 0..ph {
+            let (oy, ox) = (y as i32 + f.top, f.left);
+            if oy < 0 || oy >= h as i32 || ox < 0 {
+                continue;
+            }
+            let n = pw.min((w as i32 - ox).max(0) as usize);
+            let dst = (oy as usize * w as usize + ox as usize) * 4;
+            out[dst..dst + n * 4].copy_from_slice(&inner[y * pw * 4..(y * pw + n) * 4]);
+        }
+        Some(out)
     }
 
     fn aspect(&self) -> Option<f64> {
@@ -85,50 +107,42 @@ pub fn heatmap(b: &Boundary, w: usize, h: usize) -> Vec<u8> {
     out
 }
 
-/// The training points (filled) and the held-out ones (rings), over the heatmap.
+/// The map's frame: x₁ across, x₂ up, over the data's domain.
+fn map_frame(b: &Boundary, area: (u32, u32), px: f64) -> Frame {
+    let ((x0, x1), (y0, y1)) = b.domain;
+    Frame::new(area, (x0, x1), (y0, y1), px, 0)
+}
+
+/// The axes, then the training points (filled) and the held-out ones (rings), over the heatmap.
 pub fn draw_points<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     b: &Boundary,
     px: f64,
 ) -> DrawResult<DB> {
-    let (w, h) = root.dim_in_pixel();
-    let ((x0, x1), (y0, y1)) = b.domain;
-    let to_px = |x: f64, y: f64| {
-        (
-            ((x - x0) / (x1 - x0) * w as f64).round() as i32,
-            ((y1 - y) / (y1 - y0) * h as f64).round() as i32,
-        )
-    };
-    let r = (4.5 * px).round() as i32;
+    let f = map_frame(b, root.dim_in_pixel(), px);
+    let ticks = |(lo, hi): (f64, f64)| round_ticks(lo, hi, f64::MIN_POSITIVE, &|v| fmt_sig(v, 3));
+    f.axes(root, &ticks(f.x), &ticks(f.y), "", "x₁", "x₂")?;
+    let r = 4.5;
     for i in 0..b.test.len() {
         let (x, y, l) = b.test.point(i);
-        if !(x.is_finite() && y.is_finite()) {
+        if !f.contains((x, y)) {
             continue;
         }
         let c = if l > 0.0 { POSITIVE } else { NEGATIVE };
-        root.draw(&Circle::new(
-            to_px(x, y),
-            r,
-            c.stroke_width((1.5 * px).round().max(1.0) as u32),
-        ))?;
+        f.ring(root, (x, y), c, r)?;
     }
     for i in 0..b.train.len() {
         let (x, y, l) = b.train.point(i);
-        if !(x.is_finite() && y.is_finite()) {
+        if !f.contains((x, y)) {
             continue;
         }
         let c = if l > 0.0 { POSITIVE } else { NEGATIVE };
-        let p = to_px(x, y);
-        root.draw(&Circle::new(p, r, c.filled()))?;
+        f.dots(root, &[(x, y)], c, r)?;
         root.draw(&Circle::new(
-            p,
-            r,
+            f.to_px((x, y)),
+            (r * px).round() as i32,
             paper().stroke_width(px.round().max(1.0) as u32),
         ))?;
     }
-    root.draw(&Rectangle::new(
-        [(0, 0), (w as i32 - 1, h as i32 - 1)],
-        RGBColor(0x9a, 0xa3, 0xad).stroke_width(1),
-    ))?;
     root.present()
 }

@@ -3,11 +3,11 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::paper;
 use super::frame::{
-    central, decade_ticks, decades, forward, ink, model, sci_label, DrawResult, Frame, Line,
+    central, decade_ticks, decades, forward, ink, model, sci_label, DrawResult, Entry, Frame, Key,
+    Line,
 };
 use super::Figure;
 use crate::lab::numeric::NumericResults;
@@ -16,6 +16,11 @@ use crate::lab::Shared;
 impl Figure for Shared<NumericResults> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> DrawResult<DB> {
         draw_fd(root, self, px)
+    }
+
+    /// Eight legend entries: under the plot, which keeps its height.
+    fn slide_aspect(&self) -> f64 {
+        0.75
     }
 }
 
@@ -55,7 +60,7 @@ pub fn draw_fd<DB: DrawingBackend>(
     };
     let (ya, yb) = decades(lo, hi);
     let ya = ya.max(yb - 24);
-    let f = Frame::new(
+    let mut f = Frame::new(
         root.dim_in_pixel(),
         (-16.0, 0.0),
         (ya as f64, yb as f64),
@@ -77,19 +82,11 @@ pub fn draw_fd<DB: DrawingBackend>(
             crate::base::num::fmt_compact(r.x)
         )
     };
-    f.axes(
-        root,
-        &decade_ticks(-16, 0, if narrow { 4 } else { 2 }),
-        &decade_ticks(ya, yb, if yb - ya > 12 { 2 } else { 1 }),
-        &title,
-        "step h",
-        "|difference − AD|",
-    )?;
     let at = |(h, v): (f64, f64)| (h.log10(), v.log10());
 
+    // The series first (the legend is placed clear of them), then the drawing.
     let mut legend = Vec::new();
-    let mut plotted: Vec<(f64, f64)> = Vec::new();
-    // The model: truncation of each scheme, and round-off (the same for both).
+    let mut models: Vec<(Vec<(f64, f64)>, RGBColor)> = Vec::new();
     for (k, color, name) in [
         (0, forward(), "model: truncation h·|f″|/2"),
         (1, central(), "model: truncation h²·|f‴|/6"),
@@ -104,12 +101,12 @@ pub fn draw_fd<DB: DrawingBackend>(
                 .filter(|&p| f.contains(p))
                 .collect();
         if pts.len() >= 2 {
-            f.line(root, &pts, color, 1.6, Line::Dashed)?;
-            legend.push((name.to_string(), color, Line::Dashed));
-            plotted.extend(&pts);
+            legend.push(Entry::new(name, color, Key::Line(Line::Dashed)));
+            models.push((pts, color));
         }
     }
     // Measured errors: one polyline per run of plottable points, dots at every point.
+    let mut measured: Vec<(Vec<(f64, f64)>, RGBColor)> = Vec::new();
     for (errs, color, name) in [
         (&r.err_forward, forward(), "forward difference"),
         (&r.err_central, central(), "central difference"),
@@ -121,55 +118,65 @@ pub fn draw_fd<DB: DrawingBackend>(
                 None => runs.push(Vec::new()),
             }
         }
-        let mut any = false;
-        for run in runs.iter().filter(|run| !run.is_empty()) {
-            f.line(root, run, color, 2.6, Line::Solid)?;
-            f.dots(root, run, color, 3.0)?;
-            plotted.extend(run);
-            any = true;
+        let runs: Vec<Vec<(f64, f64)>> = runs.into_iter().filter(|run| !run.is_empty()).collect();
+        if !runs.is_empty() {
+            legend.push(Entry::new(name, color, Key::Line(Line::Solid)));
         }
-        if any {
-            legend.push((name.to_string(), color, Line::Solid));
-        }
+        measured.extend(runs.into_iter().map(|run| (run, color)));
     }
-    // Optimal steps of the model, and the step chosen on the page; labels staggered from the top.
-    let mut marks: Vec<(f64, RGBColor, String)> = Vec::new();
+    // Optimal steps of the model, and the step chosen on the page: each a vertical line, named in the legend with its
+    // value and tagged on the plot.
+    let mut marks: Vec<(f64, RGBColor, &str, String)> = Vec::new();
     if let Some(h) = r.h_opt_forward {
-        marks.push((h, forward(), format!("forward h* ≈ {}", sci_label(h))));
+        marks.push((h, forward(), "h*", format!("forward h* ≈ {}", sci_label(h))));
     }
     if let Some(h) = r.h_opt_central {
-        marks.push((h, central(), format!("central h* ≈ {}", sci_label(h))));
+        marks.push((h, central(), "h*", format!("central h* ≈ {}", sci_label(h))));
     }
-    marks.push((r.h, ink(), format!("h = {}", sci_label(r.h))));
-    for (i, (h, color, text)) in marks.into_iter().enumerate() {
-        let x = h.log10();
-        if !(x > f.x.0 && x < f.x.1) {
-            continue;
-        }
-        let (px_x, _) = f.to_px((x, f.y.0));
-        let w = if color == ink() { 2.0 } else { 1.2 };
-        root.draw(&PathElement::new(
-            vec![(px_x, f.top), (px_x, f.bottom)],
-            f.stroke(color, w),
-        ))?;
-        let y = f.top + ((30.0 + 22.0 * i as f64) * px) as i32;
-        // Labels on the right of their line, or on the left near the right edge.
-        let right_side = if narrow {
-            px_x < (f.left + f.right) / 2
-        } else {
-            px_x < (f.left + 2 * f.right) / 3
-        };
-        let (anchor, dx) = if right_side {
-            (HPos::Left, 5.0)
-        } else {
-            (HPos::Right, -5.0)
-        };
-        let style = f
-            .font(14.0)
-            .color(&color)
-            .pos(Pos::new(anchor, VPos::Center));
-        root.draw(&Text::new(text, (px_x + (dx * px) as i32, y), style))?;
+    marks.push((r.h, ink(), "h", format!("h = {}", sci_label(r.h))));
+    marks.retain(|(h, _, _, _)| h.log10() > f.x.0 && h.log10() < f.x.1);
+    for (_, color, _, name) in &marks {
+        legend.push(Entry::new(name.clone(), *color, Key::Line(Line::Solid)));
     }
-    f.legend(root, &legend, &plotted)?;
+    let rules: Vec<[(f64, f64); 2]> = marks
+        .iter()
+        .map(|(h, _, _, _)| [(h.log10(), f.y.0), (h.log10(), f.y.1)])
+        .collect();
+    let lines: Vec<&[(f64, f64)]> = models
+        .iter()
+        .chain(&measured)
+        .map(|(p, _)| p.as_slice())
+        .chain(rules.iter().map(|r| r.as_slice()))
+        .collect();
+    let points: Vec<(f64, f64)> = measured
+        .iter()
+        .flat_map(|(p, _)| p.iter().copied())
+        .collect();
+    f.place_legend(&legend, &lines, &points);
+    f.axes(
+        root,
+        &decade_ticks(-16, 0, f.decade_step(16, false)),
+        &decade_ticks(ya, yb, f.decade_step(yb - ya, true)),
+        &title,
+        "step h",
+        "|difference − AD|",
+    )?;
+    for (pts, color) in &models {
+        f.line(root, pts, *color, 1.6, Line::Dashed)?;
+    }
+    for (run, color) in &measured {
+        f.line(root, run, *color, 2.6, Line::Solid)?;
+        f.dots(root, run, *color, 3.0)?;
+    }
+    // The lines first, then their tags, placed where they cross nothing.
+    for (h, color, _, _) in &marks {
+        let w = if *color == ink() { 2.0 } else { 1.2 };
+        f.vrule(root, h.log10(), *color, w, Line::Solid)?;
+    }
+    for (h, color, tag, _) in &marks {
+        let (x, _) = f.to_px((h.log10(), f.y.0));
+        f.label(root, tag, (x, f.top), *color)?;
+    }
+    f.legend(root, &legend)?;
     root.present()
 }

@@ -28,14 +28,21 @@ pub trait Figure {
     /// Draws on `root`; `px` is pixels per CSS pixel (fonts and strokes scale with it).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, px: f64) -> DrawResult<DB>;
 
-    /// A background of `w × h` RGBA pixels, laid down before [`Figure::draw`] (a heatmap); `None` for none.
-    fn pixels(&self, _w: u32, _h: u32) -> Option<Vec<u8>> {
+    /// A background of `w × h` RGBA pixels, laid down before [`Figure::draw`] (a heatmap); `None` for none. `px` is
+    /// as for `draw` (the background may fill the plot area of a frame only).
+    fn pixels(&self, _w: u32, _h: u32, _px: f64) -> Option<Vec<u8>> {
         None
     }
 
     /// Height over width, when the figure needs its own (a square map); `None` for the usual shape.
     fn aspect(&self) -> Option<f64> {
         None
+    }
+
+    /// Height over width on a slide (fitted to the screen), for a figure without its own shape: a figure whose
+    /// legend goes under its plot asks for more.
+    fn slide_aspect(&self) -> f64 {
+        0.56
     }
 }
 
@@ -91,9 +98,11 @@ mod tests {
         let sw = s.swell().unwrap();
         let out = svg(|root| draw_swell(root, &sw.rows, 1.0).unwrap());
         for needle in [
-            "AD trace",
-            "f′ₙ by the rules, unsimplified",
+            "AD trace, a graph",
+            "f′ₙ by the rules, a tree",
             "f′ₙ simplified (expanded)",
+            "fₙ as a graph",
+            "fₙ as a tree",
             "nodes",
             "10⁶",
         ] {
@@ -122,5 +131,162 @@ mod tests {
         let d = dashes(&[(0, 0), (100, 0)], 10.0);
         assert_eq!(d.len(), 5);
         assert_eq!(d[0], vec![(0, 0), (10, 0)]);
+    }
+
+    /// What would make a figure read badly, from what it drew: a legend over data, a label over a line, a point,
+    /// the legend or other words, two words over each other.
+    fn overlaps(marks: &[frame::Mark], (w, h): (u32, u32)) -> Vec<String> {
+        use frame::Mark;
+        let mut out = Vec::new();
+        for m in marks {
+            if let Mark::Text { rect, text, .. } = m {
+                if rect.x0 < 0 || rect.y0 < 0 || rect.x1 > w as i32 || rect.y1 > h as i32 {
+                    out.push(format!(
+                        "{text:?} {rect:?} is cut by the edge of the {w}×{h} figure"
+                    ));
+                }
+            }
+        }
+        for (i, m) in marks.iter().enumerate() {
+            match m {
+                Mark::Legend(r) => {
+                    for d in marks {
+                        if matches!(d, Mark::Data(_) | Mark::Rule(_) | Mark::Dot(..)) && d.under(r)
+                        {
+                            out.push(format!("the legend {r:?} covers {d:?}"));
+                        }
+                    }
+                }
+                Mark::Text { rect, text, inside } => {
+                    for (j, d) in marks.iter().enumerate() {
+                        if i == j {
+                            continue;
+                        }
+                        let bad = match d {
+                            Mark::Text { rect: o, .. } => j > i && rect.intersects(o),
+                            Mark::Legend(o) => rect.intersects(o),
+                            Mark::Data(_) | Mark::Rule(_) | Mark::Dot(..) => {
+                                *inside && d.under(rect)
+                            }
+                            Mark::Plot(_) => false,
+                        };
+                        if bad {
+                            let what = match d {
+                                Mark::Text { text, .. } => format!("the words {text:?}"),
+                                other => format!("{other:?}").chars().take(80).collect(),
+                            };
+                            out.push(format!("{text:?} {rect:?} meets {what}"));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Every figure of every chapter, on a laptop, a phone (at 2× density) and a projected slide, in the states the
+    /// chapters and the lecture show: nothing overlaps (see `overlaps`).
+    #[test]
+    fn no_figure_has_anything_over_anything() {
+        use crate::figures::curve::{hyper_curve, learn_curve, memory_curve, Curve, Plane};
+        use crate::lab::hyper::{HyperAction, HyperState, Mode};
+        use crate::lab::learn::{LearnAction, LearnState, Problem};
+        use crate::lab::memory::MemoryState;
+        use crate::lab::network::{NetworkState, Trainer};
+        use crate::lab::Shared;
+        let sizes = [
+            (960, 538, 1.0),
+            (780, 1054, 1.8),
+            (700, 392, 0.9),
+            (1280, 717, 1.3),
+            (600, 336, 0.9),
+            (540, 405, 1.0),
+        ];
+        let mut problems = Vec::new();
+        let mut check = |name: &str, draw: &dyn Fn(&DrawingArea<SVGBackend, Shift>, f64)| {
+            for (w, h, px) in sizes {
+                let mut s = String::new();
+                let ((), marks) = frame::record(|| {
+                    let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
+                    draw(&root, px);
+                });
+                assert!(
+                    marks.iter().any(|m| matches!(m, frame::Mark::Plot(_))),
+                    "{name}: recorded"
+                );
+                if let Ok(dir) = std::env::var("AD_LAB_PLOT_DIR") {
+                    let file = format!("{dir}/{}-{w}.svg", name.replace([' ', '=', '&'], "_"));
+                    let _ = std::fs::write(file, &s);
+                }
+                for p in overlaps(&marks, (w, h)) {
+                    problems.push(format!("{name} at {w}×{h}: {p}"));
+                }
+            }
+        };
+        let numeric = NumericState::default().results().unwrap();
+        check("numeric", &|r, px| draw_fd(r, &numeric, px).unwrap());
+        for n in ["14", "20"] {
+            let sw = SymbolicState::default()
+                .apply(SymbolicAction::NMax(n.into()))
+                .swell()
+                .unwrap();
+            check(&format!("symbolic N = {n}"), &|r, px| {
+                draw_swell(r, &sw.rows, px).unwrap()
+            });
+        }
+        let mut t = Trainer::new(&NetworkState::micrograd().settings());
+        t.train_to(20);
+        let history = Shared::new(t.history.clone());
+        let boundary = Shared::new(t.boundary(40));
+        check("network curves", &|r, px| history.draw(r, px).unwrap());
+        check("network map", &|r, px| boundary.draw(r, px).unwrap());
+        let learn = [
+            LearnState::default(),
+            LearnState::default().apply(LearnAction::MetaStep(36)),
+            LearnState::default().apply(LearnAction::Problem(Problem::Diabetes)),
+        ];
+        for (k, s) in learn.iter().enumerate() {
+            let r = s.results().unwrap();
+            let c = Shared::new(learn_curve(&r, s));
+            check(&format!("learn {k}"), &|root, px| c.draw(root, px).unwrap());
+            let p = Shared::new(Plane {
+                path: r.path.clone(),
+                rho: r.rho_now,
+            });
+            check(&format!("learn path {k}"), &|root, px| {
+                p.draw(root, px).unwrap()
+            });
+        }
+        let hyper = [
+            HyperState::default(),
+            HyperState::default().apply(HyperAction::Step(20)),
+            HyperState::default()
+                .apply(HyperAction::Mode(Mode::PerFeature))
+                .apply(HyperAction::Step(100)),
+        ];
+        for (k, s) in hyper.iter().enumerate() {
+            let r = s.results().unwrap();
+            let c: Shared<Curve> = Shared::new(hyper_curve(&r, s));
+            check(&format!("hyper {k}"), &|root, px| c.draw(root, px).unwrap());
+        }
+        for q in ["n=100&c=2", "n=20&c=3", "n=1000&c=10"] {
+            let mut notices = Vec::new();
+            let s = <MemoryState as crate::lab::ChapterModel>::from_location(
+                &crate::base::url::Location::parse(&format!("/memory?{q}")),
+                &mut notices,
+            );
+            let r = s.results().unwrap();
+            let c = Shared::new(memory_curve(&r, &s));
+            check(&format!("memory {q}"), &|root, px| {
+                c.draw(root, px).unwrap()
+            });
+        }
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
     }
 }

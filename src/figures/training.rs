@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::paper;
-use super::frame::{central, decade_ticks, forward, DrawResult, Frame, Line};
+use super::frame::{central, decade_ticks, forward, DrawResult, Entry, Frame, Key, Line};
 use super::Figure;
 use crate::lab::network::EpochStats;
 use crate::lab::Shared;
@@ -65,58 +65,109 @@ pub fn draw_training<DB: DrawingBackend>(
     } else {
         (-2, 1)
     };
-    let f = Frame::new((w, h * 58 / 100), xr, (a as f64, b as f64), px, 2);
-    f.axes(
+    let mut f = Frame::new((w, h * 58 / 100), xr, (a as f64, b as f64), px, 2);
+    // No axis title under the top panel, no title over the bottom one: their room goes to the plots.
+    if !Frame::narrow((w, h), px) {
+        f.bottom += (26.0 * px) as i32;
+    }
+    let losses: Vec<(Vec<(f64, f64)>, RGBColor, &str)> = [
+        (&train, forward(), "objective, training batches"),
+        (&test, central(), "loss, held-out points"),
+    ]
+    .into_iter()
+    .map(|(pts, c, name)| {
+        (
+            pts.iter().copied().filter(|&p| f.contains(p)).collect(),
+            c,
+            name,
+        )
+    })
+    .filter(|(pts, _, _): &(Vec<(f64, f64)>, _, _)| !pts.is_empty())
+    .collect();
+    series_panel(
         &top,
+        &mut f,
+        &losses,
         &xt,
         &decade_ticks(a, b, if b - a > 6 { 2 } else { 1 }),
         "Training",
         "",
         "loss",
     )?;
-    let mut legend = Vec::new();
-    for (pts, c, name) in [
-        (&train, forward(), "objective, training batches"),
-        (&test, central(), "loss, held-out points"),
-    ] {
-        let pts: Vec<(f64, f64)> = pts.iter().copied().filter(|&p| f.contains(p)).collect();
-        if pts.len() > 1 {
-            f.line(&top, &pts, c, 2.4, Line::Solid)?;
-        } else {
-            f.dots(&top, &pts, c, 3.0)?;
-        }
-        if !pts.is_empty() {
-            legend.push((name.to_string(), c, Line::Solid));
-        }
-    }
-    f.legend(&top, &legend, &train)?;
     // Accuracy, linear.
-    let g = Frame::new((w, h - h * 58 / 100), xr, (0.0, 1.0), px, 2);
+    let mut g = Frame::new((w, h - h * 58 / 100), xr, (0.0, 1.0), px, 0);
+    g.top -= (26.0 * px) as i32;
     let yt: Vec<(f64, String)> = [0.0, 0.5, 1.0]
         .iter()
         .map(|&v| (v, format!("{}%", (v * 100.0) as u32)))
         .collect();
-    g.axes(&bottom, &xt, &yt, "", "epoch", "accuracy")?;
-    let mut legend = Vec::new();
-    for (pts, c, name) in [
-        (series(|e| e.accuracy, false), forward(), "training batches"),
-        (
-            series(|e| e.test_accuracy, false),
-            central(),
-            "held-out points",
-        ),
-    ] {
-        if pts.len() > 1 {
-            g.line(&bottom, &pts, c, 2.4, Line::Solid)?;
+    let accuracy: Vec<(Vec<(f64, f64)>, RGBColor, &str)> = [
+        (series(|e| e.accuracy, false), forward(), ""),
+        (series(|e| e.test_accuracy, false), central(), ""),
+    ]
+    .into_iter()
+    .filter(|(pts, _, _)| !pts.is_empty())
+    .collect();
+    series_panel(
+        &bottom,
+        &mut g,
+        &accuracy,
+        &xt,
+        &yt,
+        "",
+        "epoch",
+        if accuracy.len() > 1 {
+            "accuracy (colours as above)"
         } else {
-            g.dots(&bottom, &pts, c, 3.0)?;
-        }
-        if !pts.is_empty() {
-            legend.push((name.to_string(), c, Line::Solid));
+            "accuracy"
+        },
+    )?;
+    root.present()
+}
+
+/// One panel: its series as lines (a single point as a dot), the legend placed clear of them.
+#[allow(clippy::too_many_arguments)]
+fn series_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    f: &mut Frame,
+    series: &[(Vec<(f64, f64)>, RGBColor, &str)],
+    xt: &[(f64, String)],
+    yt: &[(f64, String)],
+    title: &str,
+    x_title: &str,
+    y_title: &str,
+) -> DrawResult<DB> {
+    let legend: Vec<Entry> = series
+        .iter()
+        .filter(|(_, _, name)| !name.is_empty())
+        .map(|(pts, c, name)| {
+            Entry::new(
+                *name,
+                *c,
+                if pts.len() > 1 {
+                    Key::Line(Line::Solid)
+                } else {
+                    Key::Dot
+                },
+            )
+        })
+        .collect();
+    let lines: Vec<&[(f64, f64)]> = series.iter().map(|(p, _, _)| p.as_slice()).collect();
+    let points: Vec<(f64, f64)> = series
+        .iter()
+        .filter(|(p, _, _)| p.len() == 1)
+        .flat_map(|(p, _, _)| p.iter().copied())
+        .collect();
+    f.place_legend(&legend, &lines, &points);
+    f.axes(area, xt, yt, title, x_title, y_title)?;
+    for (pts, c, _) in series {
+        if pts.len() > 1 {
+            f.line(area, pts, *c, 2.4, Line::Solid)?;
+        } else {
+            f.dots(area, pts, *c, 3.0)?;
         }
     }
-    g.legend(&bottom, &legend, &[])?;
-    root.present()
+    f.legend(area, &legend)
 }
 
 #[cfg(test)]

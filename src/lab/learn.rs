@@ -268,7 +268,10 @@ pub struct LearnResults {
     /// (ρ, L(ρ)) from 0 to past the stability limit, by the closed form.
     pub curve: Vec<(f64, f64)>,
     pub meta: Vec<(f64, f64)>,
-    /// The toy problem's iterates β₀ … β_T at ρ, and β*.
+    /// Where the meta-descent is now: the last meta-iterate (ρ itself before any meta-step). The numbers and the
+    /// toy problem's path are at this ρ.
+    pub rho_now: f64,
+    /// The toy problem's iterates β₀ … β_T at `rho_now`.
     pub path: Vec<(f64, f64)>,
 }
 
@@ -276,7 +279,9 @@ impl LearnState {
     pub fn results(&self) -> Result<LearnResults, String> {
         let q = self.problem.quad()?;
         let spec = Spectrum::of(&q);
-        let (rho, t) = (self.rho.value, self.t.value);
+        let t = self.t.value;
+        let meta = meta_path(&q, self.rho.value, t, self.eta.value, self.meta);
+        let rho = meta.last().map_or(self.rho.value, |m| m.0);
         let stability = 2.0 / spec.max();
         let hi = 1.15 * stability;
         let curve = (1..=300)
@@ -299,7 +304,8 @@ impl LearnState {
             hyper: hypergradient(&q, &spec, rho, t),
             stability,
             curve,
-            meta: meta_path(&q, rho, t, self.eta.value, self.meta),
+            meta,
+            rho_now: rho,
             path,
         })
     }

@@ -288,7 +288,6 @@ pub const SLIDES: &[Slide] = &[
         query: "n=100&c=2",
         steps: true,
         key: ("[data-testid=\"ckpt-forward-evals\"]", "845"),
-        show: "plot",
         caption: "Storing every state of a chain of n steps costs n slots; keeping only c checkpoints and replaying from them trades memory for time (binomial checkpointing: the fewest replays).",
         notes: "When storing all activations does not fit, keep a few checkpoints and recompute the rest during the backward sweep. With n = 100 steps and 2 slots, binomial checkpointing (revolve) needs 845 forward step evaluations instead of 99 — and the gradient is bit for bit the same.",
         ..BLANK

@@ -208,7 +208,11 @@ pub struct SwellRow {
     pub df: u64,
     /// `None`: skipped (over the work budget).
     pub df_simplified: Option<u64>,
+    /// f′ₙ with every intermediate result stored once (f and f′ together, as a graph): what AD evaluates.
     pub ad_trace: usize,
+    /// fₙ itself as a graph (each intermediate result once): the fair comparison for the AD trace, which is counted
+    /// the same way; `f` counts fₙ written out as a tree.
+    pub f_dag: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -250,6 +254,7 @@ fn measure(
         df: d.tree_size(df),
         df_simplified: simplified.as_ref().map(Simplified::size),
         ad_trace: d.dag_size(&[f, df]),
+        f_dag: d.dag_size(&[f]),
     };
     (row, d, f, df, simplified)
 }

@@ -18,19 +18,23 @@ use crate::ui::dom;
 /// compiled once per figure type).
 pub trait CanvasFigure {
     fn draw_on(&self, root: &DrawingArea<CanvasBackend, Shift>, px: f64) -> Result<(), String>;
-    fn pixels(&self, w: u32, h: u32) -> Option<Vec<u8>>;
+    fn pixels(&self, w: u32, h: u32, px: f64) -> Option<Vec<u8>>;
     fn aspect(&self) -> Option<f64>;
+    fn slide_aspect(&self) -> f64;
 }
 
 impl<F: Figure> CanvasFigure for F {
     fn draw_on(&self, root: &DrawingArea<CanvasBackend, Shift>, px: f64) -> Result<(), String> {
         self.draw(root, px).map_err(|e| e.to_string())
     }
-    fn pixels(&self, w: u32, h: u32) -> Option<Vec<u8>> {
-        Figure::pixels(self, w, h)
+    fn pixels(&self, w: u32, h: u32, px: f64) -> Option<Vec<u8>> {
+        Figure::pixels(self, w, h, px)
     }
     fn aspect(&self) -> Option<f64> {
         Figure::aspect(self)
+    }
+    fn slide_aspect(&self) -> f64 {
+        Figure::slide_aspect(self)
     }
 }
 
@@ -80,12 +84,12 @@ fn draw(
         .ok()
         .flatten()
         .and_then(|f| f.get_attribute("data-scale"))
-        .and_then(|s| s.parse::<f64>().ok())
+        .and_then(|s| crate::base::decimal::parse(&s))
         .filter(|z| z.is_finite() && *z > 0.0);
-    let dpr = dom::window()
+    let screen = dom::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
-        .clamp(1.0, 3.0)
-        * zoom.unwrap_or(1.0);
+        .clamp(1.0, 3.0);
+    let dpr = screen * zoom.unwrap_or(1.0);
     canvas.set_width((css_w as f64 * dpr).round() as u32);
     canvas.set_height((css_h as f64 * dpr).round() as u32);
     // The height follows the width at once (not only once the figure is drawn again): a slide being fitted to the
@@ -93,7 +97,15 @@ fn draw(
     let style = canvas.style();
     let _ = style.set_property("aspect-ratio", &format!("{css_w} / {css_h}"));
     let _ = style.set_property("height", "auto");
-    if let Some(rgba) = figure.pixels(canvas.width(), canvas.height()) {
+    // Fonts and strokes scale with the pixel density, a little with the width seen (projectors, phones), and with
+    // the page's large-text mode.
+    let seen = css_w as f64 * zoom.unwrap_or(1.0);
+    // A slide scaled down to fit the screen keeps its figures' type at the screen's size (never shrunk with it).
+    let px = screen
+        * zoom.unwrap_or(1.0).max(1.0)
+        * (seen / 900.0).clamp(0.9, 1.3)
+        * if large && zoom.is_none() { 1.25 } else { 1.0 };
+    if let Some(rgba) = figure.pixels(canvas.width(), canvas.height(), px) {
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
             canvas.width(),
@@ -111,10 +123,6 @@ fn draw(
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-d context")?;
     let root = backend.into_drawing_area();
-    // Fonts and strokes scale with the pixel density, a little with the width (projectors, phones), and with the
-    // page's large-text mode.
-    let seen = css_w as f64 * zoom.unwrap_or(1.0);
-    let px = dpr * (seen / 900.0).clamp(0.9, 1.3) * if large && zoom.is_none() { 1.25 } else { 1.0 };
     figure.draw_on(&root, px)
 }
 
@@ -180,7 +188,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                         }
                     } else if slide {
                         // On a slide: a fixed shape, so that its height follows its width.
-                        w_f * 0.56
+                        w_f * figure.0.slide_aspect()
                     } else if w_f < 560.0 {
                         (w_f * 1.35).clamp(420.0, 720.0)
                     } else {

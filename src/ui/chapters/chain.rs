@@ -168,7 +168,7 @@ fn costs_table(c: &crate::lab::chain::Costs) -> Html {
     ))
 }
 
-/// The product J_{L−1}⋯J₀ drawn to scale as its blocks after the current step (SVG markup).
+/// The product J_{L−1}⋯J₀ as its blocks after the current step, sides on a log scale (SVG markup).
 fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
     let d: Vec<usize> = s.sizes.value.iter().rev().copied().collect();
     let now = blocks(l, plan, s.step);
@@ -176,11 +176,12 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
     let total: u64 = plan.iter().map(|m| m.cost).sum();
     let last = s.step.checked_sub(1).and_then(|k| plan.get(k));
     let next = plan.get(s.step);
-    // To scale: the largest size is 240 px; a size of 1 still shows as a 4 px line. Each block gets a slot wide
-    // enough for its labels.
-    let max = *d.iter().max().unwrap_or(&1) as f64;
-    let scale = 240.0 / max;
-    let px = |n: usize| (n as f64 * scale).max(4.0);
+    // Sides on a log scale: a size of 1 is 24 px and every factor of 10 adds the same length, up to 240 px for the
+    // largest (sizes from 1 to 1000 in one picture, where a linear scale leaves a dot beside a bar). Each block gets
+    // a slot wide enough for its labels.
+    let max = (*d.iter().max().unwrap_or(&1)).max(10) as f64;
+    let per_decade = (240.0 - 24.0) / max.log10();
+    let px = |n: usize| 24.0 + per_decade * (n.max(1) as f64).log10();
     let name = |(a, b): (usize, usize)| -> String {
         match b - a {
             0 => jacobian_name(l, a),
@@ -211,7 +212,8 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
     let caption = match last {
         None if plan.is_empty() => "A single map: its Jacobian is the whole product.".to_string(),
         None => format!(
-            "{l} Jacobians, each drawn to scale: Jₖ is nₖ₊₁ × nₖ. Step through the products."
+            "{l} Jacobians: Jₖ is nₖ₊₁ × nₖ, its sides on a log scale (each factor of 10 adds the same length). Step \
+             through the products."
         ),
         Some(m) => format!(
             "Step {} of {}: {} · {} — ({}×{})·({}×{}): {} multiplications; {} of {} so far.",
@@ -265,7 +267,7 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
         .collect();
     raw(format!(
         "<figure class=\"chain-view order-{order}\"><div class=\"chain-scroll\" tabindex=\"0\" role=\"region\" \
-         aria-label=\"The product of Jacobians, to scale\"><svg width=\"{width}\" height=\"300\" viewBox=\"0 0 {width} 300\" \
+         aria-label=\"The product of Jacobians, sides on a log scale\"><svg width=\"{width}\" height=\"300\" viewBox=\"0 0 {width} 300\" style=\"--w: {width}px\" \
          role=\"img\" aria-label=\"{caption}\">{blocks}</svg></div><figcaption data-testid=\"chain-caption\">{caption}</figcaption></figure>",
         order = s.order.name(),
         width = width.round(),

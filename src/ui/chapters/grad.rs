@@ -218,8 +218,12 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
             <p class="hint" data-testid="hessian-check">
                 { format!(
                     "Checked two other ways: the diagonal by Taylor mode (a second-order forward pass along each input) \
-                     differs by at most {} (relative){}; {}",
-                    fmt_sig(agreement.taylor, 2),
+                     {}{}; {}",
+                    if agreement.taylor == 0.0 {
+                        "agrees to the last bit".to_string()
+                    } else {
+                        format!("differs by at most {} (relative)", fmt_sig(agreement.taylor, 2))
+                    },
                     match agreement.not_compared_taylor {
                         0 => "",
                         _ => " where the chain rule determines it (not at a kink, a pole or an underflow)",
@@ -271,18 +275,24 @@ fn TimingPanel(props: &TimingProps) -> Html {
     html! {
         <div class="timing" data-part="timing" data-testid="timing-panel">
             <h2>{ "What the gradient costs" }</h2>
-            if let Some(t) = *timing {
-                <table class="numbers">
-                    <tr><th scope="row">{ "f alone" }</th><td>{ raw(time_str(t.f_ms, "timing-f")) }</td></tr>
-                    <tr><th scope="row">{ "f and its whole gradient, reverse mode" }</th><td>{ raw(time_str(t.grad_ms, "timing-grad")) }</td></tr>
-                    <tr><th scope="row">{ "ratio" }</th><td>{ raw(num_str(t.ratio(), Some("timing-ratio"), Some(3))) }{ "×" }</td></tr>
-                </table>
-                <p class="hint">{ format!(
-                    "Measured just now in this browser, over the program's {} elementary operations: the whole gradient \
-                     costs a small constant times the function, whatever the number of inputs.",
-                    fmt_count(ops as u64)
-                ) }</p>
-            }
+            // The rows are there before the measurement (a slide being fitted keeps its size).
+            { raw(match *timing {
+                Some(t) => format!(
+                    "<table class=\"numbers\"><tr><th scope=\"row\">f alone</th><td>{}</td></tr><tr><th scope=\"row\">f and its \
+                     whole gradient, reverse mode</th><td>{}</td></tr><tr><th scope=\"row\">ratio</th><td>{}×</td></tr></table>",
+                    time_str(t.f_ms, "timing-f"),
+                    time_str(t.grad_ms, "timing-grad"),
+                    num_str(t.ratio(), Some("timing-ratio"), Some(3))
+                ),
+                None => "<table class=\"numbers\"><tr><th scope=\"row\">f alone</th><td>–</td></tr><tr><th scope=\"row\">f and its \
+                         whole gradient, reverse mode</th><td>–</td></tr><tr><th scope=\"row\">ratio</th><td>–</td></tr></table>"
+                    .to_string(),
+            }) }
+            <p class="hint">{ format!(
+                "Measured in this browser, over the program's {} elementary operations: the whole gradient costs a small \
+                 constant times the function, whatever the number of inputs.",
+                fmt_count(ops as u64)
+            ) }</p>
             <button type="button" class="small" data-testid="timing-run" {onclick}>{ if timing.is_some() { "Measure again" } else { "Measure f against its gradient" } }</button>
         </div>
     }

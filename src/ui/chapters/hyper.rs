@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
 use crate::base::num::{fmt_count, fmt_sig};
-use crate::figures::curve::Curve;
+use crate::figures::curve::hyper_curve;
 use crate::lab::hyper::{feature, HyperAction, HyperResults, HyperState, Mode};
 use crate::lab::ridge::CREDIT;
 use crate::lab::Shared;
@@ -54,48 +54,12 @@ pub fn HyperChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             if let Ok(r) = &*results {
-                <PlotCanvas figure={Plot::new(curve(r, &state))} testid="hyper-plot" filename="validation-loss.png"
+                <PlotCanvas figure={Plot::new(Shared::new(hyper_curve(r, &state)))} testid="hyper-plot" filename="validation-loss.png"
                     label="The validation loss V against λ (log scale), with the grid's points and the descent's iterates" />
                 { raw(tables(r, &state)) }
             }
         </>
     }
-}
-
-fn curve(r: &HyperResults, s: &HyperState) -> Shared<Curve> {
-    let iterates: Vec<(f64, f64)> = r
-        .descent
-        .path
-        .iter()
-        .map(|(l, v)| (l[0].log10(), *v))
-        .collect();
-    let single = s.mode == Mode::Single;
-    Shared::new(Curve {
-        title: "Validation loss V(λ)".into(),
-        x_title: "λ".into(),
-        y_title: "V".into(),
-        x_log: true,
-        y_log: false,
-        line: ("V(λ), one λ".into(), r.curve.clone()),
-        points: vec![
-            (format!("grid, k = {}", s.k.value), r.grid.clone(), false),
-            if single {
-                ("hypergradient descent".into(), iterates, true)
-            } else {
-                ("per feature (λ for age shown)".into(), iterates, true)
-            },
-        ],
-        mark: Some((
-            s.lambda.value.log10(),
-            format!("λ = {}", fmt_sig(s.lambda.value, 4)),
-        )),
-        level: (!single).then(|| {
-            (
-                r.descent.path.last().map_or(f64::NAN, |x| x.1),
-                "V, one λ per feature".into(),
-            )
-        }),
-    })
 }
 
 fn numbers(r: &HyperResults, s: &HyperState) -> String {
@@ -105,11 +69,11 @@ fn numbers(r: &HyperResults, s: &HyperState) -> String {
          <p class=\"hint\">Unrolled: {t} steps of gradient descent from β = 0 with step 1/(a<sub>max</sub> + λ), then V; \
          its derivative by forward mode {} and by reverse mode {} (the tape held {} records). As T grows it converges to \
          the implicit value; stopped early, the descent is itself a regulariser.</p>",
-        row("V(λ) = ½‖X<sub>val</sub>β* − y<sub>val</sub>‖²", num_str(r.v, Some("hyper-val-loss"), None)),
-        row("dV/dλ, implicit: −qᵀβ*", num_str(r.implicit, Some("hyper-grad-implicit"), None)),
-        row(&format!("dV/dλ, unrolled T = {}", s.t.value), num_str(r.unrolled_reverse, Some("hyper-grad-unrolled"), None)),
-        row("dV/dλ, central differences", num_str(r.fd, Some("hyper-grad-fd"), None)),
-        row("V after T unrolled steps", num_str(r.unrolled, None, None)),
+        row("V(λ) = ½‖X<sub>val</sub>β* − y<sub>val</sub>‖²", num_str(r.v, Some("hyper-val-loss"), Some(6))),
+        row("dV/dλ, implicit: −qᵀβ*", num_str(r.implicit, Some("hyper-grad-implicit"), Some(8))),
+        row(&format!("dV/dλ, unrolled T = {}", s.t.value), num_str(r.unrolled_reverse, Some("hyper-grad-unrolled"), Some(8))),
+        row("dV/dλ, central differences", num_str(r.fd, Some("hyper-grad-fd"), Some(8))),
+        row("V after T unrolled steps", num_str(r.unrolled, None, Some(6))),
         row("ridge solves so far (descent)", count_str(r.descent.solves as u64, "hyper-solves")),
         num_str(r.unrolled_forward, None, Some(10)),
         num_str(r.unrolled_reverse, None, Some(10)),
@@ -136,12 +100,12 @@ fn tables(r: &HyperResults, s: &HyperState) -> String {
          <p class=\"hint\">With one λ per feature, a grid of the same fineness needs k¹⁰ = {} solves; the descent's cost grows \
          with the number of steps, not with the number of hyperparameters.</p></div>",
         num_str(r.grid_best.0, Some("hyper-grid-best"), Some(6)),
-        num_str(r.grid_best.1, Some("hyper-grid-loss"), None),
+        num_str(r.grid_best.1, Some("hyper-grid-loss"), Some(6)),
         r.descent.path.len() - 1,
         if s.mode == Mode::PerFeature { "<sub>age</sub>" } else { "" },
         num_str(last[0], Some("hyper-opt-lambda"), Some(8)),
         r.descent.solves,
-        num_str(v, Some("hyper-opt-loss"), None),
+        num_str(v, Some("hyper-opt-loss"), Some(6)),
         (s.k.value as u64).checked_pow(10).map_or_else(|| fmt_sig(k.powi(10), 3), fmt_count),
     );
     out.push_str("<div class=\"col\" data-part=\"overfit\">");

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::{use_chapter, ChapterProps, Dispatch};
 use crate::base::num::fmt_sig;
 use crate::base::url::percent_encode;
-use crate::figures::curve::{Curve, Plane};
+use crate::figures::curve::{learn_curve, Plane};
 use crate::lab::learn::{LearnAction, LearnResults, LearnState, Problem};
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
@@ -57,31 +57,17 @@ pub fn LearnChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             if let Ok(r) = &*results {
-                <PlotCanvas figure={Plot::new(curve(r, &state))} testid="learn-plot" filename="learning-rate.png"
+                <PlotCanvas figure={Plot::new(Shared::new(learn_curve(r, &state)))} testid="learn-plot" filename="learning-rate.png"
                     label="L(ρ) = ℓ(GD(ρ)) against ρ, with the meta-iterates and the stability limit 2/a_max" />
                 if toy {
                     <div class="figure-part" data-part="path">
-                    <PlotCanvas figure={Plot::new(Shared::new(Plane { path: r.path.clone(), rho: state.rho.value }))} testid="learn-path" filename="descent-path.png"
+                    <PlotCanvas figure={Plot::new(Shared::new(Plane { path: r.path.clone(), rho: r.rho_now }))} testid="learn-path" filename="descent-path.png"
                         label="The toy problem: gradient descent's path on the level sets of the loss" />
                     </div>
                 }
             }
         </>
     }
-}
-
-fn curve(r: &LearnResults, s: &LearnState) -> Shared<Curve> {
-    Shared::new(Curve {
-        title: format!("L(ρ) = ℓ(GD(ρ)), T = {}", s.t.value),
-        x_title: "step ρ".into(),
-        y_title: "L (log scale)".into(),
-        x_log: false,
-        y_log: true,
-        line: ("L(ρ), closed form".into(), r.curve.clone()),
-        points: vec![("meta-iterates ρ₀, ρ₁, …".into(), r.meta.clone(), true)],
-        mark: Some((r.stability, "stability limit 2/a_max".into())),
-        level: None,
-    })
 }
 
 /// The toy problem for a few steps as the lecture's Python, for the graph lab.
@@ -98,29 +84,29 @@ fn graph_link(s: &LearnState) -> String {
 fn numbers(r: &LearnResults, s: &LearnState) -> String {
     let h = &r.hyper;
     let row = |name: &str, v: String| format!("<tr><th scope=\"row\">{name}</th><td>{v}</td></tr>");
-    let past = s.rho.value >= r.stability;
+    let past = r.rho_now >= r.stability;
     format!(
         "<table class=\"numbers\"><caption>At ρ = {rho}, T = {t}</caption>{}{}{}{}{}{}{}</table>\
-         <p class=\"hint\">{}</p><p class=\"hint\">Meta-iterates: ρ = {}{}.</p>",
+         <p class=\"hint\" data-part=\"why\">{}</p><p class=\"hint\">Meta-iterates: ρ = {}{}.</p>",
         row(
             "L(ρ) = ℓ(β<sub>T</sub>)",
-            num_str(h.loss, Some("learn-loss"), None)
+            num_str(h.loss, Some("learn-loss"), Some(6))
         ),
         row(
             "dL/dρ by reverse mode (the tape)",
-            num_str(h.reverse, Some("learn-grad-reverse"), None)
+            num_str(h.reverse, Some("learn-grad-reverse"), Some(10))
         ),
         row(
             "dL/dρ by forward mode (one tangent)",
-            num_str(h.forward, Some("learn-grad-forward"), None)
+            num_str(h.forward, Some("learn-grad-forward"), Some(10))
         ),
         row(
             "dL/dρ by the closed form (eigendecomposition)",
-            num_str(h.exact, Some("learn-grad-exact"), None)
+            num_str(h.exact, Some("learn-grad-exact"), Some(10))
         ),
         row(
             "stability limit 2/a<sub>max</sub>",
-            num_str(r.stability, Some("learn-stability"), None)
+            num_str(r.stability, Some("learn-stability"), Some(6))
         ),
         row(
             &format!(
@@ -165,7 +151,17 @@ fn numbers(r: &LearnResults, s: &LearnState) -> String {
         } else {
             ""
         },
-        rho = fmt_sig(s.rho.value, 6),
+        rho = if s.meta > 0 {
+            format!(
+                "{} (after {} meta-step{} from ρ₀ = {})",
+                fmt_sig(r.rho_now, 6),
+                s.meta,
+                if s.meta == 1 { "" } else { "s" },
+                fmt_sig(s.rho.value, 6)
+            )
+        } else {
+            fmt_sig(r.rho_now, 6)
+        },
         t = s.t.value,
     )
 }

@@ -357,7 +357,7 @@ fn Presenter(props: &PresenterProps) -> Html {
                 <div class="slide-meta">
                     <span class="counter" data-testid="slide-counter">{ format!("{} / {}", state.slide, SLIDES.len()) }</span>
                     if let Some((done, all, busy)) = build_dots {
-                        <span class="builds" data-testid="slide-builds" data-done={done.to_string()} data-all={all.to_string()}
+                        <span class="builds" role="img" data-testid="slide-builds" data-done={done.to_string()} data-all={all.to_string()}
                             data-busy={if busy { "true" } else { "false" }}
                             aria-label={format!("build {done} of {all}")}>
                             { for (1..=all).map(|i| html! { <span class={if i <= done { "dot on" } else { "dot" }}></span> }) }

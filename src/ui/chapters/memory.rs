@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
 use crate::base::num::fmt_count;
-use crate::figures::curve::Curve;
+use crate::figures::curve::memory_curve;
 use crate::lab::memory::{
     snapshot, Event, Example, MemoryAction, MemoryResults, MemoryState, Strategy, MAX_DRAWN,
     MAX_RUN,
@@ -73,7 +73,7 @@ pub fn MemoryChapter(props: &ChapterProps) -> Html {
                 { raw(timeline(r, &state, stepper.step)) }
                 { raw(totals(r, &state)) }
                 <div class="figure-part" data-part="plot">
-                    <PlotCanvas figure={Plot::new(curve(r, &state))} testid="ckpt-plot" filename="checkpointing.png"
+                    <PlotCanvas figure={Plot::new(Shared::new(memory_curve(r, &state)))} testid="ckpt-plot" filename="checkpointing.png"
                         label="Forward evaluations against the slots used, for binomial checkpointing and the other strategies" />
                 </div>
             }
@@ -258,7 +258,7 @@ fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
         );
     }
     format!(
-        "<figure class=\"timeline\" data-testid=\"ckpt-timeline\"><svg viewBox=\"0 0 960 156\" role=\"img\" \
+        "<figure class=\"timeline\" data-testid=\"ckpt-timeline\" tabindex=\"0\" role=\"region\" aria-label=\"The time line\"><svg viewBox=\"0 0 960 156\" role=\"img\" \
          aria-label=\"States x0 to x{n}: {} stored, adjoints known from x{} on\">{svg}</svg><figcaption>\
          <span class=\"key held\"></span> stored (a slot) <span class=\"key adj\"></span> adjoint known \
          <span class=\"key cur\"></span> current state; arcs: forward runs (the latest bold).</figcaption></figure>",
@@ -289,40 +289,4 @@ fn totals(r: &MemoryResults, s: &MemoryState) -> String {
          checkpointing r·n − β(c + 1, r − 1) where β(c, r − 1) &lt; n ≤ β(c, r).</p></div>",
     );
     out
-}
-
-fn curve(r: &MemoryResults, s: &MemoryState) -> Shared<Curve> {
-    let pt = |st: Strategy| {
-        r.totals
-            .iter()
-            .filter(|t| t.strategy == st)
-            .map(|t| ((t.peak as f64).log10(), t.evals as f64))
-            .collect::<Vec<_>>()
-    };
-    Shared::new(Curve {
-        title: format!("Forward evaluations against memory, n = {}", s.n.value),
-        x_title: "slots (states stored)".into(),
-        y_title: "forward evaluations (log scale)".into(),
-        x_log: true,
-        y_log: true,
-        line: (
-            "binomial (revolve), c = 1, 2, …".into(),
-            r.curve
-                .iter()
-                .map(|&(c, t)| ((c as f64).log10(), t as f64))
-                .collect(),
-        ),
-        points: vec![(
-            "store only x₀ · every √n-th · store everything".into(),
-            [
-                pt(Strategy::StoreInput),
-                pt(Strategy::Sqrt),
-                pt(Strategy::StoreAll),
-            ]
-            .concat(),
-            false,
-        )],
-        mark: Some(((s.slots() as f64).log10(), format!("c = {}", s.slots()))),
-        level: None,
-    })
 }

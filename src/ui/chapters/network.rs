@@ -399,7 +399,8 @@ fn panel_text(p: &Panel) -> String {
         .iter()
         .map(|&(i, r, f, c)| {
             format!(
-                "<tr><th scope=\"row\">θ{i}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><th scope=\"row\">θ{i}</th><td data-label=\"reverse mode\">{}</td><td data-label=\"forward mode\">{}</td>\
+                 <td data-label=\"central difference\">{}</td></tr>",
                 num_str(r, None, Some(10)),
                 num_str(f, None, Some(10)),
                 num_str(c, None, Some(10))

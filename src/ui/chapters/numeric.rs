@@ -115,7 +115,7 @@ fn view_numbers(r: &NumericResults) -> Html {
                 </tr>
                 <tr>
                     <th scope="row">{ "error |difference − exact|" }</th>
-                    <td>{ num(r.error, Some("fd-error"), None) }</td>
+                    <td>{ num(r.error, Some("fd-error"), Some(6)) }</td>
                 </tr>
             </table>
             if r.scheme == Scheme::Forward {

@@ -68,7 +68,7 @@ fn fit(stage: &HtmlElement, inner: &HtmlElement, max: f64) {
     // The scale in use still fits and 3 % more would not: nothing to do (a step that changes a line, mostly).
     let current: f64 = inner
         .get_attribute("data-scale")
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| crate::base::decimal::parse(&v))
         .unwrap_or(0.0);
     let s =
         if current > 0.0 && fits(current) && (current >= max || !fits((current * 1.03).min(max))) {

@@ -122,7 +122,8 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                     .cast::<Element>()
                     .map_or(900.0, |e| e.client_width() as f64);
                 // On a slide the drawing keeps its natural size: the slide itself is fitted to the screen.
-                zoom.set(if presenting { 4 } else { fit_zoom(w, avail, 2) });
+                // Never below 85 %: node text stays 12 px or more (a long graph scrolls instead).
+                zoom.set(if presenting { 4 } else { fit_zoom(w, avail, 3) });
                 *fitted_for.borrow_mut() = *n;
             }
         });

@@ -58,8 +58,9 @@ pub fn num_str(value: f64, testid: Option<&str>, sig: Option<usize>) -> String {
         "num nonfinite"
     };
     let id = testid.map_or(String::new(), |t| format!(" data-testid=\"{t}\""));
-    let title = if sig.is_some() {
-        format!(" title=\"{full}\"")
+    // Rounded for reading: the full value on hover (title) and on keyboard focus (the stylesheet shows the title).
+    let title = if sig.is_some() && text != full {
+        format!(" title=\"{full}\" tabindex=\"0\"")
     } else {
         String::new()
     };

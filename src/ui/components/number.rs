@@ -18,9 +18,12 @@ pub fn num(value: f64, testid: Option<&str>, sig: Option<usize>) -> Html {
     } else {
         "num nonfinite"
     };
-    let title = sig.map(|_| full.clone());
+    // Rounded for reading: the full value on hover (title) and on keyboard focus (the stylesheet shows the title).
+    let rounded = sig.is_some() && text != full;
+    let title = rounded.then(|| full.clone());
+    let tabindex = rounded.then_some("0");
     let testid = testid.map(|t| AttrValue::from(t.to_string()));
     html! {
-        <span {class} data-testid={testid} data-value={full} {title}>{ text }</span>
+        <span {class} data-testid={testid} data-value={full} {title} {tabindex}>{ text }</span>
     }
 }
