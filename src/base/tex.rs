@@ -11,6 +11,7 @@
 //! use ad_lab::base::tex::to_html;
 //! assert_eq!(to_html("x$_N$"), "x<math><msub><mrow></mrow><mi>N</mi></msub></math>");
 //! assert_eq!(to_html("a < b"), "a &lt; b");
+//! assert_eq!(to_html("$x$."), "<span class=\"nw\"><math><mi>x</mi></math>.</span>");
 //! ```
 
 use super::formula::escape;
@@ -24,10 +25,21 @@ pub fn to_html(s: &str) -> String {
         let after = &rest[open + 1..];
         match after.find('$') {
             Some(close) => {
-                out.push_str("<math>");
-                out.push_str(&to_mathml(&after[..close]));
-                out.push_str("</math>");
-                rest = &after[close + 1..];
+                // Punctuation right after a formula stays on its line.
+                let tail = &after[close + 1..];
+                let punct = tail
+                    .find(|c: char| !matches!(c, '.' | ',' | ';' | ':' | '?' | '!' | ')'))
+                    .unwrap_or(tail.len());
+                let math = format!("<math>{}</math>", to_mathml(&after[..close]));
+                if punct > 0 {
+                    out.push_str(&format!(
+                        "<span class=\"nw\">{math}{}</span>",
+                        escape(&tail[..punct])
+                    ));
+                } else {
+                    out.push_str(&math);
+                }
+                rest = &tail[punct..];
             }
             None => {
                 // An unclosed `$` is a dollar sign.
