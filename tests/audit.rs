@@ -242,6 +242,19 @@ fn programs_that_crashed_or_froze() {
     // A chain just under the bound goes through every stage.
     let chain = format!("x{}", " * x + 1".repeat(450));
     check(&chain, &[0.999], &[]);
+    // Subscripts, slices, calls and attributes in a row count as operations in a row too (15 000 of them used to
+    // overflow the stack in the parser's caller).
+    for long in [
+        format!("x{}", "[0]".repeat(15_000)),
+        format!("[x]{}[0]", "[0:1]".repeat(20_000)),
+        format!("x{}", ".real".repeat(15_000)),
+        format!("f{}", "(x)".repeat(15_000)),
+    ] {
+        let e = lower(&long).unwrap_err();
+        assert!(e.message.contains("operations in a row"), "{}", e.message);
+    }
+    let under = format!("def f(x):\n  return [x]{}[0]\n", "[0:1]".repeat(990));
+    check(&under, &[0.5], &[(0, 0, 1.0)]);
     // Slicing and ranges at the edges of 64-bit integers.
     let g = lower("[x,x][1::9223372036854775807][0]").unwrap();
     assert_eq!(eval::evaluate(&g, &[3.0])[g.outputs[0].index()], 3.0);
@@ -364,4 +377,48 @@ fn generated_programs_explain_overflow() {
     assert_eq!(check.expected, vec![0.0]);
     assert!(check.returned.as_ref().unwrap()[0].is_nan());
     assert!(!check.matches && !check.zero_times_infinity && check.overflow);
+}
+
+/// Found by an independent audit: the simplifier's size accounting saturates everywhere (it overflowed under overflow
+/// checks on a formula whose size passes 2⁶⁴, and wrapped silently in the release build).
+#[test]
+fn simplifier_sizes_saturate() {
+    use ad_lab::lab::program::ProgramAction;
+    use ad_lab::lab::symbolic::{SymbolicAction, SymbolicState};
+    use ad_lab::lab::ChapterModel;
+    let src = "def f(t):\n  for j in range(4):\n    t = -3 ** t\n    for k in range(7):\n      t *= 1 + tanh(t)\n  return t\n";
+    let s =
+        SymbolicState::default().apply(SymbolicAction::Program(ProgramAction::Source(src.into())));
+    let swell = s.swell();
+    if let Ok(sw) = &swell {
+        for row in sw.rows.iter() {
+            assert!(row.df_simplified.is_none_or(|n| n >= 1));
+        }
+    }
+}
+
+/// Found by an independent audit: a link with a deep, thin network at batch 1 priced only examples × parameters and
+/// froze the page for 12–15 s. Each step's fixed cost is priced too, so the last epoch such a link reaches is cheap.
+#[test]
+fn network_links_are_priced_by_their_steps() {
+    use ad_lab::lab::network::{Preset, Settings, MAX_WORK};
+    for hidden in [vec![1; 8], vec![3; 8], vec![16, 16], vec![256, 64]] {
+        for batch in [1, 7, 100] {
+            let mut s = Settings::micrograd();
+            s.preset = Preset::Custom;
+            s.hidden = hidden.clone();
+            s.batch = batch;
+            let work = s.epoch_work() * s.max_epoch() as f64;
+            // At most the budget, or the 100 epochs every network may train.
+            assert!(
+                work <= MAX_WORK || s.max_epoch() == 100,
+                "{hidden:?} at batch {batch}: {work}"
+            );
+        }
+    }
+    let mut s = Settings::micrograd();
+    s.preset = Preset::Custom;
+    s.hidden = vec![1; 8];
+    s.batch = 1;
+    assert!(s.max_epoch() < 1000, "{}", s.max_epoch());
 }

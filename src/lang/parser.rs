@@ -606,8 +606,19 @@ impl Parser {
     }
 
     fn primary(&mut self) -> Result<Expr> {
+        let before = self.tree_depth;
+        let e = self.primary_chain();
+        self.tree_depth = before;
+        e
+    }
+
+    /// An atom and its suffixes (`f(…)`, `.name`, `[…]`): each suffix is one level deeper in the tree.
+    fn primary_chain(&mut self) -> Result<Expr> {
         let mut e = self.atom()?;
         loop {
+            if self.at_sym("(") || self.at_sym(".") || self.at_sym("[") {
+                self.deepen()?;
+            }
             if self.at_sym("(") {
                 self.open_bracket("(");
                 let mut args = Vec::new();

@@ -336,7 +336,7 @@ impl Poly {
             };
             let node = match (i, factor) {
                 (0, None) => 1,
-                (0, Some(_)) if *c < 0.0 => term + 1,
+                (0, Some(_)) if *c < 0.0 => term.saturating_add(1),
                 (0, Some(_)) => term,
                 _ => term.saturating_add(1),
             };

@@ -19,9 +19,13 @@ use model::{Mlp, Spec};
 pub const MAX_LAYERS: usize = 8;
 pub const MAX_WIDTH: usize = 256;
 pub const MAX_PARAMS: usize = 20_000;
-/// Retraining to an epoch costs examples × parameters × epochs; the epoch count is bounded so that it stays within
-/// this (about two seconds in the browser).
+/// Retraining to an epoch costs [`Settings::epoch_work`] per epoch; the epoch count is bounded so that it stays
+/// within this (one unit: one example through one parameter, forward and backward; 5·10⁸ are about two seconds in
+/// the browser, which replays them a frame's worth at a time).
 pub const MAX_WORK: f64 = 5e8;
+/// The fixed cost of one optimiser step (the batch set up, the tape's layers, the update's loop), in the same units:
+/// measured natively at ≈ 4 µs a step whatever the layers, and one unit is ≈ 2 ns.
+const STEP_WORK: f64 = 2000.0;
 
 /// micrograd's demo, made exactly reproducible; or the user's own settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,11 +96,17 @@ impl Settings {
     pub fn max_epoch(&self) -> usize {
         match self.preset {
             Preset::Micrograd => 100,
-            Preset::Custom => {
-                let per = (self.train_size() * self.spec().parameters()) as f64;
-                ((MAX_WORK / per) as usize).clamp(100, 20_000)
-            }
+            Preset::Custom => ((MAX_WORK / self.epoch_work()) as usize).clamp(100, 20_000),
         }
+    }
+
+    /// What one epoch costs: every example through every parameter, and each step's fixed cost and update (at batch
+    /// 1 the steps dominate: 250 updates of every parameter an epoch).
+    pub fn epoch_work(&self) -> f64 {
+        let n = self.train_size().max(1);
+        let p = self.spec().parameters() as f64;
+        let steps = n.div_ceil(self.batch.clamp(1, n)) as f64;
+        n as f64 * p + steps * (STEP_WORK + 1.5 * p)
     }
 }
 
@@ -192,6 +202,18 @@ impl Trainer {
             test_loss,
             test_accuracy,
         });
+    }
+
+    /// Trains towards `epoch` (at most the settings' last epoch) while `more()` says so, at least one epoch; returns
+    /// whether it got there. The page replays a long link this way, a frame's worth at a time.
+    pub fn train_until(&mut self, epoch: usize, mut more: impl FnMut() -> bool) -> bool {
+        let target = epoch.min(self.settings.max_epoch());
+        let mut first = true;
+        while self.epoch < target && (first || more()) {
+            self.train_epoch();
+            first = false;
+        }
+        self.epoch >= target
     }
 
     /// Trains until `epoch` (at most the settings' last epoch).

@@ -21,6 +21,8 @@ use crate::ui::keymap::{use_keys, Binding};
 const GRID: usize = 64;
 /// Training time per frame when playing fast (the rest of the frame draws).
 const BUDGET_MS: f64 = 5.0;
+/// Replaying a link's epochs: this much training per frame, then the page shows its progress.
+const REPLAY_MS: f64 = 12.0;
 
 /// What the animation loop reads each frame (written at each render).
 #[derive(Clone, Copy)]
@@ -47,19 +49,26 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
     let example = use_state(|| None::<usize>);
 
     // The trainer follows the state: rebuilt when a setting changes (or the epoch goes back), then trained to it.
+    // A long replay (a link to epoch 20 000) runs a frame's worth at a time, the page redrawn in between with its
+    // progress: never more than a frame of work in one go.
     let trainer = use_mut_ref(|| Trainer::new(&settings));
-    {
+    let redraw = use_force_update();
+    let replay = use_mut_ref(|| None::<dom::Timeout>);
+    let replaying = {
         let mut t = trainer.borrow_mut();
         if t.settings != settings || t.epoch > state.epoch {
             *t = Trainer::new(&settings);
         }
         let (before, t0) = (t.epoch, dom::now());
-        t.train_to(state.epoch);
+        let there = t.train_until(state.epoch, || dom::now() - t0 < REPLAY_MS);
         if t.epoch > before {
             control.borrow_mut().ms_per_epoch =
                 ((dom::now() - t0) / (t.epoch - before) as f64).max(0.01);
         }
-    }
+        *replay.borrow_mut() =
+            (!there).then(|| dom::Timeout::new(0, move || redraw.force_update()));
+        (!there).then_some(t.epoch)
+    };
     // The curves are redrawn at most ten times a second while training plays (the map every frame).
     let curves = use_mut_ref(|| (Shared::new(Vec::new()), f64::NEG_INFINITY));
     let (boundary, history, last, test_acc) = {
@@ -171,9 +180,14 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
         let trainer = trainer.clone();
         let batch = state.batch.value;
         use_memo(
-            (settings.clone(), state.epoch, *example, *playing),
-            move |(_, _, example, playing)| {
-                (!*playing).then(|| Panel::compute(&mut trainer.borrow_mut(), *example, batch))
+            (
+                settings.clone(),
+                state.epoch,
+                *example,
+                *playing || replaying.is_some(),
+            ),
+            move |(_, _, example, busy)| {
+                (!*busy).then(|| Panel::compute(&mut trainer.borrow_mut(), *example, batch))
             },
         )
     };
@@ -226,7 +240,13 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                             <option value="slow" selected={!*fast}>{ "slow: one epoch per frame" }</option>
                         </select>
                     </div>
-                    { raw(numbers_text(state.epoch, max_epoch, last, test_acc)) }
+                    if let Some(k) = replaying {
+                        <p class="notice" role="status" data-testid="nn-replay">{ format!(
+                            "Retraining to epoch {} (training is deterministic: the same settings give the same numbers): {} done…",
+                            fmt_count(state.epoch as u64), fmt_count(k as u64)) }</p>
+                    } else {
+                        { raw(numbers_text(state.epoch, max_epoch, last, test_acc)) }
+                    }
                     <div class="map-box" data-part="map">
                         <PlotCanvas figure={Plot::new(boundary.clone())} testid="nn-boundary" filename="decision-boundary.png"
                             label={format!("The classifier's score over the plane at epoch {}: blue where it says +1, orange where it says −1; training points filled, held-out points as rings", state.epoch)} />
