@@ -253,6 +253,21 @@ fn programs_that_crashed_or_froze() {
         let e = lower(&long).unwrap_err();
         assert!(e.message.contains("operations in a row"), "{}", e.message);
     }
+    // A 6 000-target tuple assignment (100 KB): names are indexed, so every stage is linear in the program.
+    let n = 6000;
+    let tuple = format!(
+        "def f(x):\n  {} = {}\n  return a1 + a{}\n",
+        (0..n)
+            .map(|i| format!("a{i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (0..n)
+            .map(|i| format!("x*{i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        n - 1
+    );
+    check(&tuple, &[0.5], &[(0, 0, 6000.0)]);
     let under = format!("def f(x):\n  return [x]{}[0]\n", "[0:1]".repeat(990));
     check(&under, &[0.5], &[(0, 0, 1.0)]);
     // Slicing and ranges at the edges of 64-bit integers.

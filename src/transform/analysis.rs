@@ -12,18 +12,25 @@ use crate::lang::syntax::{self as ast, BinOp, ExprKind, Param, Program, Stmt, St
 use super::bridge::{self, callee_name, expr, name, number, reads};
 use super::Unsupported;
 
-/// A set of names in order of insertion (few enough that a vector is the right set).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Names(Vec<String>);
+/// A set of names in order of insertion, with an index (a program may assign thousands of names in one tuple).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Names(Vec<String>, std::collections::HashSet<String>);
+
+impl PartialEq for Names {
+    fn eq(&self, other: &Names) -> bool {
+        self.0 == other.0
+    }
+}
 
 impl Names {
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.0.iter().any(|n| n == name)
+        self.1.contains(name)
     }
 
     pub(crate) fn insert(&mut self, name: &str) {
         if !self.contains(name) {
             self.0.push(name.to_string());
+            self.1.insert(name.to_string());
         }
     }
 
@@ -34,7 +41,9 @@ impl Names {
     }
 
     pub(crate) fn remove(&mut self, name: &str) {
-        self.0.retain(|n| n != name);
+        if self.1.remove(name) {
+            self.0.retain(|n| n != name);
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -361,10 +370,10 @@ fn block_supported(stmts: &[Stmt]) -> Result<(), String> {
     for s in stmts {
         match &s.kind {
             StmtKind::Assign(targets, _)
-                if targets
-                    .iter()
-                    .enumerate()
-                    .any(|(k, t)| targets[..k].iter().any(|u| u.name == t.name)) =>
+                if {
+                    let mut seen = std::collections::HashSet::new();
+                    !targets.iter().all(|t| seen.insert(t.name.as_str()))
+                } =>
             {
                 return Err("an assignment to the same name twice".into())
             }

@@ -41,29 +41,29 @@ impl Val {
     }
 }
 
-/// Variables in scope. Programs have a handful, so a vector searched linearly is as fast as a hash map, and
-/// smaller in the shipped code.
+/// Variables in scope, with an index by name (a program may assign thousands of names in one tuple).
 #[derive(Default)]
-pub(super) struct Env(Vec<(String, Val)>);
+pub(super) struct Env(Vec<(String, Val)>, std::collections::HashMap<String, usize>);
 
 impl Env {
     pub(super) fn get(&self, name: &str) -> Option<&Val> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.1.get(name).map(|&i| &self.0[i].1)
     }
 
     /// Takes a variable's value out (leaving `None`), so that the caller holds the only reference to a list it is
     /// about to grow.
     pub(super) fn take(&mut self, name: &str) -> Option<Val> {
-        self.0
-            .iter_mut()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| std::mem::replace(v, Val::None))
+        let i = *self.1.get(name)?;
+        Some(std::mem::replace(&mut self.0[i].1, Val::None))
     }
 
     pub(super) fn insert(&mut self, name: String, v: Val) {
-        match self.0.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = v,
-            None => self.0.push((name, v)),
+        match self.1.get(&name) {
+            Some(&i) => self.0[i].1 = v,
+            None => {
+                self.1.insert(name.clone(), self.0.len());
+                self.0.push((name, v));
+            }
         }
     }
 }
