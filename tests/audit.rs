@@ -437,3 +437,38 @@ fn network_links_are_priced_by_their_steps() {
     s.batch = 1;
     assert!(s.max_epoch() < 1000, "{}", s.max_epoch());
 }
+
+/// Found by an independent audit: Python's lists are objects, changed for every name that holds them. A list held
+/// elsewhere is not changed here with a different answer than Python's: it is refused, with the reason.
+#[test]
+fn lists_changed_through_two_names_are_refused() {
+    let lower = |src: &str| ad_lab::lang::lower_source(src);
+    for (src, what) in [
+        (
+            "def f(x):\n  m = [x]\n  a = m\n  a.append(2 * x)\n  return m[-1]\n",
+            "also held elsewhere",
+        ),
+        (
+            "def f(x):\n  m = [x]\n  for v in m:\n    m.append(v)\n  return m[0]\n",
+            "never ends",
+        ),
+        (
+            "def f(x):\n  m = [x]\n  t = [m, m]\n  m.pop()\n  return x\n",
+            "inside another list",
+        ),
+    ] {
+        let e = lower(src).unwrap_err();
+        assert!(e.message.contains(what), "{src}: {}", e.message);
+    }
+    // A copy is a list of its own, as in Python.
+    check(
+        "def f(x):\n  m = [x]\n  a = list(m)\n  a.append(2 * x)\n  return m[-1] + a[-1]\n",
+        &[1.5],
+        &[(0, 0, 3.0)],
+    );
+    check(
+        "def f(x):\n  m = [x]\n  a = m[:]\n  a.append(2 * x)\n  b = a\n  return b[-1]\n",
+        &[1.5],
+        &[(0, 0, 2.0)],
+    );
+}

@@ -223,7 +223,8 @@ impl Lowerer<'_> {
                 }
                 "list" => {
                     arity(1)?;
-                    return Ok(Val::List(self.sequence(&args[0])?));
+                    // A new list, as in Python: changing it leaves the original alone.
+                    return Ok(Val::List(Rc::new(self.sequence(&args[0])?.to_vec())));
                 }
                 "float" => {
                     arity(1)?;
@@ -285,6 +286,21 @@ impl Lowerer<'_> {
         let Some(Val::List(mut items)) = self.env.take(list) else {
             return Err(Error::new(list_span, format!("`{list}` is not a list")));
         };
+        // Python's lists are objects: changed through one name, they change for every holder. Ours are values,
+        // shared only while nobody changes them; a list held elsewhere cannot be changed here without giving
+        // another answer than Python's, so it is refused.
+        if Rc::strong_count(&items) > 1 {
+            self.env.insert(list.to_string(), Val::List(items));
+            return Err(Error::new(
+                span,
+                format!(
+                    "`{list}` is also held elsewhere — by another name (`b = {list}`), inside another list, or by a \
+                     `for` loop walking it — and in Python `{list}.{method}` would change it there too (a loop over a \
+                     list that grows never ends). AD Lab follows a list through one name only: copy it first, with \
+                     `list({list})` or `{list}[:]`"
+                ),
+            ));
+        }
         let out = if let Some(v) = arg {
             if items.len() >= self.limits.max_nodes {
                 self.env.insert(list.to_string(), Val::List(items));
