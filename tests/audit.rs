@@ -472,3 +472,23 @@ fn lists_changed_through_two_names_are_refused() {
         &[(0, 0, 2.0)],
     );
 }
+
+/// Found by an independent audit: uses of a node that cancel exactly (`x - x`) add exactly nothing to its adjoint in
+/// every reverse engine (the two partials are summed before they meet the adjoint, as in forward mode); the order of
+/// the terms does not matter.
+#[test]
+fn cancelling_uses_add_nothing() {
+    use ad_lab::ad::hessian::hessian;
+    use ad_lab::ad::tape;
+    let want = 4.000000000000001e-15;
+    for src in ["(x - x) + x**4", "x**4 + (x - x)"] {
+        check(src, &[1e-5], &[(0, 0, want)]);
+        let g = ad_lab::lang::lower_source(src).unwrap();
+        assert_eq!(eval::value_and_grad(&g, &[1e-5]).1[0], want, "{src}");
+        let c = Compiled::new(src, &Limits::default()).unwrap();
+        let h = hessian(&c.graph, &[1e-5]);
+        assert_eq!(h.gradient[0], want, "{src}: the Hessian's gradient");
+    }
+    let (_, g) = tape::grad(|x| (x[0] - x[0]) + x[0] * x[0] * x[0] * x[0], &[1e-5]);
+    assert_eq!(g[0], 4.0 * 1e-5f64 * 1e-5 * 1e-5, "the tape");
+}

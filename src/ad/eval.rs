@@ -210,6 +210,15 @@ pub fn vjp_into<S: Scalar>(g: &Graph, primals: &[S], seed: &[S], adj: &mut Vec<S
             }
             Op::Binary(op, a, b) => {
                 let (x, y, v) = (value(a, primals), value(b, primals), primals[i]);
+                // Both arguments the same node (`x - x`, `x * x`): its two partials are summed first, so that
+                // uses that cancel exactly add exactly nothing (as in forward mode).
+                if let (Arg::Node(n), Arg::Node(m)) = (a, b) {
+                    if n == m {
+                        let d = op.partial_a(x, y, v) + op.partial_b(x, y, v);
+                        adj[n.index()] = adj[n.index()] + chain(d, a_i);
+                        continue;
+                    }
+                }
                 if let Arg::Node(n) = a {
                     let d = op.partial_a(x, y, v);
                     adj[n.index()] = adj[n.index()] + chain(d, a_i);

@@ -116,8 +116,13 @@ impl Tape {
         for i in (1..records.len()).rev() {
             let a = adj[i];
             let r = records[i];
-            adj[r.parents[0] as usize] += chain(r.partials[0], a);
-            adj[r.parents[1] as usize] += chain(r.partials[1], a);
+            // The same parent twice (`x - x`): partials summed first, so that exact cancellation adds nothing.
+            if r.parents[0] == r.parents[1] {
+                adj[r.parents[0] as usize] += chain(r.partials[0] + r.partials[1], a);
+            } else {
+                adj[r.parents[0] as usize] += chain(r.partials[0], a);
+                adj[r.parents[1] as usize] += chain(r.partials[1], a);
+            }
         }
     }
 
@@ -143,6 +148,12 @@ impl Tape {
         for i in (1..records.len()).rev() {
             let a = adj[i];
             let r = records[i];
+            if r.parents[0] == r.parents[1] {
+                let p = r.parents[0] as usize;
+                let d = Wide::from(r.partials[0]) + Wide::from(r.partials[1]);
+                adj[p] = adj[p] + chain(d, a);
+                continue;
+            }
             for k in 0..2 {
                 let p = r.parents[k] as usize;
                 adj[p] = adj[p] + chain(Wide::from(r.partials[k]), a);

@@ -184,7 +184,20 @@ fn backward<S: Scalar>(g: &Graph, primals: &[S], output: usize) -> (Vec<ReverseS
     let mut steps = Vec::with_capacity(g.len());
     for id in g.ids().rev() {
         let adjoint = adj[id.index()];
-        let pushes = partials_in(g, primals, &f64_primals, id)
+        let mut local = partials_in(g, primals, &f64_primals, id);
+        // Both arguments the same node (`x - x`): one push of the summed partials, so that exact cancellation adds
+        // nothing (as in forward mode).
+        if let [(p, d), (q, e)] = &local[..] {
+            if p.parent == q.parent {
+                let merged = Partial {
+                    parent: p.parent,
+                    value: p.value + q.value,
+                    formula: Expr::binary(Binary::Add, p.formula.clone(), q.formula.clone()),
+                };
+                local = vec![(merged, *d + *e)];
+            }
+        }
+        let pushes = local
             .into_iter()
             .map(|(partial, d)| {
                 let slot = partial.parent.index();
