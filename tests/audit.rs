@@ -492,3 +492,22 @@ fn cancelling_uses_add_nothing() {
     let (_, g) = tape::grad(|x| (x[0] - x[0]) + x[0] * x[0] * x[0] * x[0], &[1e-5]);
     assert_eq!(g[0], 4.0 * 1e-5f64 * 1e-5 * 1e-5, "the tape");
 }
+
+/// Found by an independent audit: Python divides two integers by rounding the exact quotient once.
+#[test]
+fn integer_true_division_rounds_once() {
+    for (src, want) in [
+        ("x + (2**62 + 513) / 3", 1.5372286728091295e18),
+        (
+            "x + 9007199254740993 / 9223372036854775807",
+            0.0009765625000000002,
+        ),
+    ] {
+        let g = ad_lab::lang::lower_source(src).unwrap();
+        assert_eq!(
+            eval::evaluate(&g, &[0.0])[g.outputs[0].index()],
+            want,
+            "{src}"
+        );
+    }
+}

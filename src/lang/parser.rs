@@ -595,7 +595,13 @@ impl Parser {
 
     fn power(&mut self) -> Result<Expr> {
         let base = self.primary()?;
-        if self.at_sym("**") || self.at_sym("^") {
+        if self.at_sym("^") {
+            return Err(Error::new(
+                self.span(),
+                "`^` is Python's bitwise XOR, not a power: write `**` (x**2)",
+            ));
+        }
+        if self.at_sym("**") {
             self.bump();
             self.enter()?;
             let exponent = self.factor();
@@ -842,7 +848,7 @@ mod tests {
         };
         assert!(matches!(rhs.kind, ExprKind::Binary(BinOp::Pow, _, _)));
         assert!(parse("2**-1").is_ok());
-        assert!(parse("y * x^2").is_ok());
+        assert!(parse("y * x^2").unwrap_err().message.contains("XOR"));
     }
 
     /// Malformed programs and the position each error must point at (1-based line, column).

@@ -381,10 +381,7 @@ impl Lowerer<'_> {
             return match (x, y) {
                 (Arg::Const(x), Arg::Const(y)) => match float_divmod(x, y) {
                     Some((q, r)) => Ok(Val::Float(if op == BinOp::Mod { r } else { q })),
-                    None => Err(Error::new(
-                        span,
-                        format!("`{}` by zero: Python stops here with a ZeroDivisionError", op.symbol()),
-                    )),
+                    None => Err(zero_division(op, span)),
                 },
                 _ => Err(Error::new(
                     span,
@@ -393,6 +390,15 @@ impl Lowerer<'_> {
             };
         };
         match (x, y) {
+            // Numbers known before the run follow Python: dividing one by zero stops the program (values that
+            // depend on the inputs follow IEEE instead, located on the page).
+            (Arg::Const(x), Arg::Const(y))
+                if self.generated.is_none()
+                    && ((prim == crate::base::op::Binary::Div && y == 0.0)
+                        || (prim == crate::base::op::Binary::Pow && x == 0.0 && y < 0.0)) =>
+            {
+                Err(zero_division(op, span))
+            }
             (Arg::Const(x), Arg::Const(y)) => {
                 let v = if self.generated.is_some_and(|g| g.structural)
                     && prim == crate::base::op::Binary::Mul
@@ -416,4 +422,20 @@ impl Lowerer<'_> {
             _ => Ok(Val::Node(self.push(Op::Binary(prim, x, y), span)?)),
         }
     }
+}
+
+/// Python's ZeroDivisionError, for a division by zero among numbers known before the run.
+pub(super) fn zero_division(op: BinOp, span: Span) -> Error {
+    Error::new(
+        span,
+        if op == BinOp::Pow {
+            "0 to a negative power divides by zero: Python stops here with a ZeroDivisionError"
+                .to_string()
+        } else {
+            format!(
+                "`{}` by zero: Python stops here with a ZeroDivisionError",
+                op.symbol()
+            )
+        },
+    )
 }

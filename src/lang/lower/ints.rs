@@ -20,9 +20,7 @@ pub(super) fn int_op(op: BinOp, i: i64, j: i64, span: Span) -> Result<Option<Val
             let j = u32::try_from(j).map_err(|_| overflow())?;
             i.checked_pow(j).ok_or_else(overflow)?
         }
-        BinOp::FloorDiv | BinOp::Mod if j == 0 => {
-            return Err(Error::new(span, "integer division by zero"))
-        }
+        BinOp::FloorDiv | BinOp::Mod if j == 0 => return Err(super::expr::zero_division(op, span)),
         BinOp::FloorDiv => {
             let q = i.checked_div(j).ok_or_else(overflow)?;
             if (i % j != 0) && ((i < 0) != (j < 0)) {
@@ -39,8 +37,50 @@ pub(super) fn int_op(op: BinOp, i: i64, j: i64, span: Span) -> Result<Option<Val
                 r
             }
         }
-        BinOp::Div | BinOp::Pow => return Ok(None),
+        BinOp::Div => {
+            return true_div(i, j)
+                .map(|x| Some(Val::Float(x)))
+                .ok_or_else(|| super::expr::zero_division(op, span))
+        }
+        BinOp::Pow if i == 0 => return Err(super::expr::zero_division(op, span)),
+        BinOp::Pow => return Ok(None),
     })))
+}
+
+/// `i / j` as Python computes it: the exact quotient rounded once to the nearest f64 (ties to even); dividing the
+/// two rounded f64 values would round twice (`(2**62 + 513) / 3`).
+fn true_div(i: i64, j: i64) -> Option<f64> {
+    if j == 0 {
+        return None;
+    }
+    let negative = (i < 0) != (j < 0);
+    if i == 0 {
+        return Some(sign(0.0, negative));
+    }
+    let (a, b) = (i.unsigned_abs() as u128, j.unsigned_abs() as u128);
+    let bits = |v: u128| 128 - v.leading_zeros() as i32;
+    // Scale so that the quotient has at least 55 bits: the 53 kept, the rounding bit, and more.
+    let k = (55 + bits(b) - bits(a)).max(0);
+    let (q, r) = ((a << k) / b, (a << k) % b);
+    let shift = bits(q) - 53;
+    let m = if shift > 0 {
+        let m = q >> shift;
+        let rest = q & ((1u128 << shift) - 1);
+        let half = 1u128 << (shift - 1);
+        m + u128::from(rest > half || (rest == half && (r != 0 || m & 1 == 1)))
+    } else {
+        q
+    };
+    // m ≤ 2⁵³ is exact as an f64, and so is the power of two (the result lies between 2⁻⁶³ and 2⁶³).
+    Some(sign(m as f64 * 2f64.powi(shift.max(0) - k), negative))
+}
+
+fn sign(x: f64, negative: bool) -> f64 {
+    if negative {
+        -x
+    } else {
+        x
+    }
 }
 
 /// Number of items of `range(start, stop, step)` (`step ≠ 0`), computed without overflow.
@@ -137,6 +177,35 @@ pub fn float_divmod(x: f64, y: f64) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
+    use super::true_div;
+
+    /// Python's int / int, rounded once (values from CPython).
+    #[test]
+    fn true_division_rounds_once() {
+        assert_eq!(true_div((1 << 62) + 513, 3), Some(1.5372286728091295e18));
+        assert_eq!(
+            true_div(9007199254740993, 9223372036854775807),
+            Some(0.0009765625000000002)
+        );
+        assert_eq!(true_div(1, 3), Some(1.0 / 3.0));
+        assert_eq!(true_div(-7, 2), Some(-3.5));
+        assert_eq!(true_div(0, -3).map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(true_div(i64::MIN, -1), Some(9.223372036854776e18));
+        assert_eq!(true_div(i64::MIN, 1), Some(-9.223372036854776e18));
+        assert_eq!(true_div(1, i64::MAX), Some(1.0842021724855044e-19));
+        assert_eq!(true_div(5, 0), None);
+        for (a, b) in [
+            (10i64, 4i64),
+            (1 << 53, 3),
+            (123456789, 1000),
+            (-(1 << 60) - 1, 7),
+        ] {
+            if a.unsigned_abs() < 1 << 53 && b.unsigned_abs() < 1 << 53 {
+                assert_eq!(true_div(a, b), Some(a as f64 / b as f64), "{a}/{b}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

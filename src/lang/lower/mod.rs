@@ -580,13 +580,30 @@ mod tests {
 
     #[test]
     fn constant_domain_problems_become_notes() {
-        let g = lower_source("x + 1/0").unwrap();
+        let g = lower_source("x + 10.0**400").unwrap();
         assert_eq!(g.notes.len(), 1);
-        assert!(
-            g.notes[0].message.contains("division by zero"),
-            "{:?}",
-            g.notes
-        );
+        assert!(g.notes[0].message.contains("overflow"), "{:?}", g.notes);
+        // Dividing a known number by zero stops the program, as in Python, whatever the operator and the types.
+        for src in [
+            "x + 1/0",
+            "x + 1.0/0.0",
+            "x + 0**-1",
+            "x + 0.0**-2",
+            "x + 7//0",
+            "x + 7 % 0",
+            "x + 7.0 // 0.0",
+        ] {
+            let e = lower_source(src).unwrap_err();
+            assert!(
+                e.message.contains("ZeroDivisionError"),
+                "{src}: {}",
+                e.message
+            );
+        }
+        assert!(lower_source("x ^ 2")
+            .unwrap_err()
+            .message
+            .contains("write `**`"));
     }
 
     #[test]
