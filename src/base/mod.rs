@@ -7,6 +7,7 @@
 
 pub mod decimal;
 pub mod formula;
+pub mod hash;
 pub mod math;
 pub mod num;
 pub mod op;

@@ -8,7 +8,7 @@
 //!   occurrence counts 1), without building it; [`Dag::dag_size`] counts distinct nodes (what remains when
 //!   intermediate results are shared, as automatic differentiation does).
 
-use std::collections::HashMap;
+use crate::base::hash::Map as HashMap;
 
 use crate::ad::wide::Wide;
 use crate::base::formula::{Expr, Node};

@@ -14,7 +14,7 @@ use super::Unsupported;
 
 /// A set of names in order of insertion, with an index (a program may assign thousands of names in one tuple).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Names(Vec<String>, std::collections::HashSet<String>);
+pub(crate) struct Names(Vec<String>, crate::base::hash::Map<String, usize>);
 
 impl PartialEq for Names {
     fn eq(&self, other: &Names) -> bool {
@@ -24,13 +24,13 @@ impl PartialEq for Names {
 
 impl Names {
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.1.contains(name)
+        self.1.contains_key(name)
     }
 
     pub(crate) fn insert(&mut self, name: &str) {
         if !self.contains(name) {
+            self.1.insert(name.to_string(), self.0.len());
             self.0.push(name.to_string());
-            self.1.insert(name.to_string());
         }
     }
 
@@ -41,8 +41,11 @@ impl Names {
     }
 
     pub(crate) fn remove(&mut self, name: &str) {
-        if self.1.remove(name) {
+        if self.1.remove(name).is_some() {
             self.0.retain(|n| n != name);
+            for (i, n) in self.0.iter().enumerate() {
+                self.1.insert(n.clone(), i);
+            }
         }
     }
 
@@ -371,8 +374,12 @@ fn block_supported(stmts: &[Stmt]) -> Result<(), String> {
         match &s.kind {
             StmtKind::Assign(targets, _)
                 if {
-                    let mut seen = std::collections::HashSet::new();
-                    !targets.iter().all(|t| seen.insert(t.name.as_str()))
+                    let mut seen = Names::default();
+                    !targets.iter().all(|t| {
+                        let new = !seen.contains(&t.name);
+                        seen.insert(&t.name);
+                        new
+                    })
                 } =>
             {
                 return Err("an assignment to the same name twice".into())

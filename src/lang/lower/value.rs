@@ -43,7 +43,7 @@ impl Val {
 
 /// Variables in scope, with an index by name (a program may assign thousands of names in one tuple).
 #[derive(Default)]
-pub(super) struct Env(Vec<(String, Val)>, std::collections::HashMap<String, usize>);
+pub(super) struct Env(Vec<(String, Val)>, crate::base::hash::Map<String, usize>);
 
 impl Env {
     pub(super) fn get(&self, name: &str) -> Option<&Val> {

@@ -22,7 +22,7 @@ pub struct PenProps {
 
 thread_local! {
     /// Every slide's strokes, for the session.
-    static KEPT: std::cell::RefCell<std::collections::HashMap<usize, Strokes>> = Default::default();
+    static KEPT: std::cell::RefCell<crate::base::hash::Map<usize, Strokes>> = Default::default();
 }
 
 /// Wipes a slide's strokes (the next `Pen` for it starts clean).
