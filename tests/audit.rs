@@ -511,3 +511,21 @@ fn integer_true_division_rounds_once() {
         );
     }
 }
+
+/// Found by an independent audit: `#/hyper`'s difference check at a tiny λ used a step of 10⁻⁴·λ, over which V does
+/// not change in f64 (it said 0 against −1269.8 at λ = 10⁻³⁰⁰, NaN at 5·10⁻³²⁴).
+#[test]
+fn hyper_difference_check_at_tiny_lambda() {
+    use ad_lab::lab::hyper::{HyperAction, HyperState};
+    use ad_lab::lab::ChapterModel;
+    for lambda in ["1e-300", "5e-324", "1"] {
+        let s = HyperState::default().apply(HyperAction::Lambda(lambda.into()));
+        let r = s.results().unwrap();
+        assert!(
+            (r.fd - r.implicit).abs() <= 1e-6 * r.implicit.abs(),
+            "λ = {lambda}: differences {} against {}",
+            r.fd,
+            r.implicit
+        );
+    }
+}

@@ -336,7 +336,10 @@ impl HyperState {
         let (v, g) = p.implicit(&[lambda; 10]);
         let (unrolled, fwd) = p.unrolled_forward(lambda, t);
         let (_, rev, records) = p.unrolled_reverse(lambda, t);
-        let h = 1e-4 * lambda;
+        // A step that neither underflows nor vanishes beside XᵀX's eigenvalues: at λ = 10⁻³⁰⁰, V changes by far less
+        // than its last bit over 10⁻³⁰⁴, but V is smooth through 0 (XᵀX + λI stays positive definite), so the step
+        // is at least 10⁻⁴.
+        let h = 1e-4 * lambda.abs().max(1.0);
         let fd = (p.v(&[lambda + h; 10]) - p.v(&[lambda - h; 10])) / (2.0 * h);
         let (lo, hi) = (-3.0, 5.0); // log₁₀ of GRID
         let k = self.k.value;
