@@ -529,3 +529,33 @@ fn hyper_difference_check_at_tiny_lambda() {
         );
     }
 }
+
+/// Found by an independent audit: integers past 64 bits (Python's grow) go on in floats with a note, never an
+/// "overflow" error; a printed derivative program pasted back runs and gives the same numbers.
+#[test]
+fn integers_past_64_bits_go_on_in_floats() {
+    for (src, want) in [
+        ("x + 10**19", 1e19 + 2.0),
+        (
+            "def f(x):\n  u = 64\n  dv = 2.0 * 2**(1 * u)\n  return x * dv\n",
+            2.0 * 2.0 * 2f64.powi(64),
+        ),
+    ] {
+        let g = ad_lab::lang::lower_source(src).unwrap_or_else(|e| panic!("{src}: {}", e.message));
+        assert_eq!(
+            eval::evaluate(&g, &[2.0])[g.outputs[0].index()],
+            want,
+            "{src}"
+        );
+        assert!(
+            g.notes.iter().any(|n| n.message.contains("64-bit")),
+            "{src}: {:?}",
+            g.notes
+        );
+    }
+    check(
+        "def f(x):\n  u = 64\n  v = x * 2.0 ** (1.0 * u)\n  return v\n",
+        &[1.5],
+        &[(0, 0, 2f64.powi(64))],
+    );
+}

@@ -374,6 +374,16 @@ impl Lowerer<'_> {
                 Ok(None) => {}
                 // A generated program's integers stand for the source's floats: past 64 bits, go on in floats.
                 Err(_) if self.generated.is_some() && op.primitive().is_some() => {}
+                // Python's integers grow without bound; ours are 64 bits. Past them, go on in floats (what Python
+                // gives as soon as the number meets a float), and say so.
+                Err(e) if e.message.starts_with("integer overflow") => self.note(
+                    span,
+                    format!(
+                        "{i} {} {j} passes 64-bit integers: AD Lab goes on in floats here (Python's integers would \
+                         stay exact until they meet a float)",
+                        op.symbol()
+                    ),
+                ),
                 Err(e) => return Err(e),
             }
         }
