@@ -268,8 +268,16 @@ fn programs_that_crashed_or_froze() {
         n - 1
     );
     check(&tuple, &[0.5], &[(0, 0, 6000.0)]);
-    let under = format!("def f(x):\n  return [x]{}[0]\n", "[0:1]".repeat(990));
-    check(&under, &[0.5], &[(0, 0, 1.0)]);
+    // Just under the bound, through every stage, on the page's 8 MiB stack (a test thread has 2 MiB).
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(|| {
+            let under = format!("def f(x):\n  return [x]{}[0]\n", "[0:1]".repeat(990));
+            check(&under, &[0.5], &[(0, 0, 1.0)]);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
     // Slicing and ranges at the edges of 64-bit integers.
     let g = lower("[x,x][1::9223372036854775807][0]").unwrap();
     assert_eq!(eval::evaluate(&g, &[3.0])[g.outputs[0].index()], 3.0);
