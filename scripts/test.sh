@@ -27,14 +27,15 @@ CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
 # tracked and new files, nothing ignored, no target/), with an empty, temporary cargo cache, so that the build cannot
 # lean on anything an earlier build left in ~/.cargo or target/. The crates come from the registry (a minute or two).
 say "release build from a clean copy with an empty cargo cache"
-FRESH="$(mktemp -d)"
+# Short paths: the wasm keeps the source paths of its panic messages, so a long temporary path costs bytes.
+FRESH="$(mktemp -d /tmp/adlab.XXXX)"
 trap 'rm -rf "$FRESH"' EXIT
-mkdir "$FRESH/src" "$FRESH/cargo-home"
+mkdir "$FRESH/s" "$FRESH/h"
 git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
-  (cd "$ROOT" && xargs -0 -I{} sh -c '[ -e "$1" ] && cp --parents -P "$1" "$2" || true' _ {} "$FRESH/src")
+  (cd "$ROOT" && xargs -0 -I{} sh -c '[ -e "$1" ] && cp --parents -P "$1" "$2" || true' _ {} "$FRESH/s")
 (
-  cd "$FRESH/src"
-  export CARGO_HOME="$FRESH/cargo-home" CARGO_TARGET_DIR="$FRESH/target"
+  cd "$FRESH/s"
+  export CARGO_HOME="$FRESH/h" CARGO_TARGET_DIR="$FRESH/target"
   cargo fetch --locked --quiet
   trunk build --release --offline --public-url "$PUBLIC_URL" --dist "$FRESH/dist" >/dev/null
 )

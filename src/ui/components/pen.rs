@@ -21,13 +21,13 @@ pub struct PenProps {
 }
 
 thread_local! {
-    /// Every slide's strokes, for the session.
-    static KEPT: std::cell::RefCell<crate::base::hash::Map<usize, Strokes>> = Default::default();
+    /// Every slide's strokes, for the session (a few dozen slides: a list).
+    static KEPT: std::cell::RefCell<Vec<Strokes>> = Default::default();
 }
 
 /// Wipes a slide's strokes (the next `Pen` for it starts clean).
 pub fn wipe(slide: usize) {
-    KEPT.with(|k| k.borrow_mut().remove(&slide));
+    KEPT.with(|k| k.borrow_mut().retain(|s| s.slide != slide));
 }
 
 #[derive(Clone, Default, PartialEq)]
@@ -73,7 +73,11 @@ impl Reducible for Strokes {
                 let mut s = Rc::unwrap_or_clone(self);
                 s.drawing = false;
                 // A finished stroke is kept for the session.
-                KEPT.with(|k| k.borrow_mut().insert(s.slide, s.clone()));
+                KEPT.with(|k| {
+                    let mut k = k.borrow_mut();
+                    k.retain(|t| t.slide != s.slide);
+                    k.push(s.clone());
+                });
                 Rc::new(s)
             }
             Ink::Up => self,
@@ -86,7 +90,7 @@ pub fn Pen(props: &PenProps) -> Html {
     let layer = use_node_ref();
     let slide = props.slide;
     let strokes = use_reducer(move || {
-        KEPT.with(|k| k.borrow().get(&slide).cloned())
+        KEPT.with(|k| k.borrow().iter().find(|s| s.slide == slide).cloned())
             .map(|s| Strokes {
                 drawing: false,
                 ..s
