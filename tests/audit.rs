@@ -567,3 +567,14 @@ fn integers_past_64_bits_go_on_in_floats() {
         &[(0, 0, 2f64.powi(64))],
     );
 }
+
+/// Found by an independent audit: the sign of a zero derivative differs between engines (the structural zero and
+/// reverse mode's sums are +0). What is compared is the number — zeros of either sign equal — as
+/// docs/robustness.md states; the values keep their sign.
+#[test]
+fn zero_derivatives_agree_as_numbers() {
+    check("x * -0.0", &[1.0], &[]);
+    check("exp(-x*x)", &[30.0], &[]);
+    let g = ad_lab::lang::lower_source("x * -0.0").unwrap();
+    assert!(eval::evaluate(&g, &[1.0])[g.outputs[0].index()].is_sign_negative());
+}
