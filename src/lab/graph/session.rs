@@ -93,7 +93,7 @@ pub struct Session {
 pub struct CodeCheck {
     pub returned: Result<Vec<f64>, String>,
     pub expected: Vec<f64>,
-    /// The same numbers, bit for bit (NaN and ±∞ included).
+    /// The same numbers (NaN and ±∞ included; zeros of either sign are the same number).
     pub matches: bool,
     /// When they differ: only because plain arithmetic makes 0·∞ = NaN where the engines take a zero factor as
     /// contributing nothing (the program run with that one rule gives the trace's numbers).
@@ -169,7 +169,7 @@ impl Session {
             r.len() == expected.len()
                 && r.iter()
                     .zip(&expected)
-                    .all(|(a, b)| fmt_full(*a) == fmt_full(*b))
+                    .all(|(a, b)| a == b || fmt_full(*a) == fmt_full(*b))
         };
         let matches = returned.as_ref().is_ok_and(|r| same(r));
         let zero_times_infinity = !matches && returned.is_ok() && {
