@@ -19,8 +19,8 @@ test('every chapter: its title is the h1 and the document title, the navigation 
   assert.deepEqual(toc.map((t) => t[0]), ROUTES.slice(1), 'the contents lists every chapter in order');
   for (const [href, title] of toc) {
     await page.goto(h.site.url + href);
-    await page.waitForSelector('main h1');
-    assert.equal((await page.locator('main h1').textContent()).trim(), title);
+    // A hash change re-renders after the navigation returns: wait for this chapter's heading, not the last one's.
+    await page.waitForFunction((t) => document.querySelector('main h1')?.textContent.trim() === t, title, { timeout: 5000 });
     assert.equal(await page.title(), `${title} — AD Lab`);
     assert.equal(await page.locator(`.chapter-nav a[href="${href}"]`).getAttribute('aria-current'), 'page');
   }
