@@ -218,9 +218,7 @@ impl Trainer {
 
     /// Trains until `epoch` (at most the settings' last epoch).
     pub fn train_to(&mut self, epoch: usize) {
-        while self.epoch < epoch.min(self.settings.max_epoch()) {
-            self.train_epoch();
-        }
+        self.train_until(epoch, || true);
     }
 
     fn eval_net(&mut self) -> &mut Mlp {
