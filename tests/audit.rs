@@ -578,3 +578,62 @@ fn zero_derivatives_agree_as_numbers() {
     let g = ad_lab::lang::lower_source("x * -0.0").unwrap();
     assert!(eval::evaluate(&g, &[1.0])[g.outputs[0].index()].is_sign_negative());
 }
+
+/// Audit item 13: `abs`, `max`, `min` as Python computes them — `max(a, b)` is `b if b > a else a`, so a tie or a
+/// NaN second argument returns the first — and their derivatives in every engine: the derivative of the argument
+/// returned, 0 for `abs` at 0 (the convention stated on the page).
+#[test]
+fn abs_max_min_follow_python_in_every_engine() {
+    use ad_lab::ad::hessian::hessian;
+    let value = |src: &str, x: &[f64]| {
+        let g = ad_lab::lang::lower_source(src).unwrap();
+        eval::evaluate(&g, x)[g.outputs[0].index()]
+    };
+    // Values: Python's, signed zeros included.
+    assert_eq!(value("abs(x)", &[-2.5]), 2.5);
+    assert_eq!(format!("{}", value("abs(x)", &[-0.0])), "0");
+    assert_eq!(value("max(x, y)", &[1.0, 3.0]), 3.0);
+    assert_eq!(value("min(x, y)", &[1.0, 3.0]), 1.0);
+    assert_eq!(format!("{}", value("max(x, y)", &[0.0, -0.0])), "0");
+    assert_eq!(format!("{}", value("max(x, y)", &[-0.0, 0.0])), "-0");
+    assert!(value("max(x, y)", &[f64::NAN, 1.0]).is_nan());
+    assert_eq!(value("max(x, y)", &[1.0, f64::NAN]), 1.0);
+    assert_eq!(value("max(x, y, 2 * x, [y][0])", &[1.5, 2.5]), 3.0);
+    assert_eq!(value("max([x, y, -x])", &[-4.0, 2.0]), 4.0);
+    assert_eq!(value("min(range(3, 7)) * x", &[2.0]), 6.0);
+    assert_eq!(value("max(3, 7.5) + abs(-4) + x", &[0.0]), 11.5);
+    // Derivatives: the argument returned carries them; ties go to the first argument.
+    check(
+        "max(x, y) + min(x, y) * 2",
+        &[1.0, 3.0],
+        &[(0, 0, 2.0), (0, 1, 1.0)],
+    );
+    check("max(x, y)", &[2.0, 2.0], &[(0, 0, 1.0), (0, 1, 0.0)]);
+    check("min(x, y)", &[2.0, 2.0], &[(0, 0, 1.0), (0, 1, 0.0)]);
+    check("abs(x) * y", &[-3.0, 2.0], &[(0, 0, -2.0), (0, 1, 3.0)]);
+    check("abs(x) + x", &[0.0], &[(0, 0, 1.0)]);
+    check("max(x**2, 1 - x) * abs(sin(x))", &[0.3], &[]);
+    check("def f(x, y):\n  m = x\n  for k in range(4):\n    m = max(m, y * k) - min(x, k)\n  return abs(m)\n", &[0.7, 0.4], &[]);
+    check("max(x, 1e308) * 10", &[2.0], &[(0, 0, 0.0)]);
+    // Second derivatives: the selected argument's.
+    let g = ad_lab::lang::lower_source("max(x**3, y) + abs(x * y)").unwrap();
+    let h = hessian(&g, &[2.0, 1.0]).matrix;
+    assert_eq!(h, vec![vec![12.0, 1.0], vec![1.0, 0.0]]);
+    // The derivative programs print the rule with `step` (a function the language reads back).
+    let c = Compiled::new(
+        "def f(x, y):\n  return max(x * y, abs(y))\n",
+        &Limits::default(),
+    )
+    .unwrap();
+    let code = forward_program(&c, 1).unwrap();
+    assert!(code.text.contains("step(abs(y) - x * y)"), "{}", code.text);
+    // Bad calls say why.
+    for (src, says) in [
+        ("max(x)", "expected a list"),
+        ("max([])", "empty list"),
+        ("max()", "two or more numbers"),
+    ] {
+        let e = Compiled::new(src, &Limits::default()).err().unwrap();
+        assert!(e.message.contains(says), "{src}: {}", e.message);
+    }
+}

@@ -194,6 +194,10 @@ impl<T: Scalar> Scalar for Dual<T> {
     fn pow(self, b: Dual<T>) -> Dual<T> {
         Dual::binary(Binary::Pow, self, b, self.re.pow(b.re))
     }
+    #[inline]
+    fn extremum(self, op: Binary, b: Dual<T>) -> Dual<T> {
+        Dual::binary(op, self, b, self.re.extremum(op, b.re))
+    }
 }
 
 #[cfg(test)]

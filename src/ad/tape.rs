@@ -369,6 +369,9 @@ impl<'t> Scalar for Var<'t> {
     fn pow(self, b: Var<'t>) -> Var<'t> {
         Var::binary(Binary::Pow, self, b)
     }
+    fn extremum(self, op: Binary, b: Var<'t>) -> Var<'t> {
+        Var::binary(op, self, b)
+    }
 }
 
 #[cfg(test)]

@@ -392,6 +392,10 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
             // every engine uses).
             Unary::Relu if self.0[0].value() > 0.0 => self,
             Unary::Relu | Unary::Step => Taylor::constant(self.0[0].unary(op)),
+            // |a| is a or −a on either side of 0; at 0 the constant 0 (the derivative 0 of every engine).
+            Unary::Abs if self.0[0].value() > 0.0 => self,
+            Unary::Abs if self.0[0].value() < 0.0 => -self,
+            Unary::Abs => Taylor::constant(self.0[0].unary(op)),
         };
         let v = series.0[0];
         series.first_order(|| chain(op.partial(self.0[0], v), self.0[1]))
@@ -452,6 +456,21 @@ impl<const K: usize, T: Scalar> Scalar for Taylor<K, T> {
 
     fn powf(self, p: f64) -> Self {
         self.powf_t(T::from_f64(p))
+    }
+
+    /// The series of the argument `max`/`min` returns (a piece of either), its value and first coefficient by the
+    /// operation's rule (as every engine computes them).
+    fn extremum(self, op: Binary, b: Self) -> Self {
+        let (a0, b0) = (self.0[0], b.0[0]);
+        let v = a0.extremum(op, b0);
+        let picks_b = match op {
+            Binary::Max => b0.value() > a0.value(),
+            _ => b0.value() < a0.value(),
+        };
+        let mut series = if picks_b { b } else { self };
+        series.0[0] = v;
+        let (pa, pb) = op.partials(a0, b0, v);
+        series.first_order(|| crate::base::scalar::chain2(pa, self.0[1], pb, b.0[1]))
     }
 }
 

@@ -19,7 +19,7 @@
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use crate::base::math;
-use crate::base::op::Unary;
+use crate::base::op::{Binary, Unary};
 use crate::base::scalar::Scalar;
 
 /// `m · 2^e` with `1 ≤ |m| < 2`, or `m` zero, infinite or NaN (then `e = 0`).
@@ -249,6 +249,8 @@ impl Scalar for Wide {
             }
             // max(0, a) keeps a's own wide value; the step is 0 or 1.
             Unary::Relu if self.m > 0.0 => self,
+            // |a| keeps a's own wide magnitude.
+            Unary::Abs => Wide::new(self.m.abs(), self.e),
             Unary::Tanh | Unary::Sin | Unary::Cos | Unary::Tan | Unary::Relu | Unary::Step => {
                 Wide::from(op.apply(x))
             }
@@ -256,6 +258,18 @@ impl Scalar for Wide {
     }
     fn powf(self, p: f64) -> Wide {
         self.pow(Wide::from(p))
+    }
+    /// The argument [`Binary::apply`] would return, compared past f64's range too (`b > a` is `b − a > 0`).
+    fn extremum(self, op: Binary, b: Wide) -> Wide {
+        let picks_b = match op {
+            Binary::Max => (b - self).m > 0.0,
+            _ => (self - b).m > 0.0,
+        };
+        if picks_b {
+            b
+        } else {
+            self
+        }
     }
     fn pow(self, b: Wide) -> Wide {
         let (a, p) = (f64::from(self), f64::from(b));

@@ -138,6 +138,10 @@ pub fn rebuild_binary(op: Binary, a: Expr, b: Expr) -> Expr {
         Binary::Mul => a * b,
         Binary::Div => a / b,
         Binary::Pow => a.pow(b),
+        Binary::Max | Binary::Min => match (a.as_num(), b.as_num()) {
+            (Some(x), Some(y)) => Expr::num(op.apply(x, y)),
+            _ => Expr::binary(op, a, b),
+        },
     }
 }
 
@@ -253,7 +257,7 @@ fn prec(e: &Expr) -> u8 {
         Node::Num(x) if *x < 0.0 || (*x == 0.0 && x.is_sign_negative()) => PREC_NEG,
         Node::Num(_) | Node::Var(_) => PREC_ATOM,
         Node::Unary(Unary::Neg, _) => PREC_NEG,
-        Node::Unary(..) => PREC_ATOM,
+        Node::Unary(..) | Node::Binary(Binary::Max | Binary::Min, ..) => PREC_ATOM,
         Node::Binary(Binary::Add | Binary::Sub, ..) => PREC_ADD,
         Node::Binary(Binary::Mul | Binary::Div, ..) => PREC_MUL,
         Node::Binary(Binary::Pow, ..) => PREC_POW,
@@ -299,12 +303,21 @@ fn write_text(e: &Expr, style: &Style, out: &mut String) {
             write_text(a, style, out);
             out.push(')');
         }
+        Node::Binary(op @ (Binary::Max | Binary::Min), a, b) => {
+            out.push_str(op.symbol());
+            out.push('(');
+            write_text(a, style, out);
+            out.push_str(", ");
+            write_text(b, style, out);
+            out.push(')');
+        }
         Node::Binary(op, a, b) => {
             let (sym, left, right) = match op {
                 Binary::Add => (style.add, PREC_ADD, PREC_ADD),
                 Binary::Sub => (style.sub, PREC_ADD, PREC_MUL),
                 Binary::Mul => (style.mul, PREC_MUL, PREC_NEG),
                 Binary::Div => (style.div, PREC_MUL, PREC_POW),
+                Binary::Max | Binary::Min => unreachable!("written as calls above"),
                 Binary::Pow => {
                     if style.superscripts {
                         if let Some(sup) = b.as_num().and_then(superscript) {
@@ -402,6 +415,17 @@ fn write_mathml(e: &Expr, out: &mut String) {
                 op.name()
             );
             write_mathml(a, out);
+            out.push_str("<mo>)</mo></mrow></mrow>");
+        }
+        Node::Binary(op @ (Binary::Max | Binary::Min), a, b) => {
+            let _ = write!(
+                out,
+                "<mrow><mi>{}</mi><mo>&#x2061;</mo><mrow><mo>(</mo>",
+                op.symbol()
+            );
+            write_mathml(a, out);
+            out.push_str("<mo>,</mo>");
+            write_mathml(b, out);
             out.push_str("<mo>)</mo></mrow></mrow>");
         }
         Node::Binary(Binary::Div, a, b) => {

@@ -69,6 +69,26 @@ pub fn step(x: f64) -> f64 {
     }
 }
 
+/// Python's `max(a, b)`: `b` if `b > a`, else `a` (the first of equals, and `a` against a NaN `b`).
+#[inline]
+pub fn max(a: f64, b: f64) -> f64 {
+    if b > a {
+        b
+    } else {
+        a
+    }
+}
+
+/// Python's `min(a, b)`: `b` if `b < a`, else `a`.
+#[inline]
+pub fn min(a: f64, b: f64) -> f64 {
+    if b < a {
+        b
+    } else {
+        a
+    }
+}
+
 #[inline]
 pub fn pow(x: f64, y: f64) -> f64 {
     libm::pow(x, y)

@@ -25,6 +25,8 @@ pub enum Unary {
     Relu,
     /// 1 where a > 0, else 0: the rectifier's derivative (its own derivative is 0).
     Step,
+    /// |a|, Python's `abs`; its derivative is −1 below 0, 1 above and 0 at 0 (`step(a) - step(-a)`).
+    Abs,
 }
 
 /// Operations of two arguments. Either argument may be a constant folded into the operation (`4 * v`, `x ** 2`).
@@ -35,10 +37,15 @@ pub enum Binary {
     Mul,
     Div,
     Pow,
+    /// Python's `max(a, b)`: `b if b > a else a` (a tie or a NaN in `b` gives `a`). The derivative goes whole to the
+    /// argument returned: ∂/∂a = `1 - step(b - a)`, ∂/∂b = `step(b - a)`.
+    Max,
+    /// Python's `min(a, b)`: `b if b < a else a`; ∂/∂a = `1 - step(a - b)`, ∂/∂b = `step(a - b)`.
+    Min,
 }
 
 impl Unary {
-    pub const ALL: [Unary; 12] = [
+    pub const ALL: [Unary; 13] = [
         Unary::Neg,
         Unary::Log,
         Unary::Exp,
@@ -51,6 +58,7 @@ impl Unary {
         Unary::Sqrt,
         Unary::Relu,
         Unary::Step,
+        Unary::Abs,
     ];
 
     /// The function's name as written in programs (`Neg` is written as a prefix `-`).
@@ -68,6 +76,7 @@ impl Unary {
             Unary::Sqrt => "sqrt",
             Unary::Relu => "relu",
             Unary::Step => "step",
+            Unary::Abs => "abs",
         }
     }
 
@@ -84,6 +93,7 @@ impl Unary {
             "sqrt" => Unary::Sqrt,
             "relu" => Unary::Relu,
             "step" => Unary::Step,
+            "abs" => Unary::Abs,
             _ => return None,
         })
     }
@@ -104,6 +114,7 @@ impl Unary {
             Unary::Sqrt => math::sqrt(a),
             Unary::Relu => math::relu(a),
             Unary::Step => math::step(a),
+            Unary::Abs => a.abs(),
         }
     }
 
@@ -125,6 +136,7 @@ impl Unary {
             Unary::Sqrt => S::one() / (v * 2.0),
             Unary::Relu => a.unary(Unary::Step),
             Unary::Step => S::zero(),
+            Unary::Abs => S::from_f64(math::step(a.value()) - math::step(-a.value())),
         }
     }
 
@@ -143,6 +155,9 @@ impl Unary {
             Unary::Sqrt => Expr::num(1.0) / (v.clone() * Expr::num(2.0)),
             Unary::Relu => Expr::unary(Unary::Step, a.clone()),
             Unary::Step => Expr::num(0.0),
+            Unary::Abs => {
+                Expr::unary(Unary::Step, a.clone()) - Expr::unary(Unary::Step, -a.clone())
+            }
         }
     }
 
@@ -163,18 +178,21 @@ impl Unary {
             | Unary::Cos
             | Unary::Tanh
             | Unary::Relu
-            | Unary::Step => "the result is not a finite number",
+            | Unary::Step
+            | Unary::Abs => "the result is not a finite number",
         }
     }
 }
 
 impl Binary {
-    pub const ALL: [Binary; 5] = [
+    pub const ALL: [Binary; 7] = [
         Binary::Add,
         Binary::Sub,
         Binary::Mul,
         Binary::Div,
         Binary::Pow,
+        Binary::Max,
+        Binary::Min,
     ];
 
     pub fn symbol(self) -> &'static str {
@@ -184,6 +202,8 @@ impl Binary {
             Binary::Mul => "*",
             Binary::Div => "/",
             Binary::Pow => "**",
+            Binary::Max => "max",
+            Binary::Min => "min",
         }
     }
 
@@ -196,6 +216,8 @@ impl Binary {
             Binary::Mul => a * b,
             Binary::Div => a / b,
             Binary::Pow => math::pow(a, b),
+            Binary::Max => math::max(a, b),
+            Binary::Min => math::min(a, b),
         }
     }
 
@@ -209,6 +231,8 @@ impl Binary {
             Binary::Div => S::one() / b,
             // b·a^(b−1); an exponent 0 makes it 0 even where a^(−1) is infinite (d/dx x⁰ = 0 at 0).
             Binary::Pow => chain(b, a.pow(b - 1.0)),
+            Binary::Max => S::one() - (b - a).unary(Unary::Step),
+            Binary::Min => S::one() - (a - b).unary(Unary::Step),
         }
     }
 
@@ -224,6 +248,8 @@ impl Binary {
             Binary::Div => -(v / b),
             // log(a)·aᵇ; zero when aᵇ is (∂/∂y of 0^y at y = 2 is 0, though log 0 = −∞).
             Binary::Pow => chain(a.ln(), v),
+            Binary::Max => (b - a).unary(Unary::Step),
+            Binary::Min => (a - b).unary(Unary::Step),
         }
     }
 
@@ -244,6 +270,15 @@ impl Binary {
                 b.clone() * a.clone().pow(b.clone() - Expr::num(1.0)),
                 Expr::unary(Unary::Log, a.clone()) * v.clone(),
             ),
+            Binary::Max | Binary::Min => {
+                let d = if self == Binary::Max {
+                    b.clone() - a.clone()
+                } else {
+                    a.clone() - b.clone()
+                };
+                let s = Expr::unary(Unary::Step, d);
+                (Expr::num(1.0) - s.clone(), s)
+            }
         }
     }
 
@@ -256,7 +291,7 @@ impl Binary {
             }
             Binary::Pow if a == 0.0 && b < 0.0 => "zero to a negative power is a division by zero",
             Binary::Add | Binary::Sub => "the result overflows the largest f64 (about 1.8·10³⁰⁸)",
-            Binary::Mul | Binary::Div | Binary::Pow => {
+            Binary::Mul | Binary::Div | Binary::Pow | Binary::Max | Binary::Min => {
                 "the result is not a finite number (overflow or an undefined form)"
             }
         }

@@ -54,6 +54,9 @@ pub trait Scalar:
     fn powf(self, p: f64) -> Self;
     /// `self ** b` with both operands variable.
     fn pow(self, b: Self) -> Self;
+    /// `max` or `min` ([`Binary::Max`], [`Binary::Min`]): the value as [`Binary::apply`] picks it, the derivative by
+    /// the operation's partials (as every other operation).
+    fn extremum(self, op: Binary, b: Self) -> Self;
 
     fn ln(self) -> Self {
         self.unary(Unary::Log)
@@ -134,6 +137,10 @@ impl Scalar for f64 {
     fn pow(self, b: f64) -> f64 {
         super::math::pow(self, b)
     }
+    #[inline]
+    fn extremum(self, op: Binary, b: f64) -> f64 {
+        op.apply(self, b)
+    }
     /// The plain product unless it is NaN (nearly never): one compare, on a branch that is always predicted, and the
     /// structural zero is decided only then (a NaN product with a zero factor is `0·∞` or `0·NaN`).
     #[inline]
@@ -197,6 +204,9 @@ pub fn binary<S: Scalar>(op: Binary, a: Result<S, f64>, b: Result<S, f64>) -> S 
         (Binary::Pow, Ok(a), Err(c)) => a.powf(c),
         (Binary::Pow, Ok(a), Ok(b)) => a.pow(b),
         (Binary::Pow, Err(c), Ok(b)) => S::from_f64(c).pow(b),
+        (Binary::Max | Binary::Min, Ok(a), Ok(b)) => a.extremum(op, b),
+        (Binary::Max | Binary::Min, Ok(a), Err(c)) => a.extremum(op, S::from_f64(c)),
+        (Binary::Max | Binary::Min, Err(c), Ok(b)) => S::from_f64(c).extremum(op, b),
         (op, Err(x), Err(y)) => S::from_f64(op.apply(x, y)),
     }
 }

@@ -194,6 +194,9 @@ impl Graph {
             Op::Unary(Unary::Neg, a) => format!("-{}", self.label(a)),
             Op::Unary(op, a) => format!("{}({})", op.name(), self.label(a)),
             Op::Binary(Binary::Pow, a, b) => format!("{}**{}", arg(a), arg(b)),
+            Op::Binary(op @ (Binary::Max | Binary::Min), a, b) => {
+                format!("{}({}, {})", op.symbol(), arg(a), arg(b))
+            }
             Op::Binary(op, a, b) => format!("{} {} {}", arg(a), op.symbol(), arg(b)),
         }
     }

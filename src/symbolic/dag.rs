@@ -301,6 +301,30 @@ impl Dag {
                 (false, false) if op == Add => self.plus(da, db),
                 (false, false) => self.binary(op, da, db),
             },
+            Max | Min => {
+                // The derivative of the argument returned: (1 − step(b − a))·a′ + step(b − a)·b′ for max (a − b for
+                // min), each term written only when its factor is not the constant 0.
+                let d = if op == Max {
+                    self.binary(Sub, b, a)
+                } else {
+                    self.binary(Sub, a, b)
+                };
+                let s = self.unary(Unary::Step, d);
+                let ta = if da == zero {
+                    zero
+                } else {
+                    let one = self.num(1.0);
+                    let c = self.binary(Sub, one, s);
+                    self.times(c, da)
+                };
+                let tb = if db == zero { zero } else { self.times(s, db) };
+                match (ta == zero, tb == zero) {
+                    (true, true) => zero,
+                    (false, true) => ta,
+                    (true, false) => tb,
+                    (false, false) => self.plus(ta, tb),
+                }
+            }
             Mul => {
                 // Product rule u′v + uv′ (a constant factor just multiplies: (cu)′ = c·u′).
                 let left = if da == zero { zero } else { self.scale(b, da) };

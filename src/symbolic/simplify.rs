@@ -500,6 +500,10 @@ pub fn simplify(dag: &Dag, root: Id, budget: &mut u64) -> Option<Simplified> {
                         }
                         _ => opaque(),
                     },
+                    Binary::Max | Binary::Min => match (pa.as_const(), pb.as_const()) {
+                        (Some(x), Some(y)) => Poly::constant(op.apply(x, y)),
+                        _ => opaque(),
+                    },
                 }
             }
         };

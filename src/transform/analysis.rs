@@ -7,7 +7,7 @@ use crate::base::op::Unary;
 use crate::lang::compile::Compiled;
 use crate::lang::graph::{Arg, Graph, Op};
 use crate::lang::lower::{BUILTINS, MODULES};
-use crate::lang::syntax::{self as ast, BinOp, ExprKind, Param, Program, Stmt, StmtKind};
+use crate::lang::syntax::{self as ast, ExprKind, Param, Program, Stmt, StmtKind};
 
 use super::bridge::{self, callee_name, expr, name, number, reads};
 use super::Unsupported;
@@ -182,16 +182,7 @@ pub(super) fn wengert(g: &Graph) -> Func {
                     expr(ExprKind::Unary(ast::UnOp::Neg, Box::new(name(&g.label(a)))))
                 }
                 Op::Unary(op, a) => bridge::call(op.name(), vec![name(&g.label(a))]),
-                Op::Binary(op, a, b) => {
-                    let op = match op {
-                        crate::base::op::Binary::Add => BinOp::Add,
-                        crate::base::op::Binary::Sub => BinOp::Sub,
-                        crate::base::op::Binary::Mul => BinOp::Mul,
-                        crate::base::op::Binary::Div => BinOp::Div,
-                        crate::base::op::Binary::Pow => BinOp::Pow,
-                    };
-                    expr(ExprKind::Binary(op, Box::new(label(a)), Box::new(label(b))))
-                }
+                Op::Binary(op, a, b) => bridge::binary(op, label(a), label(b)),
             };
             bridge::assign(&[g.label(id)], vec![value])
         })
@@ -357,8 +348,11 @@ fn simple_parts(e: &ast::Expr) -> Result<(), String> {
             simple_parts(b)
         }
         ExprKind::Call(c, args) => {
-            let known = callee_name(c)
-                .is_some_and(|n| Unary::from_name(n).is_some() || matches!(n, "float" | "int"));
+            let known = callee_name(c).is_some_and(|n| {
+                Unary::from_name(n).is_some()
+                    || matches!(n, "float" | "int")
+                    || (matches!(n, "max" | "min") && args.len() == 2)
+            });
             if !known {
                 return Err("a call other than an elementary function".into());
             }

@@ -121,6 +121,19 @@ pub(super) fn reads(e: &ast::Expr, out: &mut Names) {
     }
 }
 
+/// `a op b` as syntax: an operator, or a call for `max` and `min`.
+pub(super) fn binary(op: Binary, a: ast::Expr, b: ast::Expr) -> ast::Expr {
+    let op = match op {
+        Binary::Add => BinOp::Add,
+        Binary::Sub => BinOp::Sub,
+        Binary::Mul => BinOp::Mul,
+        Binary::Div => BinOp::Div,
+        Binary::Pow => BinOp::Pow,
+        Binary::Max | Binary::Min => return call(op.symbol(), vec![a, b]),
+    };
+    expr(ExprKind::Binary(op, Box::new(a), Box::new(b)))
+}
+
 /// A function name as called: `log`, `np.log`.
 pub(super) fn callee_name(callee: &ast::Expr) -> Option<&str> {
     match &callee.kind {
@@ -175,6 +188,14 @@ impl Bridge {
                 }
                 None => self.opaque(e),
             },
+            ExprKind::Call(c, args) if args.len() == 2 => match callee_name(c) {
+                Some(f @ ("max" | "min")) if matches!(&c.kind, ExprKind::Name(_)) => {
+                    let op = if f == "max" { Binary::Max } else { Binary::Min };
+                    let (a, b) = (self.formula(&args[0]), self.formula(&args[1]));
+                    Formula::binary(op, a, b)
+                }
+                _ => self.opaque(e),
+            },
             ExprKind::Call(c, args) if args.len() == 1 => match callee_name(c) {
                 Some("float") => self.formula(&args[0]),
                 Some(f) => match Unary::from_name(f) {
@@ -209,20 +230,7 @@ impl Bridge {
                 expr(ExprKind::Unary(UnOp::Neg, Box::new(self.syntax(a))))
             }
             Node::Unary(op, a) => call(op.name(), vec![self.syntax(a)]),
-            Node::Binary(op, a, b) => {
-                let op = match op {
-                    Binary::Add => BinOp::Add,
-                    Binary::Sub => BinOp::Sub,
-                    Binary::Mul => BinOp::Mul,
-                    Binary::Div => BinOp::Div,
-                    Binary::Pow => BinOp::Pow,
-                };
-                expr(ExprKind::Binary(
-                    op,
-                    Box::new(self.syntax(a)),
-                    Box::new(self.syntax(b)),
-                ))
-            }
+            Node::Binary(op, a, b) => binary(*op, self.syntax(a), self.syntax(b)),
         }
     }
 

@@ -8,7 +8,7 @@ use super::ints::{
 };
 use super::value::Val;
 use super::{Lowerer, BUILTINS, MODULES};
-use crate::base::op::Unary;
+use crate::base::op::{Binary, Unary};
 use crate::base::source::{Error, Result, Span};
 use crate::lang::graph::{Arg, Op};
 use crate::lang::syntax::*;
@@ -226,6 +226,39 @@ impl Lowerer<'_> {
                     // A new list, as in Python: changing it leaves the original alone.
                     return Ok(Val::List(Rc::new(self.sequence(&args[0])?.to_vec())));
                 }
+                "max" | "min" => {
+                    let op = if name == "max" {
+                        Binary::Max
+                    } else {
+                        Binary::Min
+                    };
+                    // Python's `max(a, b, …)` or `max(list)`: the first of the largest, left to right.
+                    let items = match args {
+                        [] => {
+                            return Err(Error::new(
+                                span,
+                                format!("`{name}` needs two or more numbers, or one list"),
+                            ))
+                        }
+                        [one] => self.sequence(one)?,
+                        _ => Rc::new(
+                            args.iter()
+                                .map(|a| self.expr(a))
+                                .collect::<Result<Vec<_>>>()?,
+                        ),
+                    };
+                    let mut it = items.iter().cloned();
+                    let Some(mut acc) = it.next() else {
+                        return Err(Error::new(
+                            span,
+                            format!("`{name}` of an empty list: Python stops with a ValueError"),
+                        ));
+                    };
+                    for v in it {
+                        acc = self.extremum(op, acc, v, span)?;
+                    }
+                    return Ok(acc);
+                }
                 "float" => {
                     arity(1)?;
                     return match self.expr(&args[0])? {
@@ -256,7 +289,7 @@ impl Lowerer<'_> {
         let full = module.map_or(name.to_string(), |m| format!("{m}.{name}"));
         Err(Error::new(
             callee.span,
-            format!("unknown function `{full}`; available: log, exp, sin, cos, tan, tanh, sqrt (also as np.… or math.…)"),
+            format!("unknown function `{full}`; available: log, exp, sin, cos, tan, tanh, sqrt, abs (also as np.… or math.…), max, min"),
         ))
     }
 
@@ -330,6 +363,9 @@ impl Lowerer<'_> {
     pub(super) fn unary(&mut self, op: Unary, v: Val, span: Span) -> Result<Val> {
         match v {
             Val::Node(n) => Ok(Val::Node(self.push(Op::Unary(op, n), span)?)),
+            Val::Int(i) if op == Unary::Abs => {
+                Ok(i.checked_abs().map_or(Val::Float(-(i as f64)), Val::Int))
+            }
             Val::Int(i) if op == Unary::Neg => i
                 .checked_neg()
                 .map(Val::Int)
@@ -358,6 +394,29 @@ impl Lowerer<'_> {
                 format!("cannot apply `{}` to {}", op.name(), other.kind()),
             )),
         }
+    }
+
+    /// `max(a, b)` or `min(a, b)` as Python computes it: among numbers known before the run, the argument itself
+    /// (an int stays an int); otherwise an operation of the graph.
+    fn extremum(&mut self, op: Binary, a: Val, b: Val, span: Span) -> Result<Val> {
+        let (Some(x), Some(y)) = (a.as_arg(), b.as_arg()) else {
+            let bad = if a.as_arg().is_none() { &a } else { &b };
+            return Err(Error::new(
+                span,
+                format!("`{}` compares numbers, not {}", op.symbol(), bad.kind()),
+            ));
+        };
+        Ok(match (x, y) {
+            (Arg::Const(x), Arg::Const(y)) => {
+                let takes_b = if op == Binary::Max { y > x } else { y < x };
+                if takes_b {
+                    b
+                } else {
+                    a
+                }
+            }
+            _ => Val::Node(self.push(Op::Binary(op, x, y), span)?),
+        })
     }
 
     pub(super) fn binop(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Result<Val> {

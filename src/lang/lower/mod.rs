@@ -56,7 +56,9 @@ pub fn lower_source_with(src: &str, limits: &Limits) -> Result<Graph> {
 
 /// Module prefixes accepted before a function name (`np.sin`, `math.log`).
 pub(crate) const MODULES: &[&str] = &["np", "numpy", "math", "jnp", "anp", "onp"];
-pub(crate) const BUILTINS: &[&str] = &["range", "len", "reversed", "float", "int", "list", "pi"];
+pub(crate) const BUILTINS: &[&str] = &[
+    "range", "len", "reversed", "float", "int", "list", "pi", "max", "min",
+];
 
 struct Lowerer<'a> {
     limits: &'a Limits,

@@ -126,6 +126,14 @@ pub fn program_editor(
                 aria-invalid={if has_error { "true" } else { "false" }}
                 aria-describedby={has_error.then_some("program-error")}
                 value={source.clone()} {oninput} {onkeydown} />
+            { super::markup("<details class=\"editor-help\" data-testid=\"language-help\"><summary>What you can write</summary>\
+                <p>An expression in the inputs (<code>y * x**2</code>), or a Python function: assignments, <code>for</code> loops over \
+                <code>range</code> or a list, lists (<code>append</code>, <code>pop</code>, indexing, slices), <code>return</code> of \
+                one value or several. Functions: <code>log exp sin cos tan sinh cosh tanh sqrt relu abs max min</code>, also as \
+                <code>np.…</code> or <code>math.…</code>; <code>pi</code>, <code>np.e</code>.</p><p>At a kink the derivative is a \
+                convention: <code>abs</code> and <code>relu</code> have derivative 0 at 0; <code>max(a, b)</code> returns \
+                <code>b if b &gt; a else a</code>, as Python does, and the derivative is that of the argument returned (a tie \
+                goes to the first).</p></details>") }
             if let Some(err) = &error {
                 <p id="program-error" class="program-error" data-testid="program-error" role="alert">
                     { err.clone() }
