@@ -637,3 +637,43 @@ fn abs_max_min_follow_python_in_every_engine() {
         assert!(e.message.contains(says), "{src}: {}", e.message);
     }
 }
+
+/// What students type, accepted with Python's meaning (an independent audit's list): booleans, `math.inf`, `%=`,
+/// joined and repeated lists, `+=` on a list held by one name.
+#[test]
+fn python_a_student_types() {
+    check(
+        "def f(x):\n  m = [x]\n  m += [2*x]\n  return m[-1]\n",
+        &[1.5],
+        &[(0, 0, 2.0)],
+    );
+    check(
+        "def f(x):\n  return ([x] + [x*x])[1]\n",
+        &[1.5],
+        &[(0, 0, 3.0)],
+    );
+    check(
+        "def f(x):\n  return ([x] * 3)[2] * len(3 * [x, x])\n",
+        &[1.5],
+        &[(0, 0, 6.0)],
+    );
+    check(
+        "def f(x):\n  y = 5\n  y %= 3\n  return x * y\n",
+        &[1.5],
+        &[(0, 0, 2.0)],
+    );
+    check(
+        "def f(x):\n  return x * True + False\n",
+        &[1.5],
+        &[(0, 0, 1.0)],
+    );
+    check(
+        "import math\ndef f(x):\n  return x + math.inf\n",
+        &[1.5],
+        &[(0, 0, 1.0)],
+    );
+    let e =
+        ad_lab::lang::lower_source("def f(x):\n  m = [x]\n  a = m\n  m += [x]\n  return a[-1]\n")
+            .unwrap_err();
+    assert!(e.message.contains("also held elsewhere"), "{}", e.message);
+}

@@ -455,6 +455,7 @@ impl Parser {
             Tok::Sym("/=") => Some(BinOp::Div),
             Tok::Sym("**=") => Some(BinOp::Pow),
             Tok::Sym("//=") => Some(BinOp::FloorDiv),
+            Tok::Sym("%=") => Some(BinOp::Mod),
             _ => None,
         };
         if let Some(op) = aug {
@@ -723,6 +724,14 @@ impl Parser {
                         span,
                         format!("`{name}` is not supported: programs here are arithmetic with `for` loops"),
                     ));
+                }
+                // Python's booleans are the integers 1 and 0.
+                if name == "True" || name == "False" {
+                    self.bump();
+                    return Ok(Expr {
+                        kind: ExprKind::Int(i64::from(name == "True")),
+                        span,
+                    });
                 }
                 if is_keyword(&name) {
                     return Err(self.unexpected("an expression"));

@@ -50,6 +50,8 @@ impl Lowerer<'_> {
                 ExprKind::Name(m) if MODULES.contains(&m.as_str()) => match attr.as_str() {
                     "pi" => Ok(Val::Float(std::f64::consts::PI)),
                     "e" => Ok(Val::Float(std::f64::consts::E)),
+                    "inf" => Ok(Val::Float(f64::INFINITY)),
+                    "nan" => Ok(Val::Float(f64::NAN)),
                     _ if Unary::from_name(attr).is_some() => Err(Error::new(
                         e.span,
                         format!("`{m}.{attr}` is a function: call it, e.g. `{m}.{attr}(x)`"),
@@ -324,15 +326,7 @@ impl Lowerer<'_> {
         // another answer than Python's, so it is refused.
         if Rc::strong_count(&items) > 1 {
             self.env.insert(list.to_string(), Val::List(items));
-            return Err(Error::new(
-                span,
-                format!(
-                    "`{list}` is also held elsewhere — by another name (`b = {list}`), inside another list, or by a \
-                     `for` loop walking it — and in Python `{list}.{method}` would change it there too (a loop over a \
-                     list that grows never ends). AD Lab follows a list through one name only: copy it first, with \
-                     `list({list})` or `{list}[:]`"
-                ),
-            ));
+            return Err(shared_list(list, span));
         }
         let out = if let Some(v) = arg {
             if items.len() >= self.limits.max_nodes {
@@ -419,7 +413,27 @@ impl Lowerer<'_> {
         })
     }
 
+    /// A new list of `n` items, if it stays within the size limit.
+    fn new_list(&self, items: impl Iterator<Item = Val>, n: usize, span: Span) -> Result<Val> {
+        if n > self.limits.max_nodes {
+            return Err(Error::new(span, "this list grows beyond the size limit"));
+        }
+        Ok(Val::List(Rc::new(items.collect())))
+    }
+
     pub(super) fn binop(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Result<Val> {
+        // Lists: `[x] + [y]` joins, `[x] * 3` repeats — new lists, as in Python, within the size limit.
+        match (op, &a, &b) {
+            (BinOp::Add, Val::List(p), Val::List(q)) => {
+                return self.new_list(p.iter().chain(q.iter()).cloned(), p.len() + q.len(), span)
+            }
+            (BinOp::Mul, Val::List(p), Val::Int(k)) | (BinOp::Mul, Val::Int(k), Val::List(p)) => {
+                let k = (*k).max(0) as usize;
+                let n = p.len().saturating_mul(k);
+                return self.new_list(p.iter().cycle().take(n).cloned(), n, span);
+            }
+            _ => {}
+        }
         let (Some(x), Some(y)) = (a.as_arg(), b.as_arg()) else {
             let bad = if a.as_arg().is_none() { &a } else { &b };
             return Err(Error::new(
@@ -506,5 +520,18 @@ pub(super) fn zero_division(op: BinOp, span: Span) -> Error {
                 op.symbol()
             )
         },
+    )
+}
+
+/// A list that cannot be changed here without giving another answer than Python's: another name, another list or
+/// a loop walking it holds it too, and Python would change it for them.
+pub(super) fn shared_list(list: &str, span: Span) -> Error {
+    Error::new(
+        span,
+        format!(
+            "`{list}` is also held elsewhere (another name, another list, or a `for` loop walking it): changing it \
+             here changes it there in Python (a loop over a list that grows never ends). Copy it first: `list({list})` \
+             or `{list}[:]`"
+        ),
     )
 }

@@ -321,8 +321,15 @@ impl Lowerer<'_> {
                 }
             }
             StmtKind::AugAssign(target, op, value) => {
-                let current = self.lookup(&target.name, target.span)?;
                 let rhs = self.expr(value)?;
+                let current = self.lookup(&target.name, target.span)?;
+                // `m += …` changes a list in place in Python, for every holder: only a list held by this name alone
+                // can follow (see `list_method`).
+                if let Val::List(items) = &current {
+                    if std::rc::Rc::strong_count(items) > 2 {
+                        return Err(expr::shared_list(&target.name, s.span));
+                    }
+                }
                 let v = self.binop(*op, current, rhs, s.span)?;
                 self.bind(target, v)?;
             }
