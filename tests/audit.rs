@@ -676,4 +676,14 @@ fn python_a_student_types() {
         ad_lab::lang::lower_source("def f(x):\n  m = [x]\n  a = m\n  m += [x]\n  return a[-1]\n")
             .unwrap_err();
     assert!(e.message.contains("also held elsewhere"), "{}", e.message);
+    // Nested unpacking is explained, with the two steps that do it, at its place.
+    let src = "def f(x):\n  a, (b, c) = x, (2 * x, 3)\n  return a * b * c\n";
+    let e = ad_lab::lang::lower_source(src).unwrap_err();
+    assert!(e.message.contains("two steps"), "{}", e.message);
+    assert_eq!(
+        e.render(src).lines().next().map(|l| l.contains("line 2")),
+        Some(true),
+        "{}",
+        e.render(src)
+    );
 }

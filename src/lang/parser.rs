@@ -810,6 +810,10 @@ fn assignment_targets(lhs: &Expr) -> Result<Vec<Target>> {
             e.span,
             "to define a function write `def f(x):` and `return …` on the next line, or type just the expression",
         )),
+        ExprKind::Tuple(_) => Err(Error::new(
+            e.span,
+            "nested unpacking is not supported here: unpack in two steps, `a, t = …` then `b, c = t`",
+        )),
         _ => Err(Error::new(e.span, "only a name (or names separated by commas) can be assigned to")),
     }
     };

@@ -10,7 +10,7 @@ use crate::lab::grad::{
 use crate::lab::Shared;
 use crate::lang::compile::Compiled;
 use crate::ui::components::{
-    markup, math, num, num_str, number_field, program_panel, raw, url_notice,
+    esc, markup, math, num_str, number_field, program_panel, raw, url_notice,
 };
 use crate::ui::dom;
 
@@ -69,93 +69,92 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
         .collect::<Vec<_>>()
         .join(", ");
     let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
-    let args = names.join(", ");
     let n = names.len();
     let f0 = r.outputs.first().copied().unwrap_or(f64::NAN);
     let multi = r.outputs.len() > 1;
-    html! {
-        <div class={if stale { "results stale" } else { "results" }} aria-live="polite">
-            if stale {
-                <p class="hint">{ "Showing the last version of the program that worked." }</p>
-            }
-            <p class="big-result">
-                { format!("f({args}) = ") }
-                if multi {
-                    { "(" }
-                    { for r.outputs.iter().enumerate().map(|(k, v)| html! {
-                        <>{ if k > 0 { ", " } else { "" } }{ num(*v, (k == 0).then_some("result-value"), None) }</>
-                    }) }
-                    { ")" }
-                } else {
-                    { num(f0, Some("result-value"), None) }
-                }
-            </p>
-            if let Some(d) = &r.domain {
-                <p class="warning" role="status">{ "Not a finite number: " }{ d }</p>
-            }
-            for note in g.notes.iter() {
-                <p class="warning">{ "Note: " }{ &note.message }</p>
-            }
-            for note in r.derivative_notes.iter() {
-                <p class="warning" data-testid="derivative-note">{ note }</p>
-            }
-            if multi {
-                <p class="hint">
-                    { format!("f has {} outputs; the derivatives below are those of the first. The graph lab shows the whole Jacobian.", r.outputs.len()) }
-                </p>
-            }
-            if n > 0 {
-                <div class="scroll-x" tabindex="0" role="region" aria-label="The gradient, three ways">
-                <table class="grad-table">
-                    <caption>{ "The gradient, three ways" }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "" }</th>
-                            <th scope="col">{ "reverse mode" }<br/><small>{ "1 backward pass" }</small></th>
-                            <th scope="col">{ "forward mode" }<br/><small>{ format!("{n} pass{}", if n == 1 { "" } else { "es" }) }</small></th>
-                            <th scope="col">{ "forward difference" }<br/><small>{ format!("h = {}, {} evaluations", fmt_compact(h), n + 1) }</small></th>
-                            <th scope="col">{ "its error" }<br/><small>{ "|difference − AD|" }</small></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for names.iter().enumerate().map(|(j, name)| {
-                            let err = (r.fd[j] - r.reverse[j]).abs();
-                            html! {
-                                <tr key={name.to_string()}>
-                                    <th scope="row">{ math::partial("f", name) }</th>
-                                    <td data-label="reverse mode">{ num(r.reverse[j], Some(&format!("result-grad-{name}")), None) }</td>
-                                    <td data-label="forward mode">{ num(r.forward[j], Some(&format!("result-fwd-{name}")), None) }</td>
-                                    <td data-label="forward difference">{ num(r.fd[j], Some(&format!("result-fd-{name}")), None) }</td>
-                                    <td data-label="its error">{ num(err, Some(&format!("result-fd-error-{name}")), Some(3)) }</td>
-                                </tr>
-                            }
-                        }) }
-                    </tbody>
-                </table>
-                </div>
-            }
-            <div class="console" aria-label="The same in Python">
-                <pre>
-                    { format!(">>> f({call})\n{}\n", fmt_python(f0)) }
-                    if n == 1 && !multi {
-                        { format!(">>> grad(f)({call})\n{}", fmt_python(r.reverse[0])) }
-                    }
-                </pre>
-            </div>
-            <p class="cost">
-                { format!(
-                    "The program unrolls into {} elementary operation{} on {} input{}. Reverse mode gets the whole \
-                     gradient from one forward and one backward sweep; forward mode needs one sweep per input ({n}); \
-                     forward differences need {} evaluations of f and are only approximate.",
-                    fmt_count(g.intermediates() as u64),
-                    if g.intermediates() == 1 { "" } else { "s" },
-                    n,
-                    if n == 1 { "" } else { "s" },
-                    n + 1,
-                ) }
-            </p>
-        </div>
+    let mut o = format!(
+        "<div class=\"results{}\" aria-live=\"polite\">",
+        if stale { " stale" } else { "" }
+    );
+    if stale {
+        o.push_str("<p class=\"hint\">Showing the last version of the program that worked.</p>");
     }
+    o += &format!("<p class=\"big-result\">f({}) = ", esc(&names.join(", ")));
+    if multi {
+        let parts: Vec<String> = r
+            .outputs
+            .iter()
+            .enumerate()
+            .map(|(k, v)| num_str(*v, (k == 0).then_some("result-value"), None))
+            .collect();
+        o += &format!("({})", parts.join(", "));
+    } else {
+        o += &num_str(f0, Some("result-value"), None);
+    }
+    o.push_str("</p>");
+    if let Some(d) = &r.domain {
+        o += &format!(
+            "<p class=\"warning\" role=\"status\">Not a finite number: {}</p>",
+            esc(d)
+        );
+    }
+    for note in g.notes.iter() {
+        o += &format!("<p class=\"warning\">Note: {}</p>", esc(&note.message));
+    }
+    for note in r.derivative_notes.iter() {
+        o += &format!(
+            "<p class=\"warning\" data-testid=\"derivative-note\">{}</p>",
+            esc(note)
+        );
+    }
+    if multi {
+        o += &format!(
+            "<p class=\"hint\">f has {} outputs; the derivatives below are those of the first. The graph lab shows the \
+             whole Jacobian.</p>",
+            r.outputs.len()
+        );
+    }
+    if n > 0 {
+        o += &format!(
+            "<div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"The gradient, three ways\"><table \
+             class=\"grad-table\"><caption>The gradient, three ways</caption><thead><tr><th scope=\"col\"></th>\
+             <th scope=\"col\">reverse mode<br><small>1 backward pass</small></th><th scope=\"col\">forward mode<br>\
+             <small>{n} pass{}</small></th><th scope=\"col\">forward difference<br><small>h = {}, {} evaluations</small>\
+             </th><th scope=\"col\">its error<br><small>|difference − AD|</small></th></tr></thead><tbody>",
+            if n == 1 { "" } else { "es" },
+            fmt_compact(h),
+            n + 1
+        );
+        for (j, name) in names.iter().enumerate() {
+            let err = (r.fd[j] - r.reverse[j]).abs();
+            o += &format!(
+                "<tr><th scope=\"row\">{}</th><td data-label=\"reverse mode\">{}</td><td data-label=\"forward mode\">{}\
+                 </td><td data-label=\"forward difference\">{}</td><td data-label=\"its error\">{}</td></tr>",
+                math::partial("f", name),
+                num_str(r.reverse[j], Some(&format!("result-grad-{name}")), None),
+                num_str(r.forward[j], Some(&format!("result-fwd-{name}")), None),
+                num_str(r.fd[j], Some(&format!("result-fd-{name}")), None),
+                num_str(err, Some(&format!("result-fd-error-{name}")), Some(3)),
+            );
+        }
+        o.push_str("</tbody></table></div>");
+    }
+    let mut console = format!(">>> f({call})\n{}\n", fmt_python(f0));
+    if n == 1 && !multi {
+        console += &format!(">>> grad(f)({call})\n{}", fmt_python(r.reverse[0]));
+    }
+    o += &format!(
+        "<div class=\"console\" aria-label=\"The same in Python\"><pre>{}</pre></div><p class=\"cost\">The program \
+         unrolls into {} elementary operation{} on {n} input{}. Reverse mode gets the whole gradient from one forward \
+         and one backward sweep; forward mode needs one sweep per input ({n}); forward differences need {} evaluations \
+         of f and are only approximate.</p></div>",
+        esc(&console),
+        fmt_count(g.intermediates() as u64),
+        if g.intermediates() == 1 { "" } else { "s" },
+        if n == 1 { "" } else { "s" },
+        n + 1,
+    );
+    raw(o)
 }
 
 /// What central differences of the gradient say about the Hessian (`entries` in all).
@@ -190,49 +189,53 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
     let g = &r.compiled.graph;
     let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
     let agreement = so.agreement();
-    html! {
-        <div class="second-order" data-testid="second-order" data-part="hessian">
-            <h2>{ "Second order: the Hessian by nested AD" }</h2>
-            { markup("<p>Differentiate the gradient once more. The reverse sweep is run on dual numbers whose tangent is \
-                a direction v: its adjoints are then ∇f and H·v together — forward mode over reverse mode. One such pass \
-                per input gives the whole matrix <math><mi>H</mi><mo>=</mo><mo>[</mo><mfrac><mrow><msup><mo>∂</mo>\
-                <mn>2</mn></msup><mi>f</mi></mrow><mrow><mo>∂</mo><mi>a</mi><mo>∂</mo><mi>b</mi></mrow></mfrac><mo>]\
-                </mo></math>.</p>") }
-            <div class="scroll-x" tabindex="0" role="region" aria-label="Hessian matrix">
-                <table class="jacobian hessian" data-testid="hessian">
-                    <thead>
-                        <tr><th></th>{ for names.iter().map(|b| html! { <th scope="col">{ math::d_dx(b) }</th> }) }</tr>
-                    </thead>
-                    <tbody>
-                        { for names.iter().enumerate().map(|(i, a)| html! {
-                            <tr>
-                                <th scope="row">{ math::d_dx(a) }</th>
-                                { for names.iter().enumerate().map(|(j, b)| html! {
-                                    <td>{ num(so.matrix[i][j], Some(&format!("hess-{a}-{b}")), None) }</td>
-                                }) }
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            </div>
-            <p class="hint" data-testid="hessian-check">
-                { format!(
-                    "Checked two other ways: the diagonal by Taylor mode (a second-order forward pass along each input) \
-                     {}{}; {}",
-                    if agreement.taylor == 0.0 {
-                        "agrees to the last bit".to_string()
-                    } else {
-                        format!("differs by at most {} (relative)", fmt_sig(agreement.taylor, 2))
-                    },
-                    match agreement.not_compared_taylor {
-                        0 => "",
-                        _ => " where the chain rule determines it (not at a kink, a pole or an underflow)",
-                    },
-                    hessian_fd_check(&agreement, so.fd_step, names.len() * names.len()),
-                ) }
-            </p>
-        </div>
-    }
+    let heads: String = names
+        .iter()
+        .map(|b| format!("<th scope=\"col\">{}</th>", math::d_dx(b)))
+        .collect();
+    let rows: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let cells: String = names
+                .iter()
+                .enumerate()
+                .map(|(j, b)| {
+                    format!(
+                        "<td>{}</td>",
+                        num_str(so.matrix[i][j], Some(&format!("hess-{a}-{b}")), None)
+                    )
+                })
+                .collect();
+            format!("<tr><th scope=\"row\">{}</th>{cells}</tr>", math::d_dx(a))
+        })
+        .collect();
+    let check = format!(
+        "Checked two other ways: the diagonal by Taylor mode (a second-order forward pass along each input) {}{}; {}",
+        if agreement.taylor == 0.0 {
+            "agrees to the last bit".to_string()
+        } else {
+            format!(
+                "differs by at most {} (relative)",
+                fmt_sig(agreement.taylor, 2)
+            )
+        },
+        match agreement.not_compared_taylor {
+            0 => "",
+            _ => " where the chain rule determines it (not at a kink, a pole or an underflow)",
+        },
+        hessian_fd_check(&agreement, so.fd_step, names.len() * names.len()),
+    );
+    raw(format!(
+        "<div class=\"second-order\" data-testid=\"second-order\" data-part=\"hessian\"><h2>Second order: the Hessian by \
+         nested AD</h2><p>Differentiate the gradient once more. The reverse sweep is run on dual numbers whose tangent is \
+         a direction v: its adjoints are then ∇f and H·v together — forward mode over reverse mode. One such pass per \
+         input gives the whole matrix <math><mi>H</mi><mo>=</mo><mo>[</mo><mfrac><mrow><msup><mo>∂</mo><mn>2</mn></msup>\
+         <mi>f</mi></mrow><mrow><mo>∂</mo><mi>a</mi><mo>∂</mo><mi>b</mi></mrow></mfrac><mo>]</mo></math>.</p>\
+         <div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Hessian matrix\"><table class=\"jacobian \
+         hessian\" data-testid=\"hessian\"><thead><tr><th></th>{heads}</tr></thead><tbody>{rows}</tbody></table></div>\
+         <p class=\"hint\" data-testid=\"hessian-check\">{check}</p></div>"
+    ))
 }
 
 fn sci(x: f64) -> String {

@@ -10,8 +10,8 @@ use crate::lab::graph::{GraphAction, GraphState, Mode, Session, Sketch, StepView
 use crate::lab::Shared;
 use crate::lang::graph::Graph;
 use crate::ui::components::{
-    esc, markup, num, num_str, program_panel, raw, step_controls, url_notice, use_stepper,
-    GraphView, Step, Stepper, TraceTable,
+    esc, markup, num_str, program_panel, raw, step_controls, url_notice, use_stepper, GraphView,
+    Step, Stepper, TraceTable,
 };
 
 #[component]
@@ -247,32 +247,36 @@ fn cost_panel(s: &Session) -> Html {
     if n == 0 {
         return html! {};
     }
-    // The column heads are MathML, kept as they are while only the numbers change (redrawing them costs the browser
-    // more than the numbers).
-    let heads: Vec<Html> = g
+    let heads: String = g
         .inputs
         .iter()
         .map(|i| {
-            raw(format!(
-                "<math class=\"inline-math\"><mfrac><mo>∂</mo><mrow><mo>∂</mo><mi>{}</mi></mrow></mfrac></math>",
-                esc(&i.name)
-            ))
+            format!(
+                "<th scope=\"col\">{}</th>",
+                crate::ui::components::math::d_dx(&i.name)
+            )
         })
         .collect();
-    let matrix = |j: &Vec<Vec<f64>>, id: &'static str| {
-        html! {
-            <table class="jacobian" data-testid={id}>
-                <thead><tr><th></th>{ for heads.iter().map(|h| html! { <th scope="col">{ h.clone() }</th> }) }</tr></thead>
-                <tbody>
-                    { for j.iter().enumerate().map(|(r, row)| html! {
-                        <tr>
-                            <th scope="row">{ if m == 1 { "f".to_string() } else { format!("f{}", r + 1) } }</th>
-                            { for row.iter().map(|x| html! { <td>{ num(*x, None, Some(6)) }</td> }) }
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        }
+    let matrix = |j: &Vec<Vec<f64>>, id: &str| {
+        let rows: String = j
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let cells: String = row
+                    .iter()
+                    .map(|x| format!("<td>{}</td>", num_str(*x, None, Some(6))))
+                    .collect();
+                let name = if m == 1 {
+                    "f".to_string()
+                } else {
+                    format!("f{}", r + 1)
+                };
+                format!("<tr><th scope=\"row\">{name}</th>{cells}</tr>")
+            })
+            .collect();
+        format!(
+            "<table class=\"jacobian\" data-testid=\"{id}\"><thead><tr><th></th>{heads}</tr></thead><tbody>{rows}</tbody></table>"
+        )
     };
     let verdict = if n > m {
         format!("Here f: R{} → R{}: reverse mode needs fewer passes ({m} against {n}). This is why machine learning, with millions of parameters and one loss, uses reverse mode (backprop).", sup(n), sup(m))
@@ -291,16 +295,15 @@ fn cost_panel(s: &Session) -> Html {
         )
     };
     let es = |k: usize| if k == 1 { "" } else { "es" };
-    html! {
-        <div class="cost-panel" data-testid="cost-panel" data-part="cost">
-            <h2>{ "The whole Jacobian: cost of each mode" }</h2>
-            <p>{ verdict }</p>
-            <div class="jacobians">
-                <div><h3>{ format!("Forward mode: {n} pass{} (one per input)", es(n)) }</h3>{ matrix(&s.jacobian_forward, "jacobian-forward") }</div>
-                <div><h3>{ format!("Reverse mode: {m} pass{} (one per output)", es(m)) }</h3>{ matrix(&s.jacobian_reverse, "jacobian-reverse") }</div>
-            </div>
-        </div>
-    }
+    raw(format!(
+        "<div class=\"cost-panel\" data-testid=\"cost-panel\" data-part=\"cost\"><h2>The whole Jacobian: cost of each \
+         mode</h2><p>{verdict}</p><div class=\"jacobians\"><div><h3>Forward mode: {n} pass{} (one per input)</h3>{}</div>\
+         <div><h3>Reverse mode: {m} pass{} (one per output)</h3>{}</div></div></div>",
+        es(n),
+        matrix(&s.jacobian_forward, "jacobian-forward"),
+        es(m),
+        matrix(&s.jacobian_reverse, "jacobian-reverse"),
+    ))
 }
 
 fn sup(k: usize) -> String {

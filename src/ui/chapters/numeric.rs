@@ -12,7 +12,7 @@ use crate::lab::program::ProgramAction;
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{
-    input_fields, markup, num, number_field, program_editor, select_field, url_notice,
+    esc, input_fields, markup, num_str, number_field, program_editor, raw, select_field, url_notice,
 };
 
 #[component]
@@ -102,93 +102,90 @@ fn view_numbers(r: &NumericResults) -> Html {
         Scheme::Forward => "forward",
         Scheme::Central => "central",
     };
-    html! {
-        <div class="results">
-            <table class="numbers">
-                <tr>
-                    <th scope="row">{ format!("{scheme} difference at h = {}", fmt_compact(r.h)) }</th>
-                    <td>{ num(r.estimate, Some("fd-estimate"), None) }</td>
-                </tr>
-                <tr>
-                    <th scope="row">{ "exact, by automatic differentiation" }</th>
-                    <td>{ num(r.d1, Some("fd-exact"), None) }</td>
-                </tr>
-                <tr>
-                    <th scope="row">{ "error |difference − exact|" }</th>
-                    <td>{ num(r.error, Some("fd-error"), Some(6)) }</td>
-                </tr>
-            </table>
-            if r.scheme == Scheme::Forward {
-                <p class="hint" data-part="scipy">
-                    { "Python's " }<code>{ "scipy.optimize.approx_fprime" }</code>
-                    { format!(" divides instead by the step actually taken, ({x} + h) − {x} = ", x = fmt_compact(r.x)) }
-                    { num(r.step_taken, None, None) }
-                    { " (x + h is rounded), and returns " }
-                    { num(r.estimate_scipy, Some("fd-estimate-scipy"), None) }
-                    { "." }
-                </p>
-            }
-            <p class="cost" data-testid="fd-cost" data-part="cost">
-                { if r.inputs == 1 {
-                    "One input: a forward difference costs 2 evaluations of f (central: 2 as well), and is inexact; reverse mode \
-                     gives the exact derivative from one forward and one backward sweep.".to_string()
-                } else {
-                    format!(
-                        "This f has {n} inputs: its gradient by forward differences costs {} evaluations of f ({} for central), \
-                         each inexact. Reverse mode gives the whole exact gradient from one forward and one backward sweep.",
-                        r.inputs + 1,
-                        2 * r.inputs,
-                        n = r.inputs,
-                    )
-                } }
-            </p>
-        </div>
-    }
+    let scipy = if r.scheme == Scheme::Forward {
+        format!(
+            "<p class=\"hint\" data-part=\"scipy\">Python's <code>scipy.optimize.approx_fprime</code> divides instead by \
+             the step actually taken, ({x} + h) − {x} = {} (x + h is rounded), and returns {}.</p>",
+            num_str(r.step_taken, None, None),
+            num_str(r.estimate_scipy, Some("fd-estimate-scipy"), None),
+            x = fmt_compact(r.x)
+        )
+    } else {
+        String::new()
+    };
+    let cost = if r.inputs == 1 {
+        "One input: a forward difference costs 2 evaluations of f (central: 2 as well), and is inexact; reverse mode \
+         gives the exact derivative from one forward and one backward sweep."
+            .to_string()
+    } else {
+        format!(
+            "This f has {n} inputs: its gradient by forward differences costs {} evaluations of f ({} for central), \
+             each inexact. Reverse mode gives the whole exact gradient from one forward and one backward sweep.",
+            r.inputs + 1,
+            2 * r.inputs,
+            n = r.inputs,
+        )
+    };
+    raw(format!(
+        "<div class=\"results\"><table class=\"numbers\"><tr><th scope=\"row\">{scheme} difference at h = {}</th><td>{}</td></tr>\
+         <tr><th scope=\"row\">exact, by automatic differentiation</th><td>{}</td></tr>\
+         <tr><th scope=\"row\">error |difference − exact|</th><td>{}</td></tr></table>{scipy}\
+         <p class=\"cost\" data-testid=\"fd-cost\" data-part=\"cost\">{cost}</p></div>",
+        fmt_compact(r.h),
+        num_str(r.estimate, Some("fd-estimate"), None),
+        num_str(r.d1, Some("fd-exact"), None),
+        num_str(r.error, Some("fd-error"), Some(6)),
+    ))
 }
 
 fn explain(r: &NumericResults) -> Html {
     let opt = |h: Option<f64>| h.map_or("none (no truncation error)".to_string(), sci_label);
-    html! {
-        <div class="explain" data-part="explain">
-            <p>
-                <strong>{ "Why a V? " }</strong>
-                { "For large h the difference quotient is simply a different quantity from the derivative: the error is \
-                   truncation, ≈ h·|f″|/2 for forward differences (h²·|f‴|/6 for central), and shrinks with h. For small h, \
-                   f(x + h) and f(x) agree in most of their digits, so subtracting them cancels those digits and leaves \
-                   rounding noise of size ε·|f|, which dividing by h magnifies: ≈ ε·|f|/h grows as h shrinks." }
-            </p>
-            <p class="hint" data-testid="fd-optimal">
-                { format!(
-                    "Here f = {}, f″ = {}, f‴ = {} (by Taylor-mode automatic differentiation), ε = 2⁻⁵² ≈ 2.2·10⁻¹⁶. \
-                     The model's best steps: forward h* = 2√(ε|f|/|f″|) ≈ {}, central h* = ∛(3ε|f|/|f‴|) ≈ {} — \
-                     near √ε ≈ 1.5·10⁻⁸ and ∛ε ≈ 6·10⁻⁶ when f is well scaled.",
-                    fmt_sig(r.f, 6), fmt_sig(r.d2, 6), fmt_sig(r.d3, 6), opt(r.h_opt_forward), opt(r.h_opt_central)
-                ) }
-            </p>
-        </div>
-    }
+    raw(format!(
+        "<div class=\"explain\" data-part=\"explain\"><p><strong>Why a V? </strong>For large h the difference quotient is \
+         simply a different quantity from the derivative: the error is truncation, ≈ h·|f″|/2 for forward differences \
+         (h²·|f‴|/6 for central), and shrinks with h. For small h, f(x + h) and f(x) agree in most of their digits, so \
+         subtracting them cancels those digits and leaves rounding noise of size ε·|f|, which dividing by h magnifies: \
+         ≈ ε·|f|/h grows as h shrinks.</p><p class=\"hint\" data-testid=\"fd-optimal\">Here f = {}, f″ = {}, f‴ = {} (by \
+         Taylor-mode automatic differentiation), ε = 2⁻⁵² ≈ 2.2·10⁻¹⁶. The model's best steps: forward h* = \
+         2√(ε|f|/|f″|) ≈ {}, central h* = ∛(3ε|f|/|f‴|) ≈ {} — near √ε ≈ 1.5·10⁻⁸ and ∛ε ≈ 6·10⁻⁶ when f is well \
+         scaled.</p></div>",
+        fmt_sig(r.f, 6),
+        fmt_sig(r.d2, 6),
+        fmt_sig(r.d3, 6),
+        opt(r.h_opt_forward),
+        opt(r.h_opt_central)
+    ))
 }
 
 fn methods(r: &NumericResults) -> Html {
-    html! {
-        <div class="methods" data-part="methods">
-            <h2>{ "Three ways to the same derivative" }</h2>
-            <table class="grad-table" data-testid="methods-table">
-                <thead>
-                    <tr><th scope="col">{ "method" }</th><th scope="col">{ format!("∂f/∂{} at {}", r.variable, fmt_compact(r.x)) }</th><th scope="col">{ "digits agreeing with AD" }</th></tr>
-                </thead>
-                <tbody>
-                    { for r.methods().into_iter().map(|(name, value, digits)| html! {
-                        <tr>
-                            <th scope="row" class="left">{ if name.ends_with("at h") { format!("{name} = {}", fmt_compact(r.h)) } else { name.to_string() } }</th>
-                            <td data-label="value">{ num(value, None, None) }</td>
-                            <td data-label="digits agreeing with AD" data-value={digits.to_string()}>{ if digits >= 17 { "all".to_string() } else { digits.to_string() } }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-            <p class="hint">{ "The symbolic derivative is exact too (it is the same rules applied to the whole expression), \
-                               but see the next chapter for its cost." }</p>
-        </div>
-    }
+    let rows: String = r
+        .methods()
+        .into_iter()
+        .map(|(name, value, digits)| {
+            let name = if name.ends_with("at h") {
+                format!("{name} = {}", fmt_compact(r.h))
+            } else {
+                name.to_string()
+            };
+            let shown = if digits >= 17 {
+                "all".to_string()
+            } else {
+                digits.to_string()
+            };
+            format!(
+                "<tr><th scope=\"row\" class=\"left\">{name}</th><td data-label=\"value\">{}</td>\
+                 <td data-label=\"digits agreeing with AD\" data-value=\"{digits}\">{shown}</td></tr>",
+                num_str(value, None, None)
+            )
+        })
+        .collect();
+    raw(format!(
+        "<div class=\"methods\" data-part=\"methods\"><h2>Three ways to the same derivative</h2>\
+         <table class=\"grad-table\" data-testid=\"methods-table\"><thead><tr><th scope=\"col\">method</th>\
+         <th scope=\"col\">∂f/∂{} at {}</th><th scope=\"col\">digits agreeing with AD</th></tr></thead><tbody>{rows}\
+         </tbody></table><p class=\"hint\">The symbolic derivative is exact too (it is the same rules applied to the \
+         whole expression), but see the next chapter for its cost.</p></div>",
+        esc(&r.variable),
+        fmt_compact(r.x)
+    ))
 }

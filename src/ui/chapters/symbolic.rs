@@ -12,7 +12,7 @@ use crate::lab::symbolic::{
     LECTURE_F4, MAX_SHOWN,
 };
 use crate::ui::canvas::{Plot, PlotCanvas};
-use crate::ui::components::{math, num_str, number_field, program_editor, raw, url_notice};
+use crate::ui::components::{num_str, number_field, program_editor, raw, url_notice};
 
 #[component]
 pub fn SymbolicChapter(props: &ChapterProps) -> Html {
@@ -153,28 +153,32 @@ fn expressions(e: &Expressions) -> Html {
         None => base.to_string(),
     };
     let show = |title: String, m: &Option<String>, size: Option<u64>| {
-        html! {
-            <div class="expr-block">
-                <h3>{ title.clone() }{ size.map(|s| format!(" — {} nodes", fmt_count(s))).unwrap_or_default() }</h3>
-                { match (m, size) {
-                    (Some(mathml), _) => html! {
-                        // Focusable, so that a keyboard can scroll a long expression.
-                        <div class="math-scroll" tabindex="0" role="region" aria-label={title.clone()}>{ math::raw(mathml, true) }</div>
-                    },
-                    (None, Some(s)) if s > MAX_SHOWN => html! { <p class="hint">{ format!("Too large to print ({} nodes; printing stops at {MAX_SHOWN}).", fmt_count(s)) }</p> },
-                    (None, _) => html! { <p class="hint">{ "Skipped: expanding it would take more than the work budget." }</p> },
-                } }
-            </div>
-        }
+        let body = match (m, size) {
+            // Focusable, so that a keyboard can scroll a long expression.
+            (Some(mathml), _) => format!(
+                "<div class=\"math-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{title}\"><math display=\"block\">{mathml}</math></div>"
+            ),
+            (None, Some(s)) if s > MAX_SHOWN => format!(
+                "<p class=\"hint\">Too large to print ({} nodes; printing stops at {MAX_SHOWN}).</p>",
+                fmt_count(s)
+            ),
+            (None, _) => "<p class=\"hint\">Skipped: expanding it would take more than the work budget.</p>".to_string(),
+        };
+        format!(
+            "<div class=\"expr-block\"><h3>{title}{}</h3>{body}</div>",
+            size.map(|s| format!(" — {} nodes", fmt_count(s))).unwrap_or_default()
+        )
     };
-    html! {
-        <div class="expressions" data-testid="swell-expr" data-part="expressions">
-            <h2>{ match e.n { Some(n) => format!("The expressions for n = {n}"), None => "The expressions".to_string() } }</h2>
-            { show(name("f"), &e.f, Some(e.sizes.0)) }
-            { show(format!("{} by the rules, unsimplified", name("f′")), &e.df, Some(e.sizes.1)) }
-            { show(format!("{} simplified", name("f′")), &e.df_simplified, e.sizes.2) }
-        </div>
-    }
+    raw(format!(
+        "<div class=\"expressions\" data-testid=\"swell-expr\" data-part=\"expressions\"><h2>{}</h2>{}{}{}</div>",
+        match e.n {
+            Some(n) => format!("The expressions for n = {n}"),
+            None => "The expressions".to_string(),
+        },
+        show(name("f"), &e.f, Some(e.sizes.0)),
+        show(format!("{} by the rules, unsimplified", name("f′")), &e.df, Some(e.sizes.1)),
+        show(format!("{} simplified", name("f′")), &e.df_simplified, e.sizes.2),
+    ))
 }
 
 fn subscript(n: i64) -> String {
@@ -189,28 +193,28 @@ fn lecture_formulas() -> Html {
     let Ok(l) = LectureFormulas::at(0.25) else {
         return html! {};
     };
-    let n = |v: f64, id: Option<&str>| raw(num_str(v, id, None));
-    html! {
-        <div class="lecture-formulas" data-part="f4">
-            <h2>{ "The lecture's f₄ and f′₄, by the rules" }</h2>
-            <div class="math-scroll" tabindex="0" role="region" aria-label="The lecture's f₄ and f′₄">
-                <p class="formula">{ raw(tex::to_html(&format!("$f_4(x) = {}$", LECTURE_F4.1))) }</p>
-                <p class="formula">{ raw(tex::to_html(&format!("$f'_4(x) = {}$", LECTURE_DF4.1))) }</p>
-            </div>
-            <table class="numbers">
-                <thead><tr><th scope="col">{ "at x = 0.25" }</th><th scope="col">{ "f" }</th><th scope="col">{ "f′" }</th></tr></thead>
-                <tr><th scope="row">{ "the formulas above" }</th><td>{ n(l.f, Some("f4-value")) }</td><td>{ n(l.df, Some("f4-derivative")) }</td></tr>
-                <tr><th scope="row">{ "AD, three steps of the map" }</th><td>{ n(l.ad3.0, None) }</td><td>{ n(l.ad3.1, Some("f3-ad")) }</td></tr>
-                <tr><th scope="row">{ "AD, four steps (the program, n = 4)" }</th><td>{ n(l.ad4.0, None) }</td><td>{ n(l.ad4.1, Some("f4-ad")) }</td></tr>
-            </table>
-            <p class="hint">{ format!(
-                "Written out, f′₄ is a tree of {} nodes, to be evaluated as it stands. With the lecture's f₀(x) = x this \
-                 formula is three steps of the map (64 = 4³): it agrees with AD of three steps to the last digit, and its \
-                 derivative at 0.25 is {}, where the program's four steps give {}.",
-                fmt_count(l.df_size),
-                fmt_sig(l.df, 6),
-                fmt_sig(l.ad4.1, 6)
-            ) }</p>
-        </div>
-    }
+    let n = |v: f64, id: Option<&str>| num_str(v, id, None);
+    raw(format!(
+        "<div class=\"lecture-formulas\" data-part=\"f4\"><h2>The lecture's f₄ and f′₄, by the rules</h2>\
+         <div class=\"math-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"The lecture's f₄ and f′₄\">\
+         <p class=\"formula\">{}</p><p class=\"formula\">{}</p></div><table class=\"numbers\"><thead><tr><th \
+         scope=\"col\">at x = 0.25</th><th scope=\"col\">f</th><th scope=\"col\">f′</th></tr></thead>\
+         <tr><th scope=\"row\">the formulas above</th><td>{}</td><td>{}</td></tr>\
+         <tr><th scope=\"row\">AD, three steps of the map</th><td>{}</td><td>{}</td></tr>\
+         <tr><th scope=\"row\">AD, four steps (the program, n = 4)</th><td>{}</td><td>{}</td></tr></table>\
+         <p class=\"hint\">Written out, f′₄ is a tree of {} nodes, to be evaluated as it stands. With the lecture's \
+         f₀(x) = x this formula is three steps of the map (64 = 4³): it agrees with AD of three steps to the last digit, \
+         and its derivative at 0.25 is {}, where the program's four steps give {}.</p></div>",
+        tex::to_html(&format!("$f_4(x) = {}$", LECTURE_F4.1)),
+        tex::to_html(&format!("$f'_4(x) = {}$", LECTURE_DF4.1)),
+        n(l.f, Some("f4-value")),
+        n(l.df, Some("f4-derivative")),
+        n(l.ad3.0, None),
+        n(l.ad3.1, Some("f3-ad")),
+        n(l.ad4.0, None),
+        n(l.ad4.1, Some("f4-ad")),
+        fmt_count(l.df_size),
+        fmt_sig(l.df, 6),
+        fmt_sig(l.ad4.1, 6)
+    ))
 }

@@ -5,28 +5,21 @@ use yew::prelude::*;
 
 use crate::base::formula::escape;
 
-/// `∂f/∂x` as a fraction.
-pub fn partial(f: &str, x: &str) -> Html {
-    html! {
-        <math class="inline-math">
-            <mfrac>
-                <mrow><mo>{ "∂" }</mo><mi>{ f }</mi></mrow>
-                <mrow><mo>{ "∂" }</mo><mi>{ x }</mi></mrow>
-            </mfrac>
-        </math>
-    }
+/// `∂f/∂x` as a fraction (markup).
+pub fn partial(f: &str, x: &str) -> String {
+    format!(
+        "<math class=\"inline-math\"><mfrac><mrow><mo>∂</mo><mi>{}</mi></mrow><mrow><mo>∂</mo><mi>{}</mi></mrow></mfrac></math>",
+        escape(f),
+        escape(x)
+    )
 }
 
-/// `∂/∂x` as a fraction (a column heading of a Jacobian).
-pub fn d_dx(x: &str) -> Html {
-    html! {
-        <math class="inline-math">
-            <mfrac>
-                <mo>{ "∂" }</mo>
-                <mrow><mo>{ "∂" }</mo><mi>{ x }</mi></mrow>
-            </mfrac>
-        </math>
-    }
+/// `∂/∂x` as a fraction, a column heading of a Jacobian (markup).
+pub fn d_dx(x: &str) -> String {
+    format!(
+        "<math class=\"inline-math\"><mfrac><mo>∂</mo><mrow><mo>∂</mo><mi>{}</mi></mrow></mfrac></math>",
+        escape(x)
+    )
 }
 
 /// Wraps core-produced presentation MathML in a `<math>` element.
