@@ -462,7 +462,7 @@ fn lists_changed_through_two_names_are_refused() {
         ),
         (
             "def f(x):\n  m = [x]\n  t = [m, m]\n  m.pop()\n  return x\n",
-            "inside another list",
+            "another list",
         ),
     ] {
         let e = lower(src).unwrap_err();
@@ -685,5 +685,40 @@ fn python_a_student_types() {
         Some(true),
         "{}",
         e.render(src)
+    );
+}
+
+/// Audit item 8: a variable assigned a constant carries no tangent from there on, so the forward program writes no
+/// term through it (`0·log(−2)` would be NaN where every engine says 0) — in straight code and around loops.
+#[test]
+fn dead_terms_are_not_written() {
+    check(
+        "def f(x):\n  x = -2.0\n  return x ** x\n",
+        &[1.5],
+        &[(0, 0, 0.0)],
+    );
+    let c = Compiled::new(
+        "def f(x):\n  x = -2.0\n  return x ** x\n",
+        &Limits::default(),
+    )
+    .unwrap();
+    let code = forward_program(&c, 0).unwrap();
+    assert!(!code.text.contains("log"), "{}", code.text);
+    // Zero before a loop, active again inside it: the terms inside stay.
+    check(
+        "def f(x):\n  y = x\n  x = -2.0\n  for k in range(3):\n    z = x ** x\n    x = y * k\n  return x + z\n",
+        &[1.5],
+        &[],
+    );
+    // Another input, carried only from the seeded one on: zero until then.
+    check(
+        "def f(x, y):\n  z = y ** y\n  y = x\n  return z + y\n",
+        &[1.5, -2.0],
+        &[(0, 0, 1.0)],
+    );
+    check(
+        "def f(x):\n  for k in range(3):\n    x = -2.0\n  return x ** x + x\n",
+        &[1.5],
+        &[(0, 0, 0.0)],
     );
 }

@@ -5,7 +5,7 @@
 use crate::base::formula::Expr as Formula;
 use crate::lang::syntax::{self as ast, ExprKind, Program, Stmt, StmtKind};
 
-use super::analysis::{live_code, prefix, varied, Func, Names};
+use super::analysis::{assigned, live_code, prefix, varied, Func, Names};
 use super::bridge::{self, comment, float, reads, Bridge};
 use super::rules::{is_zero, Active};
 
@@ -26,6 +26,7 @@ pub(super) fn forward(f: &Func, inputs: &[String], wrt: usize, note: Option<&str
     let act = Active {
         names: &active,
         prefix: &prefix,
+        zero: Default::default(),
     };
     let mut bridge = Bridge::new(names.clone());
 
@@ -60,6 +61,12 @@ pub(super) fn forward(f: &Func, inputs: &[String], wrt: usize, note: Option<&str
             })
             .collect();
         out.push(bridge::assign(&targets, seeds));
+        // The other carried inputs start at 0.
+        for p in &carried {
+            if Some(&p.to_string()) != inputs.get(wrt) {
+                act.zero.borrow_mut().insert(p.to_string(), ());
+            }
+        }
     }
     block(&act, &mut bridge, &body, &mut out);
     let tangents = f
@@ -120,12 +127,14 @@ fn block(act: &Active<'_>, bridge: &mut Bridge, stmts: &[Stmt], out: &mut Vec<St
         if let Some((targets, values, formulas)) = parts(bridge, s) {
             let mut lhs = Vec::new();
             let mut rhs = Vec::new();
+            let mut zeros = Vec::new();
             for ((t, v), f) in targets.iter().zip(values).zip(&formulas) {
                 lhs.push(t.clone());
                 rhs.push(v);
                 if act.names.contains(t) {
                     lhs.push(act.d(t));
                     let tangent = act.tangent(f);
+                    zeros.push((t, is_zero(&tangent)));
                     rhs.push(if is_zero(&tangent) {
                         float(0.0)
                     } else {
@@ -133,12 +142,34 @@ fn block(act: &Active<'_>, bridge: &mut Bridge, stmts: &[Stmt], out: &mut Vec<St
                     });
                 }
             }
+            // After the statement (its right-hand sides read the values before it).
+            let mut zero = act.zero.borrow_mut();
+            for (t, z) in zeros {
+                if z {
+                    zero.insert(t.clone(), ());
+                } else {
+                    zero.remove(t.as_str());
+                }
+            }
             out.push(bridge::assign(&lhs, rhs));
             continue;
         }
         if let StmtKind::For { var, iter, body } = &s.kind {
+            // In the body, a variable it assigns may hold a tangent from the iteration before: not known to be zero.
+            // After the loop (which may not run), zero only where it is zero both before and after the body.
+            let mut changed = Names::default();
+            assigned(body, &mut changed);
+            changed.insert(&var.name);
+            let entry = {
+                let mut zero = act.zero.borrow_mut();
+                for n in changed.iter() {
+                    zero.remove(n);
+                }
+                zero.clone()
+            };
             let mut inner = Vec::new();
             block(act, bridge, body, &mut inner);
+            act.zero.borrow_mut().retain(|k, _| entry.contains_key(k));
             out.push(bridge::stmt(StmtKind::For {
                 var: var.clone(),
                 iter: iter.clone(),

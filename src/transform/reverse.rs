@@ -121,6 +121,7 @@ pub(super) fn reverse(f: &Func, inputs: &[String], output: usize, note: Option<&
     let act = Active {
         names: &active,
         prefix: &prefix,
+        zero: Default::default(),
     };
     let mut taken = names.clone();
     taken.insert(&memory);

@@ -11,6 +11,10 @@ use super::analysis::Names;
 pub(super) struct Active<'a> {
     pub names: &'a Names,
     pub prefix: &'a str,
+    /// Active variables whose tangent is, at this point of a forward program, the constant 0 (last assigned a value
+    /// that does not depend on the seed): they carry nothing, and terms through them are not written (a term
+    /// `0·log(x)` with x negative would make NaN of what is structurally 0).
+    pub zero: std::cell::RefCell<crate::base::hash::Map<String, ()>>,
 }
 
 impl Active<'_> {
@@ -20,7 +24,9 @@ impl Active<'_> {
 
     pub(super) fn var<'e>(&self, e: &'e Expr) -> Option<&'e str> {
         match e.node() {
-            Node::Var(v) if self.names.contains(v) => Some(v),
+            Node::Var(v) if self.names.contains(v) && !self.zero.borrow().contains_key(&**v) => {
+                Some(v)
+            }
             _ => None,
         }
     }

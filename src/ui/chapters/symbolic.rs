@@ -166,7 +166,8 @@ fn expressions(e: &Expressions) -> Html {
         };
         format!(
             "<div class=\"expr-block\"><h3>{title}{}</h3>{body}</div>",
-            size.map(|s| format!(" — {} nodes", fmt_count(s))).unwrap_or_default()
+            size.map(|s| format!(" — {} nodes", fmt_count(s)))
+                .unwrap_or_default()
         )
     };
     raw(format!(
