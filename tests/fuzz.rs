@@ -38,13 +38,13 @@ use ad_lab::transform::{forward_program, reverse_program, run, run_structural};
 // ----- inputs -----
 
 const NAMES: [&str; 4] = ["x", "y", "z", "w"];
-const CONSTS: [&str; 16] = [
+const CONSTS: [&str; 19] = [
     "0", "1", "2", "3", "0.5", "0.25", "-1", "1e-300", "1e300", "0.1", "2.5", "10", "1e-170",
-    "0.0", "-0.0", "4",
+    "0.0", "-0.0", "4", "True", "math.pi", "math.inf",
 ];
-const FUNCS: [&str; 13] = [
+const FUNCS: [&str; 15] = [
     "log", "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sqrt", "np.log", "math.exp",
-    "np.sqrt", "relu",
+    "np.sqrt", "relu", "abs", "np.abs",
 ];
 const OPS: [&str; 5] = [" + ", " - ", " * ", " / ", "**"];
 
@@ -56,8 +56,49 @@ fn expr(r: &mut SplitMix64, depth: u32, names: &[&str]) -> String {
             r.pick(&CONSTS).to_string()
         };
     }
-    match r.below(10) {
+    match r.below(13) {
         0 => format!("-{}", expr(r, depth - 1, names)),
+        10 => {
+            // Python's max and min: of two or three numbers, or of a list.
+            let f = r.pick(&["max", "min"]);
+            let a = expr(r, depth - 1, names);
+            let b = expr(r, depth - 1, names);
+            match r.below(3) {
+                0 => format!("{f}({a}, {b})"),
+                1 => format!("{f}({a}, {b}, {})", expr(r, depth - 1, names)),
+                _ => format!("{f}([{a}, {b}])"),
+            }
+        }
+        11 => {
+            // Subscript, slice and call chains on lists built in place.
+            let a = expr(r, depth - 1, names);
+            match r.below(6) {
+                0 => format!(
+                    "[{a}, {}][{}]",
+                    expr(r, depth - 1, names),
+                    r.pick(&["0", "-1", "1", "-2"])
+                ),
+                1 => format!("[{a}][0:1][0]"),
+                2 => format!("([{a}] * 2 + [1.0])[{}]", r.pick(&["0", "1", "2", "-1"])),
+                3 => format!("[[{a}]][0][0]"),
+                4 => format!("list([{a}, 2])[::-1][-1]"),
+                _ => {
+                    // A long chain: `[[…[a]…]][0]…[0]` or `[a][0:1]…[0:1][0]`, sometimes past the nesting bound.
+                    let long = r.chance(0.1);
+                    let n = r.below(if long { 3000 } else { 40 }) as usize + 1;
+                    if r.chance(0.5) {
+                        format!("{}{a}{}{}", "[".repeat(n), "]".repeat(n), "[0]".repeat(n))
+                    } else {
+                        format!("[{a}]{}[0]", "[0:1]".repeat(n))
+                    }
+                }
+            }
+        }
+        12 => format!(
+            "{}({})",
+            r.pick(&FUNCS),
+            r.pick(&["(x)", "np.pi", "[x][0]", "(x, 1)[0]"])
+        ),
         1 | 2 => format!("{}({})", r.pick(&FUNCS), expr(r, depth - 1, names)),
         3 => format!(
             "({})**{}",
@@ -111,8 +152,9 @@ fn statement(
         }
         t
     };
-    match r.below(9) {
-        0 if depth < 2 => {
+    match r.below(11) {
+        // Loops nest, sometimes deeply (short ranges down there, so the work stays bounded).
+        0 if depth < 2 || (depth < 6 && r.chance(0.6)) => {
             let bound = r.pick(&[
                 "n",
                 "3",
@@ -124,6 +166,11 @@ fn statement(
                 "-9223372036854775807 - 1, 7, 4611686018427387904",
             ]);
             let bound = if *bound == "range_k" { "len(m)" } else { bound };
+            let bound = if depth >= 2 {
+                r.pick(&["2", "1, 3", "0"])
+            } else {
+                bound
+            };
             let var = r.pick(&["i", "j", "k", "x"]);
             let mut body = String::new();
             let n = r.below(3) + 1;
@@ -163,6 +210,23 @@ fn statement(
                 r.pick(&["0", "-1", "len(m) - 1", "1::9223372036854775807][0"])
             )
         }
+        9 if !scalars.is_empty() => {
+            let t = r.pick(&scalars).clone();
+            format!(
+                "{indent}{t} {} {}\n",
+                r.pick(&["%=", "*=", "-=", "//=", "**="]),
+                expr(r, 1, &all)
+            )
+        }
+        10 if vars.iter().any(|v| v == "m") => match r.below(8) {
+            0..=3 => format!("{indent}m += [{}]\n", expr(r, 2, &all)),
+            4..=6 => format!("{indent}m = m + [{}] * 2\n", expr(r, 1, &all)),
+            _ => format!(
+                "{indent}{target}, (u2, w2) = {}, ({}, 1)\n",
+                expr(r, 1, &all),
+                expr(r, 1, &all)
+            ),
+        },
         5 if r.chance(0.2) => format!(
             "{indent}{target} = {}, {}\n",
             expr(r, 1, &all),
@@ -313,6 +377,8 @@ struct Tally {
     /// Entries whose chain-rule terms overflowed and cancelled (see `overflowed`): not compared.
     overflow_noise: u64,
     generated_runs: u64,
+    /// Hessian entries (dual over dual) not compared: a singular diagonal end.
+    hessian_excluded: u64,
 }
 
 fn same_class(a: f64, b: f64) -> bool {
@@ -362,6 +428,32 @@ fn second_scale(g: &ad_lab::lang::graph::Graph, x: &[f64], j: usize) -> f64 {
         .map(|a| a.eps.abs())
         .filter(|m| !m.is_nan())
         .fold(taylor, f64::max)
+}
+
+/// The Hessian of the first output by dual numbers over dual numbers: entry (i, j) is the ε₁ε₂ part of f at
+/// x + ε₁eᵢ + ε₂eⱼ (forward over forward; no reverse sweep anywhere).
+fn hessian_dual_dual(g: &ad_lab::lang::graph::Graph, x: &[f64]) -> Vec<Vec<f64>> {
+    let n = x.len();
+    let mut h = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..n {
+            // With a wide exponent, as the engines' overflow rule: z·z^(z−1) at z = 10⁻¹⁷⁰ has derivative terms past
+            // 10³⁰⁸ that cancel.
+            let xs: Vec<Dual<Dual<Wide>>> = x
+                .iter()
+                .enumerate()
+                .map(|(q, &v)| {
+                    let one = |on: bool| Wide::from(if on { 1.0 } else { 0.0 });
+                    Dual::new(
+                        Dual::new(Wide::from(v), one(q == i)),
+                        Dual::new(one(q == j), one(false)),
+                    )
+                })
+                .collect();
+            h[i][j] = f64::from(eval::evaluate_generic(g, &xs)[g.outputs[0].index()].eps.eps);
+        }
+    }
+    h
 }
 
 /// Whether the terms the chain rule summed for ∂out_k/∂in_j went past the largest f64 (the overflow rule then
@@ -519,6 +611,27 @@ fn check(text: &str, x: &[f64], t: &mut Tally) {
                 }
                 report("Hessian diagonal (against Taylor mode)", 0, j, hjj, d2);
             }
+            // The full matrix, forward over reverse against dual over dual (forward over forward), entry by entry.
+            // Not compared: entries whose diagonal ends are singular (a NaN or ∞ on a connecting path, as above),
+            // and rounding at the scale of the largest second-order term.
+            let dd = hessian_dual_dual(g, &x);
+            for i in 0..n {
+                for j in 0..n {
+                    let (a, b) = (h.matrix[i][j], dd[i][j]);
+                    if format!("{a}") == format!("{b}") {
+                        continue;
+                    }
+                    if singular2[i] || singular2[j] {
+                        t.hessian_excluded += 1;
+                        continue;
+                    }
+                    let sc = second_scale(g, &x, i).max(second_scale(g, &x, j));
+                    if same_class(a, b) && close(a, b, sc, 1e-6) {
+                        continue;
+                    }
+                    report("Hessian (dual over dual)", 0, j, a, b);
+                }
+            }
         }
     }
     // The derivative programs: generated, run (plain arithmetic), and compared.
@@ -551,6 +664,32 @@ fn check(text: &str, x: &[f64], t: &mut Tally) {
                             || (same_class(*a, *b) && close(*a, *b, sum_scale(k, j), 1e-6))
                     })
             };
+            // The printed program, parsed back as a student would paste it, runs and gives the same numbers.
+            let room = Limits {
+                max_nodes: 8 * limits.max_nodes,
+                max_steps: 8 * limits.max_steps,
+            };
+            match Compiled::new(&code.text, &room) {
+                Ok(pc) => {
+                    let pv = eval::evaluate(&pc.graph, &x);
+                    let mut printed = eval::outputs(&pc.graph, &pv);
+                    if eval::needs_wide(&printed) {
+                        let wide = eval::evaluate_generic(&pc.graph, &eval::widen(&x));
+                        printed = eval::narrow(&eval::outputs(&pc.graph, &wide));
+                    }
+                    if format!("{printed:?}") != format!("{got:?}") {
+                        t.disagreements.push(format!(
+                            "{what} {k_or_j}, printed and parsed back, returns {printed:?}, as built {got:?}\n{}\n  program: {text:?}\n  at {x:?}",
+                            code.text
+                        ));
+                    }
+                }
+                Err(e) => t.disagreements.push(format!(
+                    "{what} {k_or_j}, printed, does not parse back: {}\n{}\n  program: {text:?}",
+                    e.render(&code.text),
+                    code.text
+                )),
+            }
             if agrees(&got) {
                 return;
             }
@@ -747,7 +886,7 @@ fn worker() {
         let (text, x) = input(seed, i);
         let ran = catch_unwind(AssertUnwindSafe(|| {
             check(&text, &x, &mut t);
-            if with_chapters && i % 5 == 0 {
+            if with_chapters {
                 let mut r = SplitMix64::new(i);
                 chapters(&text, &x, &mut r);
             }
@@ -762,7 +901,7 @@ fn worker() {
         }
     }
     println!(
-        "TALLY {} {} {} {} {} {} {} {} {}",
+        "TALLY {} {} {} {} {} {} {} {} {} {}",
         t.inputs,
         t.compiled,
         t.errors,
@@ -771,7 +910,8 @@ fn worker() {
         t.zero_times_infinity,
         panics.len(),
         t.singular,
-        t.overflow_noise
+        t.overflow_noise,
+        t.hessian_excluded
     );
     for d in t.disagreements.iter().take(200) {
         println!("DISAGREE {}", d.replace('\n', "\u{1}"));
@@ -792,6 +932,7 @@ struct Report {
     zero_times_infinity: u64,
     singular: u64,
     overflow_noise: u64,
+    hessian_excluded: u64,
     panics: u64,
     disagreements: u64,
     hangs: Vec<String>,
@@ -849,6 +990,7 @@ fn fuzz(seed: u64, count: u64, batch: u64, stall: Duration, chapters: bool) -> R
                         rep.panics += v[6];
                         rep.singular += v[7];
                         rep.overflow_noise += v[8];
+                        rep.hessian_excluded += v[9];
                         finished = true;
                     } else if let Some(rest) = line.strip_prefix("DISAGREEMENTS ") {
                         rep.disagreements += rest.parse::<u64>().unwrap();
@@ -898,8 +1040,8 @@ fn assert_clean(rep: &Report) {
         let _ = std::fs::write(path, rep.details.join("\n----\n"));
     }
     println!(
-        "inputs {} compiled {} errors {} jacobian entries {} (singular {}, overflowed terms cancelling {}) generated runs {} (0·∞ only: {}) panics {} disagreements {} hangs {} crashes {}",
-        rep.inputs, rep.compiled, rep.errors, rep.jacobian_entries, rep.singular, rep.overflow_noise, rep.generated_runs, rep.zero_times_infinity,
+        "inputs {} compiled {} errors {} jacobian entries {} (not compared: singular {}, overflowed terms cancelling {}) Hessian entries not compared {} generated runs {} (0·∞ only: {}) panics {} disagreements {} hangs {} crashes {}",
+        rep.inputs, rep.compiled, rep.errors, rep.jacobian_entries, rep.singular, rep.overflow_noise, rep.hessian_excluded, rep.generated_runs, rep.zero_times_infinity,
         rep.panics, rep.disagreements, rep.hangs.len(), rep.crashes.len()
     );
     assert!(rep.crashes.is_empty(), "crashes: {:#?}", rep.crashes);

@@ -196,7 +196,7 @@ impl ops::Div for Expr {
     type Output = Expr;
     fn div(self, b: Expr) -> Expr {
         match (self.as_num(), b.as_num()) {
-            (Some(x), Some(y)) if y != 0.0 => Expr::num(x / y),
+            (Some(x), Some(y)) => Expr::num(x / y),
             (_, Some(y)) if y == 1.0 => self,
             _ => Expr::binary(Binary::Div, self, b),
         }

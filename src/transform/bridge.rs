@@ -179,14 +179,25 @@ impl Bridge {
                     _ => self.opaque(e),
                 }
             }
-            ExprKind::Unary(UnOp::Neg, a) => Formula::unary(Unary::Neg, self.formula(a)),
+            ExprKind::Unary(UnOp::Neg, a) => -self.formula(a),
             ExprKind::Unary(UnOp::Pos, a) => self.formula(a),
             ExprKind::Binary(op, a, b) => match op.primitive() {
                 Some(prim) => {
                     let (a, b) = (self.formula(a), self.formula(b));
                     Formula::binary(prim, a, b)
                 }
-                None => self.opaque(e),
+                // `//` and `%` of known numbers are numbers (so that `1 / (0.0 // 0.1)` is printed `1 / 0.0` folded,
+                // not a division by zero Python would stop at).
+                None => match (self.formula(a).as_num(), self.formula(b).as_num()) {
+                    // (Integers only where f64 holds them exactly.)
+                    (Some(x), Some(y)) if x.abs().max(y.abs()) < 9007199254740992.0 => {
+                        match crate::lang::lower::ints::float_divmod(x, y) {
+                            Some((q, r)) => Formula::num(if *op == BinOp::Mod { r } else { q }),
+                            None => self.opaque(e),
+                        }
+                    }
+                    _ => self.opaque(e),
+                },
             },
             ExprKind::Call(c, args) if args.len() == 2 => match callee_name(c) {
                 Some(f @ ("max" | "min")) if matches!(&c.kind, ExprKind::Name(_)) => {

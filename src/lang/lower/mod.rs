@@ -10,7 +10,7 @@
 //! ```
 
 mod expr;
-mod ints;
+pub(crate) mod ints;
 mod names;
 mod prune;
 mod value;
