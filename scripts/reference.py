@@ -80,10 +80,45 @@ for k, x in enumerate((0.1, 0.35, 0.6, 0.85, 1.3, -0.4, 2.5, 3.1)):
     CASES.append(("log(2 + sin(x)) * (x + 1) ** 0.5", {"x": abs(x)}))
     CASES.append(("def f(x, y, z):\n  return exp(x * y) / (1 + z**2) + tanh(x - z) * sqrt(y)\n", {"x": x / 3, "y": 1.7, "z": -0.4 + k / 10}))
 
+# Lists, loops over lists, augmented assignments, and every function — abs, max, min and relu at points away from
+# their kinks (there the derivative is a convention, not a limit).
+CASES += [
+    ("def f(x, y):\n  m = [x, y]\n  for k in range(3):\n    m.append(m[-1] * m[-2] + 0.1)\n  return m[-1]\n", {"x": 0.7, "y": 1.2}),
+    ("def f(x):\n  m = [x]\n  for v in [1.0, 2.0, 3.0]:\n    m.append(sin(v * m[-1]))\n  s = 0\n  for v in m:\n    s += v ** 2\n  return s\n", {"x": 0.4}),
+    ("def f(x, y):\n  m = [x] * 2 + [y]\n  t = 0\n  for i in range(len(m)):\n    t = t * 0.5 + m[i] * (i + 1)\n  return t * m[-1]\n", {"x": 1.5, "y": -0.3}),
+    ("def f(x):\n  v = x\n  for i in range(3):\n    for j in range(2):\n      v = v + 0.1 * cos(v * (i + j))\n  return v\n", {"x": 0.9}),
+    ("def f(x, y):\n  a, b = x, y\n  for i in range(4):\n    a, b = a * 0.5 + b * 0.25, tanh(a - b)\n  return a * b\n", {"x": 1.1, "y": 0.2}),
+    ("def f(x):\n  s = 1.0\n  s *= x\n  s -= sinh(x)\n  s /= cosh(x)\n  s **= 2\n  return s\n", {"x": 0.8}),
+    ("abs(x) * y + abs(sin(y))", {"x": -1.5, "y": 2.5}),
+    ("max(x, y) * min(x, y) + max(x ** 2, y, 0.1)", {"x": 0.6, "y": 1.7}),
+    ("max([x, y, x * y]) - min(x, 2 * y)", {"x": 1.3, "y": 1.1}),
+    ("relu(x - 0.5) * relu(y) + tan(x) * log(y)", {"x": 0.9, "y": 1.6}),
+    ("def f(x):\n  m = []\n  for k in range(1, 5):\n    m.append(abs(x - k / 4))\n  return max(m) * min(m)\n", {"x": 0.3}),
+    ("def f(x, y):\n  return sqrt(x ** 2 + y ** 2), atan_free * 0 + exp(x / y)\n".replace("atan_free * 0 + ", ""), {"x": 0.5, "y": 2.0}),
+]
+
 FUNCS = {
     "log": sp.log, "exp": sp.exp, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sinh": sp.sinh, "cosh": sp.cosh,
-    "tanh": sp.tanh, "sqrt": sp.sqrt,
+    "tanh": sp.tanh, "sqrt": sp.sqrt, "abs": sp.Abs, "relu": lambda a: sp.Max(0, a),
 }
+
+# Python's max and min compare numbers: at the case's point, pick the argument Python would return (the first of
+# equals), kept symbolic so that it is differentiated as AD Lab does.
+POINT = {}
+
+
+def pick(args, better):
+    if len(args) == 1:
+        args = list(args[0])
+    best = args[0]
+    for a in args[1:]:
+        if better(sp.N(sp.sympify(a).subs(POINT), 60), sp.N(sp.sympify(best).subs(POINT), 60)):
+            best = a
+    return best
+
+
+FUNCS["max"] = lambda *a: pick(a, lambda u, v: u > v)
+FUNCS["min"] = lambda *a: pick(a, lambda u, v: u < v)
 
 
 class Module:
@@ -116,14 +151,25 @@ def digits(x):
 cases = []
 for src, point in CASES:
     names = list(point)
-    outs, syms = run(src, names)
+    syms = {n: sp.Symbol(n, real=True) for n in names}
     # The inputs as the exact values of the doubles (not their decimal spelling).
     subs = {syms[n]: sp.Rational(*float(v).as_integer_ratio()) for n, v in point.items()}
+    POINT.clear()
+    POINT.update(subs)
+    outs, syms = run(src, names)
     rows = []
     for out in outs:
         value = sp.N(out.subs(subs), 50)
         grad = [sp.N(sp.diff(out, syms[n]).subs(subs), 50) for n in names]
-        rows.append({"value": digits(mpmath.mpf(str(value))), "gradient": [digits(mpmath.mpf(str(g))) for g in grad]})
+        # The Hessian (second derivatives at 50 digits), for programs small enough to differentiate twice quickly.
+        hess = None
+        if sp.count_ops(out) <= 4000:
+            hess = [
+                [digits(mpmath.mpf(str(sp.N(sp.diff(out, syms[a], syms[b]).subs(subs), 50)))) for b in names]
+                for a in names
+            ]
+        rows.append({"value": digits(mpmath.mpf(str(value))), "gradient": [digits(mpmath.mpf(str(g))) for g in grad],
+                     "hessian": hess})
     cases.append({"source": src, "inputs": names, "point": [point[n] for n in names], "outputs": rows})
 
 path = os.path.join(os.path.dirname(__file__), "..", "tests", "reference.json")

@@ -36,6 +36,7 @@ fn every_engine_matches_the_50_digit_reference() {
     let cases = json["cases"].as_array().unwrap();
     assert!(cases.len() >= 100, "about a hundred programs");
     let mut checked = 0;
+    let mut hessians = 0;
     let mut failures = Vec::new();
     for case in cases {
         let src = case["source"].as_str().unwrap();
@@ -74,6 +75,20 @@ fn every_engine_matches_the_50_digit_reference() {
                 checked += 1;
                 if !good(got, want) {
                     failures.push(format!(
+                        "{src:?} at {x:?}: {what} by {engine} is {got}, the reference {want}"
+                    ));
+                }
+            };
+            // Second derivatives: within 10⁻¹² relative or 2 ulps; an exact 0 that is a sum of terms of order 1
+            // cancelling (cos² + sin²) within 10⁻¹⁴.
+            let mut second = Vec::new();
+            let mut check2 = |engine: &str, got: f64, want: f64, what: &str| {
+                let ok = got == want
+                    || ulps(got, want) <= 2
+                    || (got - want).abs() <= 1e-12 * want.abs()
+                    || (want == 0.0 && got.abs() <= 1e-14);
+                if !ok {
+                    second.push(format!(
                         "{src:?} at {x:?}: {what} by {engine} is {got}, the reference {want}"
                     ));
                 }
@@ -128,6 +143,41 @@ fn every_engine_matches_the_50_digit_reference() {
                     check("forward over reverse", h.gradient[j], want, &what);
                 }
             }
+            // Second derivatives: the whole Hessian by nested AD (forward over reverse, first output), the diagonal
+            // by Taylor mode (every output).
+            let Some(rows) = out["hessian"].as_array() else {
+                failures.append(&mut second);
+                continue;
+            };
+            let want: Vec<Vec<f64>> = rows
+                .iter()
+                .map(|r| {
+                    r.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.as_str().unwrap().parse().unwrap())
+                        .collect()
+                })
+                .collect();
+            let nested = (k == 0).then(|| hessian::hessian(g, &x).matrix);
+            for (a, row) in want.iter().enumerate() {
+                for (b, &w) in row.iter().enumerate() {
+                    let what = format!("∂²f{k}/∂{}∂{}", names[a], names[b]);
+                    hessians += 1;
+                    if let Some(h) = &nested {
+                        check2("forward over reverse", h[a][b], w, &what);
+                    }
+                    if a == b {
+                        check2(
+                            "Taylor mode",
+                            derivatives_along::<3>(g, &x, a, k)[2],
+                            w,
+                            &what,
+                        );
+                    }
+                }
+            }
+            failures.append(&mut second);
         }
     }
     assert!(
@@ -137,4 +187,5 @@ fn every_engine_matches_the_50_digit_reference() {
         failures.join("\n")
     );
     assert!(checked > 1500, "{checked} checks");
+    assert!(hessians > 300, "{hessians} second derivatives");
 }
