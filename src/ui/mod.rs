@@ -171,18 +171,18 @@ pub fn App() -> Html {
                     title="Keyboard shortcuts (?)">
                     { "Keys" }
                 </button>
-                <nav aria-label="Chapters">
-                    <ol class="chapter-nav">
-                        { for registry::CHAPTERS.iter().map(|c| {
-                            let current = entry.is_some_and(|e| std::ptr::eq(e, c));
-                            html! {
-                                <li>
-                                    <a href={c.href()} aria-current={current.then_some("page")}>{ c.nav }</a>
-                                </li>
-                            }
-                        }) }
-                    </ol>
-                </nav>
+                { components::raw(format!(
+                    "<nav aria-label=\"Chapters\"><ol class=\"chapter-nav\">{}</ol></nav>",
+                    registry::CHAPTERS
+                        .iter()
+                        .map(|c| format!(
+                            "<li><a href=\"{}\"{}>{}</a></li>",
+                            c.href(),
+                            if entry.is_some_and(|e| std::ptr::eq(e, c)) { " aria-current=\"page\"" } else { "" },
+                            c.nav
+                        ))
+                        .collect::<String>()
+                )) }
             </header>
             <main id="main" tabindex="-1">{ body }</main>
             if *help {
@@ -202,13 +202,17 @@ fn help_overlay(bindings: &[Binding], close: Callback<MouseEvent>) -> Html {
         <div class="overlay" data-testid="keys-overlay" role="dialog" aria-modal="true" aria-labelledby="keys-title">
             <div class="overlay-box">
                 <h2 id="keys-title">{ "Keyboard shortcuts" }</h2>
-                <table class="keys">
-                    <tbody>
-                        { for bindings.iter().map(|b| html! {
-                            <tr><th scope="row"><kbd>{ b.shown }</kbd></th><td>{ b.does }</td></tr>
-                        }) }
-                    </tbody>
-                </table>
+                { components::raw(format!(
+                    "<table class=\"keys\"><tbody>{}</tbody></table>",
+                    bindings
+                        .iter()
+                        .map(|b| format!(
+                            "<tr><th scope=\"row\"><kbd>{}</kbd></th><td>{}</td></tr>",
+                            components::esc(b.shown),
+                            components::esc(b.does)
+                        ))
+                        .collect::<String>()
+                )) }
                 <p class="hint">{ "Shortcuts do nothing while you type in a field." }</p>
                 <button type="button" onclick={close} autofocus=true>{ "Close" }</button>
             </div>

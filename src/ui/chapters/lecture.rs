@@ -17,7 +17,7 @@ use crate::base::tex;
 use crate::base::url::{build, Location};
 use crate::lab::lecture::{builds, LectureAction, LectureState, Sub, SLIDES};
 use crate::lab::ChapterModel;
-use crate::ui::components::{pen, raw, slide_steps, url_notice, Fit, Pen};
+use crate::ui::components::{esc, pen, raw, slide_steps, url_notice, Fit, Pen};
 use crate::ui::dom;
 use crate::ui::keymap::{use_keys, Binding};
 use crate::ui::registry;
@@ -354,22 +354,26 @@ fn Presenter(props: &PresenterProps) -> Html {
                 { url_notice(&notices) }
             }
             <header class="slide-head">
-                <div class="slide-meta">
-                    <span class="counter" data-testid="slide-counter">{ format!("{} / {}", state.slide, SLIDES.len()) }</span>
-                    if let Some((done, all, busy)) = build_dots {
-                        <span class="builds" role="img" data-testid="slide-builds" data-done={done.to_string()} data-all={all.to_string()}
-                            data-busy={if busy { "true" } else { "false" }}
-                            aria-label={format!("build {done} of {all}")}>
-                            { for (1..=all).map(|i| html! { <span class={if i <= done { "dot on" } else { "dot" }}></span> }) }
-                        </span>
-                    }
-                </div>
-                <div class="slide-words">
-                    <h2 class="slide-title" data-testid="slide-title">{ raw(tex::to_html(slide.title)) }</h2>
-                    <p class="slide-caption" data-testid="slide-caption" data-key={slide.key.0} data-expect={slide.key.1} data-show={slide.show}>
-                        { raw(tex::to_html(slide.caption)) }
-                    </p>
-                </div>
+                { raw(format!(
+                    "<div class=\"slide-meta\"><span class=\"counter\" data-testid=\"slide-counter\">{} / {}</span>{}</div>",
+                    state.slide,
+                    SLIDES.len(),
+                    build_dots.map_or(String::new(), |(done, all, busy)| format!(
+                        "<span class=\"builds\" role=\"img\" data-testid=\"slide-builds\" data-done=\"{done}\" data-all=\"{all}\" \
+                         data-busy=\"{busy}\" aria-label=\"build {done} of {all}\">{}</span>",
+                        (1..=all).map(|i| if i <= done { "<span class=\"dot on\"></span>" } else { "<span class=\"dot\"></span>" }).collect::<String>()
+                    )),
+                )) }
+                // The words apart: a build changes the dots above, not the slide's MathML.
+                { raw(format!(
+                    "<div class=\"slide-words\"><h2 class=\"slide-title\" data-testid=\"slide-title\">{}</h2><p class=\"slide-caption\" \
+                     data-testid=\"slide-caption\" data-key=\"{}\" data-expect=\"{}\" data-show=\"{}\">{}</p></div>",
+                    tex::to_html(slide.title),
+                    esc(slide.key.0),
+                    esc(slide.key.1),
+                    slide.show,
+                    tex::to_html(slide.caption),
+                )) }
                 if !preview {
                     <div class="slide-tools">
                         <button type="button" data-testid="slide-prev" onclick={click(Cmd::Prev)} aria-label="Back (←)" title="Back (←, PageUp)">{ "◀" }</button>
@@ -561,15 +565,15 @@ fn Speaker(props: &SpeakerProps) -> Html {
                     <SlideFrame title="The slide on the screen" src={preview(k, step)} />
                 </section>
                 <section class="speaker-next" aria-label="Next slide">
-                    <h2>{ "Next: " }{ here.next().map(|s| raw(tex::to_html(s.title))).unwrap_or_else(|| html! { "the end" }) }</h2>
+                    { raw(format!("<h2>Next: {}</h2>", here.next().map_or("the end".to_string(), |s| tex::to_html(s.title)))) }
                     if k < SLIDES.len() {
                         <SlideFrame title="The next slide" src={preview(k + 1, 0)} />
                     }
                 </section>
-                <section class="speaker-notes" aria-label="Notes">
-                    <h2>{ "Notes" }</h2>
-                    <p data-testid="speaker-notes">{ raw(tex::to_html(slide.notes)) }</p>
-                </section>
+                { raw(format!(
+                    "<section class=\"speaker-notes\" aria-label=\"Notes\"><h2>Notes</h2><p data-testid=\"speaker-notes\">{}</p></section>",
+                    tex::to_html(slide.notes)
+                )) }
             </div>
         </div>
     }

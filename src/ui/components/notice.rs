@@ -7,10 +7,12 @@ pub fn url_notice(notices: &[String]) -> Html {
     if notices.is_empty() {
         return html! {};
     }
-    html! {
-        <details class="notice" data-testid="url-notice" role="status" open=true>
-            <summary>{ "Part of this link could not be used, so defaults were used instead:" }</summary>
-            <ul>{ for notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
-        </details>
-    }
+    let items: String = notices
+        .iter()
+        .map(|n| format!("<li>{}</li>", super::esc(n)))
+        .collect();
+    super::raw(format!(
+        "<details class=\"notice\" data-testid=\"url-notice\" role=\"status\" open><summary>Part of this link could not \
+         be used, so defaults were used instead:</summary><ul>{items}</ul></details>"
+    ))
 }
