@@ -84,3 +84,30 @@ test('a list changed through a second name is refused with the reason; a copy wo
   assert.equal(await value(page, 'result-grad-x'), '2');
   await page.close();
 });
+
+test('Python a student types: abs, max, min, booleans, list joins; the kink convention is on the page; a generated program has no dead term', async () => {
+  const page = await h.open('#/grad');
+  // The editor says what can be written, with the derivative convention at kinks.
+  const help = page.locator('[data-testid="language-help"]');
+  await help.locator('summary').click();
+  assert.match(await help.textContent(), /abs max min/);
+  assert.match(await help.textContent(), /a tie\s+goes to the first/);
+  await fill(page, 'program-input', 'def f(x, y):\n  m = [x] + [y] * 2\n  return max(m) * min(x, y) + abs(x - 3) * True\n');
+  await fill(page, 'input-x', '1.5');
+  await fill(page, 'input-y', '2');
+  // max([1.5, 2, 2]) · min(1.5, 2) + |1.5 − 3| = 2·1.5 + 1.5
+  assert.equal(await value(page, 'result-value'), '4.5');
+  assert.equal(await value(page, 'result-grad-x'), '1');
+  assert.equal(await value(page, 'result-grad-y'), '1.5');
+  assert.equal(await value(page, 'result-fwd-x'), '1');
+  await fill(page, 'program-input', 'def f(x):\n  a, (b, c) = x, (x, 2)\n  return a\n');
+  const err = page.locator('[data-testid="program-error"]');
+  await err.waitFor();
+  assert.match(await err.textContent(), /line 2, column \d+.*two steps/s);
+  await page.close();
+  // A variable overwritten by a constant: the forward program writes no term through it, and agrees (0, not NaN).
+  const graph = await h.open('#/graph?f=' + encodeURIComponent('def f(x):\n  x = -2.0\n  return x ** x\n') + '&in.x=1.5');
+  await graph.waitForSelector('[data-testid="code-check"][data-match="true"]');
+  assert.doesNotMatch(await graph.locator('[data-testid="code-view"]').textContent(), /log/);
+  await graph.close();
+});

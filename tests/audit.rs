@@ -722,3 +722,25 @@ fn dead_terms_are_not_written() {
         &[(0, 0, 0.0)],
     );
 }
+
+/// Audit item 7: a value that overflows keeps, for its derivatives, its value with a wide exponent: ∂(2**x)/∂x at
+/// 1024 is ln 2·2¹⁰²⁴ = 1.2460659279417838e308 in every engine (the value itself is ∞, as f64 says).
+#[test]
+fn overflowed_values_have_finite_derivatives() {
+    use ad_lab::ad::hessian::hessian;
+    check("2**x", &[1024.0], &[(0, 0, 1.2460659279417838e308)]);
+    check("exp(x) * 0.5", &[710.0], &[(0, 0, 1.1169973830808555e308)]);
+    check(
+        "def f(x):\n  y = 2.0 ** x\n  return y / 4\n",
+        &[1025.0],
+        &[(0, 0, 6.230329639708919e307)],
+    );
+    let g = ad_lab::lang::lower_source("2**x").unwrap();
+    assert_eq!(
+        eval::evaluate(&g, &[1024.0])[g.outputs[0].index()],
+        f64::INFINITY
+    );
+    // The second derivative (ln 2)²·2¹⁰²⁴ is finite too.
+    let h = hessian(&g, &[1024.0]).matrix[0][0];
+    assert!(ulps_apart(h, 8.637070847446594e307) <= 2, "{h}");
+}

@@ -118,7 +118,7 @@ pub fn jvp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
     jvp_into(g, primals, seed, &mut t);
     if needs_wide(&t) {
         let mut w = Vec::new();
-        jvp_into(g, &widen(primals), &widen(seed), &mut w);
+        jvp_into(g, &wide_primals(g, primals), &widen(seed), &mut w);
         t = narrow(&w);
     }
     t
@@ -127,6 +127,31 @@ pub fn jvp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
 /// Some derivative is NaN or infinite: the overflow rule applies (a NaN that is really NaN stays NaN in [`Wide`]).
 pub fn needs_wide(derivatives: &[f64]) -> bool {
     derivatives.iter().any(|d| !d.is_finite())
+}
+
+/// The values the overflow rule's second pass differentiates around: each node's f64 value where f64 holds it (the
+/// program's own bits), and where it overflowed — finite arguments, an infinite result — the value recomputed with a
+/// wide exponent from its arguments', so that ∂(2**x)/∂x at 1024 is ln 2·2¹⁰²⁴ = 1.2460659279417838e308, not ∞.
+/// (The value shown stays the program's: ∞.)
+pub fn wide_primals(g: &Graph, primals: &[f64]) -> Vec<Wide> {
+    let inputs: Vec<Wide> = g
+        .inputs
+        .iter()
+        .map(|i| Wide::from(primals[i.node.index()]))
+        .collect();
+    let mut v = Vec::new();
+    evaluate_pinned(
+        g,
+        &inputs,
+        primals,
+        |x, p| {
+            if p.is_finite() {
+                *x = Wide::from(p)
+            }
+        },
+        &mut v,
+    );
+    v
 }
 
 pub fn widen(xs: &[f64]) -> Vec<Wide> {
@@ -183,7 +208,7 @@ pub fn vjp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
     vjp_into(g, primals, seed, &mut adj);
     if needs_wide(&adj) {
         let mut w = Vec::new();
-        vjp_into(g, &widen(primals), &widen(seed), &mut w);
+        vjp_into(g, &wide_primals(g, primals), &widen(seed), &mut w);
         adj = narrow(&w);
     }
     adj

@@ -49,7 +49,12 @@ impl HvpWorkspace {
             g,
             &self.inputs,
             &self.primals,
-            |d, p| d.re = Wide::from(p),
+            // Pinned where f64 holds the value; an overflowed one keeps its wide value (`eval::wide_primals`).
+            |d, p| {
+                if p.is_finite() {
+                    d.re = Wide::from(p)
+                }
+            },
             &mut self.duals,
         );
         sweep(g, &self.duals, &mut self.seed, &mut self.adjoints);

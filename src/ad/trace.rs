@@ -162,7 +162,7 @@ pub fn reverse_trace(g: &Graph, inputs: &[f64], output: usize) -> ReverseTrace {
     let (mut back, mut adjoints) = backward::<f64>(g, &primals, output);
     // The overflow rule (see `eval::jvp`): adjoints beyond the largest f64 are computed with a wider exponent.
     if super::eval::needs_wide(&adjoints) {
-        (back, adjoints) = backward(g, &super::eval::widen(&primals), output);
+        (back, adjoints) = backward(g, &super::eval::wide_primals(g, &primals), output);
     }
     steps.extend(back);
     ReverseTrace {

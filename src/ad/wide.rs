@@ -168,7 +168,9 @@ macro_rules! with_f64 {
 
 with_f64!(Add add, Sub sub, Mul mul, Div div);
 
-/// `eˣ` as a `Wide` for any finite x (2^(x·log₂e), split into a whole and a fractional power of two).
+/// `eˣ` as a `Wide` for any finite x: 2ᵏ·eʳ with k = round(x / ln 2) and r = x − k·ln 2 computed in two parts
+/// (Cody and Waite's reduction, as libm's exp does), so the result is as accurate as exp itself (a fractional power
+/// of two from x / ln 2 would lose the rounding of that quotient times k: 3·10⁻¹⁴ at x = 710).
 fn exp_wide(x: f64) -> Wide {
     if !x.is_finite() {
         return Wide::from(math::exp(x));
@@ -177,9 +179,12 @@ fn exp_wide(x: f64) -> Wide {
     if t.abs() > E_MAX as f64 {
         return Wide::from(if t > 0.0 { f64::INFINITY } else { 0.0 });
     }
-    let k = t.floor();
-    let r = t - k;
-    Wide::new(math::pow(2.0, r), k as i64)
+    // ln 2 = LN2_HI + LN2_LO, LN2_HI with its low 21 bits zero: k·LN2_HI is exact for |k| < 2²¹.
+    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    let k = t.round();
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    Wide::new(math::exp(r), k as i64)
 }
 
 /// `ln |w|` as an f64 (finite for every nonzero finite w).
@@ -310,11 +315,20 @@ impl Scalar for Wide {
         } else {
             1.0
         };
-        let l = p * ln_abs(self);
-        if !l.is_finite() {
-            return Wide::from(sign * math::exp(l));
+        // In powers of two: |a|ᵖ = 2^(p·(e + log₂|m|)), exact for a power-of-two base (2**1024 is 2¹⁰²⁴).
+        let t = p * (self.e as f64 + libm::log2(self.m.abs()));
+        if !t.is_finite() {
+            return Wide::from(sign * math::exp(t));
         }
-        exp_wide(l) * sign
+        if t.abs() > E_MAX as f64 {
+            return Wide::from(if t > 0.0 {
+                sign * f64::INFINITY
+            } else {
+                sign * 0.0
+            });
+        }
+        let k = t.floor();
+        Wide::new(libm::exp2(t - k), k as i64) * sign
     }
 }
 
