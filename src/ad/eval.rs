@@ -134,24 +134,23 @@ pub fn needs_wide(derivatives: &[f64]) -> bool {
 /// wide exponent from its arguments', so that ∂(2**x)/∂x at 1024 is ln 2·2¹⁰²⁴ = 1.2460659279417838e308, not ∞.
 /// (The value shown stays the program's: ∞.)
 pub fn wide_primals(g: &Graph, primals: &[f64]) -> Vec<Wide> {
-    let inputs: Vec<Wide> = g
+    // Through nested AD's evaluation (the same code, not a second copy of the loop; this path is rare).
+    let inputs: Vec<super::dual::Dual<Wide>> = g
         .inputs
         .iter()
-        .map(|i| Wide::from(primals[i.node.index()]))
+        .map(|i| super::dual::Dual::constant(Wide::from(primals[i.node.index()])))
         .collect();
     let mut v = Vec::new();
-    evaluate_pinned(
-        g,
-        &inputs,
-        primals,
-        |x, p| {
-            if p.is_finite() {
-                *x = Wide::from(p)
-            }
-        },
-        &mut v,
-    );
-    v
+    evaluate_pinned(g, &inputs, primals, pin_finite, &mut v);
+    v.iter().map(|d| d.re).collect()
+}
+
+/// The overflow rule's pinning: a node's value part is the program's f64 value where f64 holds it; an overflowed
+/// one keeps its wide value.
+pub fn pin_finite(d: &mut super::dual::Dual<Wide>, p: f64) {
+    if p.is_finite() {
+        d.re = Wide::from(p)
+    }
 }
 
 pub fn widen(xs: &[f64]) -> Vec<Wide> {

@@ -50,11 +50,7 @@ impl HvpWorkspace {
             &self.inputs,
             &self.primals,
             // Pinned where f64 holds the value; an overflowed one keeps its wide value (`eval::wide_primals`).
-            |d, p| {
-                if p.is_finite() {
-                    d.re = Wide::from(p)
-                }
-            },
+            super::eval::pin_finite,
             &mut self.duals,
         );
         sweep(g, &self.duals, &mut self.seed, &mut self.adjoints);

@@ -316,7 +316,7 @@ impl Scalar for Wide {
             1.0
         };
         // In powers of two: |a|ᵖ = 2^(p·(e + log₂|m|)), exact for a power-of-two base (2**1024 is 2¹⁰²⁴).
-        let t = p * (self.e as f64 + libm::log2(self.m.abs()));
+        let t = p * (self.e as f64 + math::log(self.m.abs()) / LN_2);
         if !t.is_finite() {
             return Wide::from(sign * math::exp(t));
         }
@@ -328,7 +328,7 @@ impl Scalar for Wide {
             });
         }
         let k = t.floor();
-        Wide::new(libm::exp2(t - k), k as i64) * sign
+        Wide::new(math::pow(2.0, t - k), k as i64) * sign
     }
 }
 

@@ -874,7 +874,8 @@ impl Frame {
                 offsets.push((dx * step, dy * step));
             }
         }
-        offsets.sort_by_key(|(dx, dy)| dx.abs() + dy.abs());
+        // (Ties in the order made: by dx, then dy. An unstable sort with the whole key: no stable sort shipped.)
+        offsets.sort_unstable_by_key(|&(dx, dy)| (dx.abs() + dy.abs(), dx, dy));
         let anchors = [
             (gap, -gap, HPos::Left, VPos::Bottom),
             (gap, gap, HPos::Left, VPos::Top),

@@ -80,10 +80,10 @@ impl Keymap {
     /// Every binding, in the order keys are offered to them: a modal's ([`MODAL`]) first, then the latest owner's.
     pub fn all(&self) -> Vec<Binding> {
         let map = self.0.borrow();
-        let mut owners: Vec<&(u32, Vec<Binding>)> = map.iter().rev().collect();
-        owners.sort_by_key(|(o, _)| *o != MODAL);
-        owners
-            .into_iter()
+        let owners = || map.iter().rev();
+        owners()
+            .filter(|(o, _)| *o == MODAL)
+            .chain(owners().filter(|(o, _)| *o != MODAL))
             .flat_map(|(_, b)| b.iter().cloned())
             .collect()
     }

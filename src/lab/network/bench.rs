@@ -180,7 +180,7 @@ fn time_loop(f: &mut dyn FnMut(), min_ms: f64, now: &dyn Fn() -> f64) -> (usize,
 
 fn median(xs: &[f64]) -> f64 {
     let mut s = xs.to_vec();
-    s.sort_by(f64::total_cmp);
+    s.sort_unstable_by(f64::total_cmp);
     let m = s.len() / 2;
     if s.len() % 2 == 1 {
         s[m]
