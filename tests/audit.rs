@@ -721,6 +721,15 @@ fn dead_terms_are_not_written() {
         &[1.5],
         &[(0, 0, 0.0)],
     );
+    // Reverse mode too: no adjoint is pushed into a variable that holds a constant (found by the fuzzer: the dead
+    // term `(-0.0)**(-1)` made the printed program stop where Python's would).
+    let src = "def f(b, a):\n  b = -0.0\n  b **= -b\n  return 1e300 + b + a\n";
+    check(src, &[1.5, 2.0], &[(0, 0, 0.0), (0, 1, 1.0)]);
+    let c = Compiled::new(src, &Limits::default()).unwrap();
+    let code = reverse_program(&c, 0).unwrap();
+    assert!(!code.text.contains("**(-b - 1)"), "{}", code.text);
+    Compiled::new(&code.text, &Limits::default())
+        .unwrap_or_else(|e| panic!("{}", e.render(&code.text)));
 }
 
 /// Audit item 7: a value that overflows keeps, for its derivatives, its value with a wide exponent: ∂(2**x)/∂x at

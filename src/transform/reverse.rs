@@ -18,6 +18,10 @@ enum Back {
         formulas: Vec<Formula>,
         pushed: Vec<bool>,
         redefined: Vec<bool>,
+        /// The active variables holding, before this statement, a value that does not depend on the inputs: an
+        /// adjoint pushed into them would reach no input, so it is not written (`0**-1` in a dead term would stop
+        /// the program).
+        zero: Zero,
     },
     Loop {
         var: String,
@@ -27,7 +31,10 @@ enum Back {
     },
 }
 
+type Zero = crate::base::hash::Map<String, ()>;
+
 struct Sweep<'a> {
+    act: &'a Active<'a>,
     bridge: &'a mut Bridge,
     memory: &'a str,
     defined: Names,
@@ -59,11 +66,31 @@ impl Sweep<'_> {
                     _ => bridge::assign(&targets, values),
                 });
                 self.defined.extend(targets.iter().map(|t| t.as_str()));
+                // Which targets now hold values that do not depend on the inputs (after the statement).
+                let zero = self.act.zero.borrow().clone();
+                let constant: Vec<bool> = formulas
+                    .iter()
+                    .map(|f| is_zero(&self.act.tangent(f)))
+                    .collect();
+                {
+                    let mut z = self.act.zero.borrow_mut();
+                    for (t, c) in targets.iter().zip(constant) {
+                        if !self.act.names.contains(t) {
+                            continue;
+                        }
+                        if c {
+                            z.insert(t.clone(), ());
+                        } else {
+                            z.remove(t.as_str());
+                        }
+                    }
+                }
                 back.push(Back::Assign {
                     targets,
                     formulas,
                     pushed,
                     redefined,
+                    zero,
                 });
                 continue;
             }
@@ -83,8 +110,22 @@ impl Sweep<'_> {
                 }
                 self.defined.insert(&var.name);
                 let pushes_before = self.pushes;
+                // As in forward mode: inside, what the body assigns may depend on the inputs from an earlier
+                // iteration; after, constant only where constant both before and after the body.
+                let entry = {
+                    let mut z = self.act.zero.borrow_mut();
+                    for n in inside.iter() {
+                        z.remove(n);
+                    }
+                    z.remove(var.name.as_str());
+                    z.clone()
+                };
                 let mut inner = Vec::new();
                 let body_back = self.block(body, true, &mut inner);
+                self.act
+                    .zero
+                    .borrow_mut()
+                    .retain(|k, _| entry.contains_key(k));
                 let lecture_form = !in_loop
                     && pushes_before == 0
                     && matches!(&body_back[..], [Back::Assign { targets, pushed, formulas, .. }]
@@ -132,6 +173,7 @@ pub(super) fn reverse(f: &Func, inputs: &[String], output: usize, note: Option<&
 
     let mut sweep_out = Vec::new();
     let mut sweep = Sweep {
+        act: &act,
         bridge: &mut bridge,
         memory: &memory,
         defined: {
@@ -245,13 +287,21 @@ impl Ctx<'_> {
                             targets,
                             formulas,
                             redefined,
+                            zero,
                             ..
                         } = &body[0]
                         else {
                             continue;
                         };
                         let mut inner = Vec::new();
-                        self.adjoint_assign(targets, formulas, &[false], redefined, &mut inner);
+                        self.adjoint_assign(
+                            targets,
+                            formulas,
+                            &[false],
+                            redefined,
+                            zero,
+                            &mut inner,
+                        );
                         let reversed = bridge::expr(ExprKind::Slice(
                             Box::new(name(self.memory)),
                             [None, None, Some(Box::new(bridge::number(-1.0)))],
@@ -276,7 +326,8 @@ impl Ctx<'_> {
                     formulas,
                     pushed,
                     redefined,
-                } => self.adjoint_assign(targets, formulas, pushed, redefined, out),
+                    zero,
+                } => self.adjoint_assign(targets, formulas, pushed, redefined, zero, out),
             }
         }
     }
@@ -289,9 +340,11 @@ impl Ctx<'_> {
         formulas: &[Formula],
         pushed: &[bool],
         redefined: &[bool],
+        zero: &Zero,
         out: &mut Vec<Stmt>,
     ) {
         let act = self.act;
+        *act.zero.borrow_mut() = zero.clone();
         for (t, &p) in targets.iter().zip(pushed).rev() {
             if p {
                 out.push(bridge::assign(
