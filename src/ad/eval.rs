@@ -134,23 +134,23 @@ pub fn needs_wide(derivatives: &[f64]) -> bool {
 /// wide exponent from its arguments', so that ∂(2**x)/∂x at 1024 is ln 2·2¹⁰²⁴ = 1.2460659279417838e308, not ∞.
 /// (The value shown stays the program's: ∞.)
 pub fn wide_primals(g: &Graph, primals: &[f64]) -> Vec<Wide> {
-    // Through nested AD's evaluation (the same code, not a second copy of the loop; this path is rare).
-    let inputs: Vec<super::dual::Dual<Wide>> = g
-        .inputs
+    // One step from the arguments' own values (not a second evaluation carried on in the wide exponent: later
+    // operations see what the program computed, pow(−∞, −1.63) = 0 included).
+    let own = |a: Arg| match a {
+        Arg::Node(n) => Ok(Wide::from(primals[n.index()])),
+        Arg::Const(c) => Err(c),
+    };
+    g.nodes
         .iter()
-        .map(|i| super::dual::Dual::constant(Wide::from(primals[i.node.index()])))
-        .collect();
-    let mut v = Vec::new();
-    evaluate_pinned(g, &inputs, primals, pin_finite, &mut v);
-    v.iter().map(|d| d.re).collect()
-}
-
-/// The overflow rule's pinning: a node's value part is the program's f64 value where f64 holds it; an overflowed
-/// one keeps its wide value.
-pub fn pin_finite(d: &mut super::dual::Dual<Wide>, p: f64) {
-    if p.is_finite() {
-        d.re = Wide::from(p)
-    }
+        .zip(primals)
+        .map(|(node, &p)| match node.op {
+            Op::Unary(op, a) if !p.is_finite() => Wide::from(primals[a.index()]).unary(op),
+            Op::Binary(op, a, b) if !p.is_finite() => {
+                crate::base::scalar::binary(op, own(a), own(b))
+            }
+            _ => Wide::from(p),
+        })
+        .collect()
 }
 
 pub fn widen(xs: &[f64]) -> Vec<Wide> {

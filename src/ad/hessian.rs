@@ -49,8 +49,9 @@ impl HvpWorkspace {
             g,
             &self.inputs,
             &self.primals,
-            // Pinned where f64 holds the value; an overflowed one keeps its wide value (`eval::wide_primals`).
-            super::eval::pin_finite,
+            // Every value pinned to the program's own f64 value, overflowed ones included: a wide value there would
+            // change what later operations make of it (pow(−∞, −1.63) is 0, pow(−10¹²⁰⁰, −1.63) NaN).
+            |d, p| d.re = Wide::from(p),
             &mut self.duals,
         );
         sweep(g, &self.duals, &mut self.seed, &mut self.adjoints);

@@ -458,17 +458,23 @@ impl Dag {
         // derivative's in `Wide`.
         let primal = (self.primal as usize).min(root as usize + 1);
         let mut p: Vec<f64> = Vec::with_capacity(primal);
-        self.eval_from(&mut p, primal, &|n| env(n), false, &[]);
-        // Values f64 cannot hold (overflowed) are carried wide, as in the graph engines (`eval::wide_primals`).
-        let mut v: Vec<Wide> = Vec::with_capacity(root as usize + 1);
-        self.eval_from(&mut v, primal, &|n| Wide::from(env(n)), false, &p);
-        self.eval_from(
-            &mut v,
-            root as usize + 1,
-            &|n| Wide::from(env(n)),
-            true,
-            &[],
-        );
+        self.eval_from(&mut p, primal, &|n| env(n), false);
+        // A value that overflowed is recomputed with a wide exponent from its arguments' own values, as in the graph
+        // engines (`eval::wide_primals`).
+        let mut v: Vec<Wide> = p
+            .iter()
+            .enumerate()
+            .map(|(id, &f)| match self.nodes[id] {
+                DNode::Unary(op, a) if !f.is_finite() => Wide::from(p[a as usize]).unary(op),
+                DNode::Binary(op, a, b) if !f.is_finite() => binary(
+                    op,
+                    Ok(Wide::from(p[a as usize])),
+                    Ok(Wide::from(p[b as usize])),
+                ),
+                _ => Wide::from(f),
+            })
+            .collect();
+        self.eval_from(&mut v, root as usize + 1, &|n| Wide::from(env(n)), true);
         f64::from(v[root as usize])
     }
 
@@ -480,7 +486,6 @@ impl Dag {
         end: usize,
         env: &dyn Fn(&str) -> S,
         structural: bool,
-        pin: &[f64],
     ) {
         for id in v.len()..end {
             let x = match self.nodes[id] {
@@ -493,11 +498,6 @@ impl Dag {
                     chain(v[a as usize], v[b as usize])
                 }
                 DNode::Binary(op, a, b) => binary(op, Ok(v[a as usize]), Ok(v[b as usize])),
-            };
-            // The function's own f64 value, where it has one.
-            let x = match pin.get(id) {
-                Some(&f) if f.is_finite() => S::from_f64(f),
-                _ => x,
             };
             v.push(x);
         }
