@@ -436,6 +436,7 @@ fn second_scale(g: &ad_lab::lang::graph::Graph, x: &[f64], j: usize) -> f64 {
 /// x + ε₁eᵢ + ε₂eⱼ (forward over forward; no reverse sweep anywhere).
 fn hessian_dual_dual(g: &ad_lab::lang::graph::Graph, x: &[f64]) -> Vec<Vec<f64>> {
     let n = x.len();
+    let p = eval::evaluate(g, x);
     let mut h = vec![vec![0.0; n]; n];
     for i in 0..n {
         for j in 0..n {
@@ -452,7 +453,11 @@ fn hessian_dual_dual(g: &ad_lab::lang::graph::Graph, x: &[f64]) -> Vec<Vec<f64>>
                     )
                 })
                 .collect();
-            h[i][j] = f64::from(eval::evaluate_generic(g, &xs)[g.outputs[0].index()].eps.eps);
+            // Values pinned to the program's own, as nested AD pins them (a wide value would change what later
+            // operations make of it: pow(−∞, −1.63) is 0, pow(−10¹²⁰⁰, −1.63) NaN).
+            let mut v = Vec::new();
+            eval::evaluate_pinned(g, &xs, &p, |d, pv| d.re.re = Wide::from(pv), &mut v);
+            h[i][j] = f64::from(v[g.outputs[0].index()].eps.eps);
         }
     }
     h
