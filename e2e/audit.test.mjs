@@ -111,3 +111,12 @@ test('Python a student types: abs, max, min, booleans, list joins; the kink conv
   assert.doesNotMatch(await graph.locator('[data-testid="code-view"]').textContent(), /log/);
   await graph.close();
 });
+
+test('a step so large that the descent overflows says why AD reads NaN there', async () => {
+  const page = await h.open('#/learn?problem=diabetes&rho=1e300');
+  const why = page.locator('[data-part="why"]');
+  await why.waitFor();
+  assert.match(await why.textContent(), /overflows f64 within T steps/);
+  assert.equal(await value(page, 'learn-loss'), 'NaN');
+  await page.close();
+});

@@ -119,7 +119,11 @@ fn numbers(r: &LearnResults, s: &LearnState) -> String {
             "numbers stored, forward mode",
             count_str(h.memory_forward as u64, "learn-memory-forward")
         ),
-        if past {
+        if past && h.loss.is_nan() {
+            "ρ is so far past the stability limit that the descent overflows f64 within T steps: β<sub>T</sub> is ∞ − ∞ = NaN, \
+             so the program's L is NaN and so are its derivatives by AD, which differentiate the program as computed. The \
+             closed form, computed another way, says where L went: to ∞."
+        } else if past {
             "ρ is past the stability limit: every step multiplies the error along the top eigenvector by |1 − ρa<sub>max</sub>| &gt; 1, \
              so L explodes with T, and so does its hypergradient."
         } else {
