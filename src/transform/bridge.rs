@@ -188,16 +188,26 @@ impl Bridge {
                 }
                 // `//` and `%` of known numbers are numbers (so that `1 / (0.0 // 0.1)` is printed `1 / 0.0` folded,
                 // not a division by zero Python would stop at).
-                None => match (self.formula(a).as_num(), self.formula(b).as_num()) {
+                None => {
+                    // The operands' formulas are only wanted when both are numbers: any opaque leaves they made
+                    // otherwise are dropped, and the whole expression is one leaf.
+                    let mark = self.opaque.len();
+                    let (x, y) = (self.formula(a).as_num(), self.formula(b).as_num());
                     // (Integers only where f64 holds them exactly.)
-                    (Some(x), Some(y)) if x.abs().max(y.abs()) < 9007199254740992.0 => {
-                        match crate::lang::lower::ints::float_divmod(x, y) {
-                            Some((q, r)) => Formula::num(if *op == BinOp::Mod { r } else { q }),
-                            None => self.opaque(e),
+                    let folded = match (x, y) {
+                        (Some(x), Some(y)) if x.abs().max(y.abs()) < 9007199254740992.0 => {
+                            crate::lang::lower::ints::float_divmod(x, y)
+                        }
+                        _ => None,
+                    };
+                    match folded {
+                        Some((q, r)) => Formula::num(if *op == BinOp::Mod { r } else { q }),
+                        None => {
+                            self.opaque.truncate(mark);
+                            self.opaque(e)
                         }
                     }
-                    _ => self.opaque(e),
-                },
+                }
             },
             ExprKind::Call(c, args) if args.len() == 2 => match callee_name(c) {
                 Some(f @ ("max" | "min")) if matches!(&c.kind, ExprKind::Name(_)) => {

@@ -134,8 +134,9 @@ fn block(act: &Active<'_>, bridge: &mut Bridge, stmts: &[Stmt], out: &mut Vec<St
                 if act.names.contains(t) {
                     lhs.push(act.d(t));
                     let tangent = act.tangent(f);
-                    zeros.push((t, is_zero(&tangent)));
-                    rhs.push(if is_zero(&tangent) {
+                    let zero = is_zero(&tangent);
+                    zeros.push((t, zero));
+                    rhs.push(if zero {
                         float(0.0)
                     } else {
                         bridge.syntax(&tangent)

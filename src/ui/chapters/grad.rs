@@ -189,10 +189,7 @@ fn second_order(r: &GradResults, so: &SecondOrder) -> Html {
     let g = &r.compiled.graph;
     let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
     let agreement = so.agreement();
-    let heads: String = names
-        .iter()
-        .map(|b| format!("<th scope=\"col\">{}</th>", math::d_dx(b)))
-        .collect();
+    let heads = math::d_dx_heads(names.iter().copied());
     let rows: String = names
         .iter()
         .enumerate()

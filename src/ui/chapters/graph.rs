@@ -247,16 +247,7 @@ fn cost_panel(s: &Session) -> Html {
     if n == 0 {
         return html! {};
     }
-    let heads: String = g
-        .inputs
-        .iter()
-        .map(|i| {
-            format!(
-                "<th scope=\"col\">{}</th>",
-                crate::ui::components::math::d_dx(&i.name)
-            )
-        })
-        .collect();
+    let heads = crate::ui::components::math::d_dx_heads(g.inputs.iter().map(|i| i.name.as_str()));
     let matrix = |j: &Vec<Vec<f64>>, id: &str| {
         let rows: String = j
             .iter()

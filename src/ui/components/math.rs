@@ -22,6 +22,13 @@ pub fn d_dx(x: &str) -> String {
     )
 }
 
+/// A row of column heads `∂/∂a`, `∂/∂b`, … (a Jacobian's or a Hessian's), as markup.
+pub fn d_dx_heads<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|x| format!("<th scope=\"col\">{}</th>", d_dx(x)))
+        .collect()
+}
+
 /// Wraps core-produced presentation MathML in a `<math>` element.
 pub fn raw(mathml: &str, display_block: bool) -> Html {
     let display = if display_block {
