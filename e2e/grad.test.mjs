@@ -95,6 +95,38 @@ test('a broken program shows line and column and keeps the last result', async (
   await page.close();
 });
 
+test("the lecture's numpy/autograd code pastes as written: the call after the function is the point", async () => {
+  const page = await h.open('#/grad');
+  const lecture = 'import numpy as np\nfrom autograd import grad\n\ndef f(x):\n  return np.log(1 + x ** 2) / x\n\n' +
+    'g = grad(f)\nprint(g(1.))\n';
+  await fill(page, 'program-input', lecture);
+  assert.equal(await page.locator('[data-testid="input-x"]').inputValue(), '1');
+  assert.equal(await value(page, 'result-value'), '0.6931471805599453');
+  assert.equal(await value(page, 'result-grad-x'), '0.3068528194400547');
+  await fill(page, 'program-input', lecture.replace('g(1.)', 'g(0.5)'));
+  assert.equal(await page.locator('[data-testid="input-x"]').inputValue(), '0.5');
+  assert.ok(Math.abs(Number(await value(page, 'result-grad-x')) - (1.6 - 4 * Math.log(1.25))) < 1e-15);
+  const atHalf = await value(page, 'result-value');
+  // A line that uses a name never defined: line and column, the last result kept.
+  await fill(page, 'program-input', lecture.replace('g = grad(f)', 'g = grad(h)'));
+  const err = await page.locator('[data-testid="program-error"]').textContent();
+  assert.match(err, /line 7, column 10/);
+  assert.match(err, /`h` is not defined here/);
+  assert.equal(await value(page, 'result-value'), atHalf);
+  // The logistic map with the lecture's call after it: `n` and `x` both come from the call.
+  await fill(page, 'program-input', 'def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n\n' +
+    'g = grad(f)\nprint(g(0.25, n=4))\n');
+  assert.equal(await page.locator('[data-testid="input-x"]').inputValue(), '0.25');
+  assert.equal(await value(page, 'result-value'), '0.75');
+  assert.equal(await value(page, 'result-grad-x'), '-16');
+  // The example "log(1 + x²) / x" is the lecture's slide as written, imports and `g = grad(f)` included.
+  await pick(page, 'log(1 + x²) / x');
+  assert.match(await page.locator('[data-testid="program-input"]').inputValue(), /g = grad\(f\)/);
+  assert.equal(await value(page, 'result-value'), '0.6931471805599453');
+  await shot(page, 'grad-lecture-code');
+  await page.close();
+});
+
 test('a mangled permalink falls back with a notice', async () => {
   const page = await h.open('#/grad?f=x%2&in.x=banana&h=-1');
   const notice = page.locator('[data-testid="url-notice"]');

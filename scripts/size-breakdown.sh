@@ -9,7 +9,7 @@ mkdir -p "$OUT"
 cd "$ROOT"
 cargo build --release --target wasm32-unknown-unknown --bin ad-lab --quiet
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" target/wasm32-unknown-unknown/release/ad-lab.wasm
-wasm-opt -Oz --converge --low-memory-unused -g "$OUT/ad-lab_bg.wasm" -o "$OUT/named.wasm"
-wasm-opt -Oz --converge --low-memory-unused "$OUT/ad-lab_bg.wasm" -o "$OUT/shipped.wasm"
+wasm-opt -Oz --converge --low-memory-unused --generate-global-effects -Oz --converge -g "$OUT/ad-lab_bg.wasm" -o "$OUT/named.wasm"
+wasm-opt -Oz --converge --low-memory-unused --generate-global-effects -Oz --converge "$OUT/ad-lab_bg.wasm" -o "$OUT/shipped.wasm"
 twiggy top -f csv "$OUT/named.wasm" > "$OUT/top.csv"
 python3 "$ROOT/scripts/size-breakdown.py" "$OUT/top.csv" "$OUT/shipped.wasm"

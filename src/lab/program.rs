@@ -23,7 +23,7 @@ pub const SQUARE: Example = Example {
 
 pub const LOG_RATIO: Example = Example {
     title: "log(1 + x²) / x",
-    source: "def f(x):\n  return np.log(1 + x ** 2) / x\n",
+    source: "import autograd.numpy as np\nfrom autograd import grad\n\ndef f(x):\n  return np.log(1 + x ** 2) / x\n\ng = grad(f)\nprint(g(1.0))\n",
     inputs: &[("x", 1.0)],
 };
 
@@ -109,16 +109,22 @@ impl ProgramState {
         match Compiled::new(source, &self.limits) {
             Ok(c) => {
                 self.error = None;
-                let given_text = |name: &str| {
+                // A field keeps its text while the program's own value for it (`def f(x=0.5)`, `g(0.25)`) stays.
+                let before = |name: &str| {
+                    self.graph()
+                        .and_then(|g| g.inputs.iter().find(|i| i.name == name))
+                        .map(|i| i.default)
+                };
+                let given_text = |i: &crate::lang::graph::Input| {
                     given
                         .iter()
                         .rev()
-                        .find(|(n, _)| n == name)
+                        .find(|(n, _)| *n == i.name)
                         .map(|(_, t)| t.clone())
                         .or_else(|| {
                             self.inputs
                                 .iter()
-                                .find(|f| f.name == name)
+                                .find(|f| f.name == i.name && before(&i.name) == Some(i.default))
                                 .map(|f| f.text.clone())
                         })
                 };
@@ -127,8 +133,8 @@ impl ProgramState {
                     .inputs
                     .iter()
                     .map(|i| {
-                        let text = given_text(&i.name)
-                            .unwrap_or_else(|| fmt_full(i.default.unwrap_or(1.0)));
+                        let text =
+                            given_text(i).unwrap_or_else(|| fmt_full(i.default.unwrap_or(1.0)));
                         InputField::new(&i.name, &text)
                     })
                     .collect();
@@ -249,6 +255,39 @@ mod tests {
         assert_eq!(s.values(), Some(vec![0.25, 1.0]));
         let s = s.with_input("y", "abc");
         assert_eq!(s.values(), None);
+    }
+
+    /// The point a call after the function gives (`g(0.25)`) fills the field when the text changes it, and only then.
+    #[test]
+    fn a_call_after_the_function_sets_the_point() {
+        let src = |x: &str| {
+            format!(
+                "import numpy as np\nfrom autograd import grad\n{}\ng = grad(f)\nprint(g({x}))\n",
+                LOGISTIC.source
+            )
+        };
+        let s = ProgramState::new(&src("0.5"), &[], Limits::default());
+        assert_eq!(s.values(), Some(vec![0.5]));
+        let s = s
+            .with_input("x", "0.75")
+            .with_source(&format!("{}  # a comment", src("0.5")));
+        assert_eq!(
+            s.values(),
+            Some(vec![0.75]),
+            "the student's value stays while the call's is unchanged"
+        );
+        let s = s.with_source(&src("0.125"));
+        assert_eq!(
+            s.values(),
+            Some(vec![0.125]),
+            "a new point in the text moves the field"
+        );
+        let given = [("x".to_string(), "2".to_string())];
+        assert_eq!(
+            ProgramState::new(&src("0.5"), &given, Limits::default()).values(),
+            Some(vec![2.0]),
+            "a permalink's value wins"
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@
 
 use std::sync::OnceLock;
 
-use crate::base::num::parse_f64;
 use crate::base::scalar::Scalar;
 
 /// The diabetes features, in the files' column order.
@@ -36,53 +35,66 @@ pub struct Diabetes {
     pub test: Split,
 }
 
-/// The variables of `assets/diabetes/diabetes_columns.txt`, in its order (the target last).
+/// The variables of the shipped data, in its order (the target last).
 pub const VARIABLES: [&str; 11] = [
     "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6", "y",
 ];
 
-/// Reads the shipped data: one line per variable (`age: 59 48 …`, …, `y: 151 75 …`), 442 numbers each — scikit-learn's
-/// two raw files, columns as lines (a test checks every number against them). Returns the features row-major and the
-/// targets.
-pub fn parse_columns(text: &str) -> Result<(Vec<f64>, Vec<f64>), String> {
-    let mut cols: Vec<Vec<f64>> = Vec::with_capacity(11);
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let name = VARIABLES
-            .get(cols.len())
-            .ok_or("the diabetes data has more than 11 variables")?;
-        let rest = line
-            .strip_prefix(name)
-            .and_then(|r| r.strip_prefix(':'))
-            .ok_or_else(|| {
-                format!(
-                    "the diabetes data is malformed: expected the variable “{name}” on line {}",
-                    cols.len() + 1
-                )
-            })?;
-        let col = rest
-            .split_whitespace()
-            .map(|t| {
-                parse_f64(t).ok_or_else(|| {
-                    format!("the diabetes data is malformed: “{t}” ({name}) is not a number")
-                })
-            })
-            .collect::<Result<Vec<f64>, String>>()?;
-        if col.len() != 442 {
-            return Err(format!(
-                "the diabetes data should have 442 patients; “{name}” has {}",
-                col.len()
-            ));
+/// Reads the shipped data, `assets/diabetes/diabetes.bin` (written by `scripts/diabetes-pack.py`, which documents the
+/// format): for each variable a table of its distinct values, then each patient's index into it. Returns the
+/// features row-major and the targets.
+pub fn decode(bytes: &[u8]) -> Result<(Vec<f64>, Vec<f64>), String> {
+    const N: usize = 442;
+    let bad = || {
+        "the shipped diabetes data is damaged: rebuild it with scripts/diabetes-pack.py".to_string()
+    };
+    let mut at = 0;
+    let mut byte = || {
+        at += 1;
+        bytes.get(at - 1).copied().map(u64::from).ok_or_else(bad)
+    };
+    let leb = |byte: &mut dyn FnMut() -> Result<u64, String>| {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let b = byte()?;
+            v |= (b & 127).checked_shl(shift).ok_or_else(bad)?;
+            shift += 7;
+            if b < 128 {
+                return Ok::<u64, String>(v);
+            }
+        }
+    };
+    let mut tables = Vec::with_capacity(VARIABLES.len());
+    for _ in VARIABLES {
+        let scale = 10f64.powi(byte()? as i32);
+        let count = leb(&mut byte)?;
+        let mut v = 0u64;
+        let mut table = Vec::new();
+        for _ in 0..count.min(N as u64) {
+            v += leb(&mut byte)?;
+            table.push(v as f64 / scale);
+        }
+        tables.push(table);
+    }
+    let body = bytes.get(at..).ok_or_else(bad)?;
+    let mut bit = 0;
+    let mut cols = Vec::with_capacity(VARIABLES.len());
+    for table in &tables {
+        let width = usize::BITS - (table.len().max(2) - 1).leading_zeros();
+        let mut col = Vec::with_capacity(N);
+        for _ in 0..N {
+            let mut i = 0;
+            for k in 0..width {
+                let b = body.get(bit / 8).ok_or_else(bad)? >> (bit % 8) & 1;
+                i |= (b as usize) << k;
+                bit += 1;
+            }
+            col.push(*table.get(i).ok_or_else(bad)?);
         }
         cols.push(col);
     }
-    if cols.len() != 11 {
-        return Err(format!(
-            "the diabetes data should have 11 variables (10 features and y); it has {}",
-            cols.len()
-        ));
-    }
     let y = cols.pop().unwrap_or_default();
-    let x = (0..442)
+    let x = (0..N)
         .flat_map(|i| cols.iter().map(move |c| c[i]))
         .collect();
     Ok((x, y))
@@ -116,8 +128,7 @@ pub fn standardise(mut x: Vec<f64>, y: Vec<f64>) -> Diabetes {
 pub fn diabetes() -> Result<&'static Diabetes, String> {
     static DATA: OnceLock<Result<Diabetes, String>> = OnceLock::new();
     DATA.get_or_init(|| {
-        parse_columns(include_str!("../../assets/diabetes/diabetes_columns.txt"))
-            .map(|(x, y)| standardise(x, y))
+        decode(include_bytes!("../../assets/diabetes/diabetes.bin")).map(|(x, y)| standardise(x, y))
     })
     .as_ref()
     .map_err(Clone::clone)
@@ -316,19 +327,23 @@ mod tests {
             );
         }
         assert!(d.train.y.iter().sum::<f64>().abs() < 1e-9);
-        assert!(parse_columns("age: 1 2 3").unwrap_err().contains("442"));
-        assert!(parse_columns("").unwrap_err().contains("11 variables"));
-        assert!(parse_columns("sex: 1").unwrap_err().contains("“age”"));
-        let bad =
-            include_str!("../../assets/diabetes/diabetes_columns.txt").replacen(" 48 ", " 4x8 ", 1);
-        assert!(parse_columns(&bad).unwrap_err().contains("“4x8” (age)"));
+        // Damaged data is an error, never a panic: cut short anywhere, or with an index past its table.
+        let bin = include_bytes!("../../assets/diabetes/diabetes.bin");
+        for cut in [0, 1, 5, 100, 700, bin.len() - 1] {
+            assert!(
+                decode(&bin[..cut]).unwrap_err().contains("damaged"),
+                "{cut}"
+            );
+        }
+        let mut overlong = bin.to_vec();
+        overlong[1] = 0xff; // age's count becomes a LEB128 number that never ends within the header
+        assert!(decode(&overlong).is_err());
     }
 
-    /// The shipped columns are scikit-learn's two raw files (kept beside them in `assets/diabetes/`), number for number.
+    /// The shipped data is scikit-learn's two raw files (kept beside it in `assets/diabetes/`), number for number.
     #[test]
-    fn the_columns_are_the_raw_files() {
-        let (x, y) =
-            parse_columns(include_str!("../../assets/diabetes/diabetes_columns.txt")).unwrap();
+    fn the_shipped_data_is_the_raw_files() {
+        let (x, y) = decode(include_bytes!("../../assets/diabetes/diabetes.bin")).unwrap();
         let raw: Vec<f64> = include_str!("../../assets/diabetes/diabetes_data_raw.txt")
             .split_whitespace()
             .map(|t| t.parse().unwrap())

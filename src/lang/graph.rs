@@ -74,7 +74,8 @@ pub struct Node {
 pub struct Input {
     pub name: String,
     pub node: NodeId,
-    /// The value given in the program (`def f(x, y=0.5)`), if any.
+    /// The value given in the program, if any: its default (`def f(x, y=0.5)`), or the argument of a call after the
+    /// function (`g(0.25)`, `print(f(1.0))`), which wins.
     pub default: Option<f64>,
 }
 

@@ -90,6 +90,11 @@ fn write_expr(e: &Expr, min: u8, out: &mut String) {
             out.push(' ');
             write_expr(b, p + 1, out);
         }
+        ExprKind::Keyword(k, v) => {
+            out.push_str(k);
+            out.push('=');
+            write_expr(v, ARITH, out);
+        }
         ExprKind::Call(f, args) => {
             write_expr(f, PRIMARY, out);
             out.push('(');
@@ -210,7 +215,11 @@ pub fn program(p: &Program) -> String {
     let mut out = String::new();
     match p {
         Program::Def {
-            name, params, body, ..
+            name,
+            params,
+            body,
+            after,
+            ..
         } => {
             let ps: Vec<String> = params
                 .iter()
@@ -221,6 +230,10 @@ pub fn program(p: &Program) -> String {
                 .collect();
             out.push_str(&format!("def {name}({}):\n", ps.join(", ")));
             block(body, 1, &mut out);
+            if !after.is_empty() {
+                out.push('\n');
+                block(after, 0, &mut out);
+            }
         }
         Program::Script(stmts) => block(stmts, 0, &mut out),
     }
@@ -243,6 +256,7 @@ mod tests {
             "np.log(1 + x**2) / x\n",
             "a = x, y\na[1] * 2.0 + a[0] // 3 % 2\n",
             "2.0**x + 1e-7 * x + 3.5e20\n",
+            "def f(x, n=4):\n  return x**n\n\ng = grad(f)\nprint(g(-0.25, n=5))\n",
         ] {
             let p = parse(src).unwrap();
             assert_eq!(program(&p), src, "{src:?}");

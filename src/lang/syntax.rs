@@ -24,6 +24,8 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `value[start:stop:step]`, each part optional.
     Slice(Box<Expr>, [Option<Box<Expr>>; 3]),
+    /// `name=value`: an argument given by name; only in a call's arguments, after the positional ones.
+    Keyword(String, Box<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,6 +118,9 @@ pub enum Program {
         params: Vec<Param>,
         body: Vec<Stmt>,
         span: Span,
+        /// The lines after the function, as the lecture writes them (`g = grad(f)`, `print(g(0.25))`): not run, but
+        /// read for the point they call the function at.
+        after: Vec<Stmt>,
     },
     /// Bare statements ending in an expression, e.g. `y * x**2`; free names are the inputs.
     Script(Vec<Stmt>),

@@ -310,7 +310,7 @@ fn reads_outside_loops_over(stmts: &[Stmt], var: &str, out: &mut Names) {
 fn size(e: &ast::Expr) -> usize {
     1 + match &e.kind {
         ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Name(_) => 0,
-        ExprKind::Attr(b, _) | ExprKind::Unary(_, b) => size(b),
+        ExprKind::Attr(b, _) | ExprKind::Unary(_, b) | ExprKind::Keyword(_, b) => size(b),
         ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => size(a) + size(b),
         ExprKind::Call(c, args) => size(c) + args.iter().map(size).sum::<usize>(),
         ExprKind::Tuple(v) | ExprKind::List(v) => v.iter().map(size).sum(),
@@ -359,6 +359,7 @@ fn simple_parts(e: &ast::Expr) -> Result<(), String> {
             args.iter().try_for_each(simple_expr)
         }
         ExprKind::Tuple(_) => Err("a tuple kept in one variable".into()),
+        ExprKind::Keyword(..) => Err("an argument given by name".into()),
         ExprKind::List(_) | ExprKind::Index(..) | ExprKind::Slice(..) => lists(),
     }
 }

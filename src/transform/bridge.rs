@@ -102,7 +102,7 @@ pub(super) fn reads(e: &ast::Expr, out: &mut Names) {
                 reads(base, out)
             }
         }
-        ExprKind::Unary(_, a) => reads(a, out),
+        ExprKind::Unary(_, a) | ExprKind::Keyword(_, a) => reads(a, out),
         ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
             reads(a, out);
             reads(b, out);

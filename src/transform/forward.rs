@@ -87,6 +87,7 @@ pub(super) fn forward(f: &Func, inputs: &[String], wrt: usize, note: Option<&str
         params: f.params.clone(),
         body: out,
         span: Default::default(),
+        after: Vec::new(),
     }
 }
 

@@ -125,6 +125,7 @@ pub fn wengert(g: &Graph) -> String {
         params: f.params,
         body,
         span: Default::default(),
+        after: Vec::new(),
     })
 }
 

@@ -262,6 +262,7 @@ pub(super) fn reverse(f: &Func, inputs: &[String], output: usize, note: Option<&
         params: f.params.clone(),
         body: out,
         span: Default::default(),
+        after: Vec::new(),
     }
 }
 

@@ -82,6 +82,10 @@ impl Lowerer<'_> {
                 self.binop(*op, a, b, e.span)
             }
             ExprKind::Call(callee, args) => self.call(callee, args, e.span),
+            ExprKind::Keyword(k, _) => Err(Error::new(
+                e.span,
+                format!("`{k}=`: AD Lab's functions take their arguments in order, not by name"),
+            )),
             ExprKind::Tuple(items) => Ok(Val::Tuple(Rc::new(
                 items.iter().map(|i| self.expr(i)).collect::<Result<_>>()?,
             ))),

@@ -9,6 +9,7 @@
 //! assert_eq!(g.intermediates(), 12); // three operations per step, four steps
 //! ```
 
+mod driver;
 mod expr;
 pub(crate) mod ints;
 mod names;
@@ -122,11 +123,16 @@ fn lower_inner(
     };
     let (result, span) = match program {
         Program::Def {
-            params, body, span, ..
+            name,
+            params,
+            body,
+            span,
+            after,
         } => {
             l.is_def = true;
-            for p in params {
-                l.param(p)?;
+            let given = driver::point(name, params, after)?;
+            for (p, given) in params.iter().zip(given) {
+                l.param(p, given)?;
             }
             match l.block(body)? {
                 Flow::Return(v, s) => (v, s),
@@ -172,20 +178,32 @@ impl Lowerer<'_> {
         self.env.insert(name, Val::Node(id));
     }
 
-    fn param(&mut self, p: &Param) -> Result<()> {
+    /// A parameter: an input, or a count (an integer default). `given` is the value a call after the function gives
+    /// it (`g(0.25, n=5)`), which replaces the default.
+    fn param(&mut self, p: &Param, given: Option<driver::Given>) -> Result<()> {
+        let number = given.map(|g| g.0);
         match &p.default {
-            None => self.new_input(p.name.clone(), None, p.span),
+            None => self.new_input(p.name.clone(), number, p.span),
             Some(d) => match self.expr(d)? {
                 Val::Int(i) => {
-                    let i = self
-                        .overrides
-                        .iter()
-                        .find(|(n, _)| *n == p.name)
-                        .map_or(i, |o| o.1);
+                    let i = match (self.overrides.iter().find(|(n, _)| *n == p.name), given) {
+                        (Some(o), _) => o.1,
+                        (None, Some((j, true, _))) => j as i64,
+                        (None, Some((_, _, at))) => {
+                            return Err(Error::new(
+                                at,
+                                format!(
+                                    "`{}` counts (its default is {i}): give it a whole number",
+                                    p.name
+                                ),
+                            ))
+                        }
+                        (None, None) => i,
+                    };
                     self.graph.int_params.push((p.name.clone(), i));
                     self.env.insert(p.name.clone(), Val::Int(i));
                 }
-                Val::Float(x) => self.new_input(p.name.clone(), Some(x), p.span),
+                Val::Float(x) => self.new_input(p.name.clone(), Some(number.unwrap_or(x)), p.span),
                 other => {
                     return Err(Error::new(
                         d.span,
@@ -438,6 +456,66 @@ mod tests {
 
     pub const LOGISTIC: &str =
         "def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n";
+
+    /// The lecture's code as written: imports, the function, then `g = grad(f)` and a call giving the point.
+    #[test]
+    fn lines_after_the_function_give_the_point() {
+        let lecture = format!(
+            "import numpy as np\nfrom autograd import grad\n\n{LOGISTIC}\ng = grad(f)\nprint(g(0.25))\n"
+        );
+        let g = lower_source(&lecture).unwrap();
+        assert_eq!(g.inputs[0].default, Some(0.25));
+        assert_eq!(g.int_params, [("n".to_string(), 4)]);
+        for (src, x, n) in [
+            ("f(1.)", 1.0, 4),
+            ("y = f(0.5)\nprint(y)", 0.5, 4),
+            ("grad(f)(0.125, n=2)", 0.125, 2),
+            ("print(autograd.value_and_grad(f)(x=-1, n=3)[1])", -1.0, 3),
+            (
+                "from scipy.optimize import approx_fprime\napprox_fprime(0.75, f, 1e-7)",
+                0.75,
+                4,
+            ),
+            ("h = jacobian(grad(f))\nh(0.3, 5)", 0.3, 5),
+            ("g = grad(f)\nf(0.1); g(0.2)", 0.2, 4),
+        ] {
+            let g = lower_source(&format!("{LOGISTIC}{src}\n"))
+                .unwrap_or_else(|e| panic!("{src}: {e:?}"));
+            assert_eq!(g.inputs[0].default, Some(x), "{src}");
+            assert_eq!(g.int_params[0].1, n, "{src}");
+            assert_eq!(g.intermediates(), 3 * n as usize, "{src}");
+        }
+        // Mistakes are explained where they are.
+        for (src, at, says) in [
+            ("g(0.25)", "g(0.25)", "`g` is not defined here"),
+            ("x = 3", "3", "reads only lines that use `f`"),
+            (
+                "for i in range(3):\n  f(1.0)",
+                "for",
+                "reads only lines that use `f`",
+            ),
+            (
+                "g = grad(f)\ng(0.25, axis=0)",
+                "axis",
+                "no parameter `axis`",
+            ),
+            ("f(0.25, 4, 5)", "5)", "takes 2 argument(s), but more"),
+            ("f(0.25, m=4)", "m=4", "`f` has no parameter `m`"),
+            ("f(0.25, x=1.0)", "x=1.0", "`x` is given twice"),
+            ("f(0.25, 4.5)", "4.5", "give it a whole number"),
+            ("f(n=3)", "f(n=3)", "gives `x` no value"),
+            ("f([1.0])", "[1.0]", "given by numbers"),
+            ("y = f(1.0)\ny(2.0)", "y(2.0)", "not a function"),
+            ("grad(3)", "3", "reads only lines that use `f`"),
+            ("grad(f(1.0))", "f(1.0)", "takes the function itself"),
+        ] {
+            let text = format!("{LOGISTIC}{src}\n");
+            let e = lower_source(&text).expect_err(src);
+            let start = LOGISTIC.len() + src.find(at).unwrap();
+            assert_eq!(e.span.start as usize, start, "{src}: {e:?}");
+            assert!(e.message.contains(says), "{src}: {}", e.message);
+        }
+    }
 
     #[test]
     fn logistic_unrolls_three_operations_per_step() {

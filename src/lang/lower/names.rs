@@ -20,7 +20,7 @@ pub(super) fn free_names(stmts: &[Stmt]) -> Vec<String> {
                 }
             }
             ExprKind::Attr(base, _) => expr(base, assigned, free),
-            ExprKind::Unary(_, a) => expr(a, assigned, free),
+            ExprKind::Unary(_, a) | ExprKind::Keyword(_, a) => expr(a, assigned, free),
             ExprKind::Binary(_, a, b) => {
                 expr(a, assigned, free);
                 expr(b, assigned, free);

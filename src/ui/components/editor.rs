@@ -130,7 +130,9 @@ pub fn program_editor(
                 <p>An expression in the inputs (<code>y * x**2</code>), or a Python function: assignments, <code>for</code> loops over \
                 <code>range</code> or a list, lists (<code>append</code>, <code>pop</code>, indexing, slices), <code>return</code> of \
                 one value or several. Functions: <code>log exp sin cos tan sinh cosh tanh sqrt relu abs max min</code>, also as \
-                <code>np.…</code> or <code>math.…</code>; <code>pi</code>, <code>np.e</code>.</p><p>At a kink the derivative is a \
+                <code>np.…</code> or <code>math.…</code>; <code>pi</code>, <code>np.e</code>. After the function, the lecture's \
+                <code>import</code>s and lines such as <code>g = grad(f)</code> and <code>print(g(0.25))</code>: the call's \
+                numbers are the point shown.</p><p>At a kink the derivative is a \
                 convention: <code>abs</code> and <code>relu</code> have derivative 0 at 0; <code>max(a, b)</code> returns \
                 <code>b if b &gt; a else a</code>, as Python does, and the derivative is that of the argument returned (a tie \
                 goes to the first).</p></details>") }
