@@ -16,6 +16,7 @@ pub mod dual;
 pub mod eval;
 pub mod fd;
 pub mod hessian;
+pub mod nd;
 pub mod tape;
 pub mod taylor;
 pub mod trace;

@@ -1,10 +1,13 @@
-//! Values every layer shares: the elementary operations and their rules ([`op`]), formula trees and their printers
+//! Values every layer shares: the elementary operations and their rules ([`op`]), shaped values ([`array`]) and the
+//! array primitives ([`aop`]), formula trees and their printers
 //! ([`formula`]), elementary math ([`math`]), the number type engines are written against ([`scalar`]), number
 //! formatting ([`num`]), source positions and errors ([`source`]), the lecture's TeX notation as MathML ([`tex`]), and the
 //! address's query ([`url`]).
 //!
 //! This layer imports nothing else from the crate.
 
+pub mod aop;
+pub mod array;
 pub mod decimal;
 pub mod formula;
 pub mod hash;

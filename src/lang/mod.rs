@@ -1,6 +1,7 @@
 //! The program language: text → [`lexer`] → [`parser`] (syntax tree, errors with line and column) → [`lower`]
 //! (unrolled into a [`Graph`](graph::Graph), a Wengert list).
 
+pub mod agraph;
 pub mod compile;
 pub mod graph;
 pub mod lexer;

@@ -514,13 +514,27 @@ impl Parser {
         let e = self.arith();
         self.leave();
         let e = e?;
-        if let Tok::Sym(s @ ("<" | ">" | "<=" | ">=" | "==" | "!=")) = self.peek() {
+        let op = match self.peek() {
+            Tok::Sym("<") => BinOp::Lt,
+            Tok::Sym("<=") => BinOp::Le,
+            Tok::Sym(">") => BinOp::Gt,
+            Tok::Sym(">=") => BinOp::Ge,
+            Tok::Sym("==") => BinOp::Eq,
+            Tok::Sym("!=") => BinOp::Ne,
+            _ => return Ok(e),
+        };
+        self.bump();
+        self.enter()?;
+        let rhs = self.arith();
+        self.leave();
+        let rhs = rhs?;
+        if let Tok::Sym("<" | "<=" | ">" | ">=" | "==" | "!=") = self.peek() {
             return Err(Error::new(
                 self.span(),
-                format!("comparisons (`{s}`) are not supported: derivatives need arithmetic"),
+                "chained comparisons (`a < b < c`) are not supported",
             ));
         }
-        Ok(e)
+        Ok(binary(op, e, rhs))
     }
 
     fn arith(&mut self) -> Result<Expr> {
@@ -560,12 +574,7 @@ impl Parser {
                 Tok::Sym("/") => BinOp::Div,
                 Tok::Sym("//") => BinOp::FloorDiv,
                 Tok::Sym("%") => BinOp::Mod,
-                Tok::Sym("@") => {
-                    return Err(Error::new(
-                        self.span(),
-                        "matrix products (`@`) are not supported",
-                    ))
-                }
+                Tok::Sym("@") => BinOp::MatMul,
                 _ => return Ok(lhs),
             };
             self.deepen()?;
@@ -676,6 +685,42 @@ impl Parser {
     }
 
     fn subscript(&mut self, value: Expr) -> Result<Expr> {
+        let mut items: Vec<Expr> = Vec::new();
+        loop {
+            items.push(self.subscript_item()?);
+            if !self.eat_sym(",") || self.at_sym("]") {
+                break;
+            }
+        }
+        let close = self.close_bracket("]")?;
+        let span = value.span.to(close);
+        let kind = match (items.len(), items.pop()) {
+            (
+                1,
+                Some(Expr {
+                    kind: ExprKind::Range(parts),
+                    ..
+                }),
+            ) => ExprKind::Slice(Box::new(value), parts),
+            (1, Some(index)) => ExprKind::Index(Box::new(value), Box::new(index)),
+            (_, last) => {
+                items.extend(last);
+                let at = items[0].span.to(items[items.len() - 1].span);
+                ExprKind::Index(
+                    Box::new(value),
+                    Box::new(Expr {
+                        span: at,
+                        kind: ExprKind::Tuple(items),
+                    }),
+                )
+            }
+        };
+        Ok(Expr { span, kind })
+    }
+
+    /// One item of a subscript: an index, or `start:stop:step` with each part optional.
+    fn subscript_item(&mut self) -> Result<Expr> {
+        let start = self.span();
         let mut parts: [Option<Box<Expr>>; 3] = [None, None, None];
         let mut colons = 0;
         loop {
@@ -687,7 +732,7 @@ impl Parser {
                 self.bump();
                 continue;
             }
-            if self.at_sym("]") {
+            if self.at_sym("]") || self.at_sym(",") {
                 break;
             }
             if parts[colons].is_some() {
@@ -695,20 +740,15 @@ impl Parser {
             }
             parts[colons] = Some(Box::new(self.expr()?));
         }
-        let close = self.close_bracket("]")?;
-        let span = value.span.to(close);
         if colons == 0 {
-            let Some(index) = parts[0].take() else {
-                return Err(Error::new(close, "expected an index inside `[ ]`"));
+            return match parts[0].take() {
+                Some(index) => Ok(*index),
+                None => Err(Error::new(self.span(), "expected an index inside `[ ]`")),
             };
-            return Ok(Expr {
-                span,
-                kind: ExprKind::Index(Box::new(value), index),
-            });
         }
         Ok(Expr {
-            span,
-            kind: ExprKind::Slice(Box::new(value), parts),
+            span: start.to(self.prev_span()),
+            kind: ExprKind::Range(parts),
         })
     }
 
@@ -905,7 +945,7 @@ mod tests {
                 "expected `in`",
             ),
             ("def f(x):\n  return", 2, 3, "`return` needs a value"),
-            ("x == 1", 1, 3, "comparisons"),
+            ("x < 1 < 2", 1, 7, "chained comparisons"),
             ("if x: 1", 1, 1, "`if` is not supported"),
             ("2x + 1", 1, 1, "is not a number"),
             ("x × y", 1, 3, "write `*`"),

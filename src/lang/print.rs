@@ -10,17 +10,22 @@
 use super::syntax::*;
 
 const TUPLE: u8 = 0;
-const ARITH: u8 = 1;
-const TERM: u8 = 2;
-const FACTOR: u8 = 3;
-const POWER: u8 = 4;
-const PRIMARY: u8 = 5;
+const COMPARE: u8 = 1;
+const ARITH: u8 = 2;
+const TERM: u8 = 3;
+const FACTOR: u8 = 4;
+const POWER: u8 = 5;
+const PRIMARY: u8 = 6;
 
 fn prec(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Tuple(_) => TUPLE,
         ExprKind::Binary(BinOp::Add | BinOp::Sub, ..) => ARITH,
-        ExprKind::Binary(BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod, ..) => TERM,
+        ExprKind::Binary(op, ..) if op.is_comparison() => COMPARE,
+        ExprKind::Binary(
+            BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod | BinOp::MatMul,
+            ..,
+        ) => TERM,
         ExprKind::Unary(..) => FACTOR,
         ExprKind::Binary(BinOp::Pow, ..) => POWER,
         ExprKind::Int(i) if *i < 0 => FACTOR,
@@ -46,6 +51,18 @@ pub fn float(x: f64) -> String {
         s
     } else {
         s + ".0"
+    }
+}
+
+/// `start:stop:step`, the parts given.
+fn write_range(parts: &[Option<Box<Expr>>; 3], out: &mut String) {
+    for (k, part) in parts.iter().enumerate() {
+        if k > 0 && (k == 1 || part.is_some()) {
+            out.push(':');
+        }
+        if let Some(p) = part {
+            write_expr(p, ARITH, out);
+        }
     }
 }
 
@@ -84,7 +101,8 @@ fn write_expr(e: &Expr, min: u8, out: &mut String) {
             write_expr(b, FACTOR, out);
         }
         ExprKind::Binary(op, a, b) => {
-            write_expr(a, p, out);
+            // Comparisons do not chain: both operands are arithmetic.
+            write_expr(a, if op.is_comparison() { p + 1 } else { p }, out);
             out.push(' ');
             out.push_str(op.symbol());
             out.push(' ');
@@ -93,7 +111,7 @@ fn write_expr(e: &Expr, min: u8, out: &mut String) {
         ExprKind::Keyword(k, v) => {
             out.push_str(k);
             out.push('=');
-            write_expr(v, ARITH, out);
+            write_expr(v, COMPARE, out);
         }
         ExprKind::Call(f, args) => {
             write_expr(f, PRIMARY, out);
@@ -118,22 +136,26 @@ fn write_expr(e: &Expr, min: u8, out: &mut String) {
         ExprKind::Index(base, index) => {
             write_expr(base, PRIMARY, out);
             out.push('[');
-            write_expr(index, ARITH, out);
+            match &index.kind {
+                ExprKind::Tuple(items) if items.len() > 1 => {
+                    for (k, i) in items.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        write_expr(i, COMPARE, out);
+                    }
+                }
+                _ => write_expr(index, COMPARE, out),
+            }
             out.push(']');
         }
         ExprKind::Slice(base, parts) => {
             write_expr(base, PRIMARY, out);
             out.push('[');
-            for (k, part) in parts.iter().enumerate() {
-                if k > 0 && (k == 1 || part.is_some()) {
-                    out.push(':');
-                }
-                if let Some(p) = part {
-                    write_expr(p, ARITH, out);
-                }
-            }
+            write_range(parts, out);
             out.push(']');
         }
+        ExprKind::Range(parts) => write_range(parts, out),
     }
     if paren {
         out.push(')');
@@ -145,7 +167,7 @@ fn write_list(items: &[Expr], out: &mut String) {
         if k > 0 {
             out.push_str(", ");
         }
-        write_expr(item, ARITH, out);
+        write_expr(item, COMPARE, out);
     }
 }
 
@@ -257,6 +279,8 @@ mod tests {
             "a = x, y\na[1] * 2.0 + a[0] // 3 % 2\n",
             "2.0**x + 1e-7 * x + 3.5e20\n",
             "def f(x, n=4):\n  return x**n\n\ng = grad(f)\nprint(g(-0.25, n=5))\n",
+            "def f(X=np.eye(3)):\n  a = X[:, 1] @ X[0:2, ::2].T\n  return np.sum(np.where(a > 0, a, -a), axis=0)\n",
+            "a < b + 1\nX[1, -1] * (x == y)\n",
         ] {
             let p = parse(src).unwrap();
             assert_eq!(program(&p), src, "{src:?}");

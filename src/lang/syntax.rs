@@ -24,6 +24,9 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `value[start:stop:step]`, each part optional.
     Slice(Box<Expr>, [Option<Box<Expr>>; 3]),
+    /// `start:stop:step` as one item of a subscript with several (`X[:, 1]`, `X[0:2, 1:3]`): only inside the tuple
+    /// of an [`ExprKind::Index`].
+    Range([Option<Box<Expr>>; 3]),
     /// `name=value`: an argument given by name; only in a call's arguments, after the positional ones.
     Keyword(String, Box<Expr>),
 }
@@ -44,6 +47,15 @@ pub enum BinOp {
     Pow,
     FloorDiv,
     Mod,
+    /// `@`: the matrix product (array programs only).
+    MatMul,
+    /// `<`, `<=`, `>`, `>=`, `==`, `!=`: comparisons, for the condition of `np.where` (array programs only).
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
 }
 
 impl BinOp {
@@ -56,7 +68,7 @@ impl BinOp {
             BinOp::Mul => Some(Binary::Mul),
             BinOp::Div => Some(Binary::Div),
             BinOp::Pow => Some(Binary::Pow),
-            BinOp::FloorDiv | BinOp::Mod => None,
+            _ => None,
         }
     }
 
@@ -69,7 +81,22 @@ impl BinOp {
             BinOp::Pow => "**",
             BinOp::FloorDiv => "//",
             BinOp::Mod => "%",
+            BinOp::MatMul => "@",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
         }
+    }
+
+    /// A comparison (`<`, `==`, …).
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
+        )
     }
 }
 

@@ -317,6 +317,7 @@ fn size(e: &ast::Expr) -> usize {
         ExprKind::Slice(a, parts) => {
             size(a) + parts.iter().flatten().map(|p| size(p)).sum::<usize>()
         }
+        ExprKind::Range(parts) => parts.iter().flatten().map(|p| size(p)).sum::<usize>(),
     }
 }
 
@@ -360,7 +361,9 @@ fn simple_parts(e: &ast::Expr) -> Result<(), String> {
         }
         ExprKind::Tuple(_) => Err("a tuple kept in one variable".into()),
         ExprKind::Keyword(..) => Err("an argument given by name".into()),
-        ExprKind::List(_) | ExprKind::Index(..) | ExprKind::Slice(..) => lists(),
+        ExprKind::List(_) | ExprKind::Index(..) | ExprKind::Slice(..) | ExprKind::Range(_) => {
+            lists()
+        }
     }
 }
 

@@ -118,6 +118,7 @@ pub(super) fn reads(e: &ast::Expr, out: &mut Names) {
             reads(a, out);
             parts.iter().flatten().for_each(|p| reads(p, out));
         }
+        ExprKind::Range(parts) => parts.iter().flatten().for_each(|p| reads(p, out)),
     }
 }
 

@@ -46,6 +46,10 @@ impl Lowerer<'_> {
             ExprKind::Int(i) => Ok(Val::Int(*i)),
             ExprKind::Float(x) => Ok(Val::Float(*x)),
             ExprKind::Name(n) => self.lookup(n, e.span),
+            ExprKind::Range(_) => Err(Error::new(
+                e.span,
+                "a list takes one index or slice, not several",
+            )),
             ExprKind::Attr(base, attr) => match &base.kind {
                 ExprKind::Name(m) if MODULES.contains(&m.as_str()) => match attr.as_str() {
                     "pi" => Ok(Val::Float(std::f64::consts::PI)),
@@ -426,6 +430,9 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn binop(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Result<Val> {
+        if op == BinOp::MatMul || op.is_comparison() {
+            return Err(not_arithmetic(op, span));
+        }
         // Lists: `[x] + [y]` joins, `[x] * 3` repeats — new lists, as in Python, within the size limit.
         match (op, &a, &b) {
             (BinOp::Add, Val::List(p), Val::List(q)) => {
@@ -512,6 +519,21 @@ impl Lowerer<'_> {
 }
 
 /// Python's ZeroDivisionError, for a division by zero among numbers known before the run.
+/// `@` and comparisons, which the scalar language does not have.
+pub(super) fn not_arithmetic(op: BinOp, span: Span) -> Error {
+    Error::new(
+        span,
+        if op == BinOp::MatMul {
+            "matrix products (`@`) are not supported".to_string()
+        } else {
+            format!(
+                "comparisons (`{}`) are not supported: derivatives need arithmetic",
+                op.symbol()
+            )
+        },
+    )
+}
+
 pub(super) fn zero_division(op: BinOp, span: Span) -> Error {
     Error::new(
         span,

@@ -44,6 +44,7 @@ pub(super) fn int_op(op: BinOp, i: i64, j: i64, span: Span) -> Result<Option<Val
         }
         BinOp::Pow if i == 0 => return Err(super::expr::zero_division(op, span)),
         BinOp::Pow => return Ok(None),
+        _ => return Err(super::expr::not_arithmetic(op, span)),
     })))
 }
 

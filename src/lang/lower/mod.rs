@@ -9,6 +9,7 @@
 //! assert_eq!(g.intermediates(), 12); // three operations per step, four steps
 //! ```
 
+pub mod arrays;
 mod driver;
 mod expr;
 pub(crate) mod ints;
@@ -604,6 +605,22 @@ mod tests {
             ("range(2**100)[0] * x", 1, 7, "must be a whole number"),
             ("a, b = x\na", 1, 8, "2 names on the left"),
             ("log + x", 1, 1, "is a function"),
+            ("y + (x == 1)", 1, 5, "comparisons (`==`) are not supported"),
+            ("x @ y", 1, 1, "matrix products (`@`) are not supported"),
+            (
+                "a = [x, y]
+a[0, 1]",
+                2,
+                3,
+                "must be a whole number",
+            ),
+            (
+                "a = [x, y]
+a[0:1, 1]",
+                2,
+                3,
+                "one index or slice",
+            ),
             (
                 "def f(x):\n  v = x\n  for i in range(3):\n    v = v\n",
                 1,

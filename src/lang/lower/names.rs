@@ -44,6 +44,7 @@ pub(super) fn free_names(stmts: &[Stmt]) -> Vec<String> {
                 expr(a, assigned, free);
                 parts.iter().flatten().for_each(|p| expr(p, assigned, free));
             }
+            ExprKind::Range(parts) => parts.iter().flatten().for_each(|p| expr(p, assigned, free)),
         }
     }
     fn block(stmts: &[Stmt], assigned: &mut Vec<String>, free: &mut Vec<String>) {

@@ -1,0 +1,177 @@
+//! The engines on the array graph ([`AGraph`]): evaluation, forward mode (one JVP sweep), reverse mode (one VJP
+//! sweep) and the Hessian by forward over reverse (the reverse sweep run on dual numbers, one pass per input
+//! number). All are generic over [`Scalar`] and use only the rules of [`crate::base::aop`].
+//!
+//! ```
+//! use ad_lab::ad::nd;
+//! use ad_lab::lang::lower::arrays::lower_arrays;
+//! let g = lower_arrays(
+//!     "import autograd.numpy as np\ndef f(w=np.array([1.0, 2.0])):\n  return np.sum(w ** 2)\n",
+//!     &[],
+//! )
+//! .unwrap();
+//! let (value, grad) = nd::gradient(&g).unwrap();
+//! assert_eq!((value, grad[0].data.clone()), (5.0, vec![2.0, 4.0]));
+//! ```
+
+use crate::ad::dual::Dual;
+use crate::base::array::Array;
+use crate::base::scalar::Scalar;
+use crate::lang::agraph::{AGraph, AOpNode};
+
+/// Every node's value, for the inputs given (one array per input, of its shape).
+pub fn evaluate<S: Scalar>(g: &AGraph, inputs: &[Array<S>]) -> Result<Vec<Array<S>>, String> {
+    let mut values: Vec<Array<S>> = Vec::with_capacity(g.nodes.len());
+    for n in &g.nodes {
+        let v = match &n.op {
+            AOpNode::Input(i) => inputs[*i as usize].clone(),
+            AOpNode::Const(c) => Array {
+                shape: c.shape.clone(),
+                data: c.data.iter().map(|&x| S::from_f64(x)).collect(),
+            },
+            AOpNode::Prim(op, args) => {
+                let a: Vec<&Array<S>> = args.iter().map(|p| &values[p.index()]).collect();
+                op.value(&a)?
+            }
+        };
+        values.push(v);
+    }
+    Ok(values)
+}
+
+/// The inputs' values as the program gives them.
+pub fn point(g: &AGraph) -> Vec<Array> {
+    g.inputs.iter().map(|i| i.value.clone()).collect()
+}
+
+/// Reverse mode: the output's cotangent `seed` swept back through every node; returns each input's cotangent.
+pub fn vjp<S: Scalar>(g: &AGraph, values: &[Array<S>], seed: Array<S>) -> Vec<Array<S>> {
+    let mut adj: Vec<Option<Array<S>>> = vec![None; g.nodes.len()];
+    adj[g.output.index()] = Some(seed);
+    for (k, n) in g.nodes.iter().enumerate().rev() {
+        let AOpNode::Prim(op, args) = &n.op else {
+            continue;
+        };
+        let Some(gk) = adj[k].take() else { continue };
+        let a: Vec<&Array<S>> = args.iter().map(|p| &values[p.index()]).collect();
+        for (p, d) in args.iter().zip(op.vjp(&a, &values[k], &gk)) {
+            let slot = &mut adj[p.index()];
+            *slot = Some(match slot.take() {
+                None => d,
+                Some(mut acc) => {
+                    for (x, y) in acc.data.iter_mut().zip(&d.data) {
+                        *x = *x + *y;
+                    }
+                    acc
+                }
+            });
+        }
+    }
+    g.inputs
+        .iter()
+        .map(|i| {
+            adj[i.node.index()]
+                .take()
+                .unwrap_or_else(|| Array::zeros(&g.nodes[i.node.index()].shape))
+        })
+        .collect()
+}
+
+/// Forward mode: the output's value and its tangent for the inputs' tangents.
+pub fn jvp<S: Scalar>(
+    g: &AGraph,
+    inputs: &[Array<S>],
+    tangents: &[Array<S>],
+) -> Result<(Array<S>, Array<S>), String> {
+    let values = evaluate(g, inputs)?;
+    let mut tan: Vec<Array<S>> = Vec::with_capacity(g.nodes.len());
+    for (k, n) in g.nodes.iter().enumerate() {
+        let t = match &n.op {
+            AOpNode::Input(i) => tangents[*i as usize].clone(),
+            AOpNode::Const(c) => Array::zeros(&c.shape),
+            AOpNode::Prim(op, args) => {
+                let a: Vec<&Array<S>> = args.iter().map(|p| &values[p.index()]).collect();
+                let t: Vec<&Array<S>> = args.iter().map(|p| &tan[p.index()]).collect();
+                op.jvp(&a, &values[k], &t)
+            }
+        };
+        tan.push(t);
+    }
+    let o = g.output.index();
+    Ok((values[o].clone(), tan[o].clone()))
+}
+
+fn scalar_output<S: Scalar>(g: &AGraph, values: &[Array<S>]) -> Result<S, String> {
+    one_number(&values[g.output.index()])
+}
+
+fn one_number<S: Scalar>(out: &Array<S>) -> Result<S, String> {
+    match out.data.as_slice() {
+        [x] => Ok(*x),
+        _ => Err(format!(
+            "a gradient needs a function that returns one number; this one returns an array of shape {}",
+            crate::base::array::fmt_shape(&out.shape)
+        )),
+    }
+}
+
+/// Reverse mode at the program's point: the value and the gradient for every input, in the inputs' shapes.
+pub fn gradient(g: &AGraph) -> Result<(f64, Vec<Array>), String> {
+    let values = evaluate(g, &point(g))?;
+    let f = scalar_output(g, &values)?;
+    Ok((f, vjp(g, &values, Array::scalar(1.0))))
+}
+
+/// Forward mode at the program's point: the gradient one input number at a time (n JVPs), in the inputs' shapes.
+pub fn gradient_forward(g: &AGraph) -> Result<Vec<Array>, String> {
+    let x = point(g);
+    let mut grads: Vec<Array> = x.iter().map(|a| Array::zeros(&a.shape)).collect();
+    for i in 0..x.len() {
+        for j in 0..x[i].len() {
+            let mut t: Vec<Array> = x.iter().map(|a| Array::zeros(&a.shape)).collect();
+            t[i].data[j] = 1.0;
+            let (out, d) = jvp(g, &x, &t)?;
+            one_number(&out)?;
+            grads[i].data[j] = d.data[0];
+        }
+    }
+    Ok(grads)
+}
+
+/// The Hessian over all input numbers (inputs in order, each row-major), by forward over reverse: row j is the
+/// reverse sweep run on dual numbers whose tangent is the j-th unit vector.
+pub fn hessian(g: &AGraph) -> Result<Vec<Vec<f64>>, String> {
+    let x = point(g);
+    let n: usize = x.iter().map(Array::len).sum();
+    let mut rows = Vec::with_capacity(n);
+    for j in 0..n {
+        let mut k = 0;
+        let dual: Vec<Array<Dual>> = x
+            .iter()
+            .map(|a| {
+                let data = a
+                    .data
+                    .iter()
+                    .map(|&v| {
+                        k += 1;
+                        Dual::new(v, if k - 1 == j { 1.0 } else { 0.0 })
+                    })
+                    .collect();
+                Array {
+                    shape: a.shape.clone(),
+                    data,
+                }
+            })
+            .collect();
+        let values = evaluate(g, &dual)?;
+        scalar_output(g, &values)?;
+        let grads = vjp(g, &values, Array::scalar(Dual::constant(1.0)));
+        rows.push(
+            grads
+                .iter()
+                .flat_map(|a| a.data.iter().map(|d| d.eps))
+                .collect(),
+        );
+    }
+    Ok(rows)
+}

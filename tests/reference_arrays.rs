@@ -1,0 +1,129 @@
+//! The array engine against HIPS autograd itself: `tests/reference_arrays.json`, 60 numpy programs (least squares,
+//! MLPs with logistic loss, Example 2's ridge descent, tanh chains, log-sum-exp, softmax, `np.linalg.solve`,
+//! broadcasting, reductions along an axis, indexing, `np.where`, …) with their value, gradient and Hessian computed by
+//! autograd 1.9.1 on numpy 2.4.6 (`scripts/reference_arrays.py`). Each program is traced into the array graph and
+//! its value, its gradient by reverse mode and by forward mode, and its Hessian by forward over reverse must agree
+//! to 1e-12 relative (numpy sums pairwise, so the last bits may differ).
+#![cfg(not(target_arch = "wasm32"))]
+
+use ad_lab::ad::nd;
+use ad_lab::lang::lower::arrays::lower_arrays;
+
+/// Within 1e-12 of the larger of the two, or of the largest number of the quantity (`scale`) for entries that
+/// cancel to almost nothing.
+fn good(got: f64, want: f64, scale: f64) -> bool {
+    got == want || (got - want).abs() <= 1e-12 * want.abs().max(got.abs()).max(1e-3 * scale)
+}
+
+fn numbers(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn every_array_engine_matches_autograd() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/reference_arrays.json"
+    ))
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let programs = json["programs"].as_array().unwrap();
+    assert_eq!(programs.len(), 60);
+    let mut failures = Vec::new();
+    let mut hessians = 0;
+    for p in programs {
+        let name = p["name"].as_str().unwrap();
+        let source = p["source"].as_str().unwrap();
+        let ints: Vec<(String, i64)> = p["ints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["name"].as_str().unwrap().to_string(),
+                    i["value"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        let g = match lower_arrays(source, &ints) {
+            Ok(g) => g,
+            Err(e) => {
+                failures.push(format!(
+                    "{name}: {} at {}",
+                    e.message,
+                    e.span.line_col(source)
+                ));
+                continue;
+            }
+        };
+        // The inputs are the program's parameters with their defaults, as autograd saw them.
+        for (input, want) in g.inputs.iter().zip(p["inputs"].as_array().unwrap()) {
+            assert_eq!(input.name, want["name"].as_str().unwrap(), "{name}");
+            assert_eq!(
+                input.value.data,
+                numbers(&want["value"]),
+                "{name}: {}",
+                input.name
+            );
+        }
+        let (value, reverse) = match nd::gradient(&g) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let want = p["value"].as_f64().unwrap();
+        if !good(value, want, want.abs()) {
+            failures.push(format!("{name}: value {value} against autograd's {want}"));
+        }
+        let forward = nd::gradient_forward(&g).unwrap();
+        let grads = p["grad"].as_array().unwrap();
+        let scale = grads
+            .iter()
+            .flat_map(|g| numbers(&g["value"]))
+            .fold(0.0f64, |m, x| m.max(x.abs()));
+        for ((r, f), want) in reverse.iter().zip(&forward).zip(grads) {
+            let w = numbers(&want["value"]);
+            assert_eq!(r.data.len(), w.len(), "{name}");
+            for (k, w) in w.iter().enumerate() {
+                if !good(r.data[k], *w, scale) {
+                    failures.push(format!(
+                        "{name}: reverse ∂/∂{}[{k}] = {} against {w}",
+                        want["name"], r.data[k]
+                    ));
+                }
+                if !good(f.data[k], *w, scale) {
+                    failures.push(format!(
+                        "{name}: forward ∂/∂{}[{k}] = {} against {w}",
+                        want["name"], f.data[k]
+                    ));
+                }
+            }
+        }
+        if let Some(h) = p["hessian"].as_array() {
+            hessians += 1;
+            let got = nd::hessian(&g).unwrap();
+            let rows: Vec<Vec<f64>> = h.iter().map(numbers).collect();
+            let scale = rows.iter().flatten().fold(0.0f64, |m, x| m.max(x.abs()));
+            for (i, (gr, wr)) in got.iter().zip(&rows).enumerate() {
+                for (j, (a, b)) in gr.iter().zip(wr).enumerate() {
+                    if !good(*a, *b, scale) {
+                        failures.push(format!("{name}: Hessian [{i}][{j}] = {a} against {b}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(hessians, 57);
+}
