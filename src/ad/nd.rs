@@ -44,17 +44,43 @@ pub fn point(g: &AGraph) -> Vec<Array> {
     g.inputs.iter().map(|i| i.value.clone()).collect()
 }
 
-/// Reverse mode: the output's cotangent `seed` swept back through every node; returns each input's cotangent.
+/// Which nodes depend on an input: only theirs are worth a cotangent.
+pub fn live(g: &AGraph) -> Vec<bool> {
+    let mut live = Vec::with_capacity(g.nodes.len());
+    for n in &g.nodes {
+        let l = match &n.op {
+            AOpNode::Input(_) => true,
+            AOpNode::Const(_) => false,
+            AOpNode::Prim(_, args) => args.iter().any(|p| live[p.index()]),
+        };
+        live.push(l);
+    }
+    live
+}
+
+/// Reverse mode: the output's cotangent `seed` swept back through every node that depends on an input; returns each
+/// input's cotangent.
 pub fn vjp<S: Scalar>(g: &AGraph, values: &[Array<S>], seed: Array<S>) -> Vec<Array<S>> {
+    let live = live(g);
     let mut adj: Vec<Option<Array<S>>> = vec![None; g.nodes.len()];
     adj[g.output.index()] = Some(seed);
     for (k, n) in g.nodes.iter().enumerate().rev() {
         let AOpNode::Prim(op, args) = &n.op else {
             continue;
         };
-        let Some(gk) = adj[k].take() else { continue };
+        let Some(gk) = adj[k].take().filter(|_| live[k]) else {
+            continue;
+        };
         let a: Vec<&Array<S>> = args.iter().map(|p| &values[p.index()]).collect();
-        for (p, d) in args.iter().zip(op.vjp(&a, &values[k], &gk)) {
+        let need: Vec<bool> = args.iter().map(|p| live[p.index()]).collect();
+        for ((p, d), need) in args
+            .iter()
+            .zip(op.vjp_needed(&a, &values[k], &gk, &need))
+            .zip(need)
+        {
+            if !need {
+                continue;
+            }
             let slot = &mut adj[p.index()];
             *slot = Some(match slot.take() {
                 None => d,

@@ -21,7 +21,7 @@
 //! assert_eq!((back[0].data.clone(), back[1].data.clone()), (vec![1.0, 1.0, 0.0, 0.0], vec![1.0, 2.0]));
 //! ```
 
-use super::array::{broadcast_shapes, fmt_shape, size_of, Array};
+use super::array::{broadcast_index, broadcast_shapes, fmt_shape, size_of, Array};
 use super::op::{Binary, Unary};
 use super::scalar::{binary, chain, chain2, Scalar};
 
@@ -110,25 +110,75 @@ fn matmul_dims(a: &[usize], b: &[usize]) -> Result<(usize, usize, usize, Shape),
     Ok((n, k, m, out))
 }
 
-/// C (n×m) = op(A)·op(B) where op transposes when asked; A is n×k (or k×n transposed), B k×m (or m×k).
+/// C (n×m) = op(A)·op(B) where op transposes when asked; A is n×k (or k×n transposed), B k×m (or m×k). Each entry
+/// sums its k products in order, starting from the first (so no `0 +`), whichever loop order reads memory in rows.
 fn mm<S: Scalar>(a: &[S], ta: bool, b: &[S], tb: bool, n: usize, k: usize, m: usize) -> Vec<S> {
-    let at = |i: usize, l: usize| if ta { a[l * n + i] } else { a[i * k + l] };
-    let bt = |l: usize, j: usize| if tb { b[j * k + l] } else { b[l * m + j] };
-    let mut c = Vec::with_capacity(n * m);
-    for i in 0..n {
-        for j in 0..m {
-            let mut s = if k == 0 {
-                S::zero()
-            } else {
-                at(i, 0) * bt(0, j)
-            };
-            for l in 1..k {
-                s = s + at(i, l) * bt(l, j);
+    // Plain index loops: the site is built for size (opt-level z), where closures and iterator adapters in an inner
+    // loop are not always inlined.
+    let mut c: Vec<S> = vec![S::zero(); n * m];
+    if k == 0 {
+        return c;
+    }
+    let (sa_i, sa_l) = if ta { (1, n) } else { (k, 1) };
+    // A single column is also a single row: dot products then read memory in order.
+    if tb || m == 1 {
+        for i in 0..n {
+            for j in 0..m {
+                let row = &b[j * k..j * k + k];
+                let mut s = a[i * sa_i] * row[0];
+                for l in 1..k {
+                    s = s + a[i * sa_i + l * sa_l] * row[l];
+                }
+                c[i * m + j] = s;
             }
-            c.push(s);
+        }
+        return c;
+    }
+    // Row i of C accumulates a(i, l) · row l of B, for l in order (the first product starts it).
+    for i in 0..n {
+        let ci = &mut c[i * m..i * m + m];
+        let x = a[i * sa_i];
+        let row = &b[..m];
+        for j in 0..m {
+            ci[j] = x * row[j];
+        }
+        for l in 1..k {
+            let x = a[i * sa_i + l * sa_l];
+            let row = &b[l * m..l * m + m];
+            for j in 0..m {
+                ci[j] = ci[j] + x * row[j];
+            }
         }
     }
     c
+}
+
+/// Where element i of a broadcast result reads an operand: the same place, always the one number, or a map.
+enum Spread {
+    Same,
+    One,
+    Map(Vec<usize>),
+}
+
+impl Spread {
+    fn new(from: &[usize], to: &[usize]) -> Spread {
+        if from == to {
+            Spread::Same
+        } else if from.iter().product::<usize>() == 1 {
+            Spread::One
+        } else {
+            Spread::Map(broadcast_index(from, to))
+        }
+    }
+
+    #[inline]
+    fn at(&self, i: usize) -> usize {
+        match self {
+            Spread::Same => i,
+            Spread::One => 0,
+            Spread::Map(m) => m[i],
+        }
+    }
 }
 
 /// (outer, length, inner) around an axis: element (o, r, q) is at flat index (o·length + r)·inner + q.
@@ -364,11 +414,13 @@ impl AOp {
         let data = match self {
             AOp::Map(op) => a.data.iter().map(|&x| x.unary(*op)).collect(),
             AOp::Zip(op) => {
-                let (x, y) = (a.broadcast_to(&shape), args[1].broadcast_to(&shape));
-                x.data
-                    .iter()
-                    .zip(&y.data)
-                    .map(|(&x, &y)| binary(*op, Ok(x), Ok(y)))
+                let (sa, sb) = (
+                    Spread::new(&a.shape, &shape),
+                    Spread::new(&args[1].shape, &shape),
+                );
+                let b = args[1];
+                (0..shape.iter().product())
+                    .map(|i| binary(*op, Ok(a.data[sa.at(i)]), Ok(b.data[sb.at(i)])))
                     .collect()
             }
             AOp::MatMul => {
@@ -447,12 +499,16 @@ impl AOp {
                 .map(|i| chain(op.partial(a.data[i], out.data[i]), t[0].data[i]))
                 .collect(),
             AOp::Zip(op) => {
-                let (x, y) = (a.broadcast_to(&shape), args[1].broadcast_to(&shape));
-                let (tx, ty) = (t[0].broadcast_to(&shape), t[1].broadcast_to(&shape));
+                let (sa, sb) = (
+                    Spread::new(&a.shape, &shape),
+                    Spread::new(&args[1].shape, &shape),
+                );
+                let b = args[1];
                 (0..out.len())
                     .map(|i| {
-                        let (pa, pb) = op.partials(x.data[i], y.data[i], out.data[i]);
-                        chain2(pa, tx.data[i], pb, ty.data[i])
+                        let (ia, ib) = (sa.at(i), sb.at(i));
+                        let (pa, pb) = op.partials(a.data[ia], b.data[ib], out.data[i]);
+                        chain2(pa, t[0].data[ia], pb, t[1].data[ib])
                     })
                     .collect()
             }
@@ -506,6 +562,22 @@ impl AOp {
         out: &Array<S>,
         g: &Array<S>,
     ) -> Vec<Array<S>> {
+        self.vjp_needed(args, out, g, &vec![true; args.len()])
+    }
+
+    /// [`AOp::vjp`] for the arguments marked in `need` only (a constant's cotangent is never used); the others'
+    /// entries are empty arrays.
+    pub fn vjp_needed<S: Scalar>(
+        &self,
+        args: &[&Array<S>],
+        out: &Array<S>,
+        g: &Array<S>,
+        need: &[bool],
+    ) -> Vec<Array<S>> {
+        let skip = || Array {
+            shape: vec![0],
+            data: Vec::new(),
+        };
         let a = args[0];
         match self {
             AOp::Map(op) => vec![Array {
@@ -515,28 +587,51 @@ impl AOp {
                     .collect(),
             }],
             AOp::Zip(op) => {
-                let shape = &out.shape;
-                let (x, y) = (a.broadcast_to(shape), args[1].broadcast_to(shape));
-                let mut ga = Array::zeros(shape);
-                let mut gb = Array::zeros(shape);
+                // Each cotangent summed back over the axes its argument was stretched along.
+                let b = args[1];
+                let (sa, sb) = (
+                    Spread::new(&a.shape, &out.shape),
+                    Spread::new(&b.shape, &out.shape),
+                );
+                let mut ga = if need[0] {
+                    Array::zeros(&a.shape)
+                } else {
+                    skip()
+                };
+                let mut gb = if need[1] {
+                    Array::zeros(&b.shape)
+                } else {
+                    skip()
+                };
                 for i in 0..out.len() {
-                    let (pa, pb) = op.partials(x.data[i], y.data[i], out.data[i]);
-                    ga.data[i] = chain(pa, g.data[i]);
-                    gb.data[i] = chain(pb, g.data[i]);
+                    let (ia, ib) = (sa.at(i), sb.at(i));
+                    let (pa, pb) = op.partials(a.data[ia], b.data[ib], out.data[i]);
+                    if need[0] {
+                        ga.data[ia] = ga.data[ia] + chain(pa, g.data[i]);
+                    }
+                    if need[1] {
+                        gb.data[ib] = gb.data[ib] + chain(pb, g.data[i]);
+                    }
                 }
-                vec![ga.sum_to(&a.shape), gb.sum_to(&args[1].shape)]
+                vec![ga, gb]
             }
             AOp::MatMul => {
                 let b = args[1];
                 let (n, k, m, _) = matmul_dims(&a.shape, &b.shape).unwrap_or_default();
                 vec![
-                    Array {
-                        shape: a.shape.clone(),
-                        data: mm(&g.data, false, &b.data, true, n, m, k),
+                    match need[0] {
+                        true => Array {
+                            shape: a.shape.clone(),
+                            data: mm(&g.data, false, &b.data, true, n, m, k),
+                        },
+                        false => skip(),
                     },
-                    Array {
-                        shape: b.shape.clone(),
-                        data: mm(&a.data, true, &g.data, false, k, n, m),
+                    match need[1] {
+                        true => Array {
+                            shape: b.shape.clone(),
+                            data: mm(&a.data, true, &g.data, false, k, n, m),
+                        },
+                        false => skip(),
                     },
                 ]
             }

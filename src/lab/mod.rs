@@ -18,6 +18,7 @@ pub mod numeric;
 pub mod program;
 pub mod ridge;
 pub mod symbolic;
+pub mod tfjs_bench;
 
 use std::fmt;
 use std::ops::Deref;

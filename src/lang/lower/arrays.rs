@@ -237,6 +237,13 @@ impl Tracer {
             }
             op.value(&a).map_err(|m| Error::new(span, m))?
         };
+        // An operation on constants only is a constant (`X.T` of a data matrix): computed once, here.
+        if args
+            .iter()
+            .all(|p| matches!(self.g.nodes[p.index()].op, AOpNode::Const(_)))
+        {
+            return self.constant(value, span);
+        }
         self.push(AOpNode::Prim(op, args), value, span)
     }
 
