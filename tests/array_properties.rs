@@ -9,6 +9,7 @@ use ad_lab::ad::nd;
 use ad_lab::base::array::broadcast_shapes;
 use ad_lab::base::random::SplitMix64;
 use ad_lab::lang::lower::arrays::lower_arrays;
+use ad_lab::transform::arrays::reverse_program;
 
 type Shape = Vec<usize>;
 
@@ -134,6 +135,25 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
                 "case {case} [{k}]: reverse {a}, forward {b}\n{src}"
             );
         }
+        // The reverse pass as a numpy program, run again: the same gradient.
+        for (i, r) in reverse.iter().enumerate() {
+            let text = reverse_program(&g, i);
+            let h = lower_arrays(&text, &[]).unwrap_or_else(|e| {
+                panic!(
+                    "case {case}: {} at {}\n{text}",
+                    e.message,
+                    e.span.line_col(&text)
+                )
+            });
+            let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output.index()].clone();
+            assert_eq!(got.shape, r.shape, "case {case}\n{text}");
+            for (a, b) in got.data.iter().zip(&r.data) {
+                assert!(
+                    close(*a, *b, scale, 1e-12),
+                    "case {case}: generated {a}, engine {b}\n{text}"
+                );
+            }
+        }
         let n = rev.len();
         if n <= 12 {
             let h = nd::hessian(&g).unwrap();
@@ -178,8 +198,12 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
                 );
             }
         }
-        if std::env::var("SHOW_ARRAY_PROGRAMS").is_ok() && case < 4 {
-            eprintln!("{src}-- {} operations", g.operations());
+        if std::env::var("SHOW_ARRAY_PROGRAMS").is_ok() && case < 2 {
+            eprintln!(
+                "{src}-- {} operations\n{}",
+                g.operations(),
+                reverse_program(&g, 0)
+            );
         }
         checked += 1;
     }

@@ -8,6 +8,7 @@
 
 use ad_lab::ad::nd;
 use ad_lab::lang::lower::arrays::lower_arrays;
+use ad_lab::transform::arrays::reverse_program;
 
 /// Within 1e-12 of the larger of the two, or of the largest number of the quantity (`scale`) for entries that
 /// cancel to almost nothing.
@@ -103,6 +104,36 @@ fn every_array_engine_matches_autograd() {
                         want["name"], f.data[k]
                     ));
                 }
+            }
+        }
+        // The reverse pass written out as a numpy program, run again by the core: the same gradient.
+        for (i, r) in reverse.iter().enumerate() {
+            let text = reverse_program(&g, i);
+            let run = lower_arrays(&text, &[]).and_then(|h| {
+                nd::evaluate(&h, &nd::point(&h))
+                    .map(|v| v[h.output.index()].clone())
+                    .map_err(|m| ad_lab::base::source::Error::new(Default::default(), m))
+            });
+            match run {
+                Ok(got) if got.shape == r.shape => {
+                    for (k, (a, b)) in got.data.iter().zip(&r.data).enumerate() {
+                        if !good(*a, *b, scale) {
+                            failures.push(format!(
+                                "{name}: generated ∂/∂{}[{k}] = {a} against the engine's {b}",
+                                g.inputs[i].name
+                            ));
+                        }
+                    }
+                }
+                Ok(got) => failures.push(format!(
+                    "{name}: generated gradient of shape {:?}",
+                    got.shape
+                )),
+                Err(e) => failures.push(format!(
+                    "{name}: the generated program fails: {} at {}\n{text}",
+                    e.message,
+                    e.span.line_col(&text)
+                )),
             }
         }
         if let Some(h) = p["hessian"].as_array() {

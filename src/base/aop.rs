@@ -68,6 +68,15 @@ pub enum AOp {
 
 type Shape = Vec<usize>;
 
+/// See [`AOp::costs`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Costs {
+    pub jvp: u64,
+    pub vjp: u64,
+    /// Bytes reverse mode keeps for the VJP.
+    pub kept: u64,
+}
+
 /// (n, k, m) of a product and whether each operand is a vector (its axis dropped from the result).
 fn matmul_dims(a: &[usize], b: &[usize]) -> Result<(usize, usize, usize, Shape), String> {
     let bad = || {
@@ -313,6 +322,45 @@ impl AOp {
             }),
             _ => args.iter().map(|s| size(s)).max().unwrap_or(0).max(1),
         }
+    }
+
+    /// What differentiating the node costs, for arguments of these shapes: multiplications of its JVP (one tangent
+    /// through it) and of its VJP (one cotangent back to every argument), and the bytes of values reverse mode must
+    /// keep from the forward pass for its VJP. The graph lab shows them per node, so that a chain's forward and
+    /// reverse costs (Example 0) can be read off any program.
+    pub fn costs(&self, args: &[&[usize]]) -> Costs {
+        let size = |s: &[usize]| s.iter().product::<usize>() as u64;
+        let out = self.shape(args).map_or(0, |s| size(&s));
+        let bytes = |n: u64| 8 * n;
+        let (jvp, vjp, kept) = match self {
+            // One partial per element, times the tangent or the cotangent; the partial reads the argument (or the
+            // result: exp, tan, sqrt).
+            AOp::Map(Unary::Neg) => (0, 0, 0),
+            AOp::Map(_) => (out, out, bytes(out)),
+            AOp::Zip(Binary::Add | Binary::Sub) => (0, 0, 0),
+            AOp::Zip(Binary::Mul) => (2 * out, 2 * out, bytes(size(args[0]) + size(args[1]))),
+            AOp::Zip(_) => (3 * out, 3 * out, bytes(size(args[0]) + size(args[1]) + out)),
+            // dA·B + A·dB; Ā = Ḡ·Bᵀ and B̄ = Aᵀ·Ḡ: both arguments kept.
+            AOp::MatMul => {
+                let w = self.work(args);
+                (2 * w, 2 * w, bytes(size(args[0]) + size(args[1])))
+            }
+            // Linear and structural: moving numbers costs no multiplication and keeps nothing (np.where keeps its
+            // condition, one byte an element).
+            AOp::Transpose
+            | AOp::Reshape(_)
+            | AOp::Take { .. }
+            | AOp::Stack
+            | AOp::Reduce(Reduction::Sum, _) => (0, 0, 0),
+            AOp::Select { .. } => (0, 0, out),
+            AOp::Reduce(..) => (size(args[0]), size(args[0]), bytes(size(args[0]) + out)),
+            // A solve with the factors again, and for Ā an outer product: A and x kept.
+            AOp::Solve => {
+                let w = self.work(args);
+                (w + out * 2, w + out * 2, bytes(size(args[0]) + out))
+            }
+        };
+        Costs { jvp, vjp, kept }
     }
 
     /// The result's shape for arguments of these shapes, or what is wrong with them (numpy's words where it has
@@ -912,6 +960,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Example 0's point on costs: a product of a 100×100 matrix with a vector costs 10⁴ multiplications each way
+    /// and keeps the matrix; addition costs nothing and keeps nothing.
+    #[test]
+    fn costs_count_multiplications_and_kept_bytes() {
+        let c = AOp::MatMul.costs(&[&[100, 100], &[100]]);
+        assert_eq!(
+            c,
+            Costs {
+                jvp: 20_000,
+                vjp: 20_000,
+                kept: 8 * 10_100
+            }
+        );
+        assert_eq!(
+            AOp::Zip(Binary::Add).costs(&[&[3], &[3]]),
+            Costs {
+                jvp: 0,
+                vjp: 0,
+                kept: 0
+            }
+        );
+        assert_eq!(AOp::Map(Unary::Tanh).costs(&[&[2, 5]]).kept, 80);
+        assert_eq!(AOp::Reduce(Reduction::Sum, None).costs(&[&[2, 5]]).vjp, 0);
     }
 
     #[test]

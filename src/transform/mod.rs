@@ -17,6 +17,7 @@
 //! ```
 
 mod analysis;
+pub mod arrays;
 mod bridge;
 mod forward;
 mod reverse;

@@ -135,7 +135,46 @@ pub fn lower_arrays(src: &str, ints: &[(String, i64)]) -> Result<AGraph> {
         }
     };
     t.g.output = t.node_of(&out, at)?;
-    Ok(t.g)
+    Ok(prune(t.g))
+}
+
+/// Drops the nodes the output does not need (a default's literal once its input is made, an unused intermediate);
+/// inputs stay, in order.
+fn prune(g: AGraph) -> AGraph {
+    let mut keep = vec![false; g.nodes.len()];
+    keep[g.output.index()] = true;
+    for (k, n) in g.nodes.iter().enumerate().rev() {
+        match &n.op {
+            AOpNode::Input(_) => keep[k] = true,
+            AOpNode::Prim(_, args) if keep[k] => args.iter().for_each(|p| keep[p.index()] = true),
+            _ => {}
+        }
+    }
+    let mut new_id = vec![NodeId(0); g.nodes.len()];
+    let mut out = AGraph {
+        int_params: g.int_params,
+        ..AGraph::default()
+    };
+    for (k, mut n) in g.nodes.into_iter().enumerate() {
+        if !keep[k] {
+            continue;
+        }
+        if let AOpNode::Prim(_, args) = &mut n.op {
+            args.iter_mut().for_each(|p| *p = new_id[p.index()]);
+        }
+        new_id[k] = NodeId(out.nodes.len() as u32);
+        out.nodes.push(n);
+    }
+    out.inputs = g
+        .inputs
+        .into_iter()
+        .map(|mut i| {
+            i.node = new_id[i.node.index()];
+            i
+        })
+        .collect();
+    out.output = new_id[g.output.index()];
+    out
 }
 
 /// Python's `range(start, stop, step)` or slice bounds as indices into a sequence of `n`.
