@@ -209,3 +209,94 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
     }
     assert_eq!(checked, 300);
 }
+
+/// Broken and odd array programs — the generator's programs cut short, with characters dropped, swapped or
+/// repeated, shapes changed — get an error with a position or a result, never a panic, in the tracer and in every
+/// engine.
+#[test]
+fn mangled_array_programs_never_panic() {
+    let mut r = SplitMix64::new(99);
+    let odd = [
+        "[",
+        "]",
+        "(",
+        ")",
+        ",",
+        ":",
+        "@",
+        ".T",
+        "-",
+        "**",
+        "np.sum(",
+        "axis=",
+        "[0]",
+        "[:, 1]",
+        "[::-1]",
+        "1e308",
+        "-0.0",
+        "np.zeros((3, 0))",
+        "np.linalg.solve(",
+        ".reshape(-1, 2)",
+        "range(10**9)",
+        "np.eye(0)",
+        "np.max(",
+        "> 0",
+        "\n",
+        "  ",
+        "x0",
+        "len(",
+        "0",
+        "[]",
+        "np.array([])",
+    ];
+    for case in 0..3000 {
+        let src = program(&mut r);
+        let chars: Vec<char> = src.chars().collect();
+        let mut text: String;
+        let at = r.below(chars.len() as u64) as usize;
+        match r.below(4) {
+            0 => text = chars[..at].iter().collect(),
+            1 => {
+                text = chars
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != at)
+                    .map(|(_, c)| *c)
+                    .collect();
+            }
+            2 => {
+                text = chars[..at].iter().collect();
+                let piece: &&str = r.pick(&odd[..]);
+                text.push_str(piece);
+                text.extend(&chars[at..]);
+            }
+            _ => {
+                let b = r.below(chars.len() as u64) as usize;
+                let mut c = chars.clone();
+                c.swap(at, b);
+                text = c.into_iter().collect();
+            }
+        }
+        let result = std::panic::catch_unwind(|| match lower_arrays(&text, &[]) {
+            Err(e) => {
+                assert!(
+                    e.span.start as usize <= text.len(),
+                    "case {case}: a span past the end"
+                );
+                None
+            }
+            Ok(g) => {
+                let grad = nd::gradient(&g).ok();
+                let _ = nd::gradient_forward(&g);
+                if g.inputs.iter().map(|i| i.value.len()).sum::<usize>() <= 12 {
+                    let _ = nd::hessian(&g);
+                }
+                for i in 0..g.inputs.len() {
+                    let _ = lower_arrays(&reverse_program(&g, i), &[]);
+                }
+                grad.map(|x| x.0)
+            }
+        });
+        assert!(result.is_ok(), "case {case} panicked on:\n{text}");
+    }
+}
