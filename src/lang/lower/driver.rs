@@ -38,9 +38,10 @@ fn number(e: &Expr) -> Result<Given> {
     Ok((x, int, e.span))
 }
 
-/// A call of the function: its arguments as written, and its span.
+/// A call of the function: its arguments as written, the numbers named before it (`x = 0.25`), and its span.
 struct Call<'a> {
     args: &'a [Expr],
+    named: Vec<(&'a str, Given)>,
     span: Span,
 }
 
@@ -48,7 +49,23 @@ struct Reader<'a> {
     f: &'a str,
     functions: Vec<&'a str>,
     values: Vec<&'a str>,
+    /// Names given a number (`x = 0.25`), latest last.
+    numbers: Vec<(&'a str, Given)>,
     call: Option<Call<'a>>,
+}
+
+/// An argument's number: written out, or a name given one before the call.
+fn argument(e: &Expr, named: &[(&str, Given)]) -> Result<Given> {
+    match &e.kind {
+        ExprKind::Name(n) => match named.iter().rev().find(|(k, _)| k == n) {
+            Some(&(_, (x, int, _))) => Ok((x, int, e.span)),
+            None => Err(Error::new(
+                e.span,
+                format!("`{n}` is not defined: give the point as numbers, or name them first (`{n} = 0.25`)"),
+            )),
+        },
+        _ => number(e),
+    }
 }
 
 /// What the last call in `after` of the function `f` gives each of its parameters, matched as Python does
@@ -75,7 +92,7 @@ pub(super) fn point(f: &str, params: &[Param], after: &[Stmt]) -> Result<Vec<Opt
                 ))
             }
         };
-        if given[slot].replace(number(e)?).is_some() {
+        if given[slot].replace(argument(e, &c.named)?).is_some() {
             return Err(Error::new(
                 a.span,
                 format!("`{}` is given twice", params[slot].name),
@@ -100,16 +117,34 @@ fn last_call<'a>(f: &'a str, after: &'a [Stmt]) -> Result<Option<Call<'a>>> {
         f,
         functions: vec![f],
         values: Vec::new(),
+        numbers: Vec::new(),
         call: None,
     };
     for s in after {
         match &s.kind {
             StmtKind::Assign(t, e) if t.len() == 1 => {
                 let name = t[0].name.as_str();
-                if r.use_of(e)? {
+                if let Ok(x) = number(e) {
+                    r.numbers.push((name, x));
+                    r.values.push(name);
+                } else if r.use_of(e)? {
                     r.functions.push(name);
                 } else {
                     r.values.push(name);
+                }
+            }
+            // `x, n = 0.25, 4`
+            StmtKind::Assign(
+                t,
+                Expr {
+                    kind: ExprKind::Tuple(items),
+                    ..
+                },
+            ) if t.len() == items.len() => {
+                for (t, e) in t.iter().zip(items) {
+                    let x = number(e)?;
+                    r.numbers.push((&t.name, x));
+                    r.values.push(&t.name);
                 }
             }
             StmtKind::Expr(e) => {
@@ -170,6 +205,7 @@ impl<'a> Reader<'a> {
                     if x0.is_some() {
                         self.call = Some(Call {
                             args: &args[..1],
+                            named: self.numbers.clone(),
                             span: e.span,
                         });
                     }
@@ -181,7 +217,11 @@ impl<'a> Reader<'a> {
                         "this is a number, not a function: it cannot be called",
                     ));
                 }
-                self.call = Some(Call { args, span: e.span });
+                self.call = Some(Call {
+                    args,
+                    named: self.numbers.clone(),
+                    span: e.span,
+                });
                 Ok(false)
             }
             // `value_and_grad(f)(x)[1]`, `g(0.25)[0]`: a part of the result.

@@ -479,6 +479,12 @@ mod tests {
             ),
             ("h = jacobian(grad(f))\nh(0.3, 5)", 0.3, 5),
             ("g = grad(f)\nf(0.1); g(0.2)", 0.2, 4),
+            ("x0 = 0.375\ng = grad(f)\nprint(g(x0))", 0.375, 4),
+            (
+                "x, k = 1.0, 2\nx = -0.5\nk = 3\nprint(grad(f)(x, n=k))\nx = 9.0",
+                -0.5,
+                3,
+            ),
         ] {
             let g = lower_source(&format!("{LOGISTIC}{src}\n"))
                 .unwrap_or_else(|e| panic!("{src}: {e:?}"));
@@ -489,7 +495,9 @@ mod tests {
         // Mistakes are explained where they are.
         for (src, at, says) in [
             ("g(0.25)", "g(0.25)", "`g` is not defined here"),
-            ("x = 3", "3", "reads only lines that use `f`"),
+            ("x = [3.0]", "[3.0]", "reads only lines that use `f`"),
+            ("x, n = 0.5, [2]", "[2]", "given by numbers"),
+            ("print(f(x0))", "x0", "`x0` is not defined"),
             (
                 "for i in range(3):\n  f(1.0)",
                 "for",
