@@ -81,16 +81,17 @@ struct Tracer {
 
 /// Parses a numpy program and traces it at its point; `ints` replace whole-number defaults (`T=5`).
 pub fn lower_arrays(src: &str, ints: &[(String, i64)]) -> Result<AGraph> {
+    lower_arrays_at(src, ints, &[])
+}
+
+/// [`lower_arrays`] with values for parameters (those without a default need one; a value given replaces a
+/// default).
+pub fn lower_arrays_at(
+    src: &str,
+    ints: &[(String, i64)],
+    given: &[(String, Array)],
+) -> Result<AGraph> {
     let program = parse(src)?;
-    let Program::Def {
-        params, body, span, ..
-    } = &program
-    else {
-        return Err(Error::new(
-            Span::default(),
-            "write an array program as a function: `def f(W=np.array([…])): …`",
-        ));
-    };
     let mut t = Tracer {
         g: AGraph::default(),
         vals: Vec::new(),
@@ -99,7 +100,45 @@ pub fn lower_arrays(src: &str, ints: &[(String, i64)]) -> Result<AGraph> {
         numbers: 0,
         work: 0,
     };
+    let (params, body, span) = match &program {
+        Program::Def {
+            params, body, span, ..
+        } => (params.as_slice(), body.as_slice(), *span),
+        // An expression such as `y * x**2`: its free names are the inputs, at the values given.
+        Program::Script(stmts) => {
+            for name in super::names::free_names(stmts) {
+                let Some((_, value)) = given.iter().find(|(n, _)| *n == name) else {
+                    return Err(Error::new(
+                        Span::default(),
+                        format!("give `{name}` a value"),
+                    ));
+                };
+                let v = t.input(&name, value.clone(), Span::default())?;
+                t.bind(&name, v);
+            }
+            let Some((last, rest)) = stmts.split_last() else {
+                return Err(Error::new(Span::default(), "the program is empty"));
+            };
+            if let Flow::Return(..) = t.block(rest)? {
+                return Err(Error::new(last.span, "`return` outside a function"));
+            }
+            let StmtKind::Expr(e) = &last.kind else {
+                return Err(Error::new(
+                    last.span,
+                    "end the program with the expression to differentiate",
+                ));
+            };
+            let out = t.expr(e)?;
+            t.g.output = t.node_of(&out, e.span)?;
+            return Ok(prune(t.g));
+        }
+    };
     for p in params {
+        if let Some((_, value)) = given.iter().find(|(n, _)| *n == p.name) {
+            let v = t.input(&p.name, value.clone(), p.span)?;
+            t.bind(&p.name, v);
+            continue;
+        }
         let Some(d) = &p.default else {
             return Err(Error::new(
                 p.span,
@@ -193,6 +232,19 @@ fn slice_indices(n: usize, start: Option<i64>, stop: Option<i64>, step: i64) -> 
     out
 }
 
+/// The innermost value a method is called on (`m` of `m.append(x)`).
+fn callee_base(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Attr(b, _) => b,
+        _ => e,
+    }
+}
+
+/// Python's `max(a, b)` / `min(a, b)` on two known numbers.
+fn math_extremum(op: Binary, a: f64, b: f64) -> f64 {
+    op.apply(a, b)
+}
+
 /// How many positional arguments a numpy function takes (at least, at most); `axis=` aside.
 fn np_arity(name: &str) -> (usize, usize) {
     match name {
@@ -221,7 +273,7 @@ fn np_function(callee: &Expr) -> Option<String> {
     }
     let p = path(callee)?;
     let (module, name) = p.split_once('.')?;
-    matches!(module, "np" | "numpy" | "anp" | "onp" | "jnp").then(|| name.to_string())
+    matches!(module, "np" | "numpy" | "anp" | "onp" | "jnp" | "math").then(|| name.to_string())
 }
 
 impl Tracer {
@@ -856,6 +908,39 @@ impl Tracer {
         if let Some(name) = np_function(callee) {
             return self.np_call(&name, &pos, axis, span);
         }
+        if let (ExprKind::Attr(_, method), ExprKind::Name(var)) =
+            (&callee.kind, &callee_base(callee).kind)
+        {
+            // A list's `append` and `pop`, on the list a variable holds.
+            if let (Some(V::List(items)), "append" | "pop") = (
+                self.env
+                    .iter()
+                    .find(|(k, _)| k == var)
+                    .map(|(_, v)| v.clone()),
+                method.as_str(),
+            ) {
+                let mut items = items.to_vec();
+                let out = if method == "append" {
+                    if pos.len() != 1 {
+                        return Err(Error::new(span, "`append` takes one item"));
+                    }
+                    if items.len() as u64 >= MAX_STEPS {
+                        return Err(Error::new(
+                            span,
+                            format!("a list of more than {MAX_STEPS} items"),
+                        ));
+                    }
+                    items.push(self.expr(pos[0])?);
+                    V::Tuple(Rc::new(Vec::new()))
+                } else {
+                    items
+                        .pop()
+                        .ok_or_else(|| Error::new(span, "pop from empty list"))?
+                };
+                self.bind(var, V::List(Rc::new(items)));
+                return Ok(out);
+            }
+        }
         if let ExprKind::Attr(base, method) = &callee.kind {
             // Methods of arrays: `.reshape`, `.sum`, `.dot`, …
             let mut with_self = vec![base.as_ref()];
@@ -883,7 +968,40 @@ impl Tracer {
         let ExprKind::Name(name) = &callee.kind else {
             return Err(Error::new(callee.span, "only functions can be called"));
         };
+        // `exp(x)`, `relu(x)`: the scalar language's elementary functions, element by element.
+        if let Some(op) = Unary::from_name(name).filter(|_| pos.len() == 1) {
+            let a = self.arg_node(pos[0])?;
+            return self.prim(AOp::Map(op), vec![a], span);
+        }
         match name.as_str() {
+            // Python's `max(a, b, …)` (or of one list): `b if b > a else a`, left to right.
+            "max" | "min" => {
+                let items: Vec<V> = match pos.as_slice() {
+                    [one] => match self.expr(one)? {
+                        V::List(items) | V::Tuple(items) if !items.is_empty() => items.to_vec(),
+                        other => {
+                            return Err(Error::new(span, format!("`{name}` of {}", other.kind())))
+                        }
+                    },
+                    _ => pos.iter().map(|e| self.expr(e)).collect::<Result<_>>()?,
+                };
+                let op = if name == "max" {
+                    Binary::Max
+                } else {
+                    Binary::Min
+                };
+                let mut acc = items[0].clone();
+                for b in &items[1..] {
+                    acc = match (acc.number(), b.number()) {
+                        (Some(x), Some(y)) => V::Float(math_extremum(op, x, y)),
+                        _ => {
+                            let (x, y) = (self.node_of(&acc, span)?, self.node_of(b, span)?);
+                            self.prim(AOp::Zip(op), vec![x, y], span)?
+                        }
+                    };
+                }
+                Ok(acc)
+            }
             "range" => {
                 arity(1..=3, "range")?;
                 let n = pos
