@@ -276,6 +276,28 @@ fn program(r: &mut SplitMix64) -> String {
             } else {
                 s.push_str(&format!("  return {}\n", expr(r, 2, &all)));
             }
+            // The lecture's lines after the function: a call giving the point, by position, by name or through a
+            // named number; sometimes with too many or unknown arguments.
+            if r.chance(0.4) {
+                let point: Vec<String> =
+                    names.iter().map(|_| r.pick(&CONSTS).to_string()).collect();
+                let extra = r.pick(&["", ", n=5", ", 7", ", q=1.0", ", n=0.5", ", n=-2**70"]);
+                let call = match r.below(4) {
+                    0 => format!("g = grad(f)\nprint(g({}{extra}))\n", point.join(", ")),
+                    1 => format!("x0 = {}\nprint(grad(f)(x0{extra}))\n", point[0]),
+                    2 => format!(
+                        "from scipy.optimize import approx_fprime\napprox_fprime({}, f, 1e-7)\n",
+                        point[0]
+                    ),
+                    _ => format!(
+                        "y = f({})\nprint(y, value_and_grad(f)({})[1])\n",
+                        point.join(", "),
+                        point.join(", ")
+                    ),
+                };
+                s.push('\n');
+                s.push_str(&call);
+            }
             s
         }
     }
