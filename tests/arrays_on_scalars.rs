@@ -1,10 +1,11 @@
 //! The array engine on the scalar programs of `tests/reference.json` (values and gradients by sympy and mpmath at 50
 //! digits): every single-output program (103 of them), traced as rank-0 arrays, must give the reference's value
 //! and gradient (by reverse and by forward mode) and Hessian to 1e-12 relative — one engine for scalars and arrays
-//! keeps every scalar number.
+//! keeps every scalar number. Each traced graph, turned into the scalar Wengert list (`AGraph::to_scalar_graph`), gives
+//! the scalar engine the same bits as today's lowering of the program.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ad_lab::ad::nd;
+use ad_lab::ad::{eval, nd};
 use ad_lab::base::array::Array;
 use ad_lab::lang::lower::arrays::lower_arrays_at;
 
@@ -27,6 +28,8 @@ fn the_array_engine_keeps_the_scalar_reference_numbers() {
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut traced = 0;
     let mut hessians = 0;
+    let mut converted = 0;
+    let mut bitwise = 0;
     let mut refused = Vec::new();
     let mut failures = Vec::new();
     for c in json["cases"].as_array().unwrap() {
@@ -70,6 +73,29 @@ fn the_array_engine_keeps_the_scalar_reference_numbers() {
         if !good(f, want_f) {
             failures.push(format!("{src}: value {f} against {want_f}"));
         }
+        // The same graph handed to the scalar engines: their numbers too.
+        if let Some(sg) = g.to_scalar_graph() {
+            converted += 1;
+            let (f2, g2) = eval::value_and_grad(&sg, &point);
+            if let Ok(today) = ad_lab::lang::lower_source(src) {
+                let (f1, g1) = eval::value_and_grad(&today, &point);
+                let same =
+                    |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+                if same(f1, f2)
+                    && g1.len() == g2.len()
+                    && g1.iter().zip(&g2).all(|(a, b)| same(*a, *b))
+                {
+                    bitwise += 1;
+                } else {
+                    eprintln!("not bit for bit: {src} {f1} {g1:?} vs {f2} {g2:?}");
+                }
+            }
+            if !good(f2, want_f) || g2.iter().zip(&want_g).any(|(a, w)| !good(*a, *w)) {
+                failures.push(format!(
+                    "{src}: the scalar engine on the traced graph: {f2}, {g2:?}"
+                ));
+            }
+        }
         let forward = nd::gradient_forward(&g).unwrap();
         for (k, ((a, b), w)) in grad.iter().zip(&forward).zip(&want_g).enumerate() {
             if !good(a.data[0], *w) || !good(b.data[0], *w) {
@@ -93,8 +119,13 @@ fn the_array_engine_keeps_the_scalar_reference_numbers() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!(
-        "{traced} traced, {hessians} Hessians; refused:\n{}",
+        "{traced} traced, {converted} handed to the scalar engine ({bitwise} bit for bit as today's lowering), {hessians} Hessians; refused:\n{}",
         refused.join("\n")
+    );
+    assert_eq!(
+        (converted, bitwise),
+        (103, 103),
+        "the traced graphs, read by the scalar engine, give today's bits"
     );
     assert_eq!(
         (traced, refused.len()),

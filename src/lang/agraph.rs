@@ -55,3 +55,66 @@ impl AGraph {
             .count()
     }
 }
+
+impl AGraph {
+    /// The scalar Wengert list of a graph whose values are all numbers (shape `()`): the form the scalar engines,
+    /// traces, generated programs and the graph lab read. Constants fold into the operations that use them, and
+    /// operations that only move a number (a sum or reshape of one number) disappear. `None` if a value is an array
+    /// (or the output is a constant).
+    pub fn to_scalar_graph(&self) -> Option<super::graph::Graph> {
+        use super::graph::{Arg, Graph, Input, Node, Op};
+        use crate::base::aop::Reduction;
+        let mut g = Graph {
+            int_params: self.int_params.clone(),
+            ..Graph::default()
+        };
+        // What each array node became: a scalar node, or a constant folded into its users.
+        let mut map: Vec<Arg> = Vec::with_capacity(self.nodes.len());
+        for n in &self.nodes {
+            if !n.shape.is_empty() {
+                return None;
+            }
+            let arg = |p: &NodeId| map[p.index()];
+            let op = match &n.op {
+                AOpNode::Const(c) => {
+                    map.push(Arg::Const(c.data[0]));
+                    continue;
+                }
+                AOpNode::Input(i) => Op::Input(*i),
+                AOpNode::Prim(AOp::Map(u), a) => match arg(&a[0]) {
+                    Arg::Node(id) => Op::Unary(*u, id),
+                    Arg::Const(_) => return None,
+                },
+                AOpNode::Prim(AOp::Zip(b), a) => match (arg(&a[0]), arg(&a[1])) {
+                    (Arg::Const(_), Arg::Const(_)) => return None,
+                    (x, y) => Op::Binary(*b, x, y),
+                },
+                AOpNode::Prim(
+                    AOp::Reduce(Reduction::Sum, _) | AOp::Reshape(_) | AOp::Transpose,
+                    a,
+                ) => {
+                    map.push(arg(&a[0]));
+                    continue;
+                }
+                AOpNode::Prim(..) => return None,
+            };
+            map.push(Arg::Node(NodeId(g.nodes.len() as u32)));
+            g.nodes.push(Node { op, span: n.span });
+        }
+        g.inputs = self
+            .inputs
+            .iter()
+            .map(|i| match map[i.node.index()] {
+                Arg::Node(node) => Some(Input {
+                    name: i.name.clone(),
+                    node,
+                    default: Some(i.value.data[0]),
+                }),
+                Arg::Const(_) => None,
+            })
+            .collect::<Option<_>>()?;
+        g.outputs = vec![map[self.output.index()].node()?];
+        g.choose_label_prefix();
+        Some(g)
+    }
+}
