@@ -215,6 +215,130 @@ impl<S: Scalar> Array<S> {
     }
 }
 
+/// An array typed as a Python literal: a number, or nested lists of numbers (`[[0.5, -0.3], [0.1, 0.4]]`), optionally
+/// inside `np.array(…)`. Rows must have one length; at most [`MAX_ELEMENTS`] numbers.
+pub fn parse_literal(text: &str) -> Result<Array, String> {
+    let mut t = text.trim();
+    for prefix in ["np.array(", "numpy.array(", "array("] {
+        if let Some(rest) = t
+            .strip_prefix(prefix)
+            .and_then(|r| r.trim_end().strip_suffix(')'))
+        {
+            t = rest.trim();
+            break;
+        }
+    }
+    if let Some(x) = super::num::parse_f64(t) {
+        return Ok(Array::scalar(x));
+    }
+    // Shapes by depth: the first list met at each depth fixes its length, every other must agree.
+    let mut shape: Vec<Option<usize>> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut data = Vec::new();
+    // The depth numbers are found at: every number at one depth, no list below it.
+    let mut leaf_depth = None;
+    let mut rest = t;
+    let ragged =
+        || "rows of different lengths: an array needs every row as long as the others".to_string();
+    loop {
+        rest = rest.trim_start();
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        match c {
+            '[' => {
+                if counts.len() >= 8 {
+                    return Err("lists nested more than 8 deep".into());
+                }
+                if let Some(n) = counts.last_mut() {
+                    *n += 1;
+                }
+                counts.push(0);
+                if leaf_depth.is_some_and(|d| counts.len() > d) {
+                    return Err(ragged());
+                }
+                if shape.len() < counts.len() {
+                    shape.push(None);
+                }
+                rest = &rest[1..];
+            }
+            ']' => {
+                let Some(n) = counts.pop() else {
+                    return Err("a `]` without its `[`".into());
+                };
+                let d = counts.len();
+                match shape[d] {
+                    None => shape[d] = Some(n),
+                    Some(m) if m != n => return Err(ragged()),
+                    _ => {}
+                }
+                rest = rest[1..].trim_start();
+                if counts.is_empty() {
+                    if !rest.is_empty() {
+                        return Err(format!("unexpected `{rest}` after the array"));
+                    }
+                    break;
+                }
+                rest = rest.strip_prefix(',').unwrap_or(rest);
+            }
+            _ => {
+                let end = rest.find([',', ']']).unwrap_or(rest.len());
+                let word = rest[..end].trim();
+                if counts.is_empty() {
+                    return Err(format!("`{t}` is not a number or a list of numbers"));
+                }
+                if shape.len() > counts.len()
+                    || *leaf_depth.get_or_insert(counts.len()) != counts.len()
+                {
+                    return Err(ragged());
+                }
+                let Some(x) = super::num::parse_f64(word) else {
+                    return Err(format!("`{word}` is not a number"));
+                };
+                if data.len() >= MAX_ELEMENTS {
+                    return Err(format!("more than {MAX_ELEMENTS} numbers"));
+                }
+                data.push(x);
+                *counts.last_mut().unwrap_or(&mut 0) += 1;
+                rest = &rest[end..];
+                rest = rest.strip_prefix(',').unwrap_or(rest);
+            }
+        }
+    }
+    if !counts.is_empty() || shape.is_empty() {
+        return Err("a `[` without its `]`".into());
+    }
+    let shape: Vec<usize> = shape.into_iter().map(|n| n.unwrap_or(0)).collect();
+    if shape.iter().product::<usize>() != data.len() {
+        return Err(ragged());
+    }
+    Ok(Array { shape, data })
+}
+
+/// An array as the Python literal [`parse_literal`] reads back, every number as Python prints it (shortest
+/// round-trip).
+pub fn fmt_literal(a: &Array) -> String {
+    fn rows(shape: &[usize], data: &[f64], out: &mut String) {
+        match shape.split_first() {
+            None => out.push_str(&super::num::fmt_python(data[0])),
+            Some((&n, inner)) => {
+                let step = inner.iter().product::<usize>();
+                out.push('[');
+                for k in 0..n {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    rows(inner, &data[k * step..(k + 1) * step], out);
+                }
+                out.push(']');
+            }
+        }
+    }
+    let mut out = String::new();
+    rows(&a.shape, &a.data, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +364,39 @@ mod tests {
         );
         assert_eq!(size_of(&[1 << 20, 1 << 20]), None);
         assert_eq!(size_of(&[usize::MAX, 2]), None);
+    }
+
+    #[test]
+    fn literals_read_back() {
+        for text in [
+            "[[0.5, -0.3], [0.1, 0.4]]",
+            "[1.0, 2.0, 3.0]",
+            "2.5",
+            "[]",
+            "[[1.0], [2.0]]",
+            "[[[1.0, 2.0]]]",
+        ] {
+            assert_eq!(fmt_literal(&parse_literal(text).unwrap()), text);
+        }
+        let a = parse_literal(" np.array([[1, 2],[3,4e-3]]) ").unwrap();
+        assert_eq!(
+            (a.shape.clone(), a.data.clone()),
+            (vec![2, 2], vec![1.0, 2.0, 3.0, 4e-3])
+        );
+        assert_eq!(parse_literal("[1, 2,]").unwrap().shape, vec![2]);
+        for bad in [
+            "[[1, 2], [3]]",
+            "[[1, 2], 3]",
+            "[1, [2]]",
+            "[1, 2",
+            "]",
+            "[1, x]",
+            "[1] 2",
+            "",
+            "[[1], [2, 3]]",
+            "abc",
+        ] {
+            assert!(parse_literal(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -223,14 +223,11 @@ impl Parser {
                         format!("only one function per program: `{name}` is already defined above"),
                     ));
                 }
-                if let Some(first) = script.first() {
-                    let first: &Stmt = first;
-                    return Err(Error::new(
-                        first.span,
-                        "statements outside the function are not run: remove them",
-                    ));
+                let mut d = self.def()?;
+                if let Program::Def { before, .. } = &mut d {
+                    *before = std::mem::take(&mut script);
                 }
-                def = Some(self.def()?);
+                def = Some(d);
                 continue;
             }
             match &mut def {
@@ -305,6 +302,7 @@ impl Parser {
             body,
             span,
             after: Vec::new(),
+            before: Vec::new(),
         })
     }
 

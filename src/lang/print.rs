@@ -241,8 +241,13 @@ pub fn program(p: &Program) -> String {
             params,
             body,
             after,
+            before,
             ..
         } => {
+            if !before.is_empty() {
+                block(before, 0, &mut out);
+                out.push('\n');
+            }
             let ps: Vec<String> = params
                 .iter()
                 .map(|p| match &p.default {
@@ -273,6 +278,7 @@ mod tests {
         for src in [
             "def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n",
             "def g(x, y=0.5):\n  a, b = x * y, -x**2\n  a += (b - 1) / (y - (x - 2))\n  return a, b\n",
+            "X = np.array([1.0, 2.0])\n\ndef f(w):\n  return np.sum(X * w)\n",
             "def g(x):\n  memory = []\n  memory.append(x)\n  for v in memory[::-1]:\n    x = v\n  return memory[0] + len(memory)\n",
             "x**-2 + (-x)**2 + x**y**2 + (x**y)**2 - -x\n",
             "np.log(1 + x**2) / x\n",

@@ -148,6 +148,9 @@ pub enum Program {
         /// The lines after the function, as the lecture writes them (`g = grad(f)`, `print(g(0.25))`): not run, but
         /// read for the point they call the function at.
         after: Vec<Stmt>,
+        /// Statements before the function (`X = np.array(…)`): the data a numpy program's function reads. Only the
+        /// array tracer runs them; the scalar lowering refuses them.
+        before: Vec<Stmt>,
     },
     /// Bare statements ending in an expression, e.g. `y * x**2`; free names are the inputs.
     Script(Vec<Stmt>),

@@ -88,6 +88,7 @@ pub(super) fn forward(f: &Func, inputs: &[String], wrt: usize, note: Option<&str
         body: out,
         span: Default::default(),
         after: Vec::new(),
+        before: Vec::new(),
     }
 }
 

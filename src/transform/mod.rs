@@ -127,6 +127,7 @@ pub fn wengert(g: &Graph) -> String {
         body,
         span: Default::default(),
         after: Vec::new(),
+        before: Vec::new(),
     })
 }
 

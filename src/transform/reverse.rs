@@ -263,6 +263,7 @@ pub(super) fn reverse(f: &Func, inputs: &[String], output: usize, note: Option<&
         body: out,
         span: Default::default(),
         after: Vec::new(),
+        before: Vec::new(),
     }
 }
 

@@ -91,7 +91,15 @@ pub fn lower_arrays_at(
     ints: &[(String, i64)],
     given: &[(String, Array)],
 ) -> Result<AGraph> {
-    let program = parse(src)?;
+    trace(&parse(src)?, ints, given)
+}
+
+/// Traces a parsed program (see [`lower_arrays_at`]).
+pub fn trace(
+    program: &Program,
+    ints: &[(String, i64)],
+    given: &[(String, Array)],
+) -> Result<AGraph> {
     let mut t = Tracer {
         g: AGraph::default(),
         vals: Vec::new(),
@@ -100,10 +108,19 @@ pub fn lower_arrays_at(
         numbers: 0,
         work: 0,
     };
-    let (params, body, span) = match &program {
+    let (params, body, span) = match program {
         Program::Def {
-            params, body, span, ..
-        } => (params.as_slice(), body.as_slice(), *span),
+            params,
+            body,
+            span,
+            before,
+            ..
+        } => {
+            if let Flow::Return(_, at) = t.block(before)? {
+                return Err(Error::new(at, "`return` outside a function"));
+            }
+            (params.as_slice(), body.as_slice(), *span)
+        }
         // An expression such as `y * x**2`: its free names are the inputs, at the values given.
         Program::Script(stmts) => {
             for name in super::names::free_names(stmts) {
@@ -1358,6 +1375,29 @@ mod tests {
     use super::*;
 
     const MLP: &str = "import autograd.numpy as np\n\ndef loss(W1=np.array([[0.5, -0.3], [0.1, 0.4]]), b1=np.array([0.1, 0.2]), w2=np.array([1.0, -1.0]), X=np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0]]), y=np.array([1.0, -1.0, 1.0])):\n  h = np.tanh(X @ W1 + b1)\n  s = h @ w2\n  return np.mean(np.log(1 + np.exp(-y * s)))\n";
+
+    /// Data defined before the function, as lecture code defines it, is read by the function like a default; the
+    /// scalar lowering still refuses such statements with its own message.
+    #[test]
+    fn statements_before_the_function_define_its_data() {
+        let before = "import autograd.numpy as np\nX = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0]])\ny = np.array([1.0, -1.0, 1.0])\n\ndef loss(W1=np.array([[0.5, -0.3], [0.1, 0.4]]), b1=np.array([0.1, 0.2]), w2=np.array([1.0, -1.0])):\n  h = np.tanh(X @ W1 + b1)\n  s = h @ w2\n  return np.mean(np.log(1 + np.exp(-y * s)))\n";
+        let a = lower_arrays(before, &[]).unwrap();
+        let b = lower_arrays(MLP, &[]).unwrap();
+        let (fa, ga) = crate::ad::nd::gradient(&a).unwrap();
+        let (fb, gb) = crate::ad::nd::gradient(&b).unwrap();
+        assert_eq!((fa, &ga[..3]), (fb, &gb[..3]));
+        assert_eq!(a.inputs.len(), 3, "data is not an input");
+        let e = crate::lang::lower_source(before).unwrap_err();
+        assert_eq!(
+            (e.span.line_col(before).line, e.message.as_str()),
+            (
+                2,
+                "statements outside the function are not run: remove them"
+            )
+        );
+        let e = lower_arrays("x = 1\nreturn x\ndef f(a=1.0):\n  return a\n", &[]).unwrap_err();
+        assert_eq!(e.message, "`return` outside a function");
+    }
 
     /// A network's loss is a graph of a dozen array operations, whatever the sizes: numpy's granularity.
     #[test]

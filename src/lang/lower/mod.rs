@@ -24,7 +24,7 @@ use crate::base::num::fmt_count;
 use crate::base::op::Unary;
 use crate::base::source::{Error, Result, Span};
 use ints::{range_item, range_len};
-use names::free_names;
+pub(crate) use names::free_names;
 use prune::prune;
 use value::{Env, Val};
 
@@ -129,7 +129,14 @@ fn lower_inner(
             body,
             span,
             after,
+            before,
         } => {
+            if let Some(first) = before.first() {
+                return Err(Error::new(
+                    first.span,
+                    "statements outside the function are not run: remove them",
+                ));
+            }
             l.is_def = true;
             let given = driver::point(name, params, after)?;
             for (p, given) in params.iter().zip(given) {

@@ -5,7 +5,7 @@ use crate::base::op::Unary;
 use crate::lang::syntax::*;
 
 /// Names read before they are assigned, in order of first appearance: the inputs of a plain expression or script.
-pub(super) fn free_names(stmts: &[Stmt]) -> Vec<String> {
+pub(crate) fn free_names(stmts: &[Stmt]) -> Vec<String> {
     fn expr(e: &Expr, assigned: &mut Vec<String>, free: &mut Vec<String>) {
         match &e.kind {
             ExprKind::Int(_) | ExprKind::Float(_) => {}
