@@ -145,7 +145,7 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
                     e.span.line_col(&text)
                 )
             });
-            let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output.index()].clone();
+            let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output().index()].clone();
             assert_eq!(got.shape, r.shape, "case {case}\n{text}");
             for (a, b) in got.data.iter().zip(&r.data) {
                 assert!(

@@ -1139,3 +1139,76 @@ fn fuzz_run() {
     println!("{count} inputs in {:.0} s", t.elapsed().as_secs_f64());
     assert_clean(&rep);
 }
+
+/// One lowering, measured: the fuzzer's programs read by the array tracer at their point and turned into the scalar
+/// Wengert list give today's lowering's numbers bit for bit (every output's value and every output's gradient), and
+/// the programs today's lowering reads that the tracer does not yet read are counted by message. Nothing panics.
+#[test]
+fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
+    use ad_lab::ad::eval;
+    use ad_lab::base::array::Array;
+    use ad_lab::lang::lower::arrays::lower_arrays_at;
+    let count = if cfg!(debug_assertions) { 400 } else { 4000 };
+    let (mut both, mut same, mut point_dependent) = (0, 0, 0);
+    let mut refused: std::collections::BTreeMap<String, u32> = Default::default();
+    let mut differ = Vec::new();
+    for i in 0..count {
+        let (text, x) = input(20261204, i);
+        let Ok(today) = ad_lab::lang::lower_source(&text) else {
+            continue;
+        };
+        let x = &x[..today.inputs.len().min(x.len())];
+        if x.len() < today.inputs.len() {
+            continue;
+        }
+        let given: Vec<(String, Array)> = today
+            .inputs
+            .iter()
+            .zip(x)
+            .map(|(inp, v)| (inp.name.clone(), Array::scalar(*v)))
+            .collect();
+        let traced = match lower_arrays_at(&text, &today.int_params, &given) {
+            Ok(g) => g,
+            Err(e) => {
+                let key: String = e.message.chars().take(60).collect();
+                if std::env::var("SHOW_REFUSED").is_ok() {
+                    eprintln!("{key}\n{text}\n");
+                }
+                *refused.entry(key).or_default() += 1;
+                continue;
+            }
+        };
+        let Some(sg) = traced.to_scalar_graph() else {
+            point_dependent += 1;
+            continue;
+        };
+        both += 1;
+        let sweep = |g: &ad_lab::lang::graph::Graph| {
+            let p = eval::evaluate(g, x);
+            let mut all = eval::outputs(g, &p);
+            for k in 0..g.outputs.len() {
+                let mut seed = vec![0.0; g.outputs.len()];
+                seed[k] = 1.0;
+                let adj = eval::vjp(g, &p, &seed);
+                all.extend(g.inputs.iter().map(|i| adj[i.node.index()]));
+            }
+            all
+        };
+        let (a, b) = (sweep(&today), sweep(&sg));
+        let eq = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        if a.len() == b.len() && a.iter().zip(&b).all(|(p, q)| eq(*p, *q)) {
+            same += 1;
+        } else {
+            differ.push(format!("{text:?} at {x:?}: {a:?} against {b:?}"));
+        }
+    }
+    eprintln!(
+        "{both} read by both ({same} bit for bit), {point_dependent} not all numbers; refused by the tracer:\n{}",
+        refused
+            .iter()
+            .map(|(m, n)| format!("{n:5} {m}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}

@@ -111,7 +111,7 @@ fn every_array_engine_matches_autograd() {
             let text = reverse_program(&g, i);
             let run = lower_arrays(&text, &[]).and_then(|h| {
                 nd::evaluate(&h, &nd::point(&h))
-                    .map(|v| v[h.output.index()].clone())
+                    .map(|v| v[h.output().index()].clone())
                     .map_err(|m| ad_lab::base::source::Error::new(Default::default(), m))
             });
             match run {

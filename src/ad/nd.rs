@@ -63,7 +63,7 @@ pub fn live(g: &AGraph) -> Vec<bool> {
 pub fn vjp<S: Scalar>(g: &AGraph, values: &[Array<S>], seed: Array<S>) -> Vec<Array<S>> {
     let live = live(g);
     let mut adj: Vec<Option<Array<S>>> = vec![None; g.nodes.len()];
-    adj[g.output.index()] = Some(seed);
+    adj[g.output().index()] = Some(seed);
     for (k, n) in g.nodes.iter().enumerate().rev() {
         let AOpNode::Prim(op, args) = &n.op else {
             continue;
@@ -123,12 +123,12 @@ pub fn jvp<S: Scalar>(
         };
         tan.push(t);
     }
-    let o = g.output.index();
+    let o = g.output().index();
     Ok((values[o].clone(), tan[o].clone()))
 }
 
 fn scalar_output<S: Scalar>(g: &AGraph, values: &[Array<S>]) -> Result<S, String> {
-    one_number(&values[g.output.index()])
+    one_number(&values[g.output().index()])
 }
 
 fn one_number<S: Scalar>(out: &Array<S>) -> Result<S, String> {

@@ -40,13 +40,19 @@ pub struct AInput {
 pub struct AGraph {
     pub nodes: Vec<ANode>,
     pub inputs: Vec<AInput>,
-    /// The node the function returns (a scalar for a gradient).
-    pub output: NodeId,
+    /// The nodes the function returns: one, or each item of a tuple (`return x * y, x + y`). The first is the one a
+    /// gradient is of.
+    pub outputs: Vec<NodeId>,
     /// Whole-number parameters and the values used (`T` of `def f(rho, T=5)`).
     pub int_params: Vec<(String, i64)>,
 }
 
 impl AGraph {
+    /// The (first) output: the node a gradient is of.
+    pub fn output(&self) -> NodeId {
+        self.outputs[0]
+    }
+
     /// The operations that are not inputs or constants.
     pub fn operations(&self) -> usize {
         self.nodes
@@ -59,8 +65,7 @@ impl AGraph {
 impl AGraph {
     /// The scalar Wengert list of a graph whose values are all numbers (shape `()`): the form the scalar engines,
     /// traces, generated programs and the graph lab read. Constants fold into the operations that use them, and
-    /// operations that only move a number (a sum or reshape of one number) disappear. `None` if a value is an array
-    /// (or the output is a constant).
+    /// operations that only move a number (a sum or reshape of one number) disappear. `None` if a value is an array.
     pub fn to_scalar_graph(&self) -> Option<super::graph::Graph> {
         use super::graph::{Arg, Graph, Input, Node, Op};
         use crate::base::aop::Reduction;
@@ -113,7 +118,20 @@ impl AGraph {
                 Arg::Const(_) => None,
             })
             .collect::<Option<_>>()?;
-        g.outputs = vec![map[self.output.index()].node()?];
+        // A number returned as such (`return 2.0`) is a node of its own, as the scalar lowering makes it.
+        for o in &self.outputs {
+            let node = match map[o.index()] {
+                Arg::Node(id) => id,
+                Arg::Const(c) => {
+                    g.nodes.push(Node {
+                        op: Op::Const(c),
+                        span: self.nodes[o.index()].span,
+                    });
+                    NodeId(g.nodes.len() as u32 - 1)
+                }
+            };
+            g.outputs.push(node);
+        }
         g.choose_label_prefix();
         Some(g)
     }

@@ -357,7 +357,7 @@ pub fn reverse_program(g: &AGraph, wrt: usize) -> String {
         };
         w.names.push(name);
     }
-    let out = g.output.index();
+    let out = g.output().index();
     w.lines.push(format!("  g{out} = 1.0"));
     w.has_adj[out] = true;
     for k in (0..g.nodes.len()).rev() {
@@ -402,7 +402,7 @@ mod tests {
              return g0\n"
         );
         let h = lower_arrays(&text, &[]).unwrap();
-        let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output.index()].clone();
+        let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output().index()].clone();
         assert_eq!(got, nd::gradient(&g).unwrap().1[0]);
     }
 }

@@ -136,17 +136,29 @@ pub fn trace(
             let Some((last, rest)) = stmts.split_last() else {
                 return Err(Error::new(Span::default(), "the program is empty"));
             };
-            if let Flow::Return(..) = t.block(rest)? {
-                return Err(Error::new(last.span, "`return` outside a function"));
-            }
-            let StmtKind::Expr(e) = &last.kind else {
-                return Err(Error::new(
-                    last.span,
-                    "end the program with the expression to differentiate",
-                ));
+            // As the scalar language reads a script: a `return` ends it, and so may an assignment, whose value it
+            // returns.
+            let (out, at) = match t.block(rest)? {
+                Flow::Return(v, at) => (v, at),
+                Flow::Next => match &last.kind {
+                    StmtKind::Expr(e) | StmtKind::Return(e) => (t.expr(e)?, e.span),
+                    StmtKind::Assign(targets, _) => {
+                        t.block(std::slice::from_ref(last))?;
+                        (t.name(&targets[targets.len() - 1].name, last.span)?, last.span)
+                    }
+                    StmtKind::AugAssign(target, ..) => {
+                        t.block(std::slice::from_ref(last))?;
+                        (t.name(&target.name, last.span)?, last.span)
+                    }
+                    _ => {
+                        return Err(Error::new(
+                            last.span,
+                            "the program must end with the value to differentiate, e.g. a last line `v`",
+                        ))
+                    }
+                },
             };
-            let out = t.expr(e)?;
-            t.g.output = t.node_of(&out, e.span)?;
+            t.g.outputs = t.outputs_of(&out, at)?;
             return Ok(prune(t.g));
         }
     };
@@ -190,7 +202,7 @@ pub fn trace(
             ))
         }
     };
-    t.g.output = t.node_of(&out, at)?;
+    t.g.outputs = t.outputs_of(&out, at)?;
     Ok(prune(t.g))
 }
 
@@ -198,7 +210,9 @@ pub fn trace(
 /// inputs stay, in order.
 fn prune(g: AGraph) -> AGraph {
     let mut keep = vec![false; g.nodes.len()];
-    keep[g.output.index()] = true;
+    for o in &g.outputs {
+        keep[o.index()] = true;
+    }
     for (k, n) in g.nodes.iter().enumerate().rev() {
         match &n.op {
             AOpNode::Input(_) => keep[k] = true,
@@ -229,7 +243,7 @@ fn prune(g: AGraph) -> AGraph {
             i
         })
         .collect();
-    out.output = new_id[g.output.index()];
+    out.outputs = g.outputs.iter().map(|o| new_id[o.index()]).collect();
     out
 }
 
@@ -244,7 +258,11 @@ fn slice_indices(n: usize, start: Option<i64>, stop: Option<i64>, step: i64) -> 
     let mut i = a;
     while (step > 0 && i < b) || (step < 0 && i > b) {
         out.push(i as usize);
-        i += step;
+        // A step past 64 bits (`[::2**62]`) ends the slice rather than wrapping round.
+        match i.checked_add(step) {
+            Some(next) => i = next,
+            None => break,
+        }
     }
     out
 }
@@ -294,6 +312,18 @@ fn np_function(callee: &Expr) -> Option<String> {
 }
 
 impl Tracer {
+    /// What the function returns: a tuple is one output per item (`return x * y, x + y`), anything else one output.
+    fn outputs_of(&mut self, v: &V, span: Span) -> Result<Vec<NodeId>> {
+        match v {
+            V::Tuple(items) if items.is_empty() => Err(Error::new(
+                span,
+                "the function returns an empty tuple: return a number or an array",
+            )),
+            V::Tuple(items) => items.iter().map(|x| self.node_of(x, span)).collect(),
+            _ => Ok(vec![self.node_of(v, span)?]),
+        }
+    }
+
     fn bind(&mut self, name: &str, v: V) {
         match self.env.iter_mut().find(|(k, _)| k == name) {
             Some(slot) => slot.1 = v,
@@ -374,6 +404,10 @@ impl Tracer {
             .iter()
             .all(|p| matches!(self.g.nodes[p.index()].op, AOpNode::Const(_)))
         {
+            // A number of numbers (`np.abs(10)`) is a number, as Python's own arithmetic on it is.
+            if value.shape.is_empty() {
+                return Ok(V::Float(value.data[0]));
+            }
             return self.constant(value, span);
         }
         self.push(AOpNode::Prim(op, args), value, span)
@@ -587,6 +621,8 @@ impl Tracer {
                     return match name.as_str() {
                         "pi" => Ok(V::Float(std::f64::consts::PI)),
                         "e" => Ok(V::Float(std::f64::consts::E)),
+                        "inf" => Ok(V::Float(f64::INFINITY)),
+                        "nan" => Ok(V::Float(f64::NAN)),
                         _ => Err(Error::new(
                             span,
                             format!("`np.{name}` is a function: call it"),
@@ -1045,7 +1081,10 @@ impl Tracer {
                     return Err(Error::new(span, format!("range of {count} numbers: more than the {MAX_STEPS} steps AD Lab traces")));
                 }
                 Ok(V::List(Rc::new(
-                    (0..count as i64).map(|k| V::Int(a + k * s)).collect(),
+                    // Every item lies between a and b, but k·s alone may not fit 64 bits.
+                    (0..count as i64)
+                        .map(|k| V::Int((a as i128 + k as i128 * s as i128) as i64))
+                        .collect(),
                 )))
             }
             "len" => {
@@ -1057,6 +1096,23 @@ impl Tracer {
                         None => Err(Error::new(span, "len() of unsized object")),
                     },
                     other => Err(Error::new(span, format!("{} has no len()", other.kind()))),
+                }
+            }
+            // A new list (changing it leaves the original alone), or the items last to first.
+            "list" | "reversed" => {
+                arity(1..=1, name)?;
+                match self.expr(pos[0])? {
+                    V::List(items) | V::Tuple(items) => {
+                        let mut items = items.to_vec();
+                        if name == "reversed" {
+                            items.reverse();
+                        }
+                        Ok(V::List(Rc::new(items)))
+                    }
+                    other => Err(Error::new(
+                        span,
+                        format!("`{name}()` of {}: give it a list", other.kind()),
+                    )),
                 }
             }
             "float" | "int" | "abs" => {
@@ -1552,6 +1608,6 @@ mod tests {
         assert_eq!(g.int_params, [("n".to_string(), 4)]);
         let values = crate::ad::nd::evaluate(&g, &crate::ad::nd::point(&g)).unwrap();
         // total = 1 + 2 + 3, a·b = 3·1, Σ x[::2] = 4, len 3: (3 + 6)·4/3.
-        assert_eq!(values[g.output.index()].data, [12.0]);
+        assert_eq!(values[g.output().index()].data, [12.0]);
     }
 }
