@@ -5,6 +5,7 @@
 //! the scalar engine the same bits as today's lowering of the program.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 use ad_lab::ad::{eval, nd};
 use ad_lab::base::array::Array;
 use ad_lab::lang::lower::arrays::lower_arrays_at;
@@ -80,21 +81,11 @@ fn the_array_engine_keeps_the_scalar_reference_numbers() {
             let (f2, g2) = eval::value_and_grad(&sg, &point);
             if let Ok(today) = ad_lab::lang::lower_source(src) {
                 // Every output's value and every output's gradient (one reverse sweep each), bit for bit.
-                let sweep = |g: &ad_lab::lang::graph::Graph| {
-                    let p = eval::evaluate(g, &point);
-                    let mut all = eval::outputs(g, &p);
-                    for k in 0..g.outputs.len() {
-                        let mut seed = vec![0.0; g.outputs.len()];
-                        seed[k] = 1.0;
-                        let adj = eval::vjp(g, &p, &seed);
-                        all.extend(g.inputs.iter().map(|i| adj[i.node.index()]));
-                    }
-                    all
-                };
-                let (a, b) = (sweep(&today), sweep(&sg));
-                let same =
-                    |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
-                if a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| same(*x, *y)) {
+                let (a, b) = (
+                    common::every_output_and_gradient(&today, &point),
+                    common::every_output_and_gradient(&sg, &point),
+                );
+                if common::same_bits(&a, &b) {
                     bitwise += 1;
                 } else {
                     eprintln!("not bit for bit: {src} {a:?} vs {b:?}");

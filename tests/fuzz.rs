@@ -13,6 +13,7 @@
 //!   --nocapture` runs a long one (`docs/robustness.md` has the figures).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 use std::io::{BufRead, BufReader};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::{Command, Stdio};
@@ -1145,7 +1146,6 @@ fn fuzz_run() {
 /// the programs today's lowering reads that the tracer does not yet read are counted by message. Nothing panics.
 #[test]
 fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
-    use ad_lab::ad::eval;
     use ad_lab::base::array::Array;
     use ad_lab::lang::lower::arrays::lower_arrays_at;
     let count = if cfg!(debug_assertions) { 400 } else { 4000 };
@@ -1183,20 +1183,11 @@ fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
             continue;
         };
         both += 1;
-        let sweep = |g: &ad_lab::lang::graph::Graph| {
-            let p = eval::evaluate(g, x);
-            let mut all = eval::outputs(g, &p);
-            for k in 0..g.outputs.len() {
-                let mut seed = vec![0.0; g.outputs.len()];
-                seed[k] = 1.0;
-                let adj = eval::vjp(g, &p, &seed);
-                all.extend(g.inputs.iter().map(|i| adj[i.node.index()]));
-            }
-            all
-        };
-        let (a, b) = (sweep(&today), sweep(&sg));
-        let eq = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
-        if a.len() == b.len() && a.iter().zip(&b).all(|(p, q)| eq(*p, *q)) {
+        let (a, b) = (
+            common::every_output_and_gradient(&today, x),
+            common::every_output_and_gradient(&sg, x),
+        );
+        if common::same_bits(&a, &b) {
             same += 1;
         } else {
             differ.push(format!("{text:?} at {x:?}: {a:?} against {b:?}"));
