@@ -1193,6 +1193,41 @@ fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
             differ.push(format!("{text:?} at {x:?}: {a:?} against {b:?}"));
         }
     }
+    // Tight bounds: where the scalar lowering stops at one, the tracer stops at the same place with the same words.
+    let tight = ad_lab::lang::Limits {
+        max_nodes: 60,
+        max_steps: 400,
+    };
+    let (mut bounded, mut bounded_same) = (0, 0);
+    for i in 0..count {
+        let (text, x) = input(20261204, i);
+        let Ok(program) = ad_lab::lang::parser::parse(&text) else {
+            continue;
+        };
+        let Err(e) = ad_lab::lang::lower::lower(&program, &tight) else {
+            continue;
+        };
+        if !e.message.contains(", the most AD Lab") {
+            continue;
+        }
+        let Ok(roomy) = ad_lab::lang::lower_source(&text) else {
+            continue;
+        };
+        bounded += 1;
+        let given: Vec<(String, Array)> = roomy
+            .inputs
+            .iter()
+            .zip(x.iter().chain(std::iter::repeat(&0.5)))
+            .map(|(inp, v)| (inp.name.clone(), Array::scalar(*v)))
+            .collect();
+        match ad_lab::lang::lower::arrays::trace_with(&program, &roomy.int_params, &given, &tight) {
+            Err(t) if (t.span, &t.message) == (e.span, &e.message) => bounded_same += 1,
+            other => differ.push(format!(
+                "{text:?} within {tight:?}: {e:?} against {other:?}"
+            )),
+        }
+    }
+    eprintln!("{bounded} stopped by a bound ({bounded_same} the same way)");
     eprintln!(
         "{both} read by both ({same} bit for bit), {point_dependent} not all numbers; refused by the tracer:\n{}",
         refused

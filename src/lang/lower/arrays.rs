@@ -14,6 +14,7 @@ use super::super::parser::parse;
 use super::super::syntax::*;
 use super::ints::{float_divmod, int_op};
 use super::value::Val as ScalarVal;
+use super::Limits;
 use crate::base::aop::{AOp, Reduction};
 use crate::base::array::{
     broadcast_index, broadcast_shapes, fmt_shape, size_of, Array, MAX_ELEMENTS,
@@ -77,6 +78,12 @@ struct Tracer {
     steps: u64,
     numbers: usize,
     work: u64,
+    /// The bounds on statements run and on the graph's operations.
+    limits: Limits,
+    /// Operations and inputs in the graph so far.
+    ops: usize,
+    /// Loops being run, outermost first.
+    loops: Vec<super::LoopAt>,
 }
 
 /// Parses a numpy program and traces it at its point; `ints` replace whole-number defaults (`T=5`).
@@ -94,13 +101,30 @@ pub fn lower_arrays_at(
     trace(&parse(src)?, ints, given)
 }
 
-/// Traces a parsed program (see [`lower_arrays_at`]).
+/// Traces a parsed program (see [`lower_arrays_at`]) within AD Lab's largest bounds.
 pub fn trace(
     program: &Program,
     ints: &[(String, i64)],
     given: &[(String, Array)],
 ) -> Result<AGraph> {
+    let limits = Limits {
+        max_nodes: MAX_NODES,
+        max_steps: MAX_STEPS,
+    };
+    trace_with(program, ints, given, &limits)
+}
+
+/// [`trace`] within a chapter's bounds: hitting one is an error at the outermost loop running, saying how far it got.
+pub fn trace_with(
+    program: &Program,
+    ints: &[(String, i64)],
+    given: &[(String, Array)],
+    limits: &Limits,
+) -> Result<AGraph> {
     let mut t = Tracer {
+        limits: limits.clone(),
+        ops: 0,
+        loops: Vec::new(),
         g: AGraph::default(),
         vals: Vec::new(),
         env: Vec::new(),
@@ -333,23 +357,19 @@ impl Tracer {
 
     fn step(&mut self, span: Span) -> Result<()> {
         self.steps += 1;
-        if self.steps > MAX_STEPS {
-            return Err(Error::new(
-                span,
-                format!(
-                    "the program runs more than {MAX_STEPS} statements, the most AD Lab traces"
-                ),
-            ));
+        if self.steps > self.limits.max_steps {
+            return Err(self.limits.too_many_steps(&self.loops, span));
         }
         Ok(())
     }
 
     fn push(&mut self, op: AOpNode, value: Array, span: Span) -> Result<V> {
-        if self.g.nodes.len() >= MAX_NODES {
-            return Err(Error::new(
-                span,
-                format!("the graph would have more than {MAX_NODES} array operations"),
-            ));
+        // Operations and inputs count, as in the scalar lowering; constants are bounded by the numbers they hold.
+        if !matches!(op, AOpNode::Const(_)) {
+            self.ops += 1;
+        }
+        if self.ops > self.limits.max_nodes {
+            return Err(self.limits.too_many_nodes(&self.loops, span));
         }
         self.numbers += value.len();
         if self.numbers > MAX_NUMBERS {
@@ -585,12 +605,18 @@ impl Tracer {
                             ))
                         }
                     };
+                    self.loops.push((s.span, items.len() as u64, 0));
                     for item in items {
                         self.bind(&var.name, item);
                         if let Flow::Return(v, at) = self.block(body)? {
+                            self.loops.pop();
                             return Ok(Flow::Return(v, at));
                         }
+                        if let Some(l) = self.loops.last_mut() {
+                            l.2 += 1;
+                        }
                     }
+                    self.loops.pop();
                 }
                 StmtKind::Return(e) => return Ok(Flow::Return(self.expr(e)?, e.span)),
                 StmtKind::Expr(e) => {
@@ -1431,6 +1457,25 @@ mod tests {
     use super::*;
 
     const MLP: &str = "import autograd.numpy as np\n\ndef loss(W1=np.array([[0.5, -0.3], [0.1, 0.4]]), b1=np.array([0.1, 0.2]), w2=np.array([1.0, -1.0]), X=np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0]]), y=np.array([1.0, -1.0, 1.0])):\n  h = np.tanh(X @ W1 + b1)\n  s = h @ w2\n  return np.mean(np.log(1 + np.exp(-y * s)))\n";
+
+    /// A chapter's bounds, hit inside a loop: the same error, at the same place, as the scalar lowering gives.
+    #[test]
+    fn bounds_name_the_loop_as_the_scalar_lowering_does() {
+        let limits = Limits {
+            max_nodes: 1000,
+            max_steps: 10_000,
+        };
+        for src in [
+            "def f(x):\n  for i in range(5000):\n    x = x * 2\n  return x",
+            "def f(x):\n  for i in range(5000):\n    for j in range(5000):\n      pass\n  return x",
+            "def f(x, n=3):\n  v = x\n  for i in range(n):\n    for j in range(400):\n      v = 4 * v * (1 - v)\n  return v",
+        ] {
+            let p = parse(src).unwrap();
+            let scalar = crate::lang::lower::lower(&p, &limits).unwrap_err();
+            let traced = trace_with(&p, &[], &[("x".to_string(), Array::scalar(0.5))], &limits).unwrap_err();
+            assert_eq!((traced.span, traced.message.as_str()), (scalar.span, scalar.message.as_str()), "{src}");
+        }
+    }
 
     /// Data defined before the function, as lecture code defines it, is read by the function like a default; the
     /// scalar lowering still refuses such statements with its own message.

@@ -46,6 +46,38 @@ impl Default for Limits {
     }
 }
 
+/// A loop being unrolled: (span of the `for`, repetitions, repetitions done).
+pub(crate) type LoopAt = (Span, u64, u64);
+
+impl Limits {
+    /// The error for a graph past `max_nodes`, at the outermost loop running (if any), saying how far it got.
+    pub(crate) fn too_many_nodes(&self, loops: &[LoopAt], span: Span) -> Error {
+        let mut msg = format!(
+            "the unrolled graph would have more than {} operations, the most AD Lab builds",
+            fmt_count(self.max_nodes as u64)
+        );
+        if let Some(&(_, total, done)) = loops.first() {
+            msg.push_str(&format!(
+                "; the loop here had run {} of its {} repetitions",
+                fmt_count(done),
+                fmt_count(total)
+            ));
+        }
+        Error::new(loops.first().map_or(span, |l| l.0), msg)
+    }
+
+    /// The error for more than `max_steps` statements run, at the outermost loop running (if any).
+    pub(crate) fn too_many_steps(&self, loops: &[LoopAt], span: Span) -> Error {
+        Error::new(
+            loops.first().map_or(span, |l| l.0),
+            format!(
+                "the program runs more than {} statements, the most AD Lab unrolls",
+                fmt_count(self.max_steps)
+            ),
+        )
+    }
+}
+
 /// Parses and lowers with the default limits.
 pub fn lower_source(src: &str) -> Result<Graph> {
     lower_source_with(src, &Limits::default())
@@ -68,7 +100,7 @@ struct Lowerer<'a> {
     env: Env,
     steps: u64,
     /// Loops being unrolled: (span of the `for`, repetitions, current repetition).
-    loops: Vec<(Span, u64, u64)>,
+    loops: Vec<LoopAt>,
     is_def: bool,
     /// Values for integer parameters, replacing their defaults (`n` of `def f(x, n=4)`).
     overrides: &'a [(String, i64)],
@@ -225,19 +257,7 @@ impl Lowerer<'_> {
 
     fn push(&mut self, op: Op, span: Span) -> Result<NodeId> {
         if self.graph.nodes.len() >= self.limits.max_nodes {
-            let mut msg = format!(
-                "the unrolled graph would have more than {} operations, the most AD Lab builds",
-                fmt_count(self.limits.max_nodes as u64)
-            );
-            if let Some(&(_, total, done)) = self.loops.first() {
-                msg.push_str(&format!(
-                    "; the loop here had run {} of its {} repetitions",
-                    fmt_count(done),
-                    fmt_count(total)
-                ));
-            }
-            let at = self.loops.first().map_or(span, |l| l.0);
-            return Err(Error::new(at, msg));
+            return Err(self.limits.too_many_nodes(&self.loops, span));
         }
         let id = NodeId(self.graph.nodes.len() as u32);
         self.graph.nodes.push(Node { op, span });
@@ -247,14 +267,7 @@ impl Lowerer<'_> {
     fn step(&mut self, span: Span) -> Result<()> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
-            let at = self.loops.first().map_or(span, |l| l.0);
-            return Err(Error::new(
-                at,
-                format!(
-                    "the program runs more than {} statements, the most AD Lab unrolls",
-                    fmt_count(self.limits.max_steps)
-                ),
-            ));
+            return Err(self.limits.too_many_steps(&self.loops, span));
         }
         Ok(())
     }
