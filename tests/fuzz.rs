@@ -1228,6 +1228,51 @@ fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
         }
     }
     eprintln!("{bounded} stopped by a bound ({bounded_same} the same way)");
+    // Programs both refuse: how many the tracer refuses at the same place, and in the same words.
+    let (mut refused_by_both, mut same_place, mut same_words) = (0, 0, 0);
+    let mut words: std::collections::BTreeMap<String, u32> = Default::default();
+    for i in 0..count {
+        let (text, _) = input(20261204, i);
+        let Ok(program) = ad_lab::lang::parser::parse(&text) else {
+            continue;
+        };
+        let Err(e) = ad_lab::lang::lower::lower(&program, &Default::default()) else {
+            continue;
+        };
+        let given: Vec<(String, Array)> = NAMES
+            .iter()
+            .map(|n| (n.to_string(), Array::scalar(0.5)))
+            .collect();
+        let Err(t) = ad_lab::lang::lower::arrays::trace(&program, &[], &given) else {
+            continue;
+        };
+        refused_by_both += 1;
+        if t.span == e.span {
+            same_place += 1;
+        }
+        if t.message == e.message {
+            same_words += 1;
+        } else {
+            let key = format!(
+                "{} | {}",
+                e.message.chars().take(50).collect::<String>(),
+                t.message.chars().take(50).collect::<String>()
+            );
+            *words.entry(key).or_default() += 1;
+        }
+    }
+    eprintln!("{refused_by_both} refused by both: {same_place} at the same place, {same_words} in the same words");
+    // A ratchet while the tracer takes over: the rest are the lines after the function (read by the driver before
+    // either lowering) and parameters without a value.
+    assert!(
+        same_words * 3 >= refused_by_both * 2,
+        "{same_words} of {refused_by_both} refusals in the same words"
+    );
+    let mut top: Vec<_> = words.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1));
+    for (k, n) in top.iter().take(25) {
+        eprintln!("{n:5} {k}");
+    }
     eprintln!(
         "{both} read by both ({same} bit for bit), {point_dependent} not all numbers; refused by the tracer:\n{}",
         refused

@@ -82,6 +82,8 @@ struct Tracer {
     limits: Limits,
     /// Operations and inputs in the graph so far.
     ops: usize,
+    /// Tracing a function's body (rather than a script or the lines before the function).
+    in_def: bool,
     /// Loops being run, outermost first.
     loops: Vec<super::LoopAt>,
 }
@@ -124,6 +126,7 @@ pub fn trace_with(
     let mut t = Tracer {
         limits: limits.clone(),
         ops: 0,
+        in_def: false,
         loops: Vec::new(),
         g: AGraph::default(),
         vals: Vec::new(),
@@ -186,6 +189,7 @@ pub fn trace_with(
             return Ok(prune(t.g));
         }
     };
+    t.in_def = true;
     for p in params {
         if let Some((_, value)) = given.iter().find(|(n, _)| *n == p.name) {
             let v = t.input(&p.name, value.clone(), p.span)?;
@@ -632,7 +636,7 @@ impl Tracer {
         match (self.env.iter().find(|(k, _)| k == n).map(|(_, v)| v), n) {
             (Some(v), _) => Ok(v.clone()),
             (None, "pi") => Ok(V::Float(std::f64::consts::PI)),
-            _ => Err(Error::new(span, format!("name `{n}` is not defined"))),
+            _ => Err(super::expr::unknown_name(n, span, self.in_def)),
         }
     }
 
@@ -769,7 +773,7 @@ impl Tracer {
                             .ok_or_else(|| {
                                 Error::new(
                                     span,
-                                    format!("index {i} is out of range for a sequence of {n}"),
+                                    format!("index {i} is out of range for a list of {n}"),
                                 )
                             })
                     }
@@ -888,7 +892,7 @@ impl Tracer {
                     });
                 }
             }
-            let zero = || Error::new(span, "ZeroDivisionError: float division by zero");
+            let zero = || super::expr::zero_division(op, span);
             return Ok(V::Float(match op {
                 BinOp::Add => x + y,
                 BinOp::Sub => x - y,
@@ -1166,7 +1170,7 @@ impl Tracer {
             }
             _ => Err(Error::new(
                 callee.span,
-                format!("name `{name}` is not defined"),
+                format!("unknown function `{name}`; available: log, exp, sin, cos, tan, tanh, sqrt, abs, max, min, len, range, list, and numpy's as np.…"),
             )),
         }
     }
@@ -1597,7 +1601,12 @@ mod tests {
                 26,
                 "condition is a comparison",
             ),
-            ("  return B", 3, 10, "name `B` is not defined"),
+            (
+                "  return B",
+                3,
+                10,
+                "unknown name `B` (it is neither a parameter nor assigned before this line)",
+            ),
             ("  return 1 / 0", 3, 10, "ZeroDivisionError"),
             (
                 "  return np.sum(np.eye(100000))",

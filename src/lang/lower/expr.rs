@@ -21,24 +21,7 @@ impl Lowerer<'_> {
         if name == "pi" {
             return Ok(Val::Float(std::f64::consts::PI));
         }
-        if Unary::from_name(name).is_some() || BUILTINS.contains(&name) {
-            return Err(Error::new(
-                span,
-                format!("`{name}` is a function: call it, e.g. `{name}(x)`"),
-            ));
-        }
-        if MODULES.contains(&name) {
-            return Err(Error::new(
-                span,
-                format!("`{name}` is a module: use one of its functions, e.g. `{name}.log(x)`"),
-            ));
-        }
-        let hint = if self.is_def {
-            " (it is neither a parameter nor assigned before this line)"
-        } else {
-            ""
-        };
-        Err(Error::new(span, format!("unknown name `{name}`{hint}")))
+        Err(unknown_name(name, span, self.is_def))
     }
 
     pub(super) fn expr(&mut self, e: &Expr) -> Result<Val> {
@@ -532,6 +515,28 @@ pub(super) fn not_arithmetic(op: BinOp, span: Span) -> Error {
             )
         },
     )
+}
+
+/// A name with no value here: a function or module used as a value, or a name never assigned.
+pub(super) fn unknown_name(name: &str, span: Span, is_def: bool) -> Error {
+    if Unary::from_name(name).is_some() || BUILTINS.contains(&name) {
+        return Error::new(
+            span,
+            format!("`{name}` is a function: call it, e.g. `{name}(x)`"),
+        );
+    }
+    if MODULES.contains(&name) {
+        return Error::new(
+            span,
+            format!("`{name}` is a module: use one of its functions, e.g. `{name}.log(x)`"),
+        );
+    }
+    let hint = if is_def {
+        " (it is neither a parameter nor assigned before this line)"
+    } else {
+        ""
+    };
+    Error::new(span, format!("unknown name `{name}`{hint}"))
 }
 
 pub(super) fn zero_division(op: BinOp, span: Span) -> Error {
