@@ -1262,10 +1262,10 @@ fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
         }
     }
     eprintln!("{refused_by_both} refused by both: {same_place} at the same place, {same_words} in the same words");
-    // A ratchet while the tracer takes over: the rest are the lines after the function (read by the driver before
-    // either lowering) and parameters without a value.
+    // A ratchet while the tracer takes over: the rest are mostly a script's names given no value here, and the two
+    // readings' different words for `%` and `//` on what they cannot take.
     assert!(
-        same_words * 3 >= refused_by_both * 2,
+        same_words * 5 >= refused_by_both * 4,
         "{same_words} of {refused_by_both} refusals in the same words"
     );
     let mut top: Vec<_> = words.into_iter().collect();

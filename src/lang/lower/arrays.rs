@@ -135,18 +135,21 @@ pub fn trace_with(
         numbers: 0,
         work: 0,
     };
-    let (params, body, span) = match program {
+    let (params, body, span, called) = match program {
         Program::Def {
+            name,
             params,
             body,
             span,
             before,
-            ..
+            after,
         } => {
+            // The lines after the function first, as the scalar lowering reads them: the point they call it at.
+            let called = super::driver::point(name, params, after)?;
             if let Flow::Return(_, at) = t.block(before)? {
                 return Err(Error::new(at, "`return` outside a function"));
             }
-            (params.as_slice(), body.as_slice(), *span)
+            (params.as_slice(), body.as_slice(), *span, called)
         }
         // An expression such as `y * x**2`: its free names are the inputs, at the values given.
         Program::Script(stmts) => {
@@ -190,9 +193,37 @@ pub fn trace_with(
         }
     };
     t.in_def = true;
-    for p in params {
+    for (p, called) in params.iter().zip(called) {
         if let Some((_, value)) = given.iter().find(|(n, _)| *n == p.name) {
             let v = t.input(&p.name, value.clone(), p.span)?;
+            t.bind(&p.name, v);
+            continue;
+        }
+        // A number the lines after the function call it with (`g(0.25)`) is a number input's value, or a count's.
+        if let Some((x, whole, at)) = called {
+            let v = match &p.default {
+                Some(d) => match t.expr(d)? {
+                    V::Int(i) => {
+                        let i = match ints.iter().find(|(n, _)| *n == p.name) {
+                            Some(o) => o.1,
+                            None if whole => x as i64,
+                            None => {
+                                return Err(Error::new(
+                                    at,
+                                    format!(
+                                        "`{}` counts (its default is {i}): give it a whole number",
+                                        p.name
+                                    ),
+                                ))
+                            }
+                        };
+                        t.g.int_params.push((p.name.clone(), i));
+                        V::Int(i)
+                    }
+                    _ => t.input(&p.name, Array::scalar(x), p.span)?,
+                },
+                None => t.input(&p.name, Array::scalar(x), p.span)?,
+            };
             t.bind(&p.name, v);
             continue;
         }
@@ -1461,6 +1492,25 @@ mod tests {
     use super::*;
 
     const MLP: &str = "import autograd.numpy as np\n\ndef loss(W1=np.array([[0.5, -0.3], [0.1, 0.4]]), b1=np.array([0.1, 0.2]), w2=np.array([1.0, -1.0]), X=np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 1.0]]), y=np.array([1.0, -1.0, 1.0])):\n  h = np.tanh(X @ W1 + b1)\n  s = h @ w2\n  return np.mean(np.log(1 + np.exp(-y * s)))\n";
+
+    /// The lecture's lines after the function give the point, as they do for the scalar lowering.
+    #[test]
+    fn the_lines_after_the_function_give_the_point() {
+        let src = "import autograd.numpy as np\nfrom autograd import grad\n\ndef f(x, n=2):\n  return np.log(1 + x ** 2) / x * n\n\ng = grad(f)\nprint(g(1.0, n=1))\n";
+        let g = lower_arrays(src, &[]).unwrap();
+        assert_eq!(g.inputs[0].value.data, [1.0]);
+        assert_eq!(g.int_params, [("n".to_string(), 1)]);
+        let (f, grad) = crate::ad::nd::gradient(&g).unwrap();
+        assert_eq!(
+            (f, grad[0].data[0]),
+            (0.6931471805599453, 0.3068528194400547)
+        );
+        let e = lower_arrays(&src.replace("n=1", "n=0.5"), &[]).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`n` counts (its default is 2): give it a whole number"
+        );
+    }
 
     /// A chapter's bounds, hit inside a loop: the same error, at the same place, as the scalar lowering gives.
     #[test]
