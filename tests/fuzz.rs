@@ -1149,7 +1149,7 @@ fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
     use ad_lab::base::array::Array;
     use ad_lab::lang::lower::arrays::lower_arrays_at;
     let count = if cfg!(debug_assertions) { 400 } else { 4000 };
-    let (mut both, mut same, mut point_dependent) = (0, 0, 0);
+    let (mut both, mut same, mut point_dependent, mut with_notes) = (0, 0, 0, 0);
     let mut refused: std::collections::BTreeMap<String, u32> = Default::default();
     let mut differ = Vec::new();
     for i in 0..count {
@@ -1187,10 +1187,14 @@ fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
             common::every_output_and_gradient(&today, x),
             common::every_output_and_gradient(&sg, x),
         );
-        if common::same_bits(&a, &b) {
+        with_notes += usize::from(!today.notes.is_empty());
+        if common::same_bits(&a, &b) && today.notes == sg.notes {
             same += 1;
         } else {
-            differ.push(format!("{text:?} at {x:?}: {a:?} against {b:?}"));
+            differ.push(format!(
+                "{text:?} at {x:?}: {a:?} against {b:?}, notes {:?} against {:?}",
+                today.notes, sg.notes
+            ));
         }
     }
     // Tight bounds: where the scalar lowering stops at one, the tracer stops at the same place with the same words.
@@ -1274,7 +1278,7 @@ fn the_tracer_reads_the_fuzzers_programs_as_the_lowering_does() {
         eprintln!("{n:5} {k}");
     }
     eprintln!(
-        "{both} read by both ({same} bit for bit), {point_dependent} not all numbers; refused by the tracer:\n{}",
+        "{both} read by both ({same} bit for bit and with the same notes, {with_notes} of them with notes), {point_dependent} not all numbers; refused by the tracer:\n{}",
         refused
             .iter()
             .map(|(m, n)| format!("{n:5} {m}"))

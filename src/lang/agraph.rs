@@ -45,6 +45,8 @@ pub struct AGraph {
     pub outputs: Vec<NodeId>,
     /// Whole-number parameters and the values used (`T` of `def f(rho, T=5)`).
     pub int_params: Vec<(String, i64)>,
+    /// What the page should say about the program (a number of numbers that is not finite, integers past 64 bits).
+    pub notes: Vec<super::graph::Note>,
 }
 
 impl AGraph {
@@ -71,6 +73,7 @@ impl AGraph {
         use crate::base::aop::Reduction;
         let mut g = Graph {
             int_params: self.int_params.clone(),
+            notes: self.notes.clone(),
             ..Graph::default()
         };
         // What each array node became: a scalar node, or a constant folded into its users.

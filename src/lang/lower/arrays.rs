@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use super::super::agraph::{AGraph, AInput, ANode, AOpNode};
-use super::super::graph::NodeId;
+use super::super::graph::{NodeId, Note};
 use super::super::parser::parse;
 use super::super::syntax::*;
 use super::ints::{float_divmod, int_op};
@@ -20,6 +20,7 @@ use crate::base::array::{
     broadcast_index, broadcast_shapes, fmt_shape, size_of, Array, MAX_ELEMENTS,
 };
 use crate::base::math;
+use crate::base::num::fmt_full;
 use crate::base::op::{Binary, Unary};
 use crate::base::source::{Error, Result, Span};
 
@@ -282,6 +283,7 @@ fn prune(g: AGraph) -> AGraph {
     let mut new_id = vec![NodeId(0); g.nodes.len()];
     let mut out = AGraph {
         int_params: g.int_params,
+        notes: g.notes,
         ..AGraph::default()
     };
     for (k, mut n) in g.nodes.into_iter().enumerate() {
@@ -383,6 +385,13 @@ impl Tracer {
         }
     }
 
+    /// A note on the page, once per place (at most 20), as the scalar lowering makes them.
+    fn note(&mut self, span: Span, message: String) {
+        if self.g.notes.len() < 20 && !self.g.notes.iter().any(|n| n.span == span) {
+            self.g.notes.push(Note { span, message });
+        }
+    }
+
     fn bind(&mut self, name: &str, v: V) {
         match self.env.iter_mut().find(|(k, _)| k == name) {
             Some(slot) => slot.1 = v,
@@ -461,6 +470,17 @@ impl Tracer {
         {
             // A number of numbers (`np.abs(10)`) is a number, as Python's own arithmetic on it is.
             if value.shape.is_empty() {
+                let x: Vec<f64> = args.iter().map(|p| self.vals[p.index()].data[0]).collect();
+                if x.iter().all(|v| v.is_finite()) && !value.data[0].is_finite() {
+                    let why = match (&op, x.as_slice()) {
+                        (AOp::Map(u), [a]) => u.domain_note(*a),
+                        (AOp::Zip(b), [a, c]) => b.domain_note(*a, *c),
+                        _ => "",
+                    };
+                    if !why.is_empty() {
+                        self.note(span, format!("gives {}: {why}", fmt_full(value.data[0])));
+                    }
+                }
                 return Ok(V::Float(value.data[0]));
             }
             return self.constant(value, span);
@@ -915,16 +935,29 @@ impl Tracer {
         // Python's own numbers.
         if let (Some(x), Some(y)) = (a.number(), b.number()) {
             if let (V::Int(i), V::Int(j)) = (&a, &b) {
-                if let Some(v) = int_op(op, *i, *j, span)? {
-                    return Ok(match v {
-                        ScalarVal::Int(i) => V::Int(i),
-                        ScalarVal::Float(x) => V::Float(x),
-                        _ => V::Float(f64::NAN),
-                    });
+                match int_op(op, *i, *j, span) {
+                    Ok(Some(v)) => {
+                        return Ok(match v {
+                            ScalarVal::Int(i) => V::Int(i),
+                            ScalarVal::Float(x) => V::Float(x),
+                            _ => V::Float(f64::NAN),
+                        })
+                    }
+                    Ok(None) => {}
+                    // Python's integers grow without bound; ours are 64 bits. Past them, go on in floats, and say so.
+                    Err(e) if e.message.starts_with("integer overflow") => self.note(
+                        span,
+                        format!(
+                            "{i} {} {j} passes 64-bit integers: AD Lab goes on in floats here (Python's integers would \
+                             stay exact until they meet a float)",
+                            op.symbol()
+                        ),
+                    ),
+                    Err(e) => return Err(e),
                 }
             }
             let zero = || super::expr::zero_division(op, span);
-            return Ok(V::Float(match op {
+            let v = match op {
                 BinOp::Add => x + y,
                 BinOp::Sub => x - y,
                 BinOp::Mul => x * y,
@@ -941,7 +974,17 @@ impl Tracer {
                     }
                 }
                 _ => return Err(Error::new(span, format!("`{}` takes arrays", op.symbol()))),
-            }));
+            };
+            if let Some(p) = op
+                .primitive()
+                .filter(|_| x.is_finite() && y.is_finite() && !v.is_finite())
+            {
+                self.note(
+                    span,
+                    format!("gives {}: {}", fmt_full(v), p.domain_note(x, y)),
+                );
+            }
+            return Ok(V::Float(v));
         }
         let (x, y) = (self.node_of(&a, span)?, self.node_of(&b, span)?);
         let prim = match op {
