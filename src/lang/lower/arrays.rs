@@ -945,14 +945,9 @@ impl Tracer {
                     }
                     Ok(None) => {}
                     // Python's integers grow without bound; ours are 64 bits. Past them, go on in floats, and say so.
-                    Err(e) if e.message.starts_with("integer overflow") => self.note(
-                        span,
-                        format!(
-                            "{i} {} {j} passes 64-bit integers: AD Lab goes on in floats here (Python's integers would \
-                             stay exact until they meet a float)",
-                            op.symbol()
-                        ),
-                    ),
+                    Err(e) if e.message.starts_with("integer overflow") => {
+                        self.note(span, super::expr::int_overflow_note(*i, op, *j))
+                    }
                     Err(e) => return Err(e),
                 }
             }

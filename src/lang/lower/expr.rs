@@ -443,14 +443,9 @@ impl Lowerer<'_> {
                 Err(_) if self.generated.is_some() && op.primitive().is_some() => {}
                 // Python's integers grow without bound; ours are 64 bits. Past them, go on in floats (what Python
                 // gives as soon as the number meets a float), and say so.
-                Err(e) if e.message.starts_with("integer overflow") => self.note(
-                    span,
-                    format!(
-                        "{i} {} {j} passes 64-bit integers: AD Lab goes on in floats here (Python's integers would \
-                         stay exact until they meet a float)",
-                        op.symbol()
-                    ),
-                ),
+                Err(e) if e.message.starts_with("integer overflow") => {
+                    self.note(span, int_overflow_note(*i, op, *j))
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -537,6 +532,15 @@ pub(super) fn unknown_name(name: &str, span: Span, is_def: bool) -> Error {
         ""
     };
     Error::new(span, format!("unknown name `{name}`{hint}"))
+}
+
+/// The note for integer arithmetic past 64 bits, which goes on in floats.
+pub(super) fn int_overflow_note(i: i64, op: BinOp, j: i64) -> String {
+    format!(
+        "{i} {} {j} passes 64-bit integers: AD Lab goes on in floats here (Python's integers would stay exact until \
+         they meet a float)",
+        op.symbol()
+    )
 }
 
 pub(super) fn zero_division(op: BinOp, span: Span) -> Error {
