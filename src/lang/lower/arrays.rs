@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use super::super::agraph::{AGraph, AInput, ANode, AOpNode};
-use super::super::graph::{NodeId, Note};
+use super::super::graph::NodeId;
 use super::super::parser::parse;
 use super::super::syntax::*;
 use super::ints::{float_divmod, int_op};
@@ -385,11 +385,8 @@ impl Tracer {
         }
     }
 
-    /// A note on the page, once per place (at most 20), as the scalar lowering makes them.
     fn note(&mut self, span: Span, message: String) {
-        if self.g.notes.len() < 20 && !self.g.notes.iter().any(|n| n.span == span) {
-            self.g.notes.push(Note { span, message });
-        }
+        super::add_note(&mut self.g.notes, span, message);
     }
 
     fn bind(&mut self, name: &str, v: V) {

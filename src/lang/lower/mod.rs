@@ -46,6 +46,13 @@ impl Default for Limits {
     }
 }
 
+/// A note for the page, once per place and at most 20: the rule both lowerings follow.
+pub(crate) fn add_note(notes: &mut Vec<Note>, span: Span, message: String) {
+    if notes.len() < 20 && !notes.iter().any(|n| n.span == span) {
+        notes.push(Note { span, message });
+    }
+}
+
 /// A loop being unrolled: (span of the `for`, repetitions, repetitions done).
 pub(crate) type LoopAt = (Span, u64, u64);
 
@@ -273,9 +280,7 @@ impl Lowerer<'_> {
     }
 
     fn note(&mut self, span: Span, message: String) {
-        if self.graph.notes.len() < 20 && !self.graph.notes.iter().any(|n| n.span == span) {
-            self.graph.notes.push(Note { span, message });
-        }
+        add_note(&mut self.graph.notes, span, message);
     }
 
     fn script(&mut self, stmts: &[Stmt]) -> Result<(Val, Span)> {
