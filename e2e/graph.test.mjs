@@ -201,3 +201,67 @@ test('the Jacobian by both modes, and the pass counts', async () => {
   assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /∂f\/∂t = 0\.87758256189037/);
   await page.close();
 });
+
+test('practice: y·x² in reverse mode — the number is hidden, a wrong answer gets the rule, a right one moves on', async () => {
+  const page = await h.open('#/graph', { width: 1280, height: 800 });
+  await click(page, 'mode-reverse');
+  await click(page, 'quiz-toggle');
+  assert.equal(await page.locator('[data-testid="quiz-toggle"]').getAttribute('aria-pressed'), 'true');
+  await page.waitForFunction(() => location.hash.includes('quiz=1'));
+  assert.equal(await page.locator('[data-testid="quiz-answer"]').count(), 0, 'step 0 asks nothing');
+  for (let k = 0; k < 4; k++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('[data-testid="quiz-answer"]').count(), 0, 'the forward sweep asks nothing');
+  await page.keyboard.press('ArrowRight');
+  // Step 5: v̄2, the seed. Hidden in the trace, the graph and the rule panel.
+  assert.equal(await activeNode(page), 'v2');
+  assert.equal(await cell(page, 'v2', 'adjoint'), '');
+  assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /Your turn: v̄2 = \?/);
+  const answer = page.locator('[data-testid="quiz-answer"]');
+  await answer.focus();
+  await answer.fill('1');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '6 / 8');
+  assert.equal(await page.locator('[data-testid="quiz-verdict"]').getAttribute('data-correct'), 'true');
+  assert.equal(await cell(page, 'v2', 'adjoint'), '1', 'settled: shown again');
+  // Step 6: v̄1. The partial sums below it (ȳ already has v̄2·v1) stay hidden too.
+  assert.equal(await activeNode(page), 'v1');
+  assert.equal(await cell(page, 'v1', 'adjoint'), '');
+  assert.equal(await cell(page, 'y', 'adjoint'), '');
+  assert.equal(await answer.inputValue(), '', 'a new question, an empty field');
+  assert.ok(await answer.evaluate((e) => e === document.activeElement), 'the field keeps the focus');
+  await answer.fill('3');
+  await page.keyboard.press('Enter');
+  const verdict = page.locator('[data-testid="quiz-verdict"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="quiz-verdict"]')?.dataset.correct === 'false');
+  assert.match(await verdict.textContent(), /v̄1 = v̄2·y = 1·1/);
+  assert.equal(await counter(page), '6 / 8', 'a wrong answer stays on the node');
+  await shot(page, 'graph-practice-wrong', undefined, { viewport: true });
+  await answer.fill('1/1');
+  await page.locator('[data-testid="quiz-submit"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '7 / 8');
+  // Step 7: x̄ revealed; step 8: ȳ right.
+  await page.locator('[data-testid="quiz-reveal"]').click();
+  await page.waitForFunction(() => /x̄ = 2\. The rule: x̄ = v̄1·2·x = 1·2/.test(document.querySelector('[data-testid="quiz-verdict"]')?.textContent));
+  assert.equal(await cell(page, 'x', 'adjoint'), '2');
+  await page.keyboard.press('ArrowRight');
+  await answer.fill('1');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="quiz-verdict"]')?.dataset.correct === 'true');
+  assert.equal((await page.locator('[data-testid="quiz-score"]').textContent()).trim(), '2 / 4');
+  assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /∂f\/∂x = 2/);
+  await shot(page, 'graph-practice-done', undefined, { viewport: true });
+  // The permalink opens practice mode; off, every number is back.
+  await page.goto(h.site.url + '#/graph?mode=forward&step=4&quiz=1');
+  await page.reload();
+  await page.waitForSelector('[data-testid="quiz-answer"]');
+  assert.equal(await cell(page, 'v2', 'tangent'), '');
+  assert.equal(await cell(page, 'v2', 'primal'), '1');
+  await page.locator('[data-testid="quiz-answer"]').fill('two');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /not a number/.test(document.querySelector('[data-testid="quiz-verdict"]')?.textContent));
+  assert.equal((await page.locator('[data-testid="quiz-score"]').textContent()).trim(), '0 / 0');
+  await click(page, 'quiz-toggle');
+  await page.waitForSelector('[data-testid="quiz-panel"]', { state: 'detached' });
+  assert.equal(await cell(page, 'v2', 'tangent'), '2');
+  await page.close();
+});

@@ -344,6 +344,19 @@ impl TangentStep {
         if self.terms.is_empty() {
             return format!("{me} = 0 (a constant)");
         }
+        format!("{} = {}", self.sum(g), fmt_compact(self.tangent))
+    }
+
+    /// The rule with its numbers filled in but not its result (`v̇2 = v1·ẏ + y·v̇1 = 1·0 + 1·2`): what practice mode
+    /// shows after a wrong answer. For a seed or a constant, the reason for its value instead.
+    pub fn sum(&self, g: &Graph) -> String {
+        let me = dot(&g.label(self.node));
+        if self.seed.is_some() {
+            return format!("{me} is a seed: 1 for the input we differentiate with respect to, 0 for the others");
+        }
+        if self.terms.is_empty() {
+            return format!("{me}: a constant does not change with the input");
+        }
         let symbolic: Vec<String> = self
             .terms
             .iter()
@@ -354,11 +367,53 @@ impl TangentStep {
             .iter()
             .map(|(p, t)| format!("{}·{}", num(p.value), num(*t)))
             .collect();
+        format!("{me} = {} = {}", symbolic.join(" + "), numeric.join(" + "))
+    }
+}
+
+impl ReverseTrace {
+    /// A node's adjoint gathered from the nodes that read it, with the numbers filled in but not the result
+    /// (`x̄ = v̄1·2·x = 1·2`): the lecture's hand computation, and what practice mode shows after a wrong answer.
+    pub fn gather(&self, g: &Graph, node: NodeId) -> String {
+        let me = bar(&g.label(node));
+        let seeded = g.outputs.get(self.output) == Some(&node);
+        let (mut symbolic, mut numeric) = (Vec::new(), Vec::new());
+        if seeded {
+            symbolic.push("1".to_string());
+            numeric.push("1".to_string());
+        }
+        for step in &self.steps {
+            if let ReverseStep::Adjoint {
+                node: c,
+                adjoint,
+                pushes,
+                ..
+            } = step
+            {
+                for p in pushes.iter().filter(|p| p.partial.parent == node) {
+                    symbolic.push(format!(
+                        "{}·{}",
+                        bar(&g.label(*c)),
+                        factor(&p.partial.formula)
+                    ));
+                    numeric.push(format!("{}·{}", num(*adjoint), num(p.partial.value)));
+                }
+            }
+        }
+        match symbolic.len() {
+            0 => return format!("{me}: nothing that reaches the output reads it"),
+            1 if seeded => return format!("{me} is the seed: the output we differentiate, ∂f/∂f"),
+            _ => {}
+        }
+        let seed = if seeded {
+            " (the first 1: the output's seed)"
+        } else {
+            ""
+        };
         format!(
-            "{me} = {} = {} = {}",
+            "{me} = {} = {}{seed}",
             symbolic.join(" + "),
-            numeric.join(" + "),
-            fmt_compact(self.tangent)
+            numeric.join(" + ")
         )
     }
 }

@@ -16,8 +16,35 @@ pub fn fmt_compact(x: f64) -> String {
     if a == 0.0 || !a.is_finite() || (1e-5..1e16).contains(&a) {
         format!("{x}")
     } else {
-        format!("{x:e}")
+        fmt_exp(x)
     }
+}
+
+/// Exactly Rust's `{:e}` (`7.5e-1`, `1e-7`, `-0e0`, `inf`), made from `{}`'s digits: the site then ships one
+/// shortest-digits formatter, not two.
+pub fn fmt_exp(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let s = format!("{}", x.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let all = format!("{int}{frac}");
+    let lead = all.bytes().take_while(|&b| b == b'0').count();
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if lead == all.len() {
+        return format!("{sign}0e0");
+    }
+    let digits = all[lead..].trim_end_matches('0');
+    let exp = int.len() as i64 - 1 - lead as i64;
+    let rest = if digits.len() > 1 { "." } else { "" };
+    format!("{sign}{}{rest}{}e{exp}", &digits[..1], &digits[1..])
+}
+
+/// `x` rounded to `places` (≤ 4) decimal places, printed shortest (`12.3`, not `12.30`), for CSS and SVG numbers:
+/// through `{}` rather than `{:.N}`, whose exact-precision formatter would be shipped for these alone.
+pub fn fmt_rounded(x: f64, places: usize) -> String {
+    let p = [1.0, 10.0, 100.0, 1e3, 1e4][places.min(4)];
+    fmt_full((x * p).round() / p)
 }
 
 /// Python's `repr` of a float: `-16.0`, `0.75`, `1e-07`, `nan` — for the console lines that mirror the lecture.
@@ -28,7 +55,7 @@ pub fn fmt_python(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    let sci = format!("{x:e}");
+    let sci = fmt_exp(x);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     if x == 0.0 || (-4..16).contains(&exp) {
@@ -71,7 +98,7 @@ pub fn fmt_sig(x: f64, digits: usize) -> String {
     }
     let digits = digits.clamp(1, 17);
     // Round the shortest decimal digits (no exact-precision formatting code is needed: smaller wasm).
-    let sci = format!("{:e}", x.abs());
+    let sci = fmt_exp(x.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let mut exp: i32 = exp.parse().unwrap_or(0);
     let mut d: Vec<u8> = mantissa
@@ -199,6 +226,45 @@ pub fn agreeing_digits(approx: f64, exact: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::random::SplitMix64;
+
+    #[test]
+    fn exp_is_rust_lower_exp() {
+        let mut special = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.75,
+            -16.0,
+            1e-7,
+            1500.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            1e21,
+            1e22,
+            1e23,
+            0.1,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut r = SplitMix64::new(5);
+        for _ in 0..100_000 {
+            special.push(f64::from_bits(r.next_u64()));
+        }
+        for k in -330..310 {
+            special.push(10f64.powi(k));
+            special.push(-2f64.powi(k * 3));
+        }
+        for x in special {
+            assert_eq!(fmt_exp(x), format!("{x:e}"), "{}", x.to_bits());
+        }
+        assert_eq!(fmt_rounded(12.345, 1), "12.3");
+        assert_eq!(fmt_rounded(0.06, 1), "0.1");
+        assert_eq!(fmt_rounded(7.0, 1), "7");
+        assert_eq!(fmt_rounded(0.123456, 4), "0.1235");
+    }
 
     #[test]
     fn full_is_rust_display() {

@@ -868,14 +868,7 @@ impl Frame {
         };
         // Offsets on a grid around the point, nearest first; at each, the label to the right or left, above or below.
         let reach = ((plot.x1 - plot.x0).max(plot.y1 - plot.y0) / step).clamp(1, 60);
-        let mut offsets: Vec<(i32, i32)> = Vec::new();
-        for dx in -reach..=reach {
-            for dy in -reach..=reach {
-                offsets.push((dx * step, dy * step));
-            }
-        }
-        // (Ties in the order made: by dx, then dy. An unstable sort with the whole key: no stable sort shipped.)
-        offsets.sort_unstable_by_key(|&(dx, dy)| (dx.abs() + dy.abs(), dx, dy));
+        let offsets = nearest_first(reach, step);
         let anchors = [
             (gap, -gap, HPos::Left, VPos::Bottom),
             (gap, gap, HPos::Left, VPos::Top),
@@ -894,6 +887,24 @@ impl Frame {
         }
         Ok(false)
     }
+}
+
+/// The offsets (dx, dy)·step with |dx|, |dy| ≤ reach, by |dx| + |dy|, then dx, then dy: made in that order rather
+/// than sorted (no second sort is shipped).
+fn nearest_first(reach: i32, step: i32) -> Vec<(i32, i32)> {
+    let mut offsets = Vec::new();
+    for d in 0..=2 * reach {
+        for dx in -reach..=reach {
+            let r = d - dx.abs();
+            if (0..=reach).contains(&r) {
+                offsets.push((dx * step, -r * step));
+                if r > 0 {
+                    offsets.push((dx * step, r * step));
+                }
+            }
+        }
+    }
+    offsets
 }
 
 /// Splits a pixel polyline into dashes of length `dash` separated by gaps of the same length.
@@ -965,4 +976,21 @@ pub(super) fn round_ticks(
         v += step;
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn offsets_are_made_nearest_first() {
+        for (reach, step) in [(1i32, 1i32), (3, 7), (60, 4)] {
+            let mut sorted = Vec::new();
+            for dx in -reach..=reach {
+                for dy in -reach..=reach {
+                    sorted.push((dx * step, dy * step));
+                }
+            }
+            sorted.sort_by_key(|&(dx, dy)| (dx.abs() + dy.abs(), dx, dy));
+            assert_eq!(super::nearest_first(reach, step), sorted);
+        }
+    }
 }

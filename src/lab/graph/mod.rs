@@ -6,9 +6,11 @@
 //! (in [`narrate`]).
 
 mod narrate;
+mod quiz;
 mod session;
 
 pub use narrate::{Cells, StepView};
+pub use quiz::{Practice, Question};
 pub use session::{CodeCheck, Programs, Session, Sketch, MAX_DRAWN_NODES};
 
 use super::program::{Example, ProgramAction, ProgramState, LOGISTIC, Y_X_SQUARED};
@@ -75,6 +77,7 @@ pub struct GraphState {
     pub out: usize,
     /// 0 = before the first step.
     pub step: usize,
+    pub practice: Practice,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +91,10 @@ pub enum GraphAction {
     Prev,
     Reset,
     End,
+    /// Practice mode on or off.
+    Quiz(bool),
+    /// An answer typed for the question this step asks (`None`: reveal it).
+    Answer(Option<String>, Question),
 }
 
 impl Default for GraphState {
@@ -106,6 +113,7 @@ impl GraphState {
             wrt,
             out: 0,
             step: 0,
+            practice: Practice::default(),
         }
     }
 
@@ -167,11 +175,24 @@ impl ChapterModel for GraphState {
 
     fn apply(&self, action: GraphAction) -> GraphState {
         let mut s = self.clone();
+        // Only an answer keeps the verdict; only a step keeps the settled questions (a new program, input, mode or
+        // seed asks other questions at the same steps).
+        s.practice.verdict = None;
+        if matches!(
+            action,
+            GraphAction::Program(_)
+                | GraphAction::Mode(_)
+                | GraphAction::Wrt(_)
+                | GraphAction::Out(_)
+        ) {
+            s.practice.restart();
+        }
         match action {
             GraphAction::Program(ProgramAction::Example(i)) => {
                 if let Some(e) = EXAMPLES.get(i) {
                     s = GraphState {
                         mode: self.mode,
+                        practice: self.practice.clone(),
                         ..GraphState::from_example(e)
                     };
                 }
@@ -196,6 +217,15 @@ impl ChapterModel for GraphState {
             }
             GraphAction::Wrt(i) => s.wrt = i,
             GraphAction::Out(i) => s.out = i,
+            GraphAction::Quiz(on) => {
+                s.practice = Practice {
+                    on,
+                    ..Practice::default()
+                }
+            }
+            GraphAction::Answer(text, q) => {
+                s.step += s.practice.answer(s.step, text.as_deref(), &q) as usize;
+            }
             GraphAction::Step(k) => s.step = k,
             GraphAction::Next => s.step += 1,
             GraphAction::Prev => s.step = s.step.saturating_sub(1),
@@ -217,6 +247,9 @@ impl ChapterModel for GraphState {
             }
         }
         q.push(("step".into(), self.step.to_string()));
+        if self.practice.on {
+            q.push(("quiz".into(), "1".into()));
+        }
         q
     }
 
@@ -229,7 +262,13 @@ impl ChapterModel for GraphState {
             wrt,
             out: 0,
             step: 0,
+            practice: Practice::default(),
         };
+        match loc.get("quiz") {
+            None | Some("0") => {}
+            Some("1") => s.practice.on = true,
+            Some(q) => notices.push(format!("`quiz={q}` is neither 0 nor 1; practice is off")),
+        }
         match loc.get("mode") {
             None | Some("forward") => {}
             Some("reverse") => s.mode = Mode::Reverse,

@@ -2,11 +2,14 @@
 
 use std::rc::Rc;
 
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch, Model};
 use crate::base::num::fmt_count;
-use crate::lab::graph::{GraphAction, GraphState, Mode, Session, Sketch, StepView, EXAMPLES};
+use crate::lab::graph::{
+    GraphAction, GraphState, Mode, Practice, Question, Session, Sketch, StepView, EXAMPLES,
+};
 use crate::lab::Shared;
 use crate::lang::graph::Graph;
 use crate::ui::components::{
@@ -43,14 +46,27 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             },
         )
     };
+    // In practice mode the number the step computes stays hidden until it is answered.
+    let open = state.practice.open(state.step);
     let view: Option<Shared<StepView>> = {
         let session = (*session).clone();
         let memo = use_memo(
-            (session.clone(), state.mode, state.step),
-            move |&(_, mode, step)| session.map(|s| Shared::new(s.view(mode, step))),
+            (session.clone(), state.mode, state.step, open),
+            move |&(_, mode, step, open)| {
+                session.map(|s| Shared::new(s.practice_view(mode, step, open)))
+            },
         );
         (*memo).clone()
     };
+    let answer = use_node_ref();
+    {
+        let answer = answer.clone();
+        use_effect_with(state.step, move |_| {
+            if let Some(i) = answer.cast::<HtmlInputElement>() {
+                i.set_value("");
+            }
+        });
+    }
 
     let d = state.dispatcher();
     let stepper = use_stepper(
@@ -85,6 +101,9 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                         data-testid="step-rule">
                         { for view.iter().flat_map(|v| v.rule.iter()).map(|line| html! { <p>{ line }</p> }) }
                     </div>
+                    if state.practice.on {
+                        { practice_panel(&state.practice, (*session).as_ref().and_then(|s| s.question(mode, state.step)), open, &d, &answer) }
+                    }
                     <p class="sr-only" aria-live="polite" data-testid="step-announce">
                         { view.as_ref().map(|v| v.announce.clone()).unwrap_or_default() }
                     </p>
@@ -129,11 +148,15 @@ fn controls(
     let outputs = graph.map_or(0, |g| g.outputs.len());
     html! {
         <div class="controls">
-            <div class="control-row" role="group" aria-label="Mode">
-                <button type="button" class="mode fwd" data-testid="mode-forward" aria-pressed={pressed(mode == Mode::Forward)}
-                    onclick={d.on_click(GraphAction::Mode(Mode::Forward))}>{ "Forward mode" }</button>
-                <button type="button" class="mode rev" data-testid="mode-reverse" aria-pressed={pressed(mode == Mode::Reverse)}
-                    onclick={d.on_click(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
+            <div class="control-row">
+                <div class="control-row" role="group" aria-label="Mode">
+                    <button type="button" class="mode fwd" data-testid="mode-forward" aria-pressed={pressed(mode == Mode::Forward)}
+                        onclick={d.on_click(GraphAction::Mode(Mode::Forward))}>{ "Forward mode" }</button>
+                    <button type="button" class="mode rev" data-testid="mode-reverse" aria-pressed={pressed(mode == Mode::Reverse)}
+                        onclick={d.on_click(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
+                </div>
+                <button type="button" class="mode" data-testid="quiz-toggle" aria-pressed={pressed(state.practice.on)}
+                    onclick={d.on_click(GraphAction::Quiz(!state.practice.on))}>{ "Practice" }</button>
             </div>
             <div class="control-row seeds" role="group" aria-label="Seed">
                 <span class="hint">{ "Forward seed:" }</span>
@@ -153,6 +176,54 @@ fn controls(
                 }
             </div>
             { step_controls(stepper) }
+        </div>
+    }
+}
+
+/// Practice mode: the question this step asks, the verdict on the last answer, the score.
+fn practice_panel(
+    p: &Practice,
+    q: Option<Question>,
+    open: bool,
+    d: &UseReducerDispatcher<Model<GraphState>>,
+    answer: &NodeRef,
+) -> Html {
+    let verdict = p.verdict.as_ref().map_or(String::new(), |(right, text)| {
+        format!(
+            "<p class=\"verdict\" data-testid=\"quiz-verdict\" data-correct=\"{right}\">{}</p>",
+            esc(text)
+        )
+    });
+    let score = raw(format!(
+        "<p class=\"hint\">Right first time / asked: <strong data-testid=\"quiz-score\">{} / {}</strong></p>",
+        p.right, p.asked
+    ));
+    let form = match q.filter(|_| open) {
+        Some(q) => {
+            let submit = {
+                let (d, q, answer) = (d.clone(), q.clone(), answer.clone());
+                Callback::from(move |e: SubmitEvent| {
+                    e.prevent_default();
+                    let text = answer.cast::<HtmlInputElement>().map(|i| i.value());
+                    d.dispatch(GraphAction::Answer(Some(text.unwrap_or_default()), q.clone()));
+                })
+            };
+            html! {
+                <form class="quiz-form" onsubmit={submit}>
+                    <label for="quiz-answer">{ format!("{} =", q.name) }</label>
+                    <input id="quiz-answer" data-testid="quiz-answer" ref={answer.clone()} autocomplete="off" spellcheck="false" />
+                    <button type="submit" data-testid="quiz-submit">{ "Check" }</button>
+                    <button type="button" data-testid="quiz-reveal" onclick={d.on_click(GraphAction::Answer(None, q))}>{ "Reveal" }</button>
+                </form>
+            }
+        }
+        None => markup("<p class=\"hint\">Step with →: each tangent, and each adjoint of the backward sweep, is yours to compute.</p>"),
+    };
+    html! {
+        <div class="quiz" data-testid="quiz-panel">
+            { form }
+            <div role="status">{ raw(verdict) }</div>
+            { score }
         </div>
     }
 }

@@ -597,7 +597,10 @@ fn SlideFrame(props: &SlideFrameProps) -> Html {
                 dom::Resize::new(&box_, move || {
                     if let Some(iframe) = b.first_element_child() {
                         let s = b.client_width() as f64 / 1280.0;
-                        let _ = iframe.set_attribute("style", &format!("transform: scale({s:.4})"));
+                        let _ = iframe.set_attribute(
+                            "style",
+                            &format!("transform: scale({})", crate::base::num::fmt_rounded(s, 4)),
+                        );
                     }
                 })
             });

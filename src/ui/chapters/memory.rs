@@ -5,7 +5,7 @@ use std::fmt::Write;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
-use crate::base::num::fmt_count;
+use crate::base::num::{fmt_count, fmt_rounded};
 use crate::figures::curve::memory_curve;
 use crate::lab::memory::{
     snapshot, Event, Example, MemoryAction, MemoryResults, MemoryState, Strategy, MAX_DRAWN,
@@ -219,9 +219,11 @@ fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
             };
             let _ = write!(
                 svg,
-                "<path class=\"{class}\" d=\"M{a:.1} 96 Q{:.1} {:.1} {b:.1} 96\"/>",
-                (a + b) / 2.0,
-                96.0 - 2.0 * h
+                "<path class=\"{class}\" d=\"M{} 96 Q{} {} {} 96\"/>",
+                fmt_rounded(a, 1),
+                fmt_rounded((a + b) / 2.0, 1),
+                fmt_rounded(96.0 - 2.0 * h, 1),
+                fmt_rounded(b, 1)
             );
         }
     }
@@ -238,9 +240,9 @@ fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
         }
         let _ = write!(
             svg,
-            "<rect class=\"{class}\" x=\"{:.1}\" y=\"100\" width=\"{:.1}\" height=\"26\" rx=\"2\"><title>x{k}</title></rect>",
-            x(k) - w * 0.42,
-            w * 0.84
+            "<rect class=\"{class}\" x=\"{}\" y=\"100\" width=\"{}\" height=\"26\" rx=\"2\"><title>x{k}</title></rect>",
+            fmt_rounded(x(k) - w * 0.42, 1),
+            fmt_rounded(w * 0.84, 1)
         );
     }
     let ticks = if n <= 20 {
@@ -253,8 +255,8 @@ fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
     for k in (0..=n).filter(|k| k % ticks == 0 || *k == n) {
         let _ = write!(
             svg,
-            "<text x=\"{:.1}\" y=\"146\" text-anchor=\"middle\">{k}</text>",
-            x(k)
+            "<text x=\"{}\" y=\"146\" text-anchor=\"middle\">{k}</text>",
+            fmt_rounded(x(k), 1)
         );
     }
     format!(

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::base::num::fmt_rounded;
 use crate::ui::dom;
 
 #[derive(Properties, PartialEq)]
@@ -49,7 +50,7 @@ fn fit(stage: &HtmlElement, inner: &HtmlElement, max: f64) {
         .query_selector_all("table, pre, svg, canvas, .graph-view, .num")
         .ok();
     let fits = |s: f64| {
-        let _ = style.set_property("width", &format!("{:.1}px", sw / s));
+        let _ = style.set_property("width", &format!("{}px", fmt_rounded(sw / s, 1)));
         let left = inner.get_bounding_client_rect().left();
         let mut w = inner.scroll_width().max(inner.offset_width()) as f64;
         if let Some(list) = &wide {
@@ -89,9 +90,9 @@ fn fit(stage: &HtmlElement, inner: &HtmlElement, max: f64) {
             }
             lo
         };
-    let _ = style.set_property("width", &format!("{:.1}px", sw / s));
-    let _ = style.set_property("transform", &format!("scale({s:.4})"));
-    let _ = inner.set_attribute("data-scale", &format!("{s:.3}"));
+    let _ = style.set_property("width", &format!("{}px", fmt_rounded(sw / s, 1)));
+    let _ = style.set_property("transform", &format!("scale({})", fmt_rounded(s, 4)));
+    let _ = inner.set_attribute("data-scale", &fmt_rounded(s, 3));
 }
 
 #[component]
