@@ -131,11 +131,12 @@ impl Session {
         }
     }
 
-    /// Step `k` as practice shows it: with `open`, the number the step computes is hidden; in the backward sweep the
-    /// adjoints of the nodes not reached yet are hidden too (their partial sums would give later answers away).
-    pub fn practice_view(&self, mode: Mode, k: usize, open: bool) -> StepView {
+    /// Step `k` as practice shows it (`practice`: `None` when it is off, else whether the step's question is still
+    /// open): an open question's number is hidden; in the backward sweep the adjoints of the nodes not reached yet are
+    /// hidden too (their partial sums would give later answers away).
+    pub fn practice_view(&self, mode: Mode, k: usize, practice: Option<bool>) -> StepView {
         let mut v = self.view(mode, k);
-        let Some(q) = self.question(mode, k) else {
+        let (Some(open), Some(q)) = (practice, self.question(mode, k)) else {
             return v;
         };
         if mode == Mode::Reverse {
@@ -195,14 +196,14 @@ mod tests {
         let q = ses.question(Mode::Reverse, 5).unwrap();
         assert_eq!((q.name.as_str(), q.answer), ("v̄2", 1.0));
         // Hidden: this step's adjoint, and every partial sum below it.
-        let v = ses.practice_view(Mode::Reverse, 5, true);
+        let v = ses.practice_view(Mode::Reverse, 5, Some(true));
         assert!(v.cells.iter().all(|c| c.adjoint.is_none()));
         assert_eq!(v.rule, vec!["Your turn: v̄2 = ?".to_string()]);
         let s = s.apply(GraphAction::Answer(Some("1".into()), q));
         assert_eq!(s.step, 6, "a right answer moves on");
         let q = ses.question(Mode::Reverse, 6).unwrap();
         assert_eq!(q.hint, "v̄1 = v̄2·y = 1·1");
-        let v = ses.practice_view(Mode::Reverse, 6, true);
+        let v = ses.practice_view(Mode::Reverse, 6, Some(true));
         let shown = |l: &str| v.cells[g.find(l).unwrap().index()].adjoint;
         assert_eq!(
             (shown("v2"), shown("v1"), shown("y")),
@@ -233,8 +234,21 @@ mod tests {
             .apply(GraphAction::Answer(Some("1".into()), q));
         assert_eq!((s.step, s.practice.right, s.practice.asked), (8, 2, 4));
         assert_eq!(
-            ses.practice_view(Mode::Reverse, 8, false),
+            ses.practice_view(Mode::Reverse, 8, Some(false)),
             ses.view(Mode::Reverse, 8)
+        );
+        // Practice off: every number shown, the partial sums too.
+        for k in 0..=8 {
+            assert_eq!(
+                ses.practice_view(Mode::Reverse, k, None),
+                ses.view(Mode::Reverse, k)
+            );
+        }
+        let v = ses.practice_view(Mode::Reverse, 6, Some(false));
+        assert_eq!(
+            v.cells[g.find("y").unwrap().index()].adjoint,
+            None,
+            "not reached yet"
         );
         assert!(s.query().contains(&("quiz".into(), "1".into())));
     }
@@ -256,7 +270,7 @@ mod tests {
             "{}",
             v2.hint
         );
-        let v = ses.practice_view(Mode::Forward, 4, true);
+        let v = ses.practice_view(Mode::Forward, 4, Some(true));
         assert_eq!(v.cells[v2.node.index()].tangent, None);
         assert_eq!(v.cells[v2.node.index()].primal, Some(1.0));
         assert_eq!(v.rule[1], "Your turn: v̇2 = ?");

@@ -48,12 +48,13 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
     };
     // In practice mode the number the step computes stays hidden until it is answered.
     let open = state.practice.open(state.step);
+    let practice = state.practice.on.then_some(open);
     let view: Option<Shared<StepView>> = {
         let session = (*session).clone();
         let memo = use_memo(
-            (session.clone(), state.mode, state.step, open),
-            move |&(_, mode, step, open)| {
-                session.map(|s| Shared::new(s.practice_view(mode, step, open)))
+            (session.clone(), state.mode, state.step, practice),
+            move |&(_, mode, step, practice)| {
+                session.map(|s| Shared::new(s.practice_view(mode, step, practice)))
             },
         );
         (*memo).clone()
@@ -155,8 +156,11 @@ fn controls(
                     <button type="button" class="mode rev" data-testid="mode-reverse" aria-pressed={pressed(mode == Mode::Reverse)}
                         onclick={d.on_click(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
                 </div>
-                <button type="button" class="mode" data-testid="quiz-toggle" aria-pressed={pressed(state.practice.on)}
-                    onclick={d.on_click(GraphAction::Quiz(!state.practice.on))}>{ "Practice" }</button>
+                // Not on a lecture slide: the slide shows the lecture's steps (and keeps its room for them).
+                if !super::is_embedded() {
+                    <button type="button" class="mode" data-testid="quiz-toggle" aria-pressed={pressed(state.practice.on)}
+                        onclick={d.on_click(GraphAction::Quiz(!state.practice.on))}>{ "Practice" }</button>
+                }
             </div>
             <div class="control-row seeds" role="group" aria-label="Seed">
                 <span class="hint">{ "Forward seed:" }</span>
