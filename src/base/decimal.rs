@@ -2,6 +2,11 @@
 //! the standard library's fast parser ships: short inputs take Clinger's exact fast path, the rest an exact
 //! big-integer computation (slower, but numbers are typed, not streamed). Checked against the standard parser bit for
 //! bit (see the tests).
+//!
+//! And the other way, [`shortest`]: the fewest decimal digits that read back as the same f64, the closest of them
+//! when there are several — what Rust's `{}` prints — by Steele and White's free-format algorithm in exact big
+//! integers, as Burger and Dybvig give it (checked against `{}` digit for digit; the standard library's Grisu and
+//! Dragon code, 13 KB of the site's wasm, is then not shipped).
 
 /// A non-negative big integer, little-endian 32-bit limbs, no trailing zero limbs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +94,25 @@ impl Big {
             .len()
             .cmp(&o.0.len())
             .then_with(|| self.0.iter().rev().cmp(o.0.iter().rev()))
+    }
+
+    /// self += o.
+    fn add(&mut self, o: &Big) {
+        let mut carry = 0u64;
+        for i in 0..self.0.len().max(o.0.len()) {
+            let v = self.0.get(i).copied().unwrap_or(0) as u64
+                + o.0.get(i).copied().unwrap_or(0) as u64
+                + carry;
+            if i < self.0.len() {
+                self.0[i] = v as u32;
+            } else {
+                self.0.push(v as u32);
+            }
+            carry = v >> 32;
+        }
+        if carry > 0 {
+            self.0.push(carry as u32);
+        }
     }
 
     /// self −= o (self ≥ o).
@@ -273,6 +297,127 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// [`shortest`]'s digit loop in u128 (r, s, mp, mm < 2¹²⁰).
+fn digits(mut r: u128, s: u128, mut mp: u128, mut mm: u128, even: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        r *= 10;
+        mp *= 10;
+        mm *= 10;
+        let d = (r / s) as u8;
+        r %= s;
+        let low = r < mm || (even && r == mm);
+        let hi = r + mp > s || (even && r + mp == s);
+        if low || hi {
+            out.push(d + (hi && (!low || 2 * r >= s)) as u8);
+            return out;
+        }
+        out.push(d);
+    }
+}
+
+/// The shortest digits of `v` (finite, > 0) that read back as `v`, the closest to it when several do: `(d, k)`
+/// with v ≈ 0.d₁d₂…dₙ · 10ᵏ (digits as numbers 0–9, no trailing zeros).
+pub fn shortest(v: f64) -> (Vec<u8>, i32) {
+    // Integers below 2⁵³ are their own shortest digits (a shorter decimal is at least 1 away, the gap at most 1).
+    if v.fract() == 0.0 && v < 9007199254740992.0 {
+        let mut n = v as u64;
+        let mut d = Vec::new();
+        while n > 0 {
+            d.push((n % 10) as u8);
+            n /= 10;
+        }
+        d.reverse();
+        let k = d.len() as i32;
+        while d.last() == Some(&0) {
+            d.pop();
+        }
+        return (d, k);
+    }
+    let bits = v.to_bits();
+    let be = (bits >> 52) as i32 & 0x7ff;
+    let frac = bits & ((1 << 52) - 1);
+    let (f, e) = if be == 0 {
+        (frac, -1074)
+    } else {
+        (frac | 1 << 52, be - 1075)
+    };
+    // v = r/s; the halfway points to the neighbouring doubles are v − mm/s and v + mp/s (the gap below is half the
+    // gap above at a power of two). Either end counts as reading back when f is even (ties round to even).
+    let even = f % 2 == 0;
+    let lopsided = f == 1 << 52 && be > 1;
+    let big = |x: u64| {
+        let mut b = Big(vec![x as u32, (x >> 32) as u32]);
+        b.trim();
+        b
+    };
+    let up = 1 + lopsided as u64;
+    let (mut r, mut s, mut mp, mut mm) = if e >= 0 {
+        let g = big(1).shl(e as u64);
+        (
+            big(f).shl((e + up as i32) as u64),
+            big(2 * up),
+            g.shl(up - 1),
+            g,
+        )
+    } else {
+        (
+            big(f << up),
+            big(1).shl((up as i32 - e) as u64),
+            big(up),
+            big(1),
+        )
+    };
+    // k: the first power of ten above v + mp/s. The estimate from the binary exponent is never above it.
+    let p = e + 64 - f.leading_zeros() as i32 - 1;
+    let mut k = (p as f64 * std::f64::consts::LOG10_2).ceil() as i32;
+    if k >= 0 {
+        s.mul_pow10(k as u32);
+    } else {
+        for b in [&mut r, &mut mp, &mut mm] {
+            b.mul_pow10(-k as u32);
+        }
+    }
+    let high = |r: &Big, mp: &Big, s: &Big| {
+        let mut t = r.clone();
+        t.add(mp);
+        let c = t.cmp(s);
+        c.is_gt() || (even && c.is_eq())
+    };
+    while high(&r, &mp, &s) {
+        s.mul_add(10, 0);
+        k += 1;
+    }
+    // The digits: in u128 when every number fits with room for ×10 (numbers of everyday size), else in big integers.
+    if s.bits() <= 120 {
+        let w = |b: &Big| b.0.iter().rev().fold(0u128, |a, &l| a << 32 | l as u128);
+        return (digits(w(&r), w(&s), w(&mp), w(&mm), even), k);
+    }
+    let mut digits = Vec::new();
+    loop {
+        for b in [&mut r, &mut mp, &mut mm] {
+            b.mul_add(10, 0);
+        }
+        let mut d = 0u8;
+        while r.cmp(&s).is_ge() {
+            r.sub(&s);
+            d += 1;
+        }
+        let c = r.cmp(&mm);
+        let low = c.is_lt() || (even && c.is_eq());
+        let hi = high(&r, &mp, &s);
+        if !low && !hi {
+            digits.push(d);
+            continue;
+        }
+        // Both ends reachable: the nearer (a tie rounds up, as the standard library does).
+        let round_up = hi && (!low || r.shl(1).cmp(&s).is_ge());
+        digits.push(d + round_up as u8);
+        break;
+    }
+    (digits, k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +487,66 @@ mod tests {
         let half = "2.4703282292062327208828439643411068618252990130716238221279284125033775363510437593264991818081799618989828234772285886546332835517796989819938739800539093906315035659515570226392290858392449105184435931802849936536152500319370457678249219365623669863658480757001585769269903706311928279558551332927834338409351978015531246597263579574622766465272827220056374006485499977096599470454020828166226237857393450736339007967761930577506740176324673600968951340535537458516661134223766678604162159680461914467291840300530057530849048765391711386591646239524912623653881879636239373280423891018672348497668235089863388587925628302755995657524455507255189313690836254779186948667994968324049705821028513185451396213837722826145437693412532098591327667236328125e-324";
         same(half);
         same(&format!("{}1e-1100", &half[..half.len() - 5]));
+    }
+
+    /// `{}`'s digits and exponent, read off its text.
+    fn std_digits(x: f64) -> (Vec<u8>, i32) {
+        let t = format!("{x:e}");
+        let (m, e) = t.split_once('e').unwrap();
+        let d: Vec<u8> = m
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
+        (d, e.parse::<i32>().unwrap() + 1)
+    }
+
+    #[test]
+    fn shortest_digits_are_the_standard_library_s() {
+        let mut r = SplitMix64::new(11);
+        let mut xs: Vec<f64> = vec![
+            5e-324,
+            1e-323,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            0.1,
+            0.3,
+            1.0 / 3.0,
+            2.0f64.powi(-1022) * 1.5,
+            9007199254740993.0,
+            9007199254740992.0,
+            1e23,
+            9.999999999999999e22,
+            0.6931471805599453,
+            123456789012345680.0,
+        ];
+        for k in -1074..1024 {
+            let p = 2f64.powi(k);
+            xs.extend([
+                p,
+                f64::from_bits(p.to_bits() + 1),
+                f64::from_bits(p.to_bits().saturating_sub(1)),
+            ]);
+        }
+        for k in -324..309 {
+            let p: f64 = format!("1e{k}").parse().unwrap();
+            xs.extend([
+                p,
+                f64::from_bits(p.to_bits() + 1),
+                f64::from_bits(p.to_bits().saturating_sub(1)),
+            ]);
+        }
+        for _ in 0..60_000 {
+            xs.push(f64::from_bits(r.next_u64() >> 1));
+            // Short decimals, and numbers of every size.
+            xs.push(r.below(1_000_000) as f64 / 1000.0);
+            xs.push((r.next_u64() >> 11) as f64 * 2f64.powi(r.below(200) as i32 - 100));
+        }
+        for x in xs {
+            if x.is_finite() && x > 0.0 {
+                assert_eq!(shortest(x), std_digits(x), "{x:e} ({})", x.to_bits());
+            }
+        }
     }
 
     #[test]

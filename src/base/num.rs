@@ -5,46 +5,88 @@
 //!   three hundred zeros. Both are exact.
 //! - [`fmt_sig`] rounds to a few significant digits, for labels.
 
-/// Exactly Rust's `{}`: `-16`, `0.75`, `NaN`, `inf`.
+use super::decimal;
+
+/// Exactly Rust's `{}`: `-16`, `0.75`, `NaN`, `inf`, `-0` — from [`decimal::shortest`]'s digits, so the site
+/// ships no second float formatter (no `f64` goes through `{}` in the site's code).
 pub fn fmt_full(x: f64) -> String {
-    format!("{x}")
+    let Some((sign, d, k)) = parts(x) else {
+        return special(x).into();
+    };
+    let digits: String = d.iter().map(|&c| (b'0' + c) as char).collect();
+    let n = d.len() as i32;
+    let body = if k <= 0 {
+        format!("0.{}{digits}", "0".repeat(-k as usize))
+    } else if k < n {
+        format!("{}.{}", &digits[..k as usize], &digits[k as usize..])
+    } else {
+        format!("{digits}{}", "0".repeat((k - n) as usize))
+    };
+    format!("{sign}{body}")
+}
+
+/// The sign, shortest digits and decimal exponent of a finite `x` (0.d₁d₂…·10ᵏ; zero is one digit 0, k = 1).
+fn parts(x: f64) -> Option<(&'static str, Vec<u8>, i32)> {
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if !x.is_finite() {
+        None
+    } else if x == 0.0 {
+        Some((sign, vec![0], 1))
+    } else {
+        let (d, k) = decimal::shortest(x.abs());
+        Some((sign, d, k))
+    }
+}
+
+fn special(x: f64) -> &'static str {
+    if x.is_nan() {
+        "NaN"
+    } else if x > 0.0 {
+        "inf"
+    } else {
+        "-inf"
+    }
 }
 
 /// Full precision, scientific notation for very large or very small magnitudes.
 pub fn fmt_compact(x: f64) -> String {
     let a = x.abs();
     if a == 0.0 || !a.is_finite() || (1e-5..1e16).contains(&a) {
-        format!("{x}")
+        fmt_full(x)
     } else {
         fmt_exp(x)
     }
 }
 
-/// Exactly Rust's `{:e}` (`7.5e-1`, `1e-7`, `-0e0`, `inf`), made from `{}`'s digits: the site then ships one
-/// shortest-digits formatter, not two.
+/// Exactly Rust's `{:e}` (`7.5e-1`, `1e-7`, `-0e0`, `inf`).
 pub fn fmt_exp(x: f64) -> String {
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    let s = format!("{}", x.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let all = format!("{int}{frac}");
-    let lead = all.bytes().take_while(|&b| b == b'0').count();
-    let sign = if x.is_sign_negative() { "-" } else { "" };
-    if lead == all.len() {
-        return format!("{sign}0e0");
-    }
-    let digits = all[lead..].trim_end_matches('0');
-    let exp = int.len() as i64 - 1 - lead as i64;
-    let rest = if digits.len() > 1 { "." } else { "" };
-    format!("{sign}{}{rest}{}e{exp}", &digits[..1], &digits[1..])
+    let Some((sign, d, k)) = parts(x) else {
+        return special(x).into();
+    };
+    let rest: String = d[1..].iter().map(|&c| (b'0' + c) as char).collect();
+    let dot = if rest.is_empty() { "" } else { "." };
+    format!("{sign}{}{dot}{rest}e{}", d[0], k - 1)
 }
 
-/// `x` rounded to `places` (≤ 4) decimal places, printed shortest (`12.3`, not `12.30`), for CSS and SVG numbers:
-/// through `{}` rather than `{:.N}`, whose exact-precision formatter would be shipped for these alone.
+/// `x` rounded to `places` (≤ 4) decimal places, printed shortest (`12.3`, not `12.30`; `-0.04` to one place is
+/// `0`), for CSS and SVG numbers: with integers, so drawing a large graph's thousands of coordinates stays cheap.
 pub fn fmt_rounded(x: f64, places: usize) -> String {
-    let p = [1.0, 10.0, 100.0, 1e3, 1e4][places.min(4)];
-    fmt_full((x * p).round() / p)
+    let p = [1, 10, 100, 1000, 10000][places.min(4)];
+    let n = (x * p as f64).round();
+    if !(n.abs() < 9007199254740992.0) {
+        return fmt_full(x);
+    }
+    let n = n as i64;
+    let (int, frac) = ((n / p).abs(), (n % p).abs());
+    let sign = if n < 0 { "-" } else { "" };
+    if frac == 0 {
+        return format!("{sign}{int}");
+    }
+    let mut f = format!("{frac:0w$}", w = places.min(4));
+    while f.ends_with('0') {
+        f.pop();
+    }
+    format!("{sign}{int}.{f}")
 }
 
 /// Python's `repr` of a float: `-16.0`, `0.75`, `1e-07`, `nan` — for the console lines that mirror the lecture.
@@ -59,7 +101,7 @@ pub fn fmt_python(x: f64) -> String {
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     if x == 0.0 || (-4..16).contains(&exp) {
-        let s = format!("{x}");
+        let s = fmt_full(x);
         if s.contains('.') {
             s
         } else {
@@ -94,7 +136,7 @@ pub fn fmt_code(x: f64) -> String {
 /// `fmt_sig(1.5e-9, 2)` → `1.5e-9`.
 pub fn fmt_sig(x: f64, digits: usize) -> String {
     if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
+        return fmt_full(x);
     }
     let digits = digits.clamp(1, 17);
     // Round the shortest decimal digits (no exact-precision formatting code is needed: smaller wasm).
@@ -138,7 +180,7 @@ pub fn fmt_sig(x: f64, digits: usize) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     if (-5..16).contains(&exp) {
         let v: f64 = super::decimal::parse(&format!("{m}e{exp}")).unwrap_or(x.abs());
-        format!("{sign}{v}")
+        format!("{sign}{}", fmt_full(v))
     } else {
         format!("{sign}{m}e{exp}")
     }
@@ -264,10 +306,44 @@ mod tests {
         assert_eq!(fmt_rounded(0.06, 1), "0.1");
         assert_eq!(fmt_rounded(7.0, 1), "7");
         assert_eq!(fmt_rounded(0.123456, 4), "0.1235");
+        assert_eq!(fmt_rounded(-0.5004, 3), "-0.5");
+        assert_eq!(fmt_rounded(-0.04, 1), "0");
+        let mut r = SplitMix64::new(8);
+        for _ in 0..20_000 {
+            let x = (r.below(2_000_000) as f64 - 1e6) / 997.0;
+            for p in 0..=4 {
+                let want = fmt_full(
+                    (x * [1.0, 10.0, 100.0, 1e3, 1e4][p]).round() / [1.0, 10.0, 100.0, 1e3, 1e4][p],
+                );
+                let want = if want == "-0" { "0".to_string() } else { want };
+                assert_eq!(fmt_rounded(x, p), want, "{x} {p}");
+            }
+        }
     }
 
     #[test]
     fn full_is_rust_display() {
+        let mut r = SplitMix64::new(3);
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            1e21,
+            1e22,
+            1e-7,
+            5e-324,
+            f64::MAX,
+            0.1,
+            100.0,
+            1.5,
+            -2.5e-300,
+        ];
+        for _ in 0..100_000 {
+            xs.push(f64::from_bits(r.next_u64()));
+            xs.push(r.below(100_000) as f64 / 100.0 - 300.0);
+        }
+        for x in xs {
+            assert_eq!(fmt_full(x), format!("{x}"), "{}", x.to_bits());
+        }
         assert_eq!(fmt_full(-16.0), "-16");
         assert_eq!(fmt_full(0.6931471805599453), "0.6931471805599453");
         assert_eq!(fmt_full(f64::NAN), "NaN");

@@ -8,6 +8,7 @@ use super::ridge::{descent, diabetes, eig_sym, Quad};
 use super::ChapterModel;
 use crate::ad::dual::Dual;
 use crate::ad::tape::{grad_recorded, Var};
+use crate::base::num::fmt_full;
 use crate::base::url::Location;
 
 pub const MAX_T: usize = 5000;
@@ -187,9 +188,9 @@ impl LearnState {
         let (rho, t, eta) = problem.defaults();
         LearnState {
             problem,
-            rho: Field::new(rho, rho.to_string()),
+            rho: Field::new(rho, fmt_full(rho)),
             t: Field::new(t, t.to_string()),
-            eta: Field::new(eta, eta.to_string()),
+            eta: Field::new(eta, fmt_full(eta)),
             meta: 0,
         }
     }

@@ -56,7 +56,7 @@ fn describe(tok: &Tok) -> String {
     match tok {
         Tok::Name(n) => format!("`{n}`"),
         Tok::Int(i) => format!("`{i}`"),
-        Tok::Float(x) => format!("`{x}`"),
+        Tok::Float(x) => format!("`{}`", crate::base::num::fmt_full(*x)),
         Tok::Sym(s) => format!("`{s}`"),
         Tok::Newline => "the end of the line".into(),
         Tok::Indent => "an indented line".into(),

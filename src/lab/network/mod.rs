@@ -9,7 +9,7 @@ pub mod model;
 use super::field::{whole_in, Field};
 use super::ChapterModel;
 use crate::ad::array::{Activation, Loss};
-use crate::base::num::{fmt_count, parse_f64};
+use crate::base::num::{fmt_count, fmt_full, parse_f64};
 use crate::base::random::SplitMix64;
 use crate::base::url::Location;
 use data::{moons, Dataset, Points};
@@ -356,6 +356,7 @@ impl Trainer {
     pub fn program(&self, i: usize) -> String {
         let i = i.min(self.train.len().saturating_sub(1));
         let (x, y, l) = self.train.point(i);
+        let (x, y, l) = (fmt_full(x), fmt_full(y), fmt_full(l));
         let spec = self.settings.spec();
         let mut out = format!(
             "def f(x1={x}, x2={y}):\n  # example {i} (label {l}) through the {} network\n",
@@ -373,9 +374,9 @@ impl Trainer {
             let mut next = Vec::new();
             for j in 0..w.rows {
                 let mut z: Vec<String> = (0..w.cols)
-                    .map(|c| format!("{}*{}", w.at(j, c), names[c]))
+                    .map(|c| format!("{}*{}", fmt_full(w.at(j, c)), names[c]))
                     .collect();
-                z.push(format!("{}", b.data[j]));
+                z.push(fmt_full(b.data[j]));
                 let z = z.join(" + ");
                 let name = if k == last {
                     "s".to_string()
@@ -570,9 +571,9 @@ impl NetworkState {
             layers: Field::new(s.hidden.clone(), fmt_layers(&s.hidden)),
             activation: s.activation,
             loss: s.loss,
-            lr: Field::new(s.lr, s.lr.to_string()),
+            lr: Field::new(s.lr, fmt_full(s.lr)),
             batch: Field::new(s.batch, s.batch.to_string()),
-            l2: Field::new(s.l2, s.l2.to_string()),
+            l2: Field::new(s.l2, fmt_full(s.l2)),
             seed: Field::new(s.seed, s.seed.to_string()),
             epoch: 0,
         }

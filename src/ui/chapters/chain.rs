@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
-use crate::base::num::{fmt_count, fmt_sig};
+use crate::base::num::{fmt_count, fmt_full, fmt_rounded, fmt_sig};
 use crate::lab::chain::{
     blocks, costs, jacobian_name, run, ChainAction, ChainState, Family, Merge, Order, Run, MAX_RUN,
 };
@@ -270,22 +270,26 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
          aria-label=\"The product of Jacobians, sides on a log scale\"><svg width=\"{width}\" height=\"300\" viewBox=\"0 0 {width} 300\" style=\"--w: {width}px\" \
          role=\"img\" aria-label=\"{caption}\">{blocks}</svg></div><figcaption data-testid=\"chain-caption\">{caption}</figcaption></figure>",
         order = s.order.name(),
-        width = width.round(),
+        width = fmt_full(width.round()),
     ))
 }
 
-/// A coordinate rounded to a tenth of a pixel (printed shortest: no fixed-precision formatting code shipped).
-fn tenth(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
+/// A coordinate rounded to a tenth of a pixel.
+fn tenth(v: f64) -> String {
+    fmt_rounded(v, 1)
 }
 
 fn ms(v: Option<f64>, id: &str) -> String {
     match v {
         Some(t) if t < 0.1 => {
-            format!("<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">&lt; 0.1 ms</td>")
+            format!(
+                "<td class=\"num\" data-testid=\"{id}\" data-value=\"{}\">&lt; 0.1 ms</td>",
+                fmt_full(t)
+            )
         }
         Some(t) => format!(
-            "<td class=\"num\" data-testid=\"{id}\" data-value=\"{t}\">{} ms</td>",
+            "<td class=\"num\" data-testid=\"{id}\" data-value=\"{}\">{} ms</td>",
+            fmt_full(t),
             fmt_sig(t, 3)
         ),
         None => format!(

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
-use crate::base::num::{fmt_compact, fmt_count, fmt_python, fmt_sig};
+use crate::base::num::{fmt_compact, fmt_count, fmt_full, fmt_python, fmt_sig};
 use crate::lab::grad::{
     Agreement, GradAction, GradResults, GradState, SecondOrder, Timing, EXAMPLES,
 };
@@ -305,5 +305,8 @@ fn time_str(ms: f64, id: &str) -> String {
     } else {
         format!("{} ms", fmt_sig(ms, 3))
     };
-    format!("<span class=\"num\" data-testid=\"{id}\" data-value=\"{ms}\">{text}</span>")
+    format!(
+        "<span class=\"num\" data-testid=\"{id}\" data-value=\"{}\">{text}</span>",
+        fmt_full(ms)
+    )
 }

@@ -34,7 +34,7 @@ pub fn HyperChapter(props: &ChapterProps) -> Html {
                 <div class="col">
                     <fieldset class="inputs" data-part="settings">
                         <legend>{ "λ and its hypergradient" }</legend>
-                        { number_field("hyper-lambda", "λ", &state.lambda, d.reform_action(HyperAction::Lambda), |v| v.to_string()) }
+                        { number_field("hyper-lambda", "λ", &state.lambda, d.reform_action(HyperAction::Lambda), |v| crate::base::num::fmt_full(*v)) }
                         { number_field("hyper-T", "unrolled steps T", &state.t, d.reform_action(HyperAction::T), |v| v.to_string()) }
                         { number_field("hyper-grid-k", "grid points k", &state.k, d.reform_action(HyperAction::K), |v| v.to_string()) }
                         { select_field("hyper-mode", "hyperparameters", vec![
@@ -93,8 +93,8 @@ fn tables(r: &HyperResults, s: &HyperState) -> String {
     let k = s.k.value as f64;
     let mut out = format!(
         "<div class=\"tables two-col\"><div class=\"col\" data-part=\"grid\"><h2>Grid search against hypergradient descent</h2><table class=\"numbers\">\
-         <tr><th scope=\"row\">best of the {k} grid points on [10⁻³, 10⁵]: λ</th><td>{}</td></tr>\
-         <tr><th scope=\"row\">its V ({k} solves)</th><td>{}</td></tr>\
+         <tr><th scope=\"row\">best of the {kk} grid points on [10⁻³, 10⁵]: λ</th><td>{}</td></tr>\
+         <tr><th scope=\"row\">its V ({kk} solves)</th><td>{}</td></tr>\
          <tr><th scope=\"row\">descent from λ = 1, {} steps: λ{}</th><td>{}</td></tr>\
          <tr><th scope=\"row\">its V ({} solves)</th><td>{}</td></tr></table>\
          <p class=\"hint\">With one λ per feature, a grid of the same fineness needs k¹⁰ = {} solves; the descent's cost grows \
@@ -107,6 +107,7 @@ fn tables(r: &HyperResults, s: &HyperState) -> String {
         r.descent.solves,
         num_str(v, Some("hyper-opt-loss"), Some(6)),
         (s.k.value as u64).checked_pow(10).map_or_else(|| fmt_sig(k.powi(10), 3), fmt_count),
+        kk = s.k.value,
     );
     out.push_str("<div class=\"col\" data-part=\"overfit\">");
     if s.mode == Mode::PerFeature {

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
-use crate::base::num::fmt_sig;
+use crate::base::num::{fmt_full, fmt_sig};
 use crate::base::url::percent_encode;
 use crate::figures::curve::{learn_curve, Plane};
 use crate::lab::learn::{LearnAction, LearnResults, LearnState, Problem};
@@ -38,9 +38,9 @@ pub fn LearnChapter(props: &ChapterProps) -> Html {
                             ("toy", "toy: XᵀX = diag(1, 10), λ = 0".into(), toy),
                             ("diabetes", "diabetes (train), λ = 10".into(), !toy),
                         ], d.reform_action(|v: String| LearnAction::Problem(if v == "diabetes" { Problem::Diabetes } else { Problem::Toy }))) }
-                        { number_field("learn-rho", "step ρ", &state.rho, d.reform_action(LearnAction::Rho), |v| v.to_string()) }
+                        { number_field("learn-rho", "step ρ", &state.rho, d.reform_action(LearnAction::Rho), |v| crate::base::num::fmt_full(*v)) }
                         { number_field("learn-T", "steps T", &state.t, d.reform_action(LearnAction::T), |v| v.to_string()) }
-                        { number_field("learn-eta", "meta step η", &state.eta, d.reform_action(LearnAction::Eta), |v| v.to_string()) }
+                        { number_field("learn-eta", "meta step η", &state.eta, d.reform_action(LearnAction::Eta), |v| crate::base::num::fmt_full(*v)) }
                     </fieldset>
                     { player_row("Meta-descent on ρ", ("learn-meta-step", "one meta-step", d.on_click(LearnAction::MetaStep(1))),
                         "learn-meta-play", player, d.on_click(LearnAction::MetaReset),
@@ -76,7 +76,7 @@ fn graph_link(s: &LearnState) -> String {
     let src = format!(
         "def f(rho={}, T={t}):\n  b1 = 0.0\n  b2 = 0.0\n  for t in range(T):\n    g1 = b1 - 1\n    g2 = 10*b2 - 1\n    \
          b1 = b1 - rho*g1\n    b2 = b2 - rho*g2\n  return 0.5*(b1 - 1)**2 + 0.5*(10**0.5*b2 - 10**-0.5)**2\n",
-        s.rho.value
+        fmt_full(s.rho.value)
     );
     format!("#/graph?f={}&mode=reverse", percent_encode(&src))
 }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
 use crate::ad::array::{Activation, Loss};
-use crate::base::num::{fmt_count, fmt_sig};
+use crate::base::num::{fmt_count, fmt_full, fmt_rounded, fmt_sig};
 use crate::base::url::percent_encode;
 use crate::lab::network::data::Dataset;
 use crate::lab::network::{grad_check, NetworkAction, NetworkState, Preset, Trainer};
@@ -214,10 +214,10 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
                             d.reform_action(|v: String| NetworkAction::Activation(Activation::from_name(&v).unwrap_or(Activation::Relu)))) }
                         { select_field("nn-loss", "loss ℓ", Loss::ALL.iter().map(|x| (x.name(), loss_text(*x).to_string(), *x == state.loss)).collect(),
                             d.reform_action(|v: String| NetworkAction::Loss(Loss::from_name(&v).unwrap_or(Loss::Hinge)))) }
-                        { number_field("nn-lr", "learning rate", &state.lr, d.reform_action(NetworkAction::Lr), |v| v.to_string()) }
+                        { number_field("nn-lr", "learning rate", &state.lr, d.reform_action(NetworkAction::Lr), |v| fmt_full(*v)) }
                         if micro { <p class="hint">{ "micrograd's schedule: 1 − 0.9·k/100 at step k, for 100 steps." }</p> }
                         { number_field("nn-batch", "batch size", &state.batch, d.reform_action(NetworkAction::Batch), |v| v.to_string()) }
-                        { number_field("nn-l2", "L2 penalty λ", &state.l2, d.reform_action(NetworkAction::L2), |v| v.to_string()) }
+                        { number_field("nn-l2", "L2 penalty λ", &state.l2, d.reform_action(NetworkAction::L2), |v| fmt_full(*v)) }
                         { number_field("nn-seed", "seed", &state.seed, d.reform_action(NetworkAction::Seed), |v| v.to_string()) }
                     </fieldset>
                     <p class="hint">{ format!(
@@ -356,7 +356,7 @@ fn panels(p: &Panel, state: &NetworkState, set_example: UseStateSetter<Option<us
             <h2>{ "One example, forward then backward" }</h2>
             <div class="control-row">
                 <button type="button" class="small" onclick={prev} aria-label="Previous example">{ "◀" }</button>
-                <span data-testid="nn-example">{ format!("example {i} of {n}: x = ({}, {}), label {l}", fmt_sig(x, 4), fmt_sig(y, 4)) }</span>
+                <span data-testid="nn-example">{ format!("example {i} of {n}: x = ({}, {}), label {}", fmt_sig(x, 4), fmt_sig(y, 4), fmt_full(l)) }</span>
                 <button type="button" class="small" onclick={next} aria-label="Next example">{ "▶" }</button>
                 { raw(format!("<a href=\"#/graph?f={}&amp;mode=reverse\" data-testid=\"nn-graph-link\">Open this example in the graph lab, as a \
                     scalar program</a>", percent_encode(&p.program))) }
@@ -374,9 +374,16 @@ fn panel_text(p: &Panel) -> String {
             .iter()
             .map(|x| {
                 let a = (x / scale).clamp(-1.0, 1.0);
-                let (rgb, a) = if a >= 0.0 { ("31,95,174", a) } else { ("194,94,16", -a) };
-                let a = (a * 100.0).round() / 100.0;
-                format!("<span class=\"cell\" style=\"background:rgba({rgb},{a})\" title=\"{x}\"></span>")
+                let (rgb, a) = if a >= 0.0 {
+                    ("31,95,174", a)
+                } else {
+                    ("194,94,16", -a)
+                };
+                format!(
+                    "<span class=\"cell\" style=\"background:rgba({rgb},{})\" title=\"{}\"></span>",
+                    fmt_rounded(a, 2),
+                    fmt_full(*x)
+                )
             })
             .collect();
         format!("<span class=\"strip\">{cells}</span>")
@@ -403,7 +410,8 @@ fn panel_text(p: &Panel) -> String {
     let ratio = p.both_ms / p.fwd_ms;
     let ms = |v: f64, id: &str| {
         format!(
-            "<span class=\"num\" data-testid=\"{id}\" data-value=\"{v}\">{} ms</span>",
+            "<span class=\"num\" data-testid=\"{id}\" data-value=\"{}\">{} ms</span>",
+            fmt_full(v),
             fmt_sig(v, 3)
         )
     };

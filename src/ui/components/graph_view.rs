@@ -7,7 +7,7 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::ad::trace::{bar, dot};
-use crate::base::num::{fmt_full, fmt_sig};
+use crate::base::num::{fmt_full, fmt_rounded, fmt_sig};
 use crate::lab::graph::{Mode, Session, StepView};
 use crate::lab::Shared;
 use crate::lang::graph::{NodeId, Op};
@@ -37,8 +37,8 @@ fn fit_zoom(width: f64, avail: f64, floor: usize) -> usize {
 }
 
 /// A coordinate to one decimal, printed shortest (`12.5`, `40`).
-fn c(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+fn c(x: f64) -> String {
+    fmt_rounded(x, 1)
 }
 
 /// A box in the drawing's coordinates: `(left, top, right, bottom)`.
@@ -227,29 +227,34 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             edge_values[k] = Some(edge_values[k].unwrap_or(-0.0) + x);
         }
     }
-    let edges = layout.edges.iter().zip(paths.iter()).enumerate().map(|(k, (e, d))| {
-        let hot = is_hot(e.from, e.to);
-        let value = edge_values[k];
-        let n = e.points.len();
-        let (ax, ay) = e.points[n - 2];
-        let (bx, by) = e.points[n - 1];
-        let (mx, my) = ((ax + bx) / 2.0, (ay + by) / 2.0);
-        let class = match (hot, value.is_some()) {
-            (true, _) => "edge hot",
-            (false, true) => "edge valued",
-            (false, false) => "edge",
-        };
-        let value = value.filter(|_| meets(drawn, (mx, my, mx, my)));
-        html! {
-            <g key={format!("{}-{}", e.from.0, e.to.0)} {class}>
-                <path d={d.clone()} marker-end="url(#arrow)" />
-                if let Some(v) = value {
-                    <text x={c(mx).to_string()} y={c(my - 6.0).to_string()} class="edge-value" text-anchor="middle"
-                        data-value={fmt_full(v)}>{ fmt_sig(v, 4) }</text>
-                }
-            </g>
-        }
-    });
+    let edges = layout
+        .edges
+        .iter()
+        .zip(paths.iter())
+        .enumerate()
+        .map(|(k, (e, d))| {
+            let hot = is_hot(e.from, e.to);
+            let value = edge_values[k];
+            let n = e.points.len();
+            let (ax, ay) = e.points[n - 2];
+            let (bx, by) = e.points[n - 1];
+            let (mx, my) = ((ax + bx) / 2.0, (ay + by) / 2.0);
+            let class = match (hot, value.is_some()) {
+                (true, _) => "edge hot",
+                (false, true) => "edge valued",
+                (false, false) => "edge",
+            };
+            let value = value.filter(|_| meets(drawn, (mx, my, mx, my)));
+            html! {
+                <g key={format!("{}-{}", e.from.0, e.to.0)} {class}>
+                    <path d={d.clone()} marker-end="url(#arrow)" />
+                    if let Some(v) = value {
+                        <text x={c(mx)} y={c(my - 6.0)} class="edge-value" text-anchor="middle"
+                            data-value={fmt_full(v)}>{ fmt_sig(v, 4) }</text>
+                    }
+                </g>
+            }
+        });
     let nodes = g.ids().map(|id| {
         let (x, y) = layout.pos[id.index()];
         let (left, top) = (x - NODE_W / 2.0, y - NODE_H / 2.0);
@@ -273,7 +278,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 Mode::Reverse => cells.adjoint.map(|a| (bar(label), a)),
             };
             html! {
-                <foreignObject width={NODE_W.to_string()} height={NODE_H.to_string()}>
+                <foreignObject width={fmt_full(NODE_W)} height={fmt_full(NODE_H)}>
                     <div xmlns="http://www.w3.org/1999/xhtml" class="node-text">
                         <div><b>{ label.clone() }</b>{ " " }<span class="node-op">{ session.sketch.ops[id.index()].clone() }</span></div>
                         if let Some(p) = cells.primal {
@@ -289,7 +294,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         html! {
             <g key={id.0} class={class} data-testid="graph-node" data-node={label.clone()}
                 transform={transform.clone()} aria-current={active.then_some("step")}>
-                <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
+                <rect width={fmt_full(NODE_W)} height={fmt_full(NODE_H)} rx="10" />
                 if full { { text() } }
             </g>
         }
@@ -300,7 +305,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         html! {
             <g class="output-marker">
                 <path d={format!("M{},{} h26", c(x + NODE_W / 2.0), c(y))} marker-end="url(#arrow)" />
-                <text x={c(x + NODE_W / 2.0 + 32.0).to_string()} y={c(y + 6.0).to_string()}>{ name }</text>
+                <text x={c(x + NODE_W / 2.0 + 32.0)} y={c(y + 6.0)}>{ name }</text>
             </g>
         }
     });
@@ -328,11 +333,11 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                 <button type="button" class="small" onclick={zoom_out} aria-label="Zoom out">{ "−" }</button>
                 <button type="button" class="small" onclick={zoom_fit}>{ "Fit" }</button>
                 <button type="button" class="small" onclick={zoom_in} aria-label="Zoom in">{ "+" }</button>
-                <span class="hint">{ format!("{}%", (scale * 100.0).round()) }</span>
+                <span class="hint">{ format!("{}%", fmt_full((scale * 100.0).round())) }</span>
             </div>
             <div class="graph-scroll" ref={scroller} {onscroll} tabindex="0" role="region" aria-label="The computational graph">
                 <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} nodes", g.len())}
-                    viewBox={format!("0 0 {} {}", w.round(), h.round())} width={(w * scale).round().to_string()} height={(h * scale).round().to_string()}>
+                    viewBox={format!("0 0 {} {}", fmt_full(w.round()), fmt_full(h.round()))} width={fmt_full((w * scale).round())} height={fmt_full((h * scale).round())}>
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse">
                             <path d="M0,0 L10,5 L0,10 z" />

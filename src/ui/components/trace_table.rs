@@ -142,7 +142,7 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
     let row_h = metrics.borrow().0;
     let spacer = |rows: usize, key: &'static str| {
         (rows > 0).then(|| html! {
-            <tr key={key} class="spacer" aria-hidden="true" style={format!("height: {}px", (rows as f64 * row_h).round())}><td colspan="5"></td></tr>
+            <tr key={key} class="spacer" aria-hidden="true" style={format!("height: {}px", crate::base::num::fmt_full((rows as f64 * row_h).round()))}><td colspan="5"></td></tr>
         })
     };
     let wrt = g
