@@ -265,3 +265,27 @@ test('practice: y·x² in reverse mode — the number is hidden, a wrong answer 
   assert.equal(await cell(page, 'v2', 'tangent'), '2');
   await page.close();
 });
+
+test('exercise sets: a link gives every student the same program, in practice mode; the buttons walk the set', async () => {
+  const page = await h.open('#/graph?set=7&ex=3&mode=reverse', { width: 1280, height: 800 });
+  await page.waitForSelector('[data-testid="quiz-panel"]');
+  assert.equal(await page.locator('[data-testid="quiz-toggle"]').getAttribute('aria-pressed'), 'true');
+  assert.match(await page.locator('[data-testid="quiz-exercise"]').textContent(), /Exercise 3 of set 7: a loop/);
+  const program = await page.locator('[data-testid="program-input"]').inputValue();
+  assert.match(program, /for i in range\(n\)/);
+  assert.equal(await page.locator('[data-testid="quiz-ex-3"]').getAttribute('aria-pressed'), 'true');
+  // The same link in a new page: the same program.
+  const again = await h.open('#/graph?set=7&ex=3');
+  assert.equal(await again.locator('[data-testid="program-input"]').inputValue(), program);
+  await again.close();
+  // Exercise 4 of the same set, then the next set; the address follows.
+  await click(page, 'quiz-ex-4');
+  await page.waitForFunction(() => location.hash.includes('set=7') && location.hash.includes('ex=4'));
+  assert.match(await page.locator('[data-testid="program-input"]').inputValue(), /\/ \(x \* y\)/);
+  await click(page, 'quiz-set-next');
+  await page.waitForFunction(() => location.hash.includes('set=8') && location.hash.includes('ex=1'));
+  assert.match(await page.locator('[data-testid="quiz-exercise"]').textContent(), /Exercise 1 of set 8: a product/);
+  assert.ok(!(await page.evaluate(() => location.hash)).includes('f='), 'the link names the exercise, not its text');
+  await shot(page, 'graph-exercise', undefined, { viewport: true });
+  await page.close();
+});

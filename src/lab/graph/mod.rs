@@ -5,10 +5,12 @@
 //! the program and inputs (layout, both traces, Jacobians, generated code); [`StepView`] is what one step shows
 //! (in [`narrate`]).
 
+mod exercises;
 mod narrate;
 mod quiz;
 mod session;
 
+pub use exercises::{exercise, KINDS};
 pub use narrate::{Cells, StepView};
 pub use quiz::{Practice, Question};
 pub use session::{CodeCheck, Programs, Session, Sketch, MAX_DRAWN_NODES};
@@ -78,6 +80,8 @@ pub struct GraphState {
     /// 0 = before the first step.
     pub step: usize,
     pub practice: Practice,
+    /// The exercise shown, (set, number), while its program is not edited.
+    pub exercise: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +99,8 @@ pub enum GraphAction {
     Quiz(bool),
     /// An answer typed for the question this step asks (`None`: reveal it).
     Answer(Option<String>, Question),
+    /// Exercise (set, number): its program, in practice mode.
+    Exercise(u32, u32),
 }
 
 impl Default for GraphState {
@@ -105,15 +111,33 @@ impl Default for GraphState {
 
 impl GraphState {
     pub fn from_example(e: &Example) -> GraphState {
-        let program = ProgramState::from_example(e, limits());
-        let wrt = default_wrt(&program);
+        GraphState::from_program(ProgramState::from_example(e, limits()))
+    }
+
+    fn from_program(program: ProgramState) -> GraphState {
         GraphState {
+            wrt: default_wrt(&program),
             program,
             mode: Mode::Forward,
-            wrt,
             out: 0,
             step: 0,
             practice: Practice::default(),
+            exercise: None,
+        }
+    }
+
+    /// Exercise `ex` of set `set` (each clamped to what exists), in practice mode.
+    fn exercise(&self, set: u32, ex: u32) -> GraphState {
+        let (set, ex) = (set.clamp(1, exercises::MAX_SET), ex.clamp(1, 5));
+        let program = ProgramState::new(&exercise(set, ex), &[], limits());
+        GraphState {
+            mode: self.mode,
+            practice: Practice {
+                on: true,
+                ..self.practice.clone()
+            },
+            exercise: Some((set, ex)),
+            ..GraphState::from_program(program)
         }
     }
 
@@ -184,6 +208,7 @@ impl ChapterModel for GraphState {
                 | GraphAction::Mode(_)
                 | GraphAction::Wrt(_)
                 | GraphAction::Out(_)
+                | GraphAction::Exercise(..)
         ) {
             s.practice.restart();
         }
@@ -192,12 +217,14 @@ impl ChapterModel for GraphState {
                 if let Some(e) = EXAMPLES.get(i) {
                     s = GraphState {
                         mode: self.mode,
-                        practice: self.practice.clone(),
+                        practice: s.practice.clone(),
                         ..GraphState::from_example(e)
                     };
                 }
             }
+            GraphAction::Exercise(set, ex) => s = s.exercise(set, ex),
             GraphAction::Program(a) => {
+                s.exercise = None;
                 // The seed follows its input by name while the program is edited.
                 let seeded = self
                     .program
@@ -236,7 +263,13 @@ impl ChapterModel for GraphState {
     }
 
     fn query(&self) -> Vec<(String, String)> {
-        let mut q = self.program.query();
+        let mut q = match self.exercise {
+            Some((set, ex)) => vec![
+                ("set".into(), set.to_string()),
+                ("ex".into(), ex.to_string()),
+            ],
+            None => self.program.query(),
+        };
         q.push(("mode".into(), self.mode.name().into()));
         if let Some(g) = self.program.graph() {
             if let Some(i) = g.inputs.get(self.wrt) {
@@ -254,15 +287,31 @@ impl ChapterModel for GraphState {
     }
 
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> GraphState {
-        let program = ProgramState::from_query(loc, &EXAMPLES[0], limits(), notices);
-        let wrt = default_wrt(&program);
-        let mut s = GraphState {
-            program,
-            mode: Mode::Forward,
-            wrt,
-            out: 0,
-            step: 0,
-            practice: Practice::default(),
+        let mut s = match (loc.get("set"), loc.get("ex")) {
+            (None, None) => GraphState::from_program(ProgramState::from_query(
+                loc,
+                &EXAMPLES[0],
+                limits(),
+                notices,
+            )),
+            (set, ex) => {
+                let n = |v: Option<&str>| v.and_then(|v| v.parse::<u32>().ok());
+                match (n(set), n(ex)) {
+                    (Some(set @ 1..=exercises::MAX_SET), Some(ex @ 1..=5)) => {
+                        GraphState::default().exercise(set, ex)
+                    }
+                    _ => {
+                        notices.push(format!(
+                            "`set={}&ex={}` is not an exercise (sets 1 to {}, exercises 1 to 5); showing set 1, \
+                             exercise 1",
+                            set.unwrap_or(""),
+                            ex.unwrap_or(""),
+                            exercises::MAX_SET
+                        ));
+                        GraphState::default().exercise(1, 1)
+                    }
+                }
+            }
         };
         match loc.get("quiz") {
             None | Some("0") => {}

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::{use_chapter, ChapterProps, Dispatch, Model};
 use crate::base::num::fmt_count;
 use crate::lab::graph::{
-    GraphAction, GraphState, Mode, Practice, Question, Session, Sketch, StepView, EXAMPLES,
+    GraphAction, GraphState, Mode, Practice, Question, Session, Sketch, StepView, EXAMPLES, KINDS,
 };
 use crate::lab::Shared;
 use crate::lang::graph::Graph;
@@ -103,7 +103,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                         { for view.iter().flat_map(|v| v.rule.iter()).map(|line| html! { <p>{ line }</p> }) }
                     </div>
                     if state.practice.on {
-                        { practice_panel(&state.practice, (*session).as_ref().and_then(|s| s.question(mode, state.step)), open, &d, &answer) }
+                        { practice_panel(&state.practice, state.exercise, (*session).as_ref().and_then(|s| s.question(mode, state.step)), open, &d, &answer) }
                     }
                     <p class="sr-only" aria-live="polite" data-testid="step-announce">
                         { view.as_ref().map(|v| v.announce.clone()).unwrap_or_default() }
@@ -187,6 +187,7 @@ fn controls(
 /// Practice mode: the question this step asks, the verdict on the last answer, the score.
 fn practice_panel(
     p: &Practice,
+    exercise: Option<(u32, u32)>,
     q: Option<Question>,
     open: bool,
     d: &UseReducerDispatcher<Model<GraphState>>,
@@ -223,8 +224,24 @@ fn practice_panel(
         }
         None => markup("<p class=\"hint\">Step with →: each tangent, and each adjoint of the backward sweep, is yours to compute.</p>"),
     };
+    let (set, current) = exercise.unwrap_or((1, 0));
+    let said = exercise.map_or(String::new(), |(set, ex)| {
+        format!(
+            "<p class=\"hint\" data-testid=\"quiz-exercise\">Exercise {ex} of set {set}: {}.</p>",
+            KINDS[ex as usize - 1]
+        )
+    });
     html! {
         <div class="quiz" data-testid="quiz-panel">
+            <div class="control-row" role="group" aria-label="Exercises">
+                <span class="hint">{ format!("Exercises, set {set}:") }</span>
+                { for (1..=5u32).map(|k| html! {
+                    <button type="button" class="small" data-testid={format!("quiz-ex-{k}")} aria-pressed={(k == current).to_string()}
+                        title={KINDS[k as usize - 1]} onclick={d.on_click(GraphAction::Exercise(set, k))}>{ k }</button>
+                }) }
+                <button type="button" class="small" data-testid="quiz-set-next" onclick={d.on_click(GraphAction::Exercise(set + 1, 1))}>{ "Next set" }</button>
+            </div>
+            { raw(said) }
             { form }
             <div role="status">{ raw(verdict) }</div>
             { score }
