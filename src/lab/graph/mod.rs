@@ -250,8 +250,11 @@ impl ChapterModel for GraphState {
                     ..Practice::default()
                 }
             }
+            // Judged as the answer to the step that asked (a play may have moved on since); a right one moves on.
             GraphAction::Answer(text, q) => {
-                s.step += s.practice.answer(s.step, text.as_deref(), &q) as usize;
+                if s.practice.answer(text.as_deref(), &q) && s.step == q.step {
+                    s.step += 1;
+                }
             }
             GraphAction::Step(k) => s.step = k,
             GraphAction::Next => s.step += 1,

@@ -11,6 +11,8 @@ use crate::lang::graph::NodeId;
 /// What one step asks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Question {
+    /// The step that asks it.
+    pub step: usize,
     pub node: NodeId,
     /// `v̇2`, `x̄`.
     pub name: String,
@@ -39,8 +41,9 @@ impl Practice {
         self.on && !self.settled.contains(&k)
     }
 
-    /// Judges `text` as the answer to `q`, asked at step `k` (`None`: reveal it); true when it is right.
-    pub fn answer(&mut self, k: usize, text: Option<&str>, q: &Question) -> bool {
+    /// Judges `text` as the answer to `q` (`None`: reveal it); true when it is right.
+    pub fn answer(&mut self, text: Option<&str>, q: &Question) -> bool {
+        let k = q.step;
         let a = text.map(parse_answer);
         if a == Some(None) {
             self.verdict = Some((
@@ -113,6 +116,7 @@ impl Session {
             Mode::Forward => {
                 let s = self.forward.steps.get(i)?;
                 Some(Question {
+                    step: k,
                     node: s.node,
                     name: dot(&g.label(s.node)),
                     answer: s.tangent,
@@ -121,6 +125,7 @@ impl Session {
             }
             Mode::Reverse => match self.reverse.steps.get(i)? {
                 ReverseStep::Adjoint { node, adjoint, .. } => Some(Question {
+                    step: k,
                     node: *node,
                     name: bar(&g.label(*node)),
                     answer: *adjoint,
@@ -251,6 +256,21 @@ mod tests {
             "not reached yet"
         );
         assert!(s.query().contains(&("quiz".into(), "1".into())));
+    }
+
+    /// An answer reaches the model after a play moved on: it is judged for the step that asked, and the step stays.
+    #[test]
+    fn an_answer_belongs_to_the_step_that_asked() {
+        let s = GraphState::default()
+            .apply(GraphAction::Quiz(true))
+            .apply(GraphAction::Step(3));
+        let q = s.session().unwrap().question(Mode::Forward, 3).unwrap();
+        let s = s
+            .apply(GraphAction::Next)
+            .apply(GraphAction::Answer(Some("2".into()), q));
+        assert_eq!(s.step, 4);
+        assert!(s.practice.settled.contains(&3) && !s.practice.settled.contains(&4));
+        assert_eq!((s.practice.right, s.practice.asked), (1, 1));
     }
 
     #[test]
