@@ -240,7 +240,7 @@ thread_local! {
 }
 
 /// [`replace_hash`] once changes stop: the address is written `ms` after the last call, keeping only the last
-/// address. Writing the address costs the browser a few milliseconds (Chromium also fetches the page's icon again),
+/// address, and only if the address still names the same chapter. Writing the address costs the browser a few milliseconds (Chromium also fetches the page's icon again),
 /// and typing or stepping calls this on every change: done later, in a task of its own, it never delays the frame
 /// that shows the change.
 pub fn replace_hash_soon(hash: &str, ms: i32) {
@@ -256,7 +256,14 @@ pub fn replace_hash_soon(hash: &str, ms: i32) {
                 .with(|p| p.borrow_mut().take())
                 .map(|(h, _, _)| h);
             if let Some(h) = last {
-                if self::hash() != h {
+                // Only while the address is still this page's: a link followed since (its `hashchange` not yet
+                // handled on a busy page) must not be written over with the page being left.
+                let now = self::hash();
+                let path = |s: &str| {
+                    let p = crate::base::url::Location::parse(s).path;
+                    p.trim_end_matches('/').to_string()
+                };
+                if now != h && path(&now) == path(&h) {
                     replace_hash(&h);
                 }
             }
