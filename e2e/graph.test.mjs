@@ -1,6 +1,7 @@
 // #/graph on the release build: stepping both modes by buttons and keyboard, permalinks, big graphs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { start, fill, shot } from './harness.mjs';
 
 let h;
@@ -287,5 +288,40 @@ test('exercise sets: a link gives every student the same program, in practice mo
   assert.match(await page.locator('[data-testid="quiz-exercise"]').textContent(), /Exercise 1 of set 8: a product/);
   assert.ok(!(await page.evaluate(() => location.hash)).includes('f='), 'the link names the exercise, not its text');
   await shot(page, 'graph-exercise', undefined, { viewport: true });
+  await page.close();
+});
+
+test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph as TikZ, each a file named after the program', async () => {
+  const page = await h.open('#/graph?f=log(1%2Bx**2)%2Fx&in.x=1&mode=reverse');
+  const save = async (id) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${id}"]`).click()]);
+    return [download.suggestedFilename(), (await readFile(await download.path())).toString('utf8')];
+  };
+  const rows = await page.locator('[data-testid="trace-table"] tbody tr[data-node]').count();
+  const [csvName, csv] = await save('export-csv');
+  assert.equal(csvName, 'graph-program.csv');
+  const lines = csv.trim().split('\r\n');
+  assert.equal(lines.length, rows + 1, 'a header and every trace row');
+  assert.equal(lines[0], 'node,operation,primal,tangent d/dx,adjoint df/dv');
+  const last = lines.at(-1).split(',');
+  assert.deepEqual(last.slice(2), ['0.6931471805599453', '0.3068528194400547', '1']);
+  assert.equal(lines[1], 'x,input,1,1,0.3068528194400547');
+  const [texName, tex] = await save('export-latex');
+  assert.equal(texName, 'graph-program.tex');
+  for (const [open, close] of [['\\begin{tabular}', '\\end{tabular}'], ['{', '}']]) {
+    assert.equal(tex.split(open).length, tex.split(close).length, `balanced ${open} ${close}`);
+  }
+  assert.equal((tex.match(/\\\\\n/g) || []).length, rows + 1, 'a header and a row per node, each ended by \\\\');
+  assert.match(tex, /\$0\.6931471805599453\$ & \$0\.3068528194400547\$ & \$1\$/);
+  const [tikzName, tikz] = await save('export-tikz');
+  assert.equal(tikzName, 'graph-program.tikz.tex');
+  assert.equal((tikz.match(/\\node \(/g) || []).length, rows);
+  assert.equal(tikz.split('{').length, tikz.split('}').length);
+  assert.match(tikz, /\\begin\{tikzpicture\}[^]*\\end\{tikzpicture\}/);
+  const program = await h.open('#/graph?f=def%20f(x%2C%20y)%3A%0A%20%20return%20y%20*%20x**2%0A&in.x=3&in.y=2');
+  const [download] = await Promise.all([program.waitForEvent('download'), program.locator('[data-testid="export-csv"]').click()]);
+  assert.equal(download.suggestedFilename(), 'graph-f.csv');
+  await shot(page, 'graph-export');
+  await program.close();
   await page.close();
 });

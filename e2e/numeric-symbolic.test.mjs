@@ -1,6 +1,7 @@
 // #/numeric and #/symbolic on the release build: plots drawn, the lecture's numbers, bad input explained.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { start, value, fill, shot } from './harness.mjs';
 
 let h;
@@ -131,8 +132,10 @@ test('figures redraw when the window is resized and can be saved', async () => {
   await page.setViewportSize({ width: 700, height: 900 });
   await page.waitForFunction((w) => document.querySelector('[data-testid="fd-plot"]').width !== w, w1);
   assert.ok(await canvasDrawn(page, 'fd-plot'));
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('Save as PNG').click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-png"]').click()]);
   assert.equal(download.suggestedFilename(), 'finite-differences.png');
+  const png = await readFile(await download.path());
+  assert.ok(png.length > 1000 && png.subarray(1, 4).toString() === 'PNG', 'a PNG file');
   await page.close();
 });
 

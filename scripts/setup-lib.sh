@@ -83,6 +83,29 @@ ensure_chromium() {
   fi
 }
 
+# A Python 3 with numpy, for the tests that run the graph lab's exported .py file: exported as $PYTHON_NUMPY.
+ensure_python_numpy() {
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import numpy' 2>/dev/null; then
+      export PYTHON_NUMPY="$(command -v "$p")"
+      return
+    fi
+  done
+  say "installing Debian python3-numpy"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-numpy >/dev/null
+  export PYTHON_NUMPY=/usr/bin/python3
+}
+
+# zbar's decoder, for the test that reads the share panel's QR codes back.
+ensure_zbar() {
+  if ! command -v zbarimg >/dev/null; then
+    say "installing Debian zbar-tools"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools >/dev/null
+  fi
+}
+
 ensure_e2e_deps() {
   if [ ! -d "$ROOT/e2e/node_modules/playwright-core" ] || [ "$ROOT/e2e/package-lock.json" -nt "$ROOT/e2e/node_modules/.stamp" ]; then
     say "installing the end-to-end runner (playwright-core; it drives Debian's chromium, no browser download)"

@@ -4,6 +4,8 @@
 source "$(dirname "$0")/setup-lib.sh"
 ensure_build_tools
 ensure_chromium
+ensure_python_numpy
+ensure_zbar
 ensure_e2e_deps
 cd "$ROOT"
 

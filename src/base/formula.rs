@@ -112,6 +112,13 @@ impl Expr {
         s
     }
 
+    /// TeX for math mode, e.g. `4 \\cdot v_{1} \\cdot (1 - v_{1})`, `x^{2}`.
+    pub fn to_tex(&self) -> String {
+        let mut s = String::new();
+        write_text(self, &TEX, &mut s);
+        s
+    }
+
     /// Presentation MathML (without the outer `<math>` element).
     pub fn to_mathml(&self) -> String {
         let mut s = String::new();
@@ -225,6 +232,8 @@ struct Style {
     neg: &'static str,
     /// Small integer powers as superscripts (`x²`).
     superscripts: bool,
+    /// TeX: `v_{1}`, `x^{y}`, `\\mathrm{log}(x)`, `\\infty`.
+    tex: bool,
 }
 
 const CODE: Style = Style {
@@ -235,6 +244,7 @@ const CODE: Style = Style {
     div: " / ",
     neg: "-",
     superscripts: false,
+    tex: false,
 };
 const MATH: Style = Style {
     mul: "·",
@@ -244,6 +254,17 @@ const MATH: Style = Style {
     div: "/",
     neg: "−",
     superscripts: true,
+    tex: false,
+};
+const TEX: Style = Style {
+    mul: " \\cdot ",
+    pow: "^{",
+    add: " + ",
+    sub: " - ",
+    div: " / ",
+    neg: "-",
+    superscripts: false,
+    tex: true,
 };
 
 const PREC_ADD: u8 = 1;
@@ -283,6 +304,7 @@ fn superscript(k: f64) -> Option<String> {
 
 fn write_text(e: &Expr, style: &Style, out: &mut String) {
     match e.node() {
+        Node::Num(x) if !x.is_finite() && style.tex => out.push_str(&tex_num(*x)),
         Node::Num(x) if !x.is_finite() && style.neg == "-" => out.push_str(&num::fmt_code(*x)),
         Node::Num(x) => {
             let s = num::fmt_compact(*x);
@@ -292,18 +314,28 @@ fn write_text(e: &Expr, style: &Style, out: &mut String) {
                 s
             });
         }
+        Node::Var(v) if style.tex => out.push_str(&tex_name(v)),
         Node::Var(v) => out.push_str(v),
         Node::Unary(Unary::Neg, a) => {
             out.push_str(style.neg);
             write_operand(a, PREC_NEG, style, out);
         }
         Node::Unary(op, a) => {
+            if style.tex {
+                out.push_str("\\mathrm{");
+            }
             out.push_str(op.name());
+            if style.tex {
+                out.push('}');
+            }
             out.push('(');
             write_text(a, style, out);
             out.push(')');
         }
         Node::Binary(op @ (Binary::Max | Binary::Min), a, b) => {
+            if style.tex {
+                out.push('\\');
+            }
             out.push_str(op.symbol());
             out.push('(');
             write_text(a, style, out);
@@ -344,7 +376,35 @@ fn write_text(e: &Expr, style: &Style, out: &mut String) {
                 right
             };
             write_operand(b, right, style, out);
+            if style.tex && matches!(op, Binary::Pow) {
+                out.push('}');
+            }
         }
+    }
+}
+
+/// A number in TeX: `-\\infty`, `\\mathrm{NaN}`, digits as [`num::fmt_compact`] writes them.
+pub fn tex_num(x: f64) -> String {
+    if x.is_nan() {
+        "\\mathrm{NaN}".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "\\infty" } else { "-\\infty" }.into()
+    } else {
+        num::fmt_full(x)
+    }
+}
+
+/// A name in TeX: `v12` → `v_{12}`, `x_dot` → `x\\_dot`, `x̄`-style marks kept.
+pub fn tex_name(name: &str) -> String {
+    let split = name
+        .find(|c: char| c.is_ascii_digit())
+        .filter(|&i| i > 0 && name[i..].bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(name.len());
+    let head = name[..split].replace('_', "\\_");
+    if split < name.len() {
+        format!("{head}_{{{}}}", &name[split..])
+    } else {
+        head
     }
 }
 

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, IntoDrawingArea};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::figures::Figure;
@@ -207,18 +207,8 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
             let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            let Ok(url) = c.to_data_url() else { return };
-            let Some(doc) = dom::window().and_then(|w| w.document()) else {
-                return;
-            };
-            if let Some(a) = doc
-                .create_element("a")
-                .ok()
-                .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
-            {
-                a.set_href(&url);
-                a.set_download(&filename);
-                a.click();
+            if let Ok(url) = c.to_data_url() {
+                dom::download(&url, &filename);
             }
         })
     };
@@ -231,7 +221,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                 <p class="warning">{ "The figure could not be drawn: " }{ e }</p>
             }
             <div class="plot-actions">
-                <button type="button" class="small" onclick={save}>{ "Save as PNG" }</button>
+                <button type="button" class="small" data-testid="export-png" onclick={save}>{ "Save as PNG" }</button>
             </div>
         </figure>
     }

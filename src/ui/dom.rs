@@ -50,6 +50,27 @@ pub fn replace_hash(hash: &str) {
     }
 }
 
+/// Saves `url`'s contents as the file `name` (a `data:` URL: no request leaves the page).
+pub fn download(url: &str, name: &str) {
+    if let Some(a) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(url);
+        a.set_download(name);
+        a.click();
+    }
+}
+
+/// Saves `text` as the file `name` (UTF-8; the name's extension says what it is).
+pub fn download_text(name: &str, text: &str) {
+    download(
+        &("data:text/plain;charset=utf-8,".to_string() + &crate::base::url::percent_encode(text)),
+        name,
+    );
+}
+
 pub fn storage_get(key: &str) -> Option<String> {
     window()?.local_storage().ok()??.get_item(key).ok()?
 }

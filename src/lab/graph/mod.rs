@@ -6,6 +6,7 @@
 //! (in [`narrate`]).
 
 mod exercises;
+pub mod export;
 mod narrate;
 mod quiz;
 mod session;

@@ -8,7 +8,8 @@ use yew::prelude::*;
 use super::{use_chapter, ChapterProps, Dispatch, Model};
 use crate::base::num::fmt_count;
 use crate::lab::graph::{
-    GraphAction, GraphState, Mode, Practice, Question, Session, Sketch, StepView, EXAMPLES, KINDS,
+    export, GraphAction, GraphState, Mode, Practice, Question, Session, Sketch, StepView, EXAMPLES,
+    KINDS,
 };
 use crate::lab::Shared;
 use crate::lang::graph::Graph;
@@ -128,6 +129,9 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                             </div>
                         </div>
                         { cost_panel(s) }
+                        if !super::is_embedded() {
+                            { export_row(s, export::stem(&state)) }
+                        }
                     </>
                 },
                 _ if graph.is_none() => html! { <p class="hint">{ "The graph appears once the program is complete." }</p> },
@@ -181,6 +185,42 @@ fn controls(
             </div>
             { step_controls(stepper) }
         </div>
+    }
+}
+
+/// The trace and the graph as files for a course's own material, made when a button is pressed (one handler for
+/// the row: the buttons are plain markup). The drawing is offered when the page draws the graph.
+fn export_row(s: &Shared<Session>, stem: String) -> Html {
+    let session = s.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let id = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.get_attribute("data-testid"));
+        let (ext, text) = match id.as_deref() {
+            Some("export-csv") => ("csv", export::csv(&session)),
+            Some("export-latex") => ("tex", export::latex(&session)),
+            Some("export-tikz") => ("tikz.tex", export::tikz(&session)),
+            _ => return,
+        };
+        crate::ui::dom::download_text(&(stem.clone() + "." + ext), &text);
+    });
+    let button = |id: &str, label: &str| {
+        "<button type=\"button\" class=\"small\" data-testid=\"export-".to_string()
+            + id
+            + "\">"
+            + label
+            + "</button>"
+    };
+    let mut row = "<span class=\"hint\">Download:</span>".to_string()
+        + &button("csv", "Trace as CSV")
+        + &button("latex", "Trace as LaTeX");
+    if s.sketch.layout.is_ok() {
+        row += &button("tikz", "Graph as TikZ");
+    }
+    html! {
+        <div class="control-row export-row" data-part="export" {onclick}>{ raw(row) }</div>
     }
 }
 
