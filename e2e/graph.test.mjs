@@ -2,6 +2,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { start, fill, shot } from './harness.mjs';
 
 let h;
@@ -291,7 +295,7 @@ test('exercise sets: a link gives every student the same program, in practice mo
   await page.close();
 });
 
-test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph as TikZ, each a file named after the program', async () => {
+test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph as TikZ, the programs as Python that prints the page\'s numbers, each a file named after the program', async () => {
   const page = await h.open('#/graph?f=log(1%2Bx**2)%2Fx&in.x=1&mode=reverse');
   const save = async (id) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${id}"]`).click()]);
@@ -318,6 +322,20 @@ test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph
   assert.equal((tikz.match(/\\node \(/g) || []).length, rows);
   assert.equal(tikz.split('{').length, tikz.split('}').length);
   assert.match(tikz, /\\begin\{tikzpicture\}[^]*\\end\{tikzpicture\}/);
+  // The program with its derivative programs, run by CPython with numpy: it prints the page's numbers.
+  const [pyName, py] = await save('export-py');
+  assert.equal(pyName, 'graph-program.py');
+  const dir = mkdtempSync(join(tmpdir(), 'adlab-py-'));
+  writeFileSync(join(dir, pyName), py);
+  const printed = execFileSync(process.env.PYTHON_NUMPY || 'python3', [join(dir, pyName)]).toString().trim().split('\n');
+  await page.keyboard.press('End');
+  const out = await page.locator('[data-testid="trace-table"] tbody tr[data-node]').last().getAttribute('data-node');
+  assert.deepEqual(printed, [
+    `value: ${await cell(page, out, 'primal')}`,
+    'forward mode, d/dx: 0.3068528194400547',
+    `reverse mode, gradient of f: ${await cell(page, 'x', 'adjoint')}`,
+  ]);
+  assert.equal(printed[0], 'value: 0.6931471805599453');
   const program = await h.open('#/graph?f=def%20f(x%2C%20y)%3A%0A%20%20return%20y%20*%20x**2%0A&in.x=3&in.y=2');
   const [download] = await Promise.all([program.waitForEvent('download'), program.locator('[data-testid="export-csv"]').click()]);
   assert.equal(download.suggestedFilename(), 'graph-f.csv');

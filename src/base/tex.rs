@@ -270,7 +270,9 @@ impl Parser<'_> {
                     format!("<mi mathvariant=\"normal\">{word}</mi>")
                 }
             }
-            c if c.is_ascii_alphabetic() || matches!(c, 'α'..='ω' | 'Α'..='Ω') => format!("<mi>{}</mi>", escape(&c.to_string())),
+            c if c.is_ascii_alphabetic() || matches!(c, 'α'..='ω' | 'Α'..='Ω') => {
+                format!("<mi>{}</mi>", escape(&c.to_string()))
+            }
             '-' => "<mo>−</mo>".into(),
             '\'' => "<mo>′</mo>".into(),
             c => format!("<mo>{}</mo>", escape(&c.to_string())),

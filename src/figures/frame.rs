@@ -952,7 +952,9 @@ pub(super) fn dashes(pts: &[(i32, i32)], dash: f64) -> Vec<Vec<(i32, i32)>> {
 
 /// The figures' one font: sans-serif of `size` device pixels, in ink.
 pub(super) fn font(size: f64) -> TextStyle<'static> {
-    (FontFamily::SansSerif, size.round()).into_font().color(&ink())
+    (FontFamily::SansSerif, size.round())
+        .into_font()
+        .color(&ink())
 }
 
 /// About five round ticks (1, 2 or 5 × 10ᵏ, at least `min_step` apart) across [lo, hi], labelled by `label`.

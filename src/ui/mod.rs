@@ -3,7 +3,7 @@
 //! - [`registry`]: the chapters, in order (routes, titles, views).
 //! - [`keymap`]: the one keyboard listener; chapters register their shortcuts.
 //! - [`chapters`]: one view per chapter; [`components`]: pieces they share; [`canvas`]: the one door to `<canvas>`;
-//!   [`dom`]: the browser around the app.
+//!   [`dom`]: the browser around the app; [`share`]: the link, its QR code and the embed code.
 
 pub mod canvas;
 pub mod chapters;
@@ -11,6 +11,7 @@ pub mod components;
 pub mod dom;
 pub mod keymap;
 pub mod registry;
+pub mod share;
 
 use std::rc::Rc;
 
@@ -86,8 +87,35 @@ pub fn App() -> Html {
         });
     }
     let help = use_state(|| false);
+    let share = use_state(|| false);
+    // What the share box last copied (its status line).
+    let said = use_state(String::new);
+    use_effect_with(*share, |&open| {
+        // The box takes the focus when it opens (its first button).
+        if let Some(b) = open
+            .then(|| {
+                dom::window()?
+                    .document()?
+                    .query_selector(".overlay-box.share button")
+                    .ok()?
+            })
+            .flatten()
+            .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
+        {
+            let _ = b.focus();
+        }
+    });
     {
         let shell = vec![
+            {
+                let share = share.clone();
+                Binding::new(
+                    &["q", "Q"],
+                    "Q",
+                    "share this page: link, QR code, embed code",
+                    move || share.set(!*share),
+                )
+            },
             {
                 let help = help.clone();
                 Binding::new(&["?"], "?", "show or hide these keys", move || {
@@ -100,10 +128,11 @@ pub fn App() -> Html {
             },
         ];
         keymap.set(SHELL, shell);
-        if *help {
-            let help = help.clone();
-            let close = Binding::new(&["Escape"], "Esc", "close this help", move || {
-                help.set(false)
+        if *help || *share {
+            let (help, share) = (help.clone(), share.clone());
+            let close = Binding::new(&["Escape"], "Esc", "close this box", move || {
+                help.set(false);
+                share.set(false);
             });
             keymap.set(keymap::MODAL, vec![close]);
         } else {
@@ -113,6 +142,10 @@ pub fn App() -> Html {
 
     let location = Location::parse(&hash);
     let entry = registry::find(&location.path);
+    // `?embed=1`: the chapter alone, for an `<iframe>` in a course page.
+    let embed = location.get("embed") == Some("1");
+    chapters::set_embed_page(embed);
+    use_effect_with(embed, |&on| dom::set_root_class("embedded", on));
     // Presenter mode: a clean page for the audience (no navigation, larger type).
     let presenting = entry.is_some_and(|e| e.route == "/lecture");
     use_effect_with(presenting, |&on| {
@@ -148,6 +181,15 @@ pub fn App() -> Html {
 
     html! {
         <ContextProvider<Keymap> context={(*keymap).clone()}>
+            if embed {
+                <p class="embed-bar"><a data-testid="embed-open" href={share::links().0} target="_blank" rel="noopener"
+                    onclick={Callback::from(|e: MouseEvent| {
+                        // The chapter has written its state into the address since this was drawn.
+                        if let Some(a) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(t).ok()) {
+                            a.set_href(&share::links().0);
+                        }
+                    })}>{ "Open in AD Lab ↗" }</a></p>
+            } else {
             <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
                 e.prevent_default();
                 if let Some(m) = dom::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
@@ -171,6 +213,11 @@ pub fn App() -> Html {
                     title="Keyboard shortcuts (?)">
                     { "Keys" }
                 </button>
+                <button class="toggle" type="button" data-testid="share-toggle" aria-expanded={if *share { "true" } else { "false" }}
+                    onclick={{ let share = share.clone(); Callback::from(move |_: MouseEvent| share.set(!*share)) }}
+                    title="Link, QR code and embed code (Q)">
+                    { "Share" }
+                </button>
                 { components::raw(format!(
                     "<nav aria-label=\"Chapters\"><ol class=\"chapter-nav\">{}</ol></nav>",
                     registry::CHAPTERS
@@ -184,14 +231,20 @@ pub fn App() -> Html {
                         .collect::<String>()
                 )) }
             </header>
+            }
             <main id="main" tabindex="-1">{ body }</main>
             if *help {
                 { help_overlay(&keymap.all(), close_help) }
             }
+            if *share {
+                { share::panel(entry.map_or("", |e| e.title), { let share = share.clone(); Callback::from(move |_| share.set(false)) }, said.clone()) }
+            }
+            if !embed {
             { components::markup("<footer class=\"site-footer\"><p>AD Lab follows the lecture <cite>An introduction to \
                 automatic differentiation</cite> by Pierre Ablin. Every number on these pages is computed in your browser \
                 by AD Lab's own engine. <span class=\"offline-note\" data-testid=\"offline-note\">Saved in this browser: it works \
                 offline.</span></p></footer>") }
+            }
         </ContextProvider<Keymap>>
     }
 }

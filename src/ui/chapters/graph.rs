@@ -188,8 +188,8 @@ fn controls(
     }
 }
 
-/// The trace and the graph as files for a course's own material, made when a button is pressed (one handler for
-/// the row: the buttons are plain markup). The drawing is offered when the page draws the graph.
+/// The trace, the graph and the programs as files for a course's own material, made when a button is pressed (one
+/// handler for the row: the buttons are plain markup). The drawings are offered when the page draws the graph.
 fn export_row(s: &Shared<Session>, stem: String) -> Html {
     let session = s.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
@@ -202,6 +202,7 @@ fn export_row(s: &Shared<Session>, stem: String) -> Html {
             Some("export-csv") => ("csv", export::csv(&session)),
             Some("export-latex") => ("tex", export::latex(&session)),
             Some("export-tikz") => ("tikz.tex", export::tikz(&session)),
+            Some("export-py") => ("py", export::python(&session)),
             _ => return,
         };
         crate::ui::dom::download_text(&(stem.clone() + "." + ext), &text);
@@ -219,6 +220,7 @@ fn export_row(s: &Shared<Session>, stem: String) -> Html {
     if s.sketch.layout.is_ok() {
         row += &button("tikz", "Graph as TikZ");
     }
+    row += &button("py", "Programs as Python");
     html! {
         <div class="control-row export-row" data-part="export" {onclick}>{ raw(row) }</div>
     }

@@ -21,9 +21,23 @@ use yew::prelude::*;
 use crate::base::url::Location;
 use crate::lab::ChapterModel;
 
+thread_local! {
+    /// The page is embedded (`?embed=1`): the address keeps saying so as the chapter writes its state.
+    static EMBED_PAGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the page as embedded in another (set by the shell from the address).
+pub fn set_embed_page(on: bool) {
+    EMBED_PAGE.with(|e| e.set(on));
+}
+
 /// Writes a chapter's state into the address bar without adding a history entry.
 pub fn sync_url(path: &str, query: &[(String, String)]) {
-    super::dom::replace_hash_soon(&crate::base::url::build(path, query), 150);
+    let mut query = query.to_vec();
+    if EMBED_PAGE.with(|e| e.get()) {
+        query.push(("embed".into(), "1".into()));
+    }
+    super::dom::replace_hash_soon(&crate::base::url::build(path, &query), 150);
 }
 
 #[derive(Properties, PartialEq)]
