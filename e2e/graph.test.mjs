@@ -295,7 +295,7 @@ test('exercise sets: a link gives every student the same program, in practice mo
   await page.close();
 });
 
-test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph as TikZ, the programs as Python that prints the page\'s numbers, each a file named after the program', async () => {
+test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph as TikZ and SVG, the programs as Python that prints the page\'s numbers, each a file named after the program', async () => {
   const page = await h.open('#/graph?f=log(1%2Bx**2)%2Fx&in.x=1&mode=reverse');
   const save = async (id) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${id}"]`).click()]);
@@ -322,6 +322,13 @@ test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph
   assert.equal((tikz.match(/\\node \(/g) || []).length, rows);
   assert.equal(tikz.split('{').length, tikz.split('}').length);
   assert.match(tikz, /\\begin\{tikzpicture\}[^]*\\end\{tikzpicture\}/);
+  const [svgName, svg] = await save('export-svg');
+  assert.equal(svgName, 'graph-program.svg');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, boxes: doc.querySelectorAll('rect[rx]').length, root: doc.documentElement.nodeName };
+  }, svg);
+  assert.deepEqual(parsed, { error: false, boxes: rows, root: 'svg' }, 'the SVG parses as XML, a box per node');
   // The program with its derivative programs, run by CPython with numpy: it prints the page's numbers.
   const [pyName, py] = await save('export-py');
   assert.equal(pyName, 'graph-program.py');

@@ -202,6 +202,7 @@ fn export_row(s: &Shared<Session>, stem: String) -> Html {
             Some("export-csv") => ("csv", export::csv(&session)),
             Some("export-latex") => ("tex", export::latex(&session)),
             Some("export-tikz") => ("tikz.tex", export::tikz(&session)),
+            Some("export-svg") => ("svg", export::svg(&session)),
             Some("export-py") => ("py", export::python(&session)),
             _ => return,
         };
@@ -219,6 +220,7 @@ fn export_row(s: &Shared<Session>, stem: String) -> Html {
         + &button("latex", "Trace as LaTeX");
     if s.sketch.layout.is_ok() {
         row += &button("tikz", "Graph as TikZ");
+        row += &button("svg", "Graph as SVG");
     }
     row += &button("py", "Programs as Python");
     html! {
