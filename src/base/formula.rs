@@ -396,34 +396,32 @@ pub fn tex_num(x: f64) -> String {
 
 /// A name in TeX: `v12` → `v_{12}`, `x_dot` → `x\\_dot`, `x̄`-style marks kept.
 pub fn tex_name(name: &str) -> String {
-    let split = name
+    let (head, sub) = subscripted(name);
+    let head = head.replace('_', "\\_");
+    match sub {
+        Some(k) => format!("{head}_{{{k}}}"),
+        None => head,
+    }
+}
+
+/// `v12` → (`v`, `12`): a name's trailing digits, shown as a subscript; `x_dot`-style names stay whole.
+fn subscripted(name: &str) -> (&str, Option<&str>) {
+    match name
         .find(|c: char| c.is_ascii_digit())
         .filter(|&i| i > 0 && name[i..].bytes().all(|b| b.is_ascii_digit()))
-        .unwrap_or(name.len());
-    let head = name[..split].replace('_', "\\_");
-    if split < name.len() {
-        format!("{head}_{{{}}}", &name[split..])
-    } else {
-        head
+    {
+        Some(i) => (&name[..i], Some(&name[i..])),
+        None => (name, None),
     }
 }
 
 fn mathml_ident(name: &str, out: &mut String) {
-    // `v12` → v with subscript 12; `x_dot`-style names stay whole.
-    let split = name
-        .find(|c: char| c.is_ascii_digit())
-        .filter(|&i| i > 0 && name[i..].bytes().all(|b| b.is_ascii_digit()));
-    match split {
-        Some(i) => {
-            let _ = write!(
-                out,
-                "<msub><mi>{}</mi><mn>{}</mn></msub>",
-                escape(&name[..i]),
-                &name[i..]
-            );
+    match subscripted(name) {
+        (head, Some(k)) => {
+            let _ = write!(out, "<msub><mi>{}</mi><mn>{k}</mn></msub>", escape(head));
         }
-        None => {
-            let _ = write!(out, "<mi>{}</mi>", escape(name));
+        (head, None) => {
+            let _ = write!(out, "<mi>{}</mi>", escape(head));
         }
     }
 }
