@@ -1,30 +1,132 @@
 //! The one place that touches `<canvas>`: sizes it to its container at the screen's pixel density, draws any
-//! [`Figure`] with plotters-canvas, redraws on resize, and saves it as a PNG. A new figure needs no change here.
+//! [`Figure`] with plotters-canvas, redraws on resize, and saves it as a PNG or as SVG (the same drawing code writing
+//! [`Svg`] instead: [`Surface`] is either, so that each figure is compiled once). A new figure needs no change here.
 
 use std::rc::Rc;
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, IntoDrawingArea};
+use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::figures::svg::Svg;
 use crate::figures::Figure;
 use crate::lab::Shared;
 use crate::ui::dom;
 
+/// Where a figure is drawn: the page's canvas, or an SVG document being written (one type, so that each figure's
+/// drawing code is compiled once for both).
+pub enum Surface<'a> {
+    Canvas(CanvasBackend),
+    Svg(Svg<'a>),
+}
+
+type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
+type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
+
+/// An SVG drawing cannot fail.
+fn never(e: DrawingErrorKind<std::convert::Infallible>) -> DrawingErrorKind<CanvasError> {
+    match e {
+        DrawingErrorKind::DrawingError(e) => match e {},
+        DrawingErrorKind::FontError(e) => DrawingErrorKind::FontError(e),
+    }
+}
+
+impl DrawingBackend for Surface<'_> {
+    type ErrorType = CanvasError;
+
+    fn get_size(&self) -> (u32, u32) {
+        match self {
+            Surface::Canvas(c) => c.get_size(),
+            Surface::Svg(s) => s.get_size(),
+        }
+    }
+    fn ensure_prepared(&mut self) -> Drawn {
+        Ok(())
+    }
+    fn present(&mut self) -> Drawn {
+        Ok(())
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, color: BackendColor) -> Drawn {
+        match self {
+            Surface::Canvas(c) => c.draw_pixel(p, color),
+            Surface::Svg(s) => s.draw_pixel(p, color).map_err(never),
+        }
+    }
+    fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S) -> Drawn {
+        match self {
+            Surface::Canvas(c) => c.draw_line(a, b, style),
+            Surface::Svg(s) => s.draw_line(a, b, style).map_err(never),
+        }
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Drawn {
+        match self {
+            Surface::Canvas(c) => c.draw_rect(a, b, style, fill),
+            Surface::Svg(s) => s.draw_rect(a, b, style, fill).map_err(never),
+        }
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Drawn {
+        match self {
+            Surface::Canvas(c) => c.draw_path(path, style),
+            Surface::Svg(s) => s.draw_path(path, style).map_err(never),
+        }
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Drawn {
+        match self {
+            Surface::Canvas(c) => c.fill_polygon(path, style),
+            Surface::Svg(s) => s.fill_polygon(path, style).map_err(never),
+        }
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        at: BackendCoord,
+        r: u32,
+        style: &S,
+        fill: bool,
+    ) -> Drawn {
+        match self {
+            Surface::Canvas(c) => c.draw_circle(at, r, style, fill),
+            Surface::Svg(s) => s.draw_circle(at, r, style, fill).map_err(never),
+        }
+    }
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, at: BackendCoord) -> Drawn {
+        match self {
+            Surface::Canvas(c) => c.draw_text(text, style, at),
+            Surface::Svg(s) => s.draw_text(text, style, at).map_err(never),
+        }
+    }
+}
+
 /// Any [`Figure`] as the canvas draws it: one non-generic component serves every figure (a generic one would be
 /// compiled once per figure type).
 pub trait CanvasFigure {
-    fn draw_on(&self, root: &DrawingArea<CanvasBackend, Shift>, px: f64) -> Result<(), String>;
+    fn draw_on(&self, root: &DrawingArea<Surface, Shift>, px: f64) -> Result<(), String>;
     fn pixels(&self, w: u32, h: u32, px: f64) -> Option<Vec<u8>>;
     fn aspect(&self) -> Option<f64>;
     fn slide_aspect(&self) -> f64;
 }
 
 impl<F: Figure> CanvasFigure for F {
-    fn draw_on(&self, root: &DrawingArea<CanvasBackend, Shift>, px: f64) -> Result<(), String> {
+    fn draw_on(&self, root: &DrawingArea<Surface, Shift>, px: f64) -> Result<(), String> {
         self.draw(root, px).map_err(|e| e.to_string())
     }
     fn pixels(&self, w: u32, h: u32, px: f64) -> Option<Vec<u8>> {
@@ -75,6 +177,7 @@ fn draw(
     css_w: u32,
     css_h: u32,
     (large, dark): (bool, bool),
+    drawn_px: &std::cell::Cell<f64>,
 ) -> Result<(), String> {
     crate::figures::frame::set_dark(dark);
     // On a slide the figure is shown scaled by the slide's fit: drawn at the size it is seen, so that it stays sharp
@@ -105,6 +208,7 @@ fn draw(
         * zoom.unwrap_or(1.0).max(1.0)
         * (seen / 900.0).clamp(0.9, 1.3)
         * if large && zoom.is_none() { 1.25 } else { 1.0 };
+    drawn_px.set(px);
     if let Some(rgba) = figure.pixels(canvas.width(), canvas.height(), px) {
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
@@ -122,8 +226,45 @@ fn draw(
             .map_err(|_| "the image could not be drawn")?;
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-d context")?;
-    let root = backend.into_drawing_area();
+    let root = Surface::Canvas(backend).into_drawing_area();
     figure.draw_on(&root, px)
+}
+
+/// The figure drawn on `canvas` as an SVG document: the same size, type and strokes, shown at the canvas's width on
+/// the page; a heatmap's pixels as an embedded PNG under the drawing.
+fn svg_of(canvas: &HtmlCanvasElement, figure: &dyn CanvasFigure, px: f64) -> Option<String> {
+    let (w, h) = (canvas.width(), canvas.height());
+    let background = figure.pixels(w, h, px).and_then(|rgba| {
+        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&rgba),
+            w,
+            h,
+        )
+        .ok()?;
+        let c = dom::window()?
+            .document()?
+            .create_element("canvas")
+            .ok()?
+            .dyn_into::<HtmlCanvasElement>()
+            .ok()?;
+        c.set_width(w);
+        c.set_height(h);
+        c.get_context("2d")
+            .ok()??
+            .dyn_into::<web_sys::CanvasRenderingContext2d>()
+            .ok()?
+            .put_image_data(&image, 0.0, 0.0)
+            .ok()?;
+        c.to_data_url().ok()
+    });
+    let mut out = String::new();
+    {
+        let css_w = canvas.client_width().max(1) as u32;
+        let root = Surface::Svg(Svg::new(&mut out, (w, h), css_w, background.as_deref()))
+            .into_drawing_area();
+        figure.draw_on(&root, px).ok()?;
+    }
+    Some(out)
 }
 
 #[component]
@@ -132,6 +273,8 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     // The container's width, large text and the theme: what the drawing depends on besides the figure.
     let size = use_state_eq(|| (0u32, false, false));
     let error = use_state(|| None::<String>);
+    // The type scale the figure was last drawn at (for its SVG).
+    let drawn_px = use_mut_ref(|| std::cell::Cell::new(1.0));
 
     // Track the container's width; redraw when it changes.
     {
@@ -171,6 +314,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     {
         let canvas = canvas.clone();
         let error = error.clone();
+        let drawn_px = drawn_px.clone();
         use_effect_with(
             (props.figure.clone(), *size),
             move |(figure, (w, large, dark))| {
@@ -194,7 +338,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                     } else {
                         (w_f * 0.56).clamp(300.0, 560.0)
                     } as u32;
-                    let result = draw(&c, &*figure.0, *w, h, (*large, *dark));
+                    let result = draw(&c, &*figure.0, *w, h, (*large, *dark), &drawn_px.borrow());
                     error.set(result.err());
                 }
             },
@@ -212,6 +356,19 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
             }
         })
     };
+    let save_svg = {
+        let (canvas, figure) = (canvas.clone(), props.figure.clone());
+        let name = props.filename.trim_end_matches(".png").to_string() + ".svg";
+        Callback::from(move |_: MouseEvent| {
+            let px = drawn_px.borrow().get();
+            if let Some(svg) = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| svg_of(&c, &*figure.0, px))
+            {
+                dom::download_text(&name, &svg);
+            }
+        })
+    };
     html! {
         <figure class="plot">
             <div class="plot-box">
@@ -222,6 +379,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
             }
             <div class="plot-actions">
                 <button type="button" class="small" data-testid="export-png" onclick={save}>{ "Save as PNG" }</button>
+                <button type="button" class="small" data-testid="export-svg" onclick={save_svg}>{ "Save as SVG" }</button>
             </div>
         </figure>
     }
