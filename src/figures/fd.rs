@@ -67,6 +67,8 @@ pub fn draw_fd<DB: DrawingBackend>(
         px,
         5,
     );
+    // Where the plot is across the canvas: a click on it picks an h (`NumericResults::h_at`).
+    r.plot_x.set((f.left, f.right));
     let narrow = Frame::narrow(root.dim_in_pixel(), px);
     let title = if narrow {
         format!(

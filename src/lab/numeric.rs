@@ -11,7 +11,7 @@ use super::{ChapterModel, Shared};
 use crate::ad::eval;
 use crate::ad::fd::{self, Scheme};
 use crate::ad::taylor::derivatives_along;
-use crate::base::num::{agreeing_digits, fmt_compact};
+use crate::base::num::{agreeing_digits, fmt_compact, fmt_sig};
 use crate::base::url::Location;
 use crate::lang::compile::Compiled;
 use crate::lang::Limits;
@@ -179,6 +179,8 @@ pub struct NumericResults {
     pub central_at_h: f64,
     /// Number of inputs n: a finite-difference gradient costs n + 1 evaluations of f (forward) or 2n (central).
     pub inputs: usize,
+    /// The figure's plot area across, in the canvas's pixels (left, right), as last drawn: turns a click into an h.
+    pub plot_x: std::cell::Cell<(i32, i32)>,
 }
 
 impl NumericResults {
@@ -215,7 +217,7 @@ impl NumericResults {
             .collect();
         let af = f.abs();
         let h_opt_forward = (d2 != 0.0 && af > 0.0).then(|| 2.0 * (EPS * af / d2.abs()).sqrt());
-        // ∛ as a power: f64::cbrt would link a fused multiply-add of its own (1.3 KB of site).
+        // (∛ as a power: f64::cbrt would link a fused multiply-add of its own.)
         let h_opt_central = (d3 != 0.0 && af > 0.0)
             .then(|| crate::base::math::pow(3.0 * EPS * af / d3.abs(), 1.0 / 3.0));
 
@@ -257,7 +259,71 @@ impl NumericResults {
             forward_at_h,
             central_at_h,
             inputs: g.inputs.len(),
+            plot_x: Default::default(),
         }
+    }
+
+    /// The h a click at canvas pixel `x` picks on the figure (log scale, 10⁻¹⁶ … 1), as the h field's text with two
+    /// significant digits (`1.6e-8`); `None` off the plot.
+    pub fn h_at(&self, x: f64) -> Option<String> {
+        let (l, r) = self.plot_x.get();
+        let f = (x - l as f64) / (r - l) as f64;
+        if r <= l || !(0.0..=1.0).contains(&f) {
+            return None;
+        }
+        let e = -16.0 + 16.0 * f;
+        let k = e.floor();
+        let m = (crate::base::math::pow(10.0, e - k) * 10.0).round() / 10.0;
+        let (m, k) = if m >= 10.0 { (1.0, k + 1.0) } else { (m, k) };
+        Some(fmt_compact(m) + "e" + &fmt_compact(k))
+    }
+
+    /// "Which h minimises the error here?": how far h is from the step with the smallest error on the curve (in
+    /// decades: positive too large, negative too small), and why, in words.
+    pub fn pick_verdict(&self) -> (f64, String) {
+        let (errors, truncation) = match self.scheme {
+            Scheme::Forward => (&self.err_forward, "h·|f″|/2"),
+            Scheme::Central => (&self.err_central, "h²·|f‴|/6"),
+        };
+        let mut best: Option<(f64, f64)> = None;
+        for (&h, e) in self.hs.iter().zip(errors) {
+            if let Some(e) = *e {
+                if best.is_none_or(|(_, b)| e < b) {
+                    best = Some((h, e));
+                }
+            }
+        }
+        let Some((hb, eb)) = best else {
+            return (
+                f64::NAN,
+                "No error here is a positive number: there is no V.".into(),
+            );
+        };
+        let decades = crate::base::math::log(self.h / hb) / std::f64::consts::LN_10;
+        let how = if decades.abs() <= 0.5 {
+            "That is the bottom of the V: truncation and round-off are about equal there."
+                .to_string()
+        } else {
+            let far = fmt_sig(decades.abs(), 2) + " decades too ";
+            if decades > 0.0 {
+                far + "large: truncation (≈ " + truncation + ") dominates there."
+            } else {
+                far + "small: round-off (≈ ε·|f|/h) dominates there."
+            }
+        };
+        (
+            decades,
+            "Your h = ".to_string()
+                + &fmt_compact(self.h)
+                + " gives an error of "
+                + &fmt_sig(self.error, 3)
+                + ". The smallest error on the curve is "
+                + &fmt_sig(eb, 3)
+                + ", at h ≈ "
+                + &fmt_sig(hb, 2)
+                + ". "
+                + &how,
+        )
     }
 
     /// Model errors at h: (forward truncation, central truncation, round-off).
@@ -306,6 +372,43 @@ mod tests {
         assert_eq!(r.symbolic, -16.0);
         let m = r.methods();
         assert_eq!(m[2].2, 6, "a forward difference at 1e-7 agrees to 6 digits");
+    }
+
+    #[test]
+    fn a_pick_on_the_plot_is_an_h_and_gets_a_verdict() {
+        let s = NumericState::default();
+        let r = s.results().unwrap();
+        r.plot_x.set((100, 900));
+        assert_eq!(r.h_at(100.0).as_deref(), Some("1e-16"));
+        assert_eq!(r.h_at(900.0).as_deref(), Some("1e0"));
+        assert_eq!(r.h_at(500.0).as_deref(), Some("1e-8"));
+        assert_eq!(r.h_at(99.0), None);
+        assert_eq!(r.h_at(901.0), None);
+        // Far right: truncation; far left: round-off; the curve's own best: the bottom.
+        let at = |h: &str| {
+            s.apply(NumericAction::H(h.into()))
+                .results()
+                .unwrap()
+                .pick_verdict()
+        };
+        let (d, text) = at("0.01");
+        assert!(d > 4.0 && text.contains("too large: truncation"), "{text}");
+        let (d, text) = at("1e-14");
+        assert!(d < -4.0 && text.contains("too small: round-off"), "{text}");
+        // At the step the verdict names as the best: the bottom.
+        let (_, far) = at("0.01");
+        let best = far
+            .split("at h ≈ ")
+            .nth(1)
+            .unwrap()
+            .split(". ")
+            .next()
+            .unwrap();
+        let (d, text) = at(best);
+        assert!(
+            d.abs() <= 0.5 && text.contains("bottom of the V"),
+            "{d} {text}"
+        );
     }
 
     #[test]

@@ -44,6 +44,32 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
         })
     };
     let on_program = d.reform_action(NumericAction::Program);
+    // The question "which h minimises the error?": answered by a click on the plot (or the h field and the button).
+    let asked = use_state(|| false);
+    let pick = {
+        let (results, d, asked) = (results.clone(), d.clone(), asked.clone());
+        Callback::from(move |e: MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let Some(c) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            else {
+                return;
+            };
+            // The click in the canvas's own pixels, where the figure was drawn.
+            let x = e.offset_x() as f64 * c.width() as f64 / c.client_width().max(1) as f64;
+            if let Some(h) = results.as_ref().as_ref().ok().and_then(|r| r.h_at(x)) {
+                d.dispatch(NumericAction::H(h));
+                asked.set(true);
+            }
+        })
+    };
+    let verdict = results
+        .as_ref()
+        .as_ref()
+        .ok()
+        .filter(|_| *asked)
+        .map_or(String::new(), |r| r.pick_verdict().1);
 
     html! {
         <>
@@ -86,9 +112,15 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             if let Ok(r) = &*results {
-                <div class="figure-part" data-part="plot">
+                <div class="figure-part pick" data-part="plot" onclick={pick}>
                     <PlotCanvas figure={Plot::new(r.clone())} testid="fd-plot" filename="finite-differences.png"
                         label={format!("Log–log plot of the error of forward and central differences against h at {} = {}", r.variable, fmt_compact(r.x))} />
+                </div>
+                <div class="pick-question" data-part="pick">
+                    { markup("<p><strong>Which h minimises the error here?</strong> Click the plot where you think it is, \
+                        or type h above and check it.</p>") }
+                    <button type="button" class="small" data-testid="fd-pick-check" onclick={move |_| asked.set(true)}>{ "Check my h" }</button>
+                    <p role="status" data-testid="fd-pick-verdict">{ verdict }</p>
                 </div>
                 { explain(r) }
                 { methods(r) }
