@@ -39,7 +39,7 @@ pub(super) fn order(r: &Routed) -> (Vec<Vec<usize>>, Option<usize>) {
                     (key, i, v)
                 })
                 .collect();
-            keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            sort_keyed(&mut keyed);
             rows[l] = keyed.into_iter().map(|k| k.2).collect();
             for (i, &v) in rows[l].iter().enumerate() {
                 index[v] = i;
@@ -96,4 +96,60 @@ fn crossings(rows: &[Vec<usize>], succ: &[Vec<usize>], index: &[usize]) -> usize
         }
     }
     total
+}
+
+/// Sorts by (key, position): a heap sort. The order is total (positions differ), so any sort gives this result;
+/// core's sort would ship 3 KB of code for this one call.
+fn sort_keyed(v: &mut [(f64, usize, usize)]) {
+    fn less(a: &(f64, usize, usize), b: &(f64, usize, usize)) -> bool {
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt()
+    }
+    fn sift(v: &mut [(f64, usize, usize)], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && less(&v[child], &v[child + 1]) {
+                child += 1;
+            }
+            if !less(&v[root], &v[child]) {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    let n = v.len();
+    for i in (0..n / 2).rev() {
+        sift(v, i, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift(v, 0, end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heap_sort_sorts_by_key_then_position() {
+        let mut state = 7u64;
+        for n in 0..60 {
+            let mut v: Vec<(f64, usize, usize)> = (0..n)
+                .map(|i| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (((state >> 33) % 7) as f64 - 3.0, i, n - i)
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            sort_keyed(&mut v);
+            assert_eq!(v, want);
+        }
+    }
 }
