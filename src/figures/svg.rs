@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use plotters::prelude::DrawingBackend;
 use plotters_backend::{
-    text_anchor::{HPos, VPos},
+    text_anchor::{HPos, Pos, VPos},
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle,
     FontTransform,
 };
@@ -63,12 +63,138 @@ impl<'a> Svg<'a> {
         self.out.push_str("/>\n");
     }
 
-    fn points(&mut self, open: &str, points: impl IntoIterator<Item = BackendCoord>) {
-        self.out.push_str(open);
-        for (k, (x, y)) in points.into_iter().enumerate() {
-            let _ = write!(self.out, "{}{x},{y}", if k > 0 { " " } else { "" });
+    // The drawing operations, not generic (one copy in the site, whatever styles the figures use): `stroke` is a
+    // line's width, `None` for a filled shape.
+
+    pub fn pixel(&mut self, (x, y): BackendCoord, color: BackendColor) {
+        if color.alpha > 0.0 {
+            let open = format!("<rect x=\"{x}\" y=\"{y}\" width=\"1\" height=\"1\"");
+            self.shape(&open, color, None);
         }
-        self.out.push('"');
+    }
+
+    pub fn line(
+        &mut self,
+        (x0, y0): BackendCoord,
+        (x1, y1): BackendCoord,
+        color: BackendColor,
+        width: u32,
+    ) {
+        if color.alpha > 0.0 {
+            let open = format!("<line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y1}\"");
+            self.shape(&open, color, Some(width));
+        }
+    }
+
+    pub fn rect(
+        &mut self,
+        (x0, y0): BackendCoord,
+        (x1, y1): BackendCoord,
+        color: BackendColor,
+        stroke: Option<u32>,
+    ) {
+        if color.alpha > 0.0 {
+            let open = format!(
+                "<rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\"",
+                x1 - x0,
+                y1 - y0
+            );
+            self.shape(&open, color, stroke);
+        }
+    }
+
+    /// A polyline (`stroke`) or a filled polygon, its points given one by one to [`Svg::point`] and ended by
+    /// [`Svg::end`] (so that the caller's iterator needs no collecting).
+    pub fn begin(&mut self, stroke: Option<u32>) {
+        self.out.push_str(if stroke.is_some() {
+            "<polyline stroke-linejoin=\"round\" points=\""
+        } else {
+            "<polygon points=\""
+        });
+    }
+
+    pub fn point(&mut self, (x, y): BackendCoord) {
+        let _ = write!(self.out, "{x},{y} ");
+    }
+
+    pub fn end(&mut self, color: BackendColor, stroke: Option<u32>) {
+        if self.out.ends_with(' ') {
+            self.out.pop();
+        }
+        self.shape("\"", color, stroke);
+    }
+
+    pub fn circle(
+        &mut self,
+        (x, y): BackendCoord,
+        radius: u32,
+        color: BackendColor,
+        stroke: Option<u32>,
+    ) {
+        if color.alpha > 0.0 {
+            let open = format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\"");
+            self.shape(&open, color, stroke);
+        }
+    }
+
+    /// `text` at `(x, y)` with the canvas's anchors, `size` in pixels, turned by `turn` degrees.
+    pub fn text(&mut self, text: &str, (x, y): BackendCoord, look: TextLook) {
+        let TextLook {
+            color,
+            anchor,
+            size,
+            style,
+            turn,
+        } = look;
+        if color.alpha == 0.0 {
+            return;
+        }
+        let across = match anchor.h_pos {
+            HPos::Left => "start",
+            HPos::Right => "end",
+            HPos::Center => "middle",
+        };
+        // The canvas's text baselines: the top, the middle or the bottom of the em box.
+        let baseline = match anchor.v_pos {
+            VPos::Top => "text-before-edge",
+            VPos::Center => "central",
+            VPos::Bottom => "text-after-edge",
+        };
+        let t = (size.max(0.0) * 10.0).round() as u64;
+        let _ = write!(
+            self.out,
+            "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{across}\" dominant-baseline=\"{baseline}\" font-family=\"sans-serif\" font-size=\"{}.{}\"",
+            t / 10,
+            t % 10
+        );
+        match style {
+            FontStyle::Normal => {}
+            FontStyle::Bold => self.out.push_str(" font-weight=\"bold\""),
+            _ => self.out.push_str(" font-style=\"italic\""),
+        }
+        if turn != 0 {
+            let _ = write!(self.out, " transform=\"rotate({turn} {x} {y})\"");
+        }
+        self.paint(color, None);
+        self.out.push('>');
+        escape(self.out, text);
+        self.out.push_str("</text>\n");
+    }
+}
+
+/// A polyline (`stroke`) or a filled polygon through `path`; nothing when the colour is transparent.
+pub fn poly(
+    svg: &mut Svg,
+    path: impl IntoIterator<Item = BackendCoord>,
+    color: BackendColor,
+    stroke: Option<u32>,
+) {
+    if color.alpha > 0.0 {
+        svg.begin(stroke);
+        for p in path {
+            svg.point(p);
+        }
+        svg.end(color, stroke);
     }
 }
 
@@ -84,12 +210,41 @@ fn escape(out: &mut String, text: &str) {
     }
 }
 
+/// How a text is drawn: what plotters' text style says, read once.
+#[derive(Clone, Copy)]
+pub struct TextLook {
+    pub color: BackendColor,
+    pub anchor: Pos,
+    pub size: f64,
+    pub style: FontStyle,
+    pub turn: i32,
+}
+
+impl TextLook {
+    pub fn of<S: BackendTextStyle>(style: &S) -> TextLook {
+        TextLook {
+            color: style.color(),
+            anchor: style.anchor(),
+            size: style.size(),
+            style: style.style(),
+            turn: match style.transform() {
+                FontTransform::Rotate90 => 90,
+                FontTransform::Rotate180 => 180,
+                FontTransform::Rotate270 => 270,
+                _ => 0,
+            },
+        }
+    }
+}
+
 impl Drop for Svg<'_> {
     fn drop(&mut self) {
         self.out.push_str("</svg>\n");
     }
 }
 
+/// For drawing on an `Svg` directly (natively, in tests); the site draws through `ui::canvas::Surface`, which calls
+/// the operations above.
 impl DrawingBackend for Svg<'_> {
     type ErrorType = std::convert::Infallible;
 
@@ -105,42 +260,24 @@ impl DrawingBackend for Svg<'_> {
         Ok(())
     }
 
-    fn draw_pixel(&mut self, (x, y): BackendCoord, color: BackendColor) -> Drawn {
-        if color.alpha > 0.0 {
-            let open = format!("<rect x=\"{x}\" y=\"{y}\" width=\"1\" height=\"1\"");
-            self.shape(&open, color, None);
-        }
+    fn draw_pixel(&mut self, p: BackendCoord, color: BackendColor) -> Drawn {
+        self.pixel(p, color);
         Ok(())
     }
 
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        (x0, y0): BackendCoord,
-        (x1, y1): BackendCoord,
-        style: &S,
-    ) -> Drawn {
-        if style.color().alpha > 0.0 {
-            let open = format!("<line x1=\"{x0}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y1}\"");
-            self.shape(&open, style.color(), Some(style.stroke_width()));
-        }
+    fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S) -> Drawn {
+        self.line(a, b, style.color(), style.stroke_width());
         Ok(())
     }
 
     fn draw_rect<S: BackendStyle>(
         &mut self,
-        (x0, y0): BackendCoord,
-        (x1, y1): BackendCoord,
+        a: BackendCoord,
+        b: BackendCoord,
         style: &S,
         fill: bool,
     ) -> Drawn {
-        if style.color().alpha > 0.0 {
-            let open = format!(
-                "<rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\"",
-                x1 - x0,
-                y1 - y0
-            );
-            self.shape(&open, style.color(), (!fill).then(|| style.stroke_width()));
-        }
+        self.rect(a, b, style.color(), (!fill).then(|| style.stroke_width()));
         Ok(())
     }
 
@@ -149,11 +286,7 @@ impl DrawingBackend for Svg<'_> {
         path: I,
         style: &S,
     ) -> Drawn {
-        if style.color().alpha > 0.0 {
-            self.points("<polyline points=\"", path);
-            self.paint(style.color(), Some(style.stroke_width()));
-            self.out.push_str(" stroke-linejoin=\"round\"/>\n");
-        }
+        poly(self, path, style.color(), Some(style.stroke_width()));
         Ok(())
     }
 
@@ -162,73 +295,23 @@ impl DrawingBackend for Svg<'_> {
         path: I,
         style: &S,
     ) -> Drawn {
-        if style.color().alpha > 0.0 {
-            self.points("<polygon points=\"", path);
-            self.shape("", style.color(), None);
-        }
+        poly(self, path, style.color(), None);
         Ok(())
     }
 
     fn draw_circle<S: BackendStyle>(
         &mut self,
-        (x, y): BackendCoord,
-        radius: u32,
+        at: BackendCoord,
+        r: u32,
         style: &S,
         fill: bool,
     ) -> Drawn {
-        if style.color().alpha > 0.0 {
-            let open = format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\"");
-            self.shape(&open, style.color(), (!fill).then(|| style.stroke_width()));
-        }
+        self.circle(at, r, style.color(), (!fill).then(|| style.stroke_width()));
         Ok(())
     }
 
-    fn draw_text<S: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        style: &S,
-        (x, y): BackendCoord,
-    ) -> Drawn {
-        let color = style.color();
-        if color.alpha == 0.0 {
-            return Ok(());
-        }
-        let anchor = match style.anchor().h_pos {
-            HPos::Left => "start",
-            HPos::Right => "end",
-            HPos::Center => "middle",
-        };
-        // The canvas's text baselines: the top, the middle or the bottom of the em box.
-        let baseline = match style.anchor().v_pos {
-            VPos::Top => "text-before-edge",
-            VPos::Center => "central",
-            VPos::Bottom => "text-after-edge",
-        };
-        let t = (style.size().max(0.0) * 10.0).round() as u64;
-        let _ = write!(
-            self.out,
-            "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" dominant-baseline=\"{baseline}\" font-family=\"sans-serif\" font-size=\"{}.{}\"",
-            t / 10,
-            t % 10
-        );
-        match style.style() {
-            FontStyle::Normal => {}
-            FontStyle::Bold => self.out.push_str(" font-weight=\"bold\""),
-            _ => self.out.push_str(" font-style=\"italic\""),
-        }
-        let turn = match style.transform() {
-            FontTransform::Rotate90 => 90,
-            FontTransform::Rotate180 => 180,
-            FontTransform::Rotate270 => 270,
-            _ => 0,
-        };
-        if turn != 0 {
-            let _ = write!(self.out, " transform=\"rotate({turn} {x} {y})\"");
-        }
-        self.paint(color, None);
-        self.out.push('>');
-        escape(self.out, text);
-        self.out.push_str("</text>\n");
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, at: BackendCoord) -> Drawn {
+        self.text(text, at, TextLook::of(style));
         Ok(())
     }
 }
