@@ -293,7 +293,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     {
         let canvas = canvas.clone();
         let size = size.setter();
-        use_effect_with((), move |_| {
+        crate::ui::components::use_mount(Box::new(move || {
             let box_of = canvas.clone();
             let measure = Rc::new(move || {
                 if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
@@ -321,8 +321,8 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                     dom::Resize::new(&p, move || m())
                 });
             let listener = dom::Listener::window("resize", move |_| measure());
-            move || drop((observed, listener))
-        });
+            Box::new(move || drop((observed, listener)))
+        }));
     }
     {
         let canvas = canvas.clone();

@@ -138,5 +138,5 @@ pub fn use_keys(bindings: Vec<Binding>) {
         })
     });
     keymap.set(owner, bindings);
-    use_effect_with((), move |_| move || keymap.remove(owner));
+    crate::ui::components::use_mount(Box::new(move || Box::new(move || keymap.remove(owner))));
 }

@@ -38,10 +38,10 @@ pub fn App() -> Html {
     let hash = use_state(dom::hash);
     {
         let hash = hash.clone();
-        use_effect_with((), move |_| {
+        crate::ui::components::use_mount(Box::new(move || {
             let listener = dom::Listener::window("hashchange", move |_| hash.set(dom::hash()));
-            move || drop(listener)
-        });
+            Box::new(move || drop(listener))
+        }));
     }
     let large = use_state(|| dom::storage_get(LARGE_TEXT_KEY).as_deref() == Some("1"));
     use_effect_with(*large, |&on| {
@@ -77,14 +77,14 @@ pub fn App() -> Html {
     let keymap = use_memo((), |_| Keymap::default());
     {
         let keymap = (*keymap).clone();
-        use_effect_with((), move |_| {
+        crate::ui::components::use_mount(Box::new(move || {
             let listener = dom::Listener::window("keydown", move |e| {
                 if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(&e) {
                     keymap.handle(e);
                 }
             });
-            move || drop(listener)
-        });
+            Box::new(move || drop(listener))
+        }));
     }
     let help = use_state(|| false);
     let share = use_state(|| false);

@@ -203,7 +203,7 @@ fn Presenter(props: &PresenterProps) -> Html {
             move || {}
         });
     }
-    use_effect_with((), |_| || embed(None));
+    crate::ui::components::use_mount(Box::new(|| Box::new(|| embed(None))));
     {
         let (b, p, w, leave) = (
             blank.clone(),
@@ -451,15 +451,15 @@ fn Speaker(props: &SpeakerProps) -> Html {
     let tick = use_state(|| 0u32);
     {
         let tick = tick.clone();
-        use_effect_with((), move |_| {
+        crate::ui::components::use_mount(Box::new(move || {
             let i = dom::Interval::new(1000, move || tick.set(tick.wrapping_add(1)));
-            move || drop(i)
-        });
+            Box::new(move || drop(i))
+        }));
     }
     let channel = use_mut_ref(|| None::<dom::Channel>);
     {
         let (channel, at) = (channel.clone(), at.clone());
-        use_effect_with((), move |_| {
+        crate::ui::components::use_mount(Box::new(move || {
             let c = dom::Channel::new(CHANNEL, move |m| {
                 let mut parts = m.split_whitespace();
                 if parts.next() == Some("at") {
@@ -474,8 +474,8 @@ fn Speaker(props: &SpeakerProps) -> Html {
                 c.post("hello");
             }
             *channel.borrow_mut() = c;
-            || {}
-        });
+            Box::new(|| {})
+        }));
     }
     let send = {
         let channel = channel.clone();
@@ -591,7 +591,7 @@ fn SlideFrame(props: &SlideFrameProps) -> Html {
     let frame = use_node_ref();
     {
         let frame = frame.clone();
-        use_effect_with((), move |_| {
+        crate::ui::components::use_mount(Box::new(move || {
             let watch = frame.cast::<web_sys::HtmlElement>().and_then(|box_| {
                 let b = box_.clone();
                 dom::Resize::new(&box_, move || {
@@ -604,8 +604,8 @@ fn SlideFrame(props: &SlideFrameProps) -> Html {
                     }
                 })
             });
-            move || drop(watch)
-        });
+            Box::new(move || drop(watch))
+        }));
     }
     html! {
         <div class="speaker-frame" ref={frame}>

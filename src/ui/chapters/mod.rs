@@ -128,13 +128,13 @@ fn use_address(route: String, query: Vec<(String, String)>) {
         None => sync_url(&route, q),
     });
     // Leaving the chapter drops an address it has not written yet.
-    use_effect_with((), move |_| {
-        move || {
+    crate::ui::components::use_mount(Box::new(move || {
+        Box::new(move || {
             if outer {
                 super::dom::cancel_pending_hash()
             }
-        }
-    });
+        })
+    }));
 }
 
 /// Turns a chapter's dispatcher into the callbacks its controls take: `d.reform_action(GradAction::H)`.

@@ -101,7 +101,7 @@ pub fn Fit(props: &FitProps) -> Html {
     let inner = use_node_ref();
     {
         let (stage, inner, max) = (stage.clone(), inner.clone(), props.max);
-        use_effect_with((), move |_| {
+        crate::ui::components::use_mount(Box::new(move || {
             let els = stage.cast::<HtmlElement>().zip(inner.cast::<HtmlElement>());
             let observer = els.as_ref().and_then(|(st, inn)| {
                 let (st2, inn2) = (st.clone(), inn.clone());
@@ -116,8 +116,8 @@ pub fn Fit(props: &FitProps) -> Html {
                 o.watch(inn.unchecked_ref());
                 Some(o)
             });
-            move || drop(observer)
-        });
+            Box::new(move || drop(observer))
+        }));
     }
     html! {
         <div class="fit-stage" ref={stage}>

@@ -26,3 +26,14 @@ pub use pen::Pen;
 pub use player::{player_row, use_player};
 pub use stepper::{slide_steps, step_controls, use_stepper, SlideSteps, Step, Stepper};
 pub use trace_table::TraceTable;
+
+/// What a mount effect returns: run when the component goes.
+pub type Teardown = Box<dyn FnOnce()>;
+
+/// An effect run once, when the component is first drawn; the function it returns runs when the component goes.
+/// Every such effect in the site goes through this one use of Yew's effect hook (each `use_effect_with((), closure)`
+/// compiles Yew's effect machinery again for its own closure type).
+#[yew::hook]
+pub fn use_mount(effect: Box<dyn FnOnce() -> Teardown>) {
+    yew::use_effect_with((), move |_| effect());
+}

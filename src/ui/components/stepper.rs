@@ -122,16 +122,16 @@ pub fn use_stepper(step: usize, total: usize, on: Callback<Step>) -> Stepper {
             ))
         });
     }
-    use_effect_with((), move |_| {
-        move || {
+    crate::ui::components::use_mount(Box::new(move || {
+        Box::new(move || {
             SLIDE_STEPS.with(|s| {
                 let mut s = s.borrow_mut();
                 if s.as_ref().is_some_and(|(_, owner)| *owner == me) {
                     *s = None;
                 }
             })
-        }
-    });
+        })
+    }));
     let toggle: Rc<dyn Fn()> = {
         let (playing, running) = (playing.clone(), *playing);
         let on = on.clone();
