@@ -44,11 +44,15 @@ pub fn App() -> Html {
         }));
     }
     let large = use_state(|| dom::storage_get(LARGE_TEXT_KEY).as_deref() == Some("1"));
-    use_effect_with(*large, |&on| {
-        dom::set_root_class("large-text", on);
-        // The figures redraw for the new column width and type size.
-        dom::notify_resize();
-    });
+    components::use_change(
+        *large,
+        Box::new(|&on| {
+            dom::set_root_class("large-text", on);
+            // The figures redraw for the new column width and type size.
+            dom::notify_resize();
+            None
+        }),
+    );
     let toggle_large = {
         let large = large.clone();
         Callback::from(move |_: MouseEvent| {
@@ -60,10 +64,14 @@ pub fn App() -> Html {
 
     // The dark projector theme: on `<html data-theme>`, remembered; the figures redraw in its colours.
     let dark = use_state(|| dom::root_attr("data-theme").as_deref() == Some("dark"));
-    use_effect_with(*dark, |&on| {
-        dom::set_root_attr("data-theme", if on { "dark" } else { "light" });
-        dom::notify_resize();
-    });
+    components::use_change(
+        *dark,
+        Box::new(|&on| {
+            dom::set_root_attr("data-theme", if on { "dark" } else { "light" });
+            dom::notify_resize();
+            None
+        }),
+    );
     let toggle_dark: Rc<dyn Fn()> = {
         let dark = dark.clone();
         Rc::new(move || {
@@ -90,21 +98,25 @@ pub fn App() -> Html {
     let share = use_state(|| false);
     // What the share box last copied (its status line).
     let said = use_state(String::new);
-    use_effect_with(*share, |&open| {
-        // The box takes the focus when it opens (its first button).
-        if let Some(b) = open
-            .then(|| {
-                dom::window()?
-                    .document()?
-                    .query_selector(".overlay-box.share button")
-                    .ok()?
-            })
-            .flatten()
-            .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
-        {
-            let _ = b.focus();
-        }
-    });
+    components::use_change(
+        *share,
+        Box::new(|&open| {
+            // The box takes the focus when it opens (its first button).
+            if let Some(b) = open
+                .then(|| {
+                    dom::window()?
+                        .document()?
+                        .query_selector(".overlay-box.share button")
+                        .ok()?
+                })
+                .flatten()
+                .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
+            {
+                let _ = b.focus();
+            }
+            None
+        }),
+    );
     {
         let shell = vec![
             {
@@ -145,13 +157,23 @@ pub fn App() -> Html {
     // `?embed=1`: the chapter alone, for an `<iframe>` in a course page.
     let embed = location.get("embed") == Some("1");
     chapters::set_embed_page(embed);
-    use_effect_with(embed, |&on| dom::set_root_class("embedded", on));
+    components::use_change(
+        embed,
+        Box::new(|&on| {
+            dom::set_root_class("embedded", on);
+            None
+        }),
+    );
     // Presenter mode: a clean page for the audience (no navigation, larger type).
     let presenting = entry.is_some_and(|e| e.route == "/lecture");
-    use_effect_with(presenting, |&on| {
-        dom::set_root_class("presenting", on);
-        dom::notify_resize();
-    });
+    components::use_change(
+        presenting,
+        Box::new(|&on| {
+            dom::set_root_class("presenting", on);
+            dom::notify_resize();
+            None
+        }),
+    );
     use_effect_with(entry.map(|e| e.title), |title| {
         if let (Some(t), Some(doc)) = (title, dom::window().and_then(|w| w.document())) {
             doc.set_title(&format!("{t} — AD Lab"));

@@ -63,11 +63,15 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
     let answer = use_node_ref();
     {
         let answer = answer.clone();
-        use_effect_with(state.step, move |_| {
-            if let Some(i) = answer.cast::<HtmlInputElement>() {
-                i.set_value("");
-            }
-        });
+        crate::ui::components::use_change(
+            state.step,
+            Box::new(move |_| {
+                if let Some(i) = answer.cast::<HtmlInputElement>() {
+                    i.set_value("");
+                }
+                None
+            }),
+        );
     }
 
     let d = state.dispatcher();

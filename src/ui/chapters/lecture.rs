@@ -152,11 +152,15 @@ fn Presenter(props: &PresenterProps) -> Html {
     let pen_on = use_state(|| PEN.get() && !preview);
     {
         let on = *pen_on;
-        use_effect_with(on, move |&on| {
-            if !preview {
-                PEN.set(on)
-            }
-        });
+        crate::ui::components::use_change(
+            on,
+            Box::new(move |&on| {
+                if !preview {
+                    PEN.set(on)
+                }
+                None
+            }),
+        );
     }
     let wipes = use_state(|| 0u32);
     // A new slide: its chapter has reported nothing yet (the first render of each slide's view).
@@ -175,33 +179,36 @@ fn Presenter(props: &PresenterProps) -> Html {
     {
         let (channel, runner) = (channel.clone(), runner.clone());
         let slide_no = state.slide;
-        use_effect_with(slide_no, move |_| {
-            if !preview {
-                let r = runner.clone();
-                let reply = Rc::new(std::cell::RefCell::new(None::<Rc<dyn Fn()>>));
-                let reply2 = reply.clone();
-                let c = dom::Channel::new(CHANNEL, move |m| {
-                    if m == "hello" {
-                        if let Some(f) = reply2.borrow().as_ref() {
-                            f()
+        crate::ui::components::use_change(
+            slide_no,
+            Box::new(move |_| {
+                if !preview {
+                    let r = runner.clone();
+                    let reply = Rc::new(std::cell::RefCell::new(None::<Rc<dyn Fn()>>));
+                    let reply2 = reply.clone();
+                    let c = dom::Channel::new(CHANNEL, move |m| {
+                        if m == "hello" {
+                            if let Some(f) = reply2.borrow().as_ref() {
+                                f()
+                            }
+                        } else if let Some(cmd) = m.strip_prefix("cmd ").and_then(Cmd::parse) {
+                            r(cmd)
                         }
-                    } else if let Some(cmd) = m.strip_prefix("cmd ").and_then(Cmd::parse) {
-                        r(cmd)
+                    });
+                    if let Some(c) = &c {
+                        c.post(&format!("at {slide_no} {}", step_now()));
                     }
-                });
-                if let Some(c) = &c {
-                    c.post(&format!("at {slide_no} {}", step_now()));
+                    *channel.borrow_mut() = c;
+                    let ch = channel.clone();
+                    *reply.borrow_mut() = Some(Rc::new(move || {
+                        if let Some(c) = ch.borrow().as_ref() {
+                            c.post(&format!("at {slide_no} {}", step_now()))
+                        }
+                    }));
                 }
-                *channel.borrow_mut() = c;
-                let ch = channel.clone();
-                *reply.borrow_mut() = Some(Rc::new(move || {
-                    if let Some(c) = ch.borrow().as_ref() {
-                        c.post(&format!("at {slide_no} {}", step_now()))
-                    }
-                }));
-            }
-            move || {}
-        });
+                None
+            }),
+        );
     }
     crate::ui::components::use_mount(Box::new(|| Box::new(|| embed(None))));
     {

@@ -37,3 +37,20 @@ pub type Teardown = Box<dyn FnOnce()>;
 pub fn use_mount(effect: Box<dyn FnOnce() -> Teardown>) {
     yew::use_effect_with((), move |_| effect());
 }
+
+/// An effect run when `deps` change (and on mount), through one use of Yew's effect hook per type of `deps` rather
+/// than one per closure; `()` as the teardown's result: nothing to undo.
+#[yew::hook]
+pub fn use_change<D: PartialEq + 'static>(
+    deps: D,
+    effect: Box<dyn FnOnce(&D) -> Option<Teardown>>,
+) {
+    yew::use_effect_with(deps, move |d| {
+        let undo = effect(d);
+        move || {
+            if let Some(f) = undo {
+                f()
+            }
+        }
+    });
+}

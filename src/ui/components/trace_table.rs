@@ -110,14 +110,17 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
     // A taller window makes the area taller without scrolling it.
     {
         let drawn = drawn.clone();
-        use_effect_with(n, move |&n| {
-            let listener = crate::ui::dom::Listener::window("resize", move |_| {
-                if let Some((first, last)) = shown().filter(|_| n > ALL_ROWS) {
-                    drawn.set(window(first, last, n));
-                }
-            });
-            move || drop(listener)
-        });
+        super::use_change(
+            n,
+            Box::new(move |&n| {
+                let listener = crate::ui::dom::Listener::window("resize", move |_| {
+                    if let Some((first, last)) = shown().filter(|_| n > ALL_ROWS) {
+                        drawn.set(window(first, last, n));
+                    }
+                });
+                Some(Box::new(move || drop(listener)))
+            }),
+        );
     }
     let cell = |v: Option<f64>, col: &'static str| match v {
         Some(x) => html! { <td data-col={col}>{ num(x, None, None) }</td> },
