@@ -179,8 +179,8 @@ test('numeric: which h minimises the error? a click on the plot picks h, the pag
   await plot.click({ position: { x: box.width * 0.15, y: box.height * 0.5 } });
   await says(/too small: round-off/);
   assert.ok(Number(await page.locator('[data-testid="fd-h"]').inputValue()) < 1e-11, 'a click on the left picks a tiny h');
-  // The best step the page names, typed and checked from the keyboard: the bottom of the V.
-  const best = (await verdict.textContent()).match(/at h ≈ (\S+?)\. /)[1];
+  // The best step the page names (the plot's h* line), typed and checked from the keyboard: the bottom of the V.
+  const best = (await verdict.textContent()).match(/h\* ≈ (\S+?), /)[1];
   await fill(page, 'fd-h', best);
   await page.locator('[data-testid="fd-pick-check"]').focus();
   await page.keyboard.press('Enter');

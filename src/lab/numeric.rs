@@ -278,50 +278,47 @@ impl NumericResults {
         Some(fmt_compact(m) + "e" + &fmt_compact(k))
     }
 
-    /// "Which h minimises the error here?": how far h is from the step with the smallest error on the curve (in
-    /// decades: positive too large, negative too small), and why, in words.
+    /// "Which h minimises the error here?": how far h is from the error model's best step h* (the vertical h* line
+    /// on the plot), in decades (positive too large, negative too small), and why, in words. The sampled curve's own
+    /// lowest point is no answer: below h* it is round-off noise, and a lucky sample can sit anywhere there.
     pub fn pick_verdict(&self) -> (f64, String) {
-        let (errors, truncation) = match self.scheme {
-            Scheme::Forward => (&self.err_forward, "h·|f″|/2"),
-            Scheme::Central => (&self.err_central, "h²·|f‴|/6"),
+        let (best, truncation) = match self.scheme {
+            Scheme::Forward => (self.h_opt_forward, "h·|f″|/2"),
+            Scheme::Central => (self.h_opt_central, "h²·|f‴|/6"),
         };
-        let mut best: Option<(f64, f64)> = None;
-        for (&h, e) in self.hs.iter().zip(errors) {
-            if let Some(e) = *e {
-                if best.is_none_or(|(_, b)| e < b) {
-                    best = Some((h, e));
-                }
-            }
-        }
-        let Some((hb, eb)) = best else {
+        let yours = "Your h = ".to_string()
+            + &fmt_compact(self.h)
+            + " gives an error of "
+            + &fmt_sig(self.error, 3)
+            + ". ";
+        let Some(hb) = best.filter(|h| h.is_finite() && *h > 0.0) else {
             return (
                 f64::NAN,
-                "No error here is a positive number: there is no V.".into(),
+                yours
+                    + "Here there is no V: the truncation term "
+                    + truncation
+                    + " is zero (or f is), so no step balances it against round-off.",
             );
         };
         let decades = crate::base::math::log(self.h / hb) / std::f64::consts::LN_10;
         let how = if decades.abs() <= 0.5 {
-            "That is the bottom of the V: truncation and round-off are about equal there."
-                .to_string()
+            "Yours is within half a decade of it: the bottom of the V.".to_string()
         } else {
-            let far = fmt_sig(decades.abs(), 2) + " decades too ";
+            let far = "Yours is ".to_string() + &fmt_sig(decades.abs(), 2) + " decades too ";
             if decades > 0.0 {
-                far + "large: truncation (≈ " + truncation + ") dominates there."
+                far + "large: truncation dominates there."
             } else {
-                far + "small: round-off (≈ ε·|f|/h) dominates there."
+                far + "small: round-off dominates there."
             }
         };
         (
             decades,
-            "Your h = ".to_string()
-                + &fmt_compact(self.h)
-                + " gives an error of "
-                + &fmt_sig(self.error, 3)
-                + ". The smallest error on the curve is "
-                + &fmt_sig(eb, 3)
-                + ", at h ≈ "
+            yours
+                + "The best step here is h* ≈ "
                 + &fmt_sig(hb, 2)
-                + ". "
+                + ", where the model's truncation (≈ "
+                + truncation
+                + ") and round-off (≈ ε·|f|/h) balance. "
                 + &how,
         )
     }
@@ -395,20 +392,30 @@ mod tests {
         assert!(d > 4.0 && text.contains("too large: truncation"), "{text}");
         let (d, text) = at("1e-14");
         assert!(d < -4.0 && text.contains("too small: round-off"), "{text}");
-        // At the step the verdict names as the best: the bottom.
+        // At the step the verdict names as the best (the plot's h* line): the bottom.
         let (_, far) = at("0.01");
         let best = far
-            .split("at h ≈ ")
+            .split("h* ≈ ")
             .nth(1)
             .unwrap()
-            .split(". ")
+            .split(", ")
             .next()
             .unwrap();
+        assert_eq!(best, fmt_sig(r.h_opt_forward.unwrap(), 2));
         let (d, text) = at(best);
         assert!(
             d.abs() <= 0.5 && text.contains("bottom of the V"),
             "{d} {text}"
         );
+        // A function without a V: f″ = 0, no truncation to balance.
+        let line = s
+            .apply(NumericAction::Program(ProgramAction::Source(
+                "def f(x):\n  return 3 * x + 1\n".into(),
+            )))
+            .results()
+            .unwrap()
+            .pick_verdict();
+        assert!(line.0.is_nan() && line.1.contains("no V"), "{}", line.1);
     }
 
     #[test]
