@@ -243,8 +243,7 @@ impl Drop for Svg<'_> {
     }
 }
 
-/// For drawing on an `Svg` directly (natively, in tests); the site draws through `ui::canvas::Surface`, which calls
-/// the operations above.
+/// Plotters' calls turned into the operations above (thin and generic; the operations themselves are one copy).
 impl DrawingBackend for Svg<'_> {
     type ErrorType = std::convert::Infallible;
 

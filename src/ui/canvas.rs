@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::figures::svg::{poly, Svg, TextLook};
+use crate::figures::svg::Svg;
 use crate::figures::Figure;
 use crate::lab::Shared;
 use crate::ui::dom;
@@ -28,6 +28,14 @@ pub enum Surface<'a> {
 
 type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
 type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
+
+/// An SVG drawing cannot fail.
+fn never(e: DrawingErrorKind<std::convert::Infallible>) -> DrawingErrorKind<CanvasError> {
+    match e {
+        DrawingErrorKind::DrawingError(e) => match e {},
+        DrawingErrorKind::FontError(e) => DrawingErrorKind::FontError(e),
+    }
+}
 
 impl DrawingBackend for Surface<'_> {
     type ErrorType = CanvasError;
@@ -47,19 +55,13 @@ impl DrawingBackend for Surface<'_> {
     fn draw_pixel(&mut self, p: BackendCoord, color: BackendColor) -> Drawn {
         match self {
             Surface::Canvas(c) => c.draw_pixel(p, color),
-            Surface::Svg(s) => {
-                s.pixel(p, color);
-                Ok(())
-            }
+            Surface::Svg(s) => s.draw_pixel(p, color).map_err(never),
         }
     }
     fn draw_line<S: BackendStyle>(&mut self, a: BackendCoord, b: BackendCoord, style: &S) -> Drawn {
         match self {
             Surface::Canvas(c) => c.draw_line(a, b, style),
-            Surface::Svg(s) => {
-                s.line(a, b, style.color(), style.stroke_width());
-                Ok(())
-            }
+            Surface::Svg(s) => s.draw_line(a, b, style).map_err(never),
         }
     }
     fn draw_rect<S: BackendStyle>(
@@ -71,10 +73,7 @@ impl DrawingBackend for Surface<'_> {
     ) -> Drawn {
         match self {
             Surface::Canvas(c) => c.draw_rect(a, b, style, fill),
-            Surface::Svg(s) => {
-                s.rect(a, b, style.color(), (!fill).then(|| style.stroke_width()));
-                Ok(())
-            }
+            Surface::Svg(s) => s.draw_rect(a, b, style, fill).map_err(never),
         }
     }
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -84,10 +83,7 @@ impl DrawingBackend for Surface<'_> {
     ) -> Drawn {
         match self {
             Surface::Canvas(c) => c.draw_path(path, style),
-            Surface::Svg(s) => {
-                poly(s, path, style.color(), Some(style.stroke_width()));
-                Ok(())
-            }
+            Surface::Svg(s) => s.draw_path(path, style).map_err(never),
         }
     }
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -97,10 +93,7 @@ impl DrawingBackend for Surface<'_> {
     ) -> Drawn {
         match self {
             Surface::Canvas(c) => c.fill_polygon(path, style),
-            Surface::Svg(s) => {
-                poly(s, path, style.color(), None);
-                Ok(())
-            }
+            Surface::Svg(s) => s.fill_polygon(path, style).map_err(never),
         }
     }
     fn draw_circle<S: BackendStyle>(
@@ -112,19 +105,13 @@ impl DrawingBackend for Surface<'_> {
     ) -> Drawn {
         match self {
             Surface::Canvas(c) => c.draw_circle(at, r, style, fill),
-            Surface::Svg(s) => {
-                s.circle(at, r, style.color(), (!fill).then(|| style.stroke_width()));
-                Ok(())
-            }
+            Surface::Svg(s) => s.draw_circle(at, r, style, fill).map_err(never),
         }
     }
     fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, at: BackendCoord) -> Drawn {
         match self {
             Surface::Canvas(c) => c.draw_text(text, style, at),
-            Surface::Svg(s) => {
-                s.text(text, at, TextLook::of(style));
-                Ok(())
-            }
+            Surface::Svg(s) => s.draw_text(text, style, at).map_err(never),
         }
     }
 }
