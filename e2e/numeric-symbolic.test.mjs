@@ -139,6 +139,62 @@ test('figures redraw when the window is resized and can be saved', async () => {
   await page.close();
 });
 
+test('every figure downloads as SVG: the drawing itself, in vector form (a heatmap as an image under it)', async () => {
+  const figures = [
+    ['#/numeric', 'fd-plot', 'finite-differences.svg', 'step h'],
+    ['#/symbolic', 'swell-plot', 'expression-swell.svg', null],
+    ['#/network', 'nn-boundary', 'decision-boundary.svg', null],
+    ['#/network', 'nn-loss-plot', 'training.svg', null],
+    ['#/learn', 'learn-plot', 'learning-rate.svg', null],
+    ['#/learn', 'learn-path', 'descent-path.svg', null],
+    ['#/hyper', 'hyper-plot', 'validation-loss.svg', null],
+    ['#/memory?n=100&c=3', 'ckpt-plot', 'checkpointing.svg', null],
+  ];
+  for (const [hash, testid, name, label] of figures) {
+    const page = await h.open(hash, { width: 1280, height: 800 });
+    const plot = page.locator(`[data-testid="${testid}"]`);
+    await plot.waitFor();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`).width > 0, testid);
+    const button = plot.locator('xpath=ancestor::figure[1]').locator('[data-testid="export-svg"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    assert.equal(download.suggestedFilename(), name);
+    const svg = (await readFile(await download.path())).toString('utf8');
+    const parsed = await page.evaluate(async ([text, id]) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const root = doc.documentElement;
+      const canvas = document.querySelector(`[data-testid="${id}"]`);
+      // Drawn by the browser as an image: it renders, at the canvas's size on the page.
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+      await img.decode();
+      return {
+        error: doc.querySelector('parsererror') !== null, root: root.nodeName,
+        viewBox: root.getAttribute('viewBox'), width: root.getAttribute('width'),
+        canvas: `0 0 ${canvas.width} ${canvas.height}`, cssWidth: String(canvas.clientWidth),
+        texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+        marks: doc.querySelectorAll('polyline, circle, line, rect, polygon').length,
+        images: doc.querySelectorAll('image').length, rendered: img.naturalWidth,
+      };
+    }, [svg, testid]);
+    assert.equal(parsed.error, false, `${name} parses as XML`);
+    assert.equal(parsed.root, 'svg');
+    assert.equal(parsed.viewBox, parsed.canvas, `${name}: the canvas's drawing, pixel for pixel`);
+    assert.equal(parsed.width, parsed.cssWidth, `${name}: shown at the canvas's width`);
+    assert.ok(parsed.texts.length >= 5 && parsed.marks > 10, `${name}: axes, labels and marks (${parsed.texts.length} texts, ${parsed.marks} marks)`);
+    assert.ok(parsed.rendered > 0, `${name} renders as an image`);
+    assert.equal(parsed.images, ['nn-boundary', 'learn-path'].includes(testid) ? 1 : 0, `${name}: a heatmap's pixels as an image`);
+    if (label) assert.ok(parsed.texts.includes(label), `${name} has "${label}"`);
+    if (testid === 'fd-plot') {
+      // The downloaded SVG shown on its own, to look at.
+      const view = await h.open('#/', { width: 1280, height: 800 });
+      await view.setContent(`<body style="margin:0;background:#fff">${svg}</body>`);
+      await shot(view, 'figure-export-svg');
+      await view.close();
+    }
+    await page.close();
+  }
+});
+
 test('every chapter reads on a phone without sideways scrolling', async () => {
   for (const hash of ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph']) {
     const page = await h.open(hash, { width: 390, height: 844 });
