@@ -62,6 +62,25 @@ test('share: Q opens the box, the link and the embed code are copied, the QR cod
   await page.context().close();
 });
 
+test('on a slide, a box over it (share, keys) takes the clicker\'s keys: the slide stays until the box is closed', async () => {
+  const page = await h.open('#/lecture?slide=3', { width: 1280, height: 800 });
+  const counter = () => page.locator('[data-testid="slide-counter"]').textContent();
+  await page.waitForSelector('[data-testid="slide-counter"]');
+  const before = await counter();
+  for (const [open, overlay] of [['q', 'share-overlay'], ['?', 'keys-overlay']]) {
+    await page.keyboard.press(open);
+    await page.waitForSelector(`[data-testid="${overlay}"]`);
+    for (const key of ['PageDown', 'ArrowRight', 'PageUp', 'ArrowLeft', 'End']) await page.keyboard.press(key);
+    await page.waitForTimeout(200);
+    assert.equal(await counter(), before, `${overlay}: the slide behind it does not move`);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator(`[data-testid="${overlay}"]`).count(), 0, 'Esc closes it');
+  }
+  await page.keyboard.press('N');
+  await page.waitForFunction((b) => document.querySelector('[data-testid="slide-counter"]').textContent !== b, before);
+  await page.close();
+});
+
 test('embed: ?embed=1 in an <iframe> on another origin shows the chapter alone, works, and opens the full app in the same state', async () => {
   const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => h.errors.push(`pageerror: ${e.message}`));

@@ -51,8 +51,13 @@ impl Binding {
 }
 
 /// The shortcuts in force: each owner's list (the shell's own, and the mounted chapter's).
-/// The owner of a modal's keys (the keys help): offered keys before any chapter.
+/// The owner of a modal's keys (the keys help, the share box): offered keys before any chapter; while it is
+/// registered, only it and the shell ([`SHELL`]) are offered keys, so that a clicker's keys do not move the slide
+/// behind the box.
 pub const MODAL: u32 = u32::MAX;
+
+/// The owner of the shell's own keys (theme, large text, the boxes).
+pub const SHELL: u32 = 0;
 
 #[derive(Clone, Default)]
 pub struct Keymap(Rc<RefCell<Vec<(u32, Vec<Binding>)>>>);
@@ -108,8 +113,18 @@ impl Keymap {
         if tag == "button" && matches!(key.as_str(), " " | "Enter") {
             return false;
         }
-        for b in self
-            .all()
+        let boxed = self.0.borrow().iter().any(|(o, _)| *o == MODAL);
+        let offered: Vec<Binding> = if boxed {
+            let map = self.0.borrow();
+            let of = |owner: u32| map.iter().filter(move |(o, _)| *o == owner);
+            of(MODAL)
+                .chain(of(SHELL))
+                .flat_map(|(_, b)| b.iter().cloned())
+                .collect()
+        } else {
+            self.all()
+        };
+        for b in offered
             .into_iter()
             .filter(|b| b.keys.contains(&key.as_str()))
         {

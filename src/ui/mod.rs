@@ -30,8 +30,6 @@ pub fn start() {
 
 const LARGE_TEXT_KEY: &str = "adlab.large-text";
 const THEME_KEY: &str = "adlab.theme";
-/// The shell's own shortcuts (owner 0 in the keymap).
-const SHELL: u32 = 0;
 
 #[component]
 pub fn App() -> Html {
@@ -139,7 +137,7 @@ pub fn App() -> Html {
                 Binding::new(&["d", "D"], "D", "dark or light theme", move || t())
             },
         ];
-        keymap.set(SHELL, shell);
+        keymap.set(keymap::SHELL, shell);
         if *help || *share {
             let (help, share) = (help.clone(), share.clone());
             let close = Binding::new(&["Escape"], "Esc", "close this box", move || {
