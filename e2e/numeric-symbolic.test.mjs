@@ -226,9 +226,14 @@ test('numeric: which h minimises the error? a click on the plot picks h, the pag
   const box = await plot.boundingBox();
   const verdict = page.locator('[data-testid="fd-pick-verdict"]');
   const says = (re) => page.waitForFunction((s) => new RegExp(s).test(document.querySelector('[data-testid="fd-pick-verdict"]').textContent), re.source);
+  // Until the question is answered, the page does not give the answer away.
+  const optimal = page.locator('[data-testid="fd-optimal"]');
+  assert.match(await optimal.textContent(), /drawn and named once you check your h/);
+  assert.doesNotMatch(await optimal.textContent(), /forward h\* =/);
   // The right of the plot: a large h, where truncation dominates.
   await plot.click({ position: { x: box.width * 0.9, y: box.height * 0.5 } });
   await says(/too large: truncation/);
+  assert.match(await optimal.textContent(), /forward h\* = 2√\(ε\|f\|\/\|f″\|\) ≈ 1\.4·10⁻⁹/);
   assert.ok(Number(await page.locator('[data-testid="fd-h"]').inputValue()) > 1e-3, 'a click on the right picks a large h');
   assert.match(await verdict.textContent(), /[2-9](\.\d)? decades too large/);
   // The left: a tiny h, where round-off dominates.

@@ -129,10 +129,10 @@ pub fn draw_fd<DB: DrawingBackend>(
     // Optimal steps of the model, and the step chosen on the page: each a vertical line, named in the legend with its
     // value and tagged on the plot.
     let mut marks: Vec<(f64, RGBColor, &str, String)> = Vec::new();
-    if let Some(h) = r.h_opt_forward {
+    if let Some(h) = r.h_opt_forward.filter(|_| !r.hide_best) {
         marks.push((h, forward(), "h*", format!("forward h* ≈ {}", sci_label(h))));
     }
-    if let Some(h) = r.h_opt_central {
+    if let Some(h) = r.h_opt_central.filter(|_| !r.hide_best) {
         marks.push((h, central(), "h*", format!("central h* ≈ {}", sci_label(h))));
     }
     marks.push((r.h, ink(), "h", format!("h = {}", sci_label(r.h))));

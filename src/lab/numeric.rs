@@ -181,6 +181,8 @@ pub struct NumericResults {
     pub inputs: usize,
     /// The figure's plot area across, in the canvas's pixels (left, right), as last drawn: turns a click into an h.
     pub plot_x: std::cell::Cell<(i32, i32)>,
+    /// While the page asks "which h minimises the error?", the model's best steps are not drawn (nor said).
+    pub hide_best: bool,
 }
 
 impl NumericResults {
@@ -260,6 +262,7 @@ impl NumericResults {
             central_at_h,
             inputs: g.inputs.len(),
             plot_x: Default::default(),
+            hide_best: false,
         }
     }
 

@@ -18,6 +18,10 @@ use crate::ui::components::{
 #[component]
 pub fn NumericChapter(props: &ChapterProps) -> Html {
     let (state, initial) = use_chapter::<NumericState>(&props.location);
+    // The question "which h minimises the error?": the model's best steps stay hidden until it is answered, by a
+    // click on the plot or the button (on a slide, which does not ask, they show).
+    let asked = use_state(|| false);
+    let hide_best = !*asked && !super::is_embedded();
     let results = {
         let s = (*state).clone();
         use_memo(
@@ -26,8 +30,14 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
                 s.program.values(),
                 s.h.value,
                 s.scheme,
+                hide_best,
             ),
-            move |_| s.results().map(Shared::new),
+            move |&(.., hide_best)| {
+                s.results().map(|mut r| {
+                    r.hide_best = hide_best;
+                    Shared::new(r)
+                })
+            },
         )
     };
 
@@ -44,8 +54,6 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
         })
     };
     let on_program = d.reform_action(NumericAction::Program);
-    // The question "which h minimises the error?": answered by a click on the plot (or the h field and the button).
-    let asked = use_state(|| false);
     let pick = {
         let (results, d, asked) = (results.clone(), d.clone(), asked.clone());
         Callback::from(move |e: MouseEvent| {
@@ -172,20 +180,26 @@ fn view_numbers(r: &NumericResults) -> Html {
 
 fn explain(r: &NumericResults) -> Html {
     let opt = |h: Option<f64>| h.map_or("none (no truncation error)".to_string(), sci_label);
+    let best = if r.hide_best {
+        "The model's best steps h* follow from these; they are drawn and named once you check your h.".to_string()
+    } else {
+        format!(
+            "The model's best steps: forward h* = 2√(ε|f|/|f″|) ≈ {}, central h* = ∛(3ε|f|/|f‴|) ≈ {} — near √ε ≈ \
+             1.5·10⁻⁸ and ∛ε ≈ 6·10⁻⁶ when f is well scaled.",
+            opt(r.h_opt_forward),
+            opt(r.h_opt_central)
+        )
+    };
     raw(format!(
         "<div class=\"explain\" data-part=\"explain\"><p><strong>Why a V? </strong>For large h the difference quotient is \
          simply a different quantity from the derivative: the error is truncation, ≈ h·|f″|/2 for forward differences \
          (h²·|f‴|/6 for central), and shrinks with h. For small h, f(x + h) and f(x) agree in most of their digits, so \
          subtracting them cancels those digits and leaves rounding noise of size ε·|f|, which dividing by h magnifies: \
          ≈ ε·|f|/h grows as h shrinks.</p><p class=\"hint\" data-testid=\"fd-optimal\">Here f = {}, f″ = {}, f‴ = {} (by \
-         Taylor-mode automatic differentiation), ε = 2⁻⁵² ≈ 2.2·10⁻¹⁶. The model's best steps: forward h* = \
-         2√(ε|f|/|f″|) ≈ {}, central h* = ∛(3ε|f|/|f‴|) ≈ {} — near √ε ≈ 1.5·10⁻⁸ and ∛ε ≈ 6·10⁻⁶ when f is well \
-         scaled.</p></div>",
+         Taylor-mode automatic differentiation), ε = 2⁻⁵² ≈ 2.2·10⁻¹⁶. {best}</p></div>",
         fmt_sig(r.f, 6),
         fmt_sig(r.d2, 6),
         fmt_sig(r.d3, 6),
-        opt(r.h_opt_forward),
-        opt(r.h_opt_central)
     ))
 }
 
