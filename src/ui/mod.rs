@@ -92,8 +92,8 @@ pub fn App() -> Html {
             Box::new(move || drop(listener))
         }));
     }
-    let help = use_state(|| false);
-    let share = use_state(|| false);
+    let help = crate::ui::components::use_value(false);
+    let share = crate::ui::components::use_value(false);
     // What the share box last copied (its status line).
     let said = use_state(String::new);
     components::use_change(

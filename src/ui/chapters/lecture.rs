@@ -148,7 +148,7 @@ fn Presenter(props: &PresenterProps) -> Html {
     let preview = props.location.get("preview") == Some("1");
     let mut notices = props.location.problems.clone();
     let state = LectureState::from_location(&props.location, &mut notices);
-    let blank = use_state(|| false);
+    let blank = crate::ui::components::use_value(false);
     let pen_on = use_state(|| PEN.get() && !preview);
     {
         let on = *pen_on;
@@ -162,11 +162,11 @@ fn Presenter(props: &PresenterProps) -> Html {
             }),
         );
     }
-    let wipes = use_state(|| 0u32);
+    let wipes = crate::ui::components::use_value(0u32);
     // A new slide: its chapter has reported nothing yet (the first render of each slide's view).
     use_state(|| ON_SCREEN.with(|o| *o.borrow_mut() = None));
     // The step the slide's chapter last reported (its builds are drawn from it).
-    let at = use_state(|| None::<usize>);
+    let at = crate::ui::components::use_value(None::<usize>);
     let chapter = state.chapter_hash();
     let slide = state.current();
     let runner: Rc<dyn Fn(Cmd)> = {
@@ -455,7 +455,7 @@ fn Speaker(props: &SpeakerProps) -> Html {
     let at = use_state(|| (start.slide, 0usize));
     let started = use_state(dom::now);
     let paused = use_state(|| None::<f64>);
-    let tick = use_state(|| 0u32);
+    let tick = crate::ui::components::use_value(0u32);
     {
         let tick = tick.clone();
         crate::ui::components::use_mount(Box::new(move || {

@@ -38,15 +38,15 @@ pub fn NetworkChapter(props: &ChapterProps) -> Html {
     let d = state.dispatcher();
     let settings = state.settings();
     let max_epoch = settings.max_epoch();
-    let playing = use_state(|| false);
-    let fast = use_state(|| true);
+    let playing = crate::ui::components::use_value(false);
+    let fast = crate::ui::components::use_value(true);
     let control = use_mut_ref(|| Control {
         ms_per_epoch: 1.0,
         at_end: false,
         fast: true,
     });
     // The example whose sweep is shown; `None`: the one with the largest loss.
-    let example = use_state(|| None::<usize>);
+    let example = crate::ui::components::use_value(None::<usize>);
 
     // The trainer follows the state: rebuilt when a setting changes (or the epoch goes back), then trained to it.
     // A long replay (a link to epoch 20 000) runs a frame's worth at a time, the page redrawn in between with its

@@ -20,7 +20,7 @@ pub fn NumericChapter(props: &ChapterProps) -> Html {
     let (state, initial) = use_chapter::<NumericState>(&props.location);
     // The question "which h minimises the error?": the model's best steps stay hidden until it is answered, by a
     // click on the plot or the button (on a slide, which does not ask, they show).
-    let asked = use_state(|| false);
+    let asked = crate::ui::components::use_value(false);
     let hide_best = !*asked && !super::is_embedded();
     let results = {
         let s = (*state).clone();

@@ -88,7 +88,7 @@ fn path(points: &[(f64, f64)]) -> String {
 #[component]
 pub fn GraphView(props: &GraphViewProps) -> Html {
     let scroller = use_node_ref();
-    let zoom = use_state(|| 4usize);
+    let zoom = crate::ui::components::use_value(4usize);
     // Only the nodes in and around the scroller's view carry their numbers (a new input value changes every node's
     // numbers; on a long graph most are out of view). Before the first measurement: the top left of a wide screen.
     let drawn = use_state_eq(|| None::<Area>);

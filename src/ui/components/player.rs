@@ -11,7 +11,7 @@ use crate::ui::dom::Interval;
 /// by the toggle (an effect could starve while renders keep coming); it stops on pause and when the chapter goes.
 #[hook]
 pub fn use_player(ms: u32, tick: Callback<()>) -> (bool, Callback<MouseEvent>) {
-    let playing = use_state(|| false);
+    let playing = crate::ui::components::use_value(false);
     let timer: Rc<RefCell<Option<Interval>>> = use_mut_ref(|| None);
     let toggle = {
         let playing = playing.clone();

@@ -65,8 +65,8 @@ pub fn slide_steps() -> Option<SlideSteps> {
 /// slide the presenter owns → and ← (they walk the slide's builds, see [`SlideSteps`]).
 #[hook]
 pub fn use_stepper(step: usize, total: usize, on: Callback<Step>) -> Stepper {
-    let playing = use_state(|| false);
-    let speed = use_state(|| 1000u32);
+    let playing = crate::ui::components::use_value(false);
+    let speed = crate::ui::components::use_value(1000u32);
     // A play up to a step (a presenter's build), with its own pace.
     let goal = use_state(|| None::<(usize, u32)>);
     let embedded = crate::ui::chapters::is_embedded();
