@@ -33,7 +33,7 @@ const THEME_KEY: &str = "adlab.theme";
 
 #[component]
 pub fn App() -> Html {
-    let hash = use_state(dom::hash);
+    let hash = components::use_value(dom::hash());
     {
         let hash = hash.clone();
         crate::ui::components::use_mount(Box::new(move || {
@@ -41,7 +41,7 @@ pub fn App() -> Html {
             Box::new(move || drop(listener))
         }));
     }
-    let large = use_state(|| dom::storage_get(LARGE_TEXT_KEY).as_deref() == Some("1"));
+    let large = components::use_value(dom::storage_get(LARGE_TEXT_KEY).as_deref() == Some("1"));
     components::use_change(
         *large,
         Box::new(|&on| {
@@ -61,7 +61,7 @@ pub fn App() -> Html {
     };
 
     // The dark projector theme: on `<html data-theme>`, remembered; the figures redraw in its colours.
-    let dark = use_state(|| dom::root_attr("data-theme").as_deref() == Some("dark"));
+    let dark = components::use_value(dom::root_attr("data-theme").as_deref() == Some("dark"));
     components::use_change(
         *dark,
         Box::new(|&on| {
@@ -95,7 +95,7 @@ pub fn App() -> Html {
     let help = crate::ui::components::use_value(false);
     let share = crate::ui::components::use_value(false);
     // What the share box last copied (its status line).
-    let said = use_state(String::new);
+    let said = components::use_value(String::new());
     components::use_change(
         *share,
         Box::new(|&open| {

@@ -149,7 +149,7 @@ fn Presenter(props: &PresenterProps) -> Html {
     let mut notices = props.location.problems.clone();
     let state = LectureState::from_location(&props.location, &mut notices);
     let blank = crate::ui::components::use_value(false);
-    let pen_on = use_state(|| PEN.get() && !preview);
+    let pen_on = crate::ui::components::use_value(PEN.get() && !preview);
     {
         let on = *pen_on;
         crate::ui::components::use_change(

@@ -55,8 +55,9 @@ pub fn use_change<D: PartialEq + 'static>(
     });
 }
 
-/// `use_state` with an initial value at hand (a constant): every call with the same type goes through one use of
-/// Yew's state hook (a `use_state(|| …)` compiles its machinery again for each closure, 0.5 KB of wasm each).
+/// `use_state` with its initial value at hand (a constant, or one cheap to compute on every render): every call with
+/// the same type goes through one use of Yew's state hook (a `use_state(|| …)` compiles its machinery again for each
+/// closure, 0.5 KB of wasm each).
 #[yew::hook]
 pub fn use_value<T: 'static>(init: T) -> yew::UseStateHandle<T> {
     yew::use_state(move || init)
