@@ -116,17 +116,21 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
         let rescale = last == 0 || nodes > 2 * last || 2 * nodes < last;
         let fitted_for = fitted_for.clone();
         let presenting = props.presenting;
-        use_effect_with(rescale.then_some(nodes), move |n| {
-            if let Some(n) = n {
-                let avail = scroller
-                    .cast::<Element>()
-                    .map_or(900.0, |e| e.client_width() as f64);
-                // On a slide the drawing keeps its natural size: the slide itself is fitted to the screen.
-                // Never below 85 %: node text stays 12 px or more (a long graph scrolls instead).
-                zoom.set(if presenting { 4 } else { fit_zoom(w, avail, 3) });
-                *fitted_for.borrow_mut() = *n;
-            }
-        });
+        super::use_change(
+            rescale.then_some(nodes),
+            Box::new(move |n| {
+                if let Some(n) = n {
+                    let avail = scroller
+                        .cast::<Element>()
+                        .map_or(900.0, |e| e.client_width() as f64);
+                    // On a slide the drawing keeps its natural size: the slide itself is fitted to the screen.
+                    // Never below 85 %: node text stays 12 px or more (a long graph scrolls instead).
+                    zoom.set(if presenting { 4 } else { fit_zoom(w, avail, 3) });
+                    *fitted_for.borrow_mut() = *n;
+                }
+                None
+            }),
+        );
     }
     // Keep the active node in view as the steps advance.
     {

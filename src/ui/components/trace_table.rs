@@ -57,19 +57,23 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
             metrics.clone(),
             pending.clone(),
         );
-        use_effect_with(active, move |&active| {
-            let (Some(el), Some(a)) = (wrap.cast::<web_sys::HtmlElement>(), active) else {
-                return;
-            };
-            measure(&el, &metrics);
-            if (from..to).contains(&a) {
-                scroll_to_active(&el);
-            } else {
-                let rows = (el.client_height() as f64 / metrics.borrow().0) as usize;
-                *pending.borrow_mut() = true;
-                drawn.set(window(a.saturating_sub(rows / 2), a + rows / 2, n));
-            }
-        });
+        super::use_change(
+            active,
+            Box::new(move |&active| {
+                let (Some(el), Some(a)) = (wrap.cast::<web_sys::HtmlElement>(), active) else {
+                    return None;
+                };
+                measure(&el, &metrics);
+                if (from..to).contains(&a) {
+                    scroll_to_active(&el);
+                } else {
+                    let rows = (el.client_height() as f64 / metrics.borrow().0) as usize;
+                    *pending.borrow_mut() = true;
+                    drawn.set(window(a.saturating_sub(rows / 2), a + rows / 2, n));
+                }
+                None
+            }),
+        );
     }
     {
         let (wrap, metrics) = (wrap.clone(), metrics.clone());
