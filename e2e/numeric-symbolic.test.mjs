@@ -195,6 +195,57 @@ test('every figure downloads as SVG: the drawing itself, in vector form (a heatm
   }
 });
 
+test('the diagrams drawn as SVG markup (the chain of Jacobians, the checkpointing time line) save as SVG and as PNG', async () => {
+  for (const [hash, figure, name, needle] of [
+    ['#/chain?step=1', 'figure.chain-view', 'jacobian-product', 'J₁J₀'],
+    ['#/memory?n=10&c=2&step=12', '[data-testid="ckpt-timeline"]', 'checkpointing-timeline', '10'],
+  ]) {
+    const page = await h.open(hash, { width: 1280, height: 800 });
+    const fig = page.locator(figure);
+    await fig.waitFor();
+    const save = async (id) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), fig.locator(`[data-testid="${id}"]`).click()]);
+      return [download.suggestedFilename(), await readFile(await download.path())];
+    };
+    const [svgName, svgBytes] = await save('export-svg');
+    assert.equal(svgName, `${name}.svg`);
+    const svg = svgBytes.toString('utf8');
+    const parsed = await page.evaluate(async ([text, sel]) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const onPage = document.querySelector(`${sel} svg`);
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+      await img.decode();
+      return {
+        error: doc.querySelector('parsererror') !== null, root: doc.documentElement.nodeName,
+        style: doc.querySelectorAll('style').length, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+        marks: doc.querySelectorAll('rect, path').length, sameMarks: onPage.querySelectorAll('rect, path').length,
+        viewBox: doc.documentElement.getAttribute('viewBox'), pageViewBox: onPage.getAttribute('viewBox'), rendered: img.naturalWidth,
+      };
+    }, [svg, figure]);
+    assert.equal(parsed.error, false, `${svgName} parses as XML`);
+    assert.equal(parsed.root, 'svg');
+    assert.equal(parsed.style, 1, 'the drawing carries its style');
+    assert.equal(parsed.viewBox, parsed.pageViewBox, 'the drawing on the page');
+    assert.equal(parsed.marks, parsed.sameMarks, 'every mark of the drawing on the page');
+    assert.ok(parsed.texts.includes(needle), `${svgName}: ${parsed.texts.join(' ')}`);
+    assert.ok(parsed.rendered > 0, `${svgName} renders as an image`);
+    const [pngName, png] = await save('export-png');
+    assert.equal(pngName, `${name}.png`);
+    assert.equal(png.subarray(1, 4).toString(), 'PNG', 'a PNG file');
+    // Twice the drawing's size: width and height from the PNG header.
+    const [pw, ph] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    assert.equal(`0 0 ${pw / 2} ${ph / 2}`, parsed.viewBox, 'drawn at twice its size');
+    if (name === 'jacobian-product') {
+      const view = await h.open('#/', { width: 1280, height: 800 });
+      await view.setContent(`<body style="margin:0;background:#fff">${svg}</body>`);
+      await shot(view, 'diagram-export-svg');
+      await view.close();
+    }
+    await page.close();
+  }
+});
+
 test('every chapter reads on a phone without sideways scrolling', async () => {
   for (const hash of ['#/', '#/grad', '#/numeric', '#/symbolic', '#/graph']) {
     const page = await h.open(hash, { width: 390, height: 844 });

@@ -63,6 +63,52 @@ pub fn download(url: &str, name: &str) {
     }
 }
 
+/// Saves the SVG document `svg` (`w × h` pixels) as `name`.png, drawn at twice that size on a white ground: the
+/// browser draws it as an image (a separate document: the figure's own style, its light colours), then a canvas
+/// encodes it.
+pub fn save_svg_as_png(svg: &str, (w, h): (f64, f64), name: &str) {
+    let Ok(img) = web_sys::HtmlImageElement::new() else {
+        return;
+    };
+    let (drawn, name) = (img.clone(), name.to_string() + ".png");
+    // The same closure type as every `Listener`'s (no new glue); one per saved PNG, kept (it is small).
+    let onload = Closure::wrap(Box::new(move |_: web_sys::Event| {
+        let canvas = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        let Some(canvas) = canvas else {
+            return;
+        };
+        canvas.set_width((w * 2.0) as u32);
+        canvas.set_height((h * 2.0) as u32);
+        let ctx = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+        if let Some(ctx) = ctx {
+            ctx.set_fill_style_str("#fff");
+            ctx.fill_rect(0.0, 0.0, w * 2.0, h * 2.0);
+            let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
+                &drawn,
+                0.0,
+                0.0,
+                w * 2.0,
+                h * 2.0,
+            );
+            if let Ok(url) = canvas.to_data_url() {
+                download(&url, &name);
+            }
+        }
+    }) as Box<dyn FnMut(web_sys::Event)>);
+    img.set_onload(Some(onload.as_ref().unchecked_ref()));
+    onload.forget();
+    img.set_src(
+        &("data:image/svg+xml;charset=utf-8,".to_string() + &crate::base::url::percent_encode(svg)),
+    );
+}
+
 /// Saves `text` as the file `name` (UTF-8; the name's extension says what it is).
 pub fn download_text(name: &str, text: &str) {
     download(

@@ -9,7 +9,8 @@ use crate::lab::chain::{
 };
 use crate::lab::Shared;
 use crate::ui::components::{
-    markup, num_str, number_field, raw, select_field, step_controls, url_notice, use_stepper, Step,
+    figure_saves, markup, num_str, number_field, raw, select_field, step_controls, url_notice,
+    use_stepper, Step,
 };
 use crate::ui::dom;
 
@@ -265,14 +266,36 @@ fn product_view(s: &ChainState, plan: &[Merge], l: usize) -> Html {
             )
         })
         .collect();
-    raw(format!(
-        "<figure class=\"chain-view order-{order}\"><div class=\"chain-scroll\" tabindex=\"0\" role=\"region\" \
-         aria-label=\"The product of Jacobians, sides on a log scale\"><svg width=\"{width}\" height=\"300\" viewBox=\"0 0 {width} 300\" style=\"--w: {width}px\" \
-         role=\"img\" aria-label=\"{caption}\">{blocks}</svg></div><figcaption data-testid=\"chain-caption\">{caption}</figcaption></figure>",
+    let svg: std::rc::Rc<str> = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"jp order-{order}\" width=\"{w}\" height=\"300\" viewBox=\"0 0 {w} 300\" \
+         style=\"--w: {w}px\" role=\"img\" aria-label=\"{caption}\"><style>{PRODUCT_STYLE}</style>{blocks}</svg>",
         order = s.order.name(),
-        width = fmt_full(width.round()),
-    ))
+        w = fmt_full(width.round()),
+    )
+    .into();
+    html! {
+        <figure class="chain-view">
+            { raw(format!(
+                "<div class=\"chain-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"The product of Jacobians, sides on \
+                 a log scale\">{svg}</div><figcaption data-testid=\"chain-caption\">{caption}</figcaption>"
+            )) }
+            { figure_saves("jacobian-product", svg, (width.round(), 300.0)) }
+        </figure>
+    }
 }
+
+/// The product's drawing carries its style (so that the downloaded file is the drawing on the page): the page's
+/// colours where it is shown, the light theme's (the fallbacks) in the file.
+const PRODUCT_STYLE: &str = ".jp .m{fill:var(--block,#dfe5ec);stroke:var(--strong-line,#6b7783);stroke-width:1.2}\
+.jp .slot{fill:none;stroke:var(--node-line,#aeb6bf);stroke-dasharray:5 4;stroke-width:1.5}\
+.order-forward .produced .m{fill:var(--tangent,#a04a07);stroke:var(--tangent,#a04a07)}\
+.order-reverse .produced .m{fill:var(--adjoint,#6d28d9);stroke:var(--adjoint,#6d28d9)}\
+.order-optimal .produced .m{fill:var(--accent,#1f5fae);stroke:var(--accent,#1f5fae)}\
+.order-forward .produced .slot{fill:var(--tangent-soft,#fdf0e1);stroke:var(--tangent,#a04a07);stroke-dasharray:none}\
+.order-reverse .produced .slot{fill:var(--adjoint-soft,#efe9fb);stroke:var(--adjoint,#6d28d9);stroke-dasharray:none}\
+.order-optimal .produced .slot{fill:var(--accent-soft,#e7eef8);stroke:var(--accent,#1f5fae);stroke-dasharray:none}\
+.jp text{font-family:var(--mono,monospace);font-size:15px;fill:var(--ink,#1b2128)}\
+.jp .dims{font-size:14px;fill:var(--muted,#56606b)}.jp .dot{font-size:30px;font-weight:700}";
 
 /// A coordinate rounded to a tenth of a pixel.
 fn tenth(v: f64) -> String {

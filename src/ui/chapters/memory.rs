@@ -14,8 +14,8 @@ use crate::lab::memory::{
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{
-    count_str, markup, num_str, number_field, raw, select_field, step_controls, url_notice,
-    use_stepper, Step,
+    count_str, figure_saves, markup, num_str, number_field, raw, select_field, step_controls,
+    url_notice, use_stepper, Step,
 };
 
 #[component]
@@ -70,7 +70,7 @@ pub fn MemoryChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             if let Ok(r) = &*results {
-                { raw(timeline(r, &state, stepper.step)) }
+                { timeline(r, &state, stepper.step) }
                 { raw(totals(r, &state)) }
                 <div class="figure-part" data-part="plot">
                     <PlotCanvas figure={Plot::new(Shared::new(memory_curve(r, &state)))} testid="ckpt-plot" filename="checkpointing.png"
@@ -187,14 +187,14 @@ fn narrate(r: &MemoryResults, step: usize) -> String {
 }
 
 /// The time line: states 0 … n, the stored ones, the current one, the adjoints known, the forward runs as arcs.
-fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
+fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> Html {
     let n = s.n.value;
     if n > MAX_DRAWN {
-        return format!(
+        return raw(format!(
             "<p class=\"hint\" data-testid=\"ckpt-timeline\">The time line is drawn for n ≤ {MAX_DRAWN}; the counters and \
              totals hold for n = {}.</p>",
             fmt_count(n as u64)
-        );
+        ));
     }
     let snap = snapshot(&r.events, n, step);
     let w = 940.0 / (n as f64 + 1.0);
@@ -259,15 +259,32 @@ fn timeline(r: &MemoryResults, s: &MemoryState, step: usize) -> String {
             fmt_rounded(x(k), 1)
         );
     }
-    format!(
-        "<figure class=\"timeline\" data-testid=\"ckpt-timeline\" tabindex=\"0\" role=\"region\" aria-label=\"The time line\"><svg viewBox=\"0 0 960 156\" role=\"img\" \
-         aria-label=\"States x0 to x{n}: {} stored, adjoints known from x{} on\">{svg}</svg><figcaption>\
-         <span class=\"key held\"></span> stored (a slot) <span class=\"key adj\"></span> adjoint known \
-         <span class=\"key cur\"></span> current state; arcs: forward runs (the latest bold).</figcaption></figure>",
+    let svg: std::rc::Rc<str> = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl\" width=\"960\" height=\"156\" viewBox=\"0 0 960 156\" \
+         role=\"img\" aria-label=\"States x0 to x{n}: {} stored, adjoints known from x{} on\"><style>{TIMELINE_STYLE}</style>\
+         {svg}</svg>",
         snap.held.len(),
         snap.frontier.min(n)
     )
+    .into();
+    html! {
+        <figure class="timeline" data-testid="ckpt-timeline" tabindex="0" role="region" aria-label="The time line">
+            { raw(svg.to_string() + "<figcaption><span class=\"key held\"></span> stored (a slot) <span class=\"key adj\">\
+                </span> adjoint known <span class=\"key cur\"></span> current state; arcs: forward runs (the latest bold).\
+                </figcaption>") }
+            { figure_saves("checkpointing-timeline", svg, (960.0, 156.0)) }
+        </figure>
+    }
 }
+
+/// The time line carries its style (so that the downloaded file is the drawing on the page): the page's colours
+/// where it is shown, the light theme's (the fallbacks) in the file.
+const TIMELINE_STYLE: &str = ".tl .st{fill:var(--panel,#fff);stroke:var(--muted,#56606b);stroke-width:1}\
+.tl .st.adj{fill:var(--adjoint-soft,#efe9fb);stroke:var(--adjoint,#6d28d9)}\
+.tl .st.held{fill:var(--accent,#1f5fae);stroke:var(--accent,#1f5fae)}\
+.tl .st.held.adj{fill:var(--adjoint,#6d28d9);stroke:var(--adjoint,#6d28d9)}.tl .st.cur{stroke:var(--tangent,#a04a07);stroke-width:3}\
+.tl .arc{fill:none;stroke:var(--tangent,#a04a07);stroke-width:1.5;opacity:.55}.tl .arc.old{opacity:.18}\
+.tl .arc.now{stroke-width:3;opacity:1}.tl text{font-family:var(--sans,sans-serif);font-size:13px;fill:var(--muted,#56606b)}";
 
 /// Every strategy's totals for this n and c.
 fn totals(r: &MemoryResults, s: &MemoryState) -> String {

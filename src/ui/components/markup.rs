@@ -74,3 +74,25 @@ pub fn count_str(n: u64, testid: &str) -> String {
         crate::base::num::fmt_count(n)
     )
 }
+
+/// "Save as PNG" and "Save as SVG" under a figure drawn as SVG markup that carries its own `<style>` (`#/chain`'s
+/// product, `#/memory`'s time line): the SVG file is the page's drawing as it is, the PNG that drawing at twice its
+/// size (`w × h` pixels drawn); `name` names the files.
+pub fn figure_saves(name: &'static str, svg: std::rc::Rc<str>, (w, h): (f64, f64)) -> Html {
+    let onclick = Callback::from(move |e: MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let id = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.get_attribute("data-testid"));
+        match id.as_deref() {
+            Some("export-svg") => crate::ui::dom::download_text(&(name.to_string() + ".svg"), &svg),
+            Some("export-png") => crate::ui::dom::save_svg_as_png(&svg, (w, h), name),
+            _ => {}
+        }
+    });
+    html! {
+        <div class="plot-actions" {onclick}>{ markup("<button type=\"button\" class=\"small\" data-testid=\"export-png\">\
+            Save as PNG</button><button type=\"button\" class=\"small\" data-testid=\"export-svg\">Save as SVG</button>") }</div>
+    }
+}
