@@ -241,20 +241,8 @@ fn svg_of(canvas: &HtmlCanvasElement, figure: &dyn CanvasFigure, px: f64) -> Opt
             h,
         )
         .ok()?;
-        let c = dom::window()?
-            .document()?
-            .create_element("canvas")
-            .ok()?
-            .dyn_into::<HtmlCanvasElement>()
-            .ok()?;
-        c.set_width(w);
-        c.set_height(h);
-        c.get_context("2d")
-            .ok()??
-            .dyn_into::<web_sys::CanvasRenderingContext2d>()
-            .ok()?
-            .put_image_data(&image, 0.0, 0.0)
-            .ok()?;
+        let (c, ctx) = dom::off_screen(w, h)?;
+        ctx.put_image_data(&image, 0.0, 0.0).ok()?;
         c.to_data_url().ok()
     });
     let mut out = String::new();

@@ -63,6 +63,26 @@ pub fn download(url: &str, name: &str) {
     }
 }
 
+/// A canvas of `w × h` pixels that is not in the page, and its 2-d context: for making an image file.
+pub fn off_screen(
+    w: u32,
+    h: u32,
+) -> Option<(
+    web_sys::HtmlCanvasElement,
+    web_sys::CanvasRenderingContext2d,
+)> {
+    let c = window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .ok()?;
+    c.set_width(w);
+    c.set_height(h);
+    let ctx = c.get_context("2d").ok()??.dyn_into().ok()?;
+    Some((c, ctx))
+}
+
 /// Saves the SVG document `svg` (`w × h` pixels) as `name`.png, drawn at twice that size on a white ground: the
 /// browser draws it as an image (a separate document: the figure's own style, its light colours), then a canvas
 /// encodes it.
@@ -73,21 +93,7 @@ pub fn save_svg_as_png(svg: &str, (w, h): (f64, f64), name: &str) {
     let (drawn, name) = (img.clone(), name.to_string() + ".png");
     // The same closure type as every `Listener`'s (no new glue); one per saved PNG, kept (it is small).
     let onload = Closure::wrap(Box::new(move |_: web_sys::Event| {
-        let canvas = window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("canvas").ok())
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-        let Some(canvas) = canvas else {
-            return;
-        };
-        canvas.set_width((w * 2.0) as u32);
-        canvas.set_height((h * 2.0) as u32);
-        let ctx = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
-        if let Some(ctx) = ctx {
+        if let Some((canvas, ctx)) = off_screen((w * 2.0) as u32, (h * 2.0) as u32) {
             ctx.set_fill_style_str("#fff");
             ctx.fill_rect(0.0, 0.0, w * 2.0, h * 2.0);
             let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
