@@ -177,7 +177,7 @@ fn draw(
     css_w: u32,
     css_h: u32,
     (large, dark): (bool, bool),
-    drawn_px: &std::cell::Cell<f64>,
+    drawn_px: &mut f64,
 ) -> Result<(), String> {
     crate::figures::frame::set_dark(dark);
     // On a slide the figure is shown scaled by the slide's fit: drawn at the size it is seen, so that it stays sharp
@@ -208,7 +208,7 @@ fn draw(
         * zoom.unwrap_or(1.0).max(1.0)
         * (seen / 900.0).clamp(0.9, 1.3)
         * if large && zoom.is_none() { 1.25 } else { 1.0 };
-    drawn_px.set(px);
+    *drawn_px = px;
     if let Some(rgba) = figure.pixels(canvas.width(), canvas.height(), px) {
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
@@ -262,7 +262,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
     let size = use_state_eq(|| (0u32, false, false));
     let error = use_state(|| None::<String>);
     // The type scale the figure was last drawn at (for its SVG).
-    let drawn_px = use_mut_ref(|| std::cell::Cell::new(1.0));
+    let drawn_px = use_mut_ref(|| 1.0);
 
     // Track the container's width; redraw when it changes.
     {
@@ -326,7 +326,14 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
                     } else {
                         (w_f * 0.56).clamp(300.0, 560.0)
                     } as u32;
-                    let result = draw(&c, &*figure.0, *w, h, (*large, *dark), &drawn_px.borrow());
+                    let result = draw(
+                        &c,
+                        &*figure.0,
+                        *w,
+                        h,
+                        (*large, *dark),
+                        &mut drawn_px.borrow_mut(),
+                    );
                     error.set(result.err());
                 }
             },
@@ -348,7 +355,7 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
         let (canvas, figure) = (canvas.clone(), props.figure.clone());
         let name = props.filename.trim_end_matches(".png").to_string() + ".svg";
         Callback::from(move |_: MouseEvent| {
-            let px = drawn_px.borrow().get();
+            let px = *drawn_px.borrow();
             if let Some(svg) = canvas
                 .cast::<HtmlCanvasElement>()
                 .and_then(|c| svg_of(&c, &*figure.0, px))

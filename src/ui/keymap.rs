@@ -81,11 +81,16 @@ impl Keymap {
         self.0.borrow_mut().retain(|(o, _)| *o != owner);
     }
 
-    /// Every shortcut, most recently registered owner first (a chapter's keys win over the shell's).
-    /// Every binding, in the order keys are offered to them: a modal's ([`MODAL`]) first, then the latest owner's.
+    /// Every binding, in the order keys are offered to them: a modal's ([`MODAL`]) first, then the latest owner's
+    /// (a chapter's keys win over the shell's).
     pub fn all(&self) -> Vec<Binding> {
+        self.of(|_| true)
+    }
+
+    /// The bindings of the owners `keep` keeps, in the order of [`Keymap::all`].
+    fn of(&self, keep: impl Fn(u32) -> bool) -> Vec<Binding> {
         let map = self.0.borrow();
-        let owners = || map.iter().rev();
+        let owners = || map.iter().rev().filter(|(o, _)| keep(*o));
         owners()
             .filter(|(o, _)| *o == MODAL)
             .chain(owners().filter(|(o, _)| *o != MODAL))
@@ -114,17 +119,8 @@ impl Keymap {
             return false;
         }
         let boxed = self.0.borrow().iter().any(|(o, _)| *o == MODAL);
-        let offered: Vec<Binding> = if boxed {
-            let map = self.0.borrow();
-            let of = |owner: u32| map.iter().filter(move |(o, _)| *o == owner);
-            of(MODAL)
-                .chain(of(SHELL))
-                .flat_map(|(_, b)| b.iter().cloned())
-                .collect()
-        } else {
-            self.all()
-        };
-        for b in offered
+        for b in self
+            .of(|o| !boxed || o == MODAL || o == SHELL)
             .into_iter()
             .filter(|b| b.keys.contains(&key.as_str()))
         {

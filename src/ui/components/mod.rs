@@ -39,7 +39,7 @@ pub fn use_mount(effect: Box<dyn FnOnce() -> Teardown>) {
 }
 
 /// An effect run when `deps` change (and on mount), through one use of Yew's effect hook per type of `deps` rather
-/// than one per closure; `()` as the teardown's result: nothing to undo.
+/// than one per closure; the effect returns what undoes it, `None` when there is nothing to undo.
 #[yew::hook]
 pub fn use_change<D: PartialEq + 'static>(
     deps: D,
