@@ -1,6 +1,7 @@
 // Profiling aid (not a test): what one kind of input costs on one page of a build, repeated.
 //
 //   node e2e/profile.mjs cpu   DIST '#/graph?…' input-x|step|program [reps]   # wasm functions, inclusive time
+//   (SELF=1 first lists each function's own time)
 //   node e2e/profile.mjs trace DIST '#/graph?…' input-x|step|program [reps]   # the browser's own work, per kind
 //
 // `cpu` needs a build that keeps function names: scripts/profile-build.sh DIST. `trace` works on any build.
@@ -55,6 +56,18 @@ if (kind === 'cpu') {
       seen.add(name);
       incl.set(name, (incl.get(name) || 0) + us);
     }
+  }
+  if (process.env.SELF) {
+    const self = new Map();
+    for (const [id, us] of time) {
+      const cf = byId.get(id).callFrame;
+      const name = cf.functionName || `(${cf.url.split('/').pop() || 'program'})`;
+      self.set(name, (self.get(name) || 0) + us);
+    }
+    for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP || 50))) {
+      console.log(`${ms(us)} ms  ${name.replace(/\[[0-9a-f]{16}\]/g, '').slice(0, 160)}`);
+    }
+    console.log('--- inclusive');
   }
   for (const [name, us] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP || 50))) {
     console.log(`${ms(us)} ms  ${name.replace(/\[[0-9a-f]{16}\]/g, '').slice(0, 160)}`);

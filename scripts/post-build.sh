@@ -31,7 +31,8 @@ done
 node "$HERE/shorten-imports.mjs" "$TRUNK_STAGING_DIR"
 # One more -Oz over the renamed wasm: its bytes barely change, but they compress 0.5 KB better (measured with gzip -9).
 # The features are those Rust's wasm32 target enables (trunk's pass stripped the section that names them).
-for w in "$TRUNK_STAGING_DIR"/*.wasm; do
+# (Not for scripts/profile-build.sh, whose wasm keeps its function names: wasm-opt would drop them.)
+[ -n "${KEEP_NAMES:-}" ] || for w in "$TRUNK_STAGING_DIR"/*.wasm; do
   wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue -Oz "$w" -o "$w"
 done

@@ -7,4 +7,4 @@ cd "$ROOT"
 out="${1:?usage: scripts/profile-build.sh OUT_DIR}"
 sed 's/data-wasm-opt="z" data-wasm-opt-params="[^"]*"/data-wasm-opt="0" data-keep-debug="true"/' index.html > index-profile.html
 trap 'rm -f index-profile.html' EXIT
-trunk build --release --offline --dist "$out" index-profile.html
+KEEP_NAMES=1 trunk build --release --offline --dist "$out" index-profile.html

@@ -5,8 +5,8 @@
 //! computed and stored), then one step per intermediate in reverse order, each pushing `v̄ · ∂v/∂p` into each parent's
 //! adjoint (`p̄ += …`), so fan-out shows up as several pushes adding up in one parent.
 //!
-//! Each record holds the rule's formula (in the nodes' labels) and its numbers; the UI renders them and never
-//! recomputes a derivative.
+//! Each record holds the rule's numbers, and its formula (in the nodes' labels) is made from the graph when a rule is
+//! shown; the UI renders them and never recomputes a derivative.
 
 use crate::base::formula::Expr;
 use crate::base::num::fmt_compact;
@@ -14,45 +14,67 @@ use crate::base::op::{Binary, Unary};
 use crate::base::scalar::{chain, Scalar};
 use crate::lang::graph::{Arg, Graph, NodeId, Op};
 
-/// ∂v/∂parent, as a number and as a formula in the graph's labels (`y`, `2·x`, `1/v2`).
+/// ∂v/∂parent, as a number; [`Partial::formula`] gives it as a formula in the graph's labels (`y`, `2·x`, `1/v2`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Partial {
     pub parent: NodeId,
     pub value: f64,
-    pub formula: Expr,
+    /// Which argument of v the parent is: 0 or 1, or [`BOTH`] when v reads it twice (`x * x`, one summed push).
+    pub arg: u8,
+}
+
+/// [`Partial::arg`] of a parent read as both arguments.
+pub const BOTH: u8 = 2;
+
+impl Partial {
+    /// ∂child/∂parent as a formula in the graph's labels. Made when a rule is shown, not with every trace: a new input
+    /// value re-runs the traces of every node.
+    pub fn formula(&self, g: &Graph, child: NodeId) -> Expr {
+        let arg = |a: Arg| match a {
+            Arg::Node(n) => Expr::var(&g.label(n)),
+            Arg::Const(c) => Expr::num(c),
+        };
+        let me = Expr::var(&g.label(child));
+        match g.node(child).op {
+            Op::Input(_) | Op::Const(_) => Expr::num(0.0),
+            Op::Unary(op, a) => op.partial_formula(&Expr::var(&g.label(a)), &me),
+            Op::Binary(op, a, b) => {
+                let (fa, fb) = op.partial_formulas(&arg(a), &arg(b), &me);
+                match self.arg {
+                    0 => fa,
+                    1 => fb,
+                    _ => Expr::binary(Binary::Add, fa, fb),
+                }
+            }
+        }
+    }
 }
 
 /// The local derivatives of a node with respect to each node it reads, in argument order.
 pub fn partials(g: &Graph, primals: &[f64], id: NodeId) -> Vec<Partial> {
-    let arg = |a: Arg| match a {
-        Arg::Node(n) => Expr::var(&g.label(n)),
-        Arg::Const(c) => Expr::num(c),
-    };
-    let me = Expr::var(&g.label(id));
     let v = primals[id.index()];
     match g.node(id).op {
         Op::Input(_) | Op::Const(_) => Vec::new(),
         Op::Unary(op, a) => vec![Partial {
             parent: a,
             value: op.partial(primals[a.index()], v),
-            formula: op.partial_formula(&Expr::var(&g.label(a)), &me),
+            arg: 0,
         }],
         Op::Binary(op, a, b) => {
             let (x, y) = (a.value(primals), b.value(primals));
-            let (fa, fb) = op.partial_formulas(&arg(a), &arg(b), &me);
             let mut out = Vec::with_capacity(2);
             if let Arg::Node(n) = a {
                 out.push(Partial {
                     parent: n,
                     value: op.partial_a(x, y, v),
-                    formula: fa,
+                    arg: 0,
                 });
             }
             if let Arg::Node(n) = b {
                 out.push(Partial {
                     parent: n,
                     value: op.partial_b(x, y, v),
-                    formula: fb,
+                    arg: 1,
                 });
             }
             out
@@ -192,7 +214,7 @@ fn backward<S: Scalar>(g: &Graph, primals: &[S], output: usize) -> (Vec<ReverseS
                 let merged = Partial {
                     parent: p.parent,
                     value: p.value + q.value,
-                    formula: Expr::binary(Binary::Add, p.formula.clone(), q.formula.clone()),
+                    arg: BOTH,
                 };
                 local = vec![(merged, *d + *e)];
             }
@@ -360,7 +382,13 @@ impl TangentStep {
         let symbolic: Vec<String> = self
             .terms
             .iter()
-            .map(|(p, _)| format!("{}·{}", factor(&p.formula), dot(&g.label(p.parent))))
+            .map(|(p, _)| {
+                format!(
+                    "{}·{}",
+                    factor(&p.formula(g, self.node)),
+                    dot(&g.label(p.parent))
+                )
+            })
             .collect();
         let numeric: Vec<String> = self
             .terms
@@ -394,7 +422,7 @@ impl ReverseTrace {
                     symbolic.push(format!(
                         "{}·{}",
                         bar(&g.label(*c)),
-                        factor(&p.partial.formula)
+                        factor(&p.partial.formula(g, *c))
                     ));
                     numeric.push(format!("{}·{}", num(*adjoint), num(p.partial.value)));
                 }
@@ -425,7 +453,7 @@ impl Push {
             "{} += {}·{} = {}·{} = {}",
             bar(&g.label(self.partial.parent)),
             bar(&g.label(from)),
-            factor(&self.partial.formula),
+            factor(&self.partial.formula(g, from)),
             num(adjoint),
             num(self.partial.value),
             fmt_compact(self.contribution)

@@ -144,14 +144,23 @@ fn room(limits: &Limits) -> Limits {
 /// derivatives, so the engines' overflow rule applies: results that come out NaN or infinite are computed again with
 /// a wider exponent ([`crate::ad::wide`]), so that a derivative beyond the largest f64 reads ±∞ here as in the traces.
 pub fn run(g: &Generated, values: &[f64], limits: &Limits) -> Result<Vec<f64>, String> {
+    Ok(run_graph(&lower(g, limits)?, values))
+}
+
+/// The generated program as a graph, made once to be run at many points by [`run_graph`].
+pub fn lower(g: &Generated, limits: &Limits) -> Result<Graph, String> {
+    lower_generated(&g.program, &room(limits), false).map_err(|e| e.render(&g.text))
+}
+
+/// [`run`] of a program already lowered.
+pub fn run_graph(graph: &Graph, values: &[f64]) -> Vec<f64> {
     use crate::ad::eval;
-    let graph = lower_generated(&g.program, &room(limits), false).map_err(|e| e.render(&g.text))?;
-    let out = eval::outputs(&graph, &eval::evaluate(&graph, values));
+    let out = eval::outputs(graph, &eval::evaluate(graph, values));
     if !eval::needs_wide(&out) {
-        return Ok(out);
+        return out;
     }
-    let wide = eval::evaluate_generic(&graph, &eval::widen(values));
-    Ok(eval::narrow(&eval::outputs(&graph, &wide)))
+    let wide = eval::evaluate_generic(graph, &eval::widen(values));
+    eval::narrow(&eval::outputs(graph, &wide))
 }
 
 #[cfg(test)]

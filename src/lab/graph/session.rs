@@ -9,7 +9,9 @@ use crate::lab::Shared;
 use crate::lang::compile::Compiled;
 use crate::lang::graph::{Graph, Op};
 use crate::layout::{layout, Layout, MAX_POINTS};
-use crate::transform::{forward_program, reverse_program, run, run_structural, Generated};
+use crate::transform::{
+    forward_program, lower, reverse_program, run_graph, run_structural, Generated,
+};
 
 /// Graphs above this many nodes are not drawn (the trace table and controls still work).
 pub const MAX_DRAWN_NODES: usize = 1500;
@@ -56,14 +58,34 @@ impl Sketch {
 pub struct Programs {
     pub forward: Result<Generated, String>,
     pub reverse: Result<Generated, String>,
+    /// Each program as the core runs it (lowered once: a new input value only runs them again).
+    runnable: [Option<Result<Graph, String>>; 2],
 }
 
 impl Programs {
     pub fn new(compiled: &Compiled, wrt: usize, out: usize) -> Programs {
+        let (forward, reverse) = (
+            forward_program(compiled, wrt),
+            reverse_program(compiled, out),
+        );
+        let lowered =
+            |code: &Result<Generated, String>| Some(lower(code.as_ref().ok()?, &super::limits()));
         Programs {
-            forward: forward_program(compiled, wrt),
-            reverse: reverse_program(compiled, out),
+            runnable: [lowered(&forward), lowered(&reverse)],
+            forward,
+            reverse,
         }
+    }
+
+    /// What the program for `mode` returns at `values` (`None` when there is no program).
+    fn run(&self, mode: Mode, values: &[f64]) -> Option<Result<Vec<f64>, String>> {
+        let graph = self.runnable[mode as usize].as_ref()?;
+        Some(
+            graph
+                .as_ref()
+                .map(|g| run_graph(g, values))
+                .map_err(Clone::clone),
+        )
     }
 }
 
@@ -103,10 +125,6 @@ pub struct CodeCheck {
     pub overflow: bool,
 }
 
-fn run_code(code: &Result<Generated, String>, values: &[f64]) -> Option<Result<Vec<f64>, String>> {
-    Some(run(code.as_ref().ok()?, values, &super::limits()))
-}
-
 impl Session {
     pub fn new(
         compiled: &Shared<Compiled>,
@@ -126,8 +144,8 @@ impl Session {
             jacobian_forward: eval::jacobian_forward(g, &primals),
             jacobian_reverse: eval::jacobian_reverse(g, &primals),
             domain: eval::domain_issue(g, &primals).map(|d| d.describe(g)),
-            forward_run: run_code(&programs.forward, values),
-            reverse_run: run_code(&programs.reverse, values),
+            forward_run: programs.run(Mode::Forward, values),
+            reverse_run: programs.run(Mode::Reverse, values),
             programs,
             values: values.to_vec(),
         }

@@ -8,11 +8,11 @@ use yew::prelude::*;
 
 use crate::ad::trace::{bar, dot};
 use crate::base::num::{fmt_full, fmt_rounded, fmt_sig};
-use crate::lab::graph::{Mode, Session, StepView};
+use crate::lab::graph::{Mode, Session, Sketch, StepView};
 use crate::lab::Shared;
 use crate::lang::graph::{NodeId, Op};
-use crate::layout::{NODE_H, NODE_W};
-use crate::ui::components::class_list;
+use crate::layout::{Edge, NODE_H, NODE_W};
+use crate::ui::components::{class_list, esc, raw};
 use crate::ui::dom;
 
 #[derive(Properties, PartialEq)]
@@ -92,6 +92,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     // Only the nodes in and around the scroller's view carry their numbers (a new input value changes every node's
     // numbers; on a long graph most are out of view). Before the first measurement: the top left of a wide screen.
     let drawn = use_state_eq(|| None::<Area>);
+    let blocks = use_mut_ref(|| -> BlockCache { (None, Mode::Forward, Vec::new(), Vec::new()) });
     let session = &props.session;
     let g = session.graph();
     let layout = session.sketch.layout.as_ref().ok();
@@ -177,10 +178,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
     // Edge paths depend on the layout only: formatted once per graph, not on every step or input.
     let paths = use_memo(session.sketch.clone(), |sketch| {
         let edges = sketch.layout.as_ref().map_or(&[][..], |l| &l.edges[..]);
-        edges
-            .iter()
-            .map(|e| AttrValue::from(path(&e.points)))
-            .collect::<Vec<_>>()
+        edges.iter().map(|e| path(&e.points)).collect::<Vec<_>>()
     });
     // Each node's label and position, formatted once per graph.
     let fixed = {
@@ -194,12 +192,14 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
                         .as_ref()
                         .map_or((0.0, 0.0), |l| l.pos[id.index()]);
                     (
-                        AttrValue::from(g.label(id)),
-                        AttrValue::from(format!(
-                            "translate({},{})",
+                        g.label(id),
+                        // Placed by x and y rather than a transform: a transform on each of a thousand nodes makes
+                        // the browser keep a thousand layers' worth of paint properties.
+                        format!(
+                            "x=\"{}\" y=\"{}\"",
                             c(x - NODE_W / 2.0),
                             c(y - NODE_H / 2.0)
-                        )),
+                        ),
                     )
                 })
                 .collect::<Vec<_>>()
@@ -231,88 +231,80 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             edge_values[k] = Some(edge_values[k].unwrap_or(-0.0) + x);
         }
     }
-    let edges = layout
+    // What each edge and node looks like at this step, in blocks: a block whose looks are those of the last render
+    // is not rendered again (a new input value changes the numbers of the nodes in view only; a step, a node or two).
+    let edge_looks: Vec<EdgeLook> = layout
         .edges
         .iter()
-        .zip(paths.iter())
-        .enumerate()
-        .map(|(k, (e, d))| {
-            let hot = is_hot(e.from, e.to);
-            let value = edge_values[k];
-            let n = e.points.len();
-            let (ax, ay) = e.points[n - 2];
-            let (bx, by) = e.points[n - 1];
-            let (mx, my) = ((ax + bx) / 2.0, (ay + by) / 2.0);
-            let class = match (hot, value.is_some()) {
-                (true, _) => "edge hot",
-                (false, true) => "edge valued",
-                (false, false) => "edge",
-            };
-            let value = value.filter(|_| meets(drawn, (mx, my, mx, my)));
-            html! {
-                <g key={format!("{}-{}", e.from.0, e.to.0)} {class}>
-                    <path d={d.clone()} marker-end="url(#arrow)" />
-                    if let Some(v) = value {
-                        <text x={c(mx)} y={c(my - 6.0)} class="edge-value" text-anchor="middle"
-                            data-value={fmt_full(v)}>{ fmt_sig(v, 4) }</text>
-                    }
-                </g>
+        .zip(edge_values)
+        .map(|(e, value)| {
+            let (mx, my) = mid(&e.points);
+            EdgeLook {
+                hot: is_hot(e.from, e.to),
+                valued: value.is_some(),
+                value: value
+                    .filter(|_| meets(drawn, (mx, my, mx, my)))
+                    .map(f64::to_bits),
             }
-        });
-    let nodes = g.ids().map(|id| {
-        let (x, y) = layout.pos[id.index()];
-        let (left, top) = (x - NODE_W / 2.0, y - NODE_H / 2.0);
-        let (label, transform) = &fixed[id.index()];
-        let cells = view.cells[id.index()];
-        let active = view.active == Some(id);
-        let full = active || meets(drawn, (left, top, left + NODE_W, top + NODE_H));
-        let class = class_list(&[
-            ("node", true),
-            ("input", matches!(g.node(id).op, Op::Input(_))),
-            ("output", g.outputs.contains(&id)),
-            ("active", active),
-            ("computed", cells.primal.is_some()),
-            ("read", view.read.contains(&id)),
-        ]);
-        // Text as HTML inside the SVG: the browser lays HTML text out incrementally, SVG text all over again on every
-        // change, which made typing slow on graphs of a few hundred nodes.
-        let text = || {
+        })
+        .collect();
+    let node_looks: Vec<NodeLook> = g
+        .ids()
+        .map(|id| {
+            let (x, y) = layout.pos[id.index()];
+            let (left, top) = (x - NODE_W / 2.0, y - NODE_H / 2.0);
+            let cells = view.cells[id.index()];
+            let active = view.active == Some(id);
+            let full = active || meets(drawn, (left, top, left + NODE_W, top + NODE_H));
             let derivative = match props.mode {
-                Mode::Forward => cells.tangent.map(|t| (dot(label), t)),
-                Mode::Reverse => cells.adjoint.map(|a| (bar(label), a)),
+                Mode::Forward => cells.tangent,
+                Mode::Reverse => cells.adjoint,
             };
-            html! {
-                <foreignObject width={fmt_full(NODE_W)} height={fmt_full(NODE_H)}>
-                    <div xmlns="http://www.w3.org/1999/xhtml" class="node-text">
-                        <div><b>{ label.clone() }</b>{ " " }<span class="node-op">{ session.sketch.ops[id.index()].clone() }</span></div>
-                        if let Some(p) = cells.primal {
-                            <div class="node-primal" data-value={fmt_full(p)}>{ format!("= {}", fmt_sig(p, 5)) }</div>
-                        }
-                        if let Some((name, d)) = derivative {
-                            <div class="node-derivative" data-value={fmt_full(d)}>{ format!("{name} = {}", fmt_sig(d, 4)) }</div>
-                        }
-                    </div>
-                </foreignObject>
+            NodeLook {
+                active,
+                computed: cells.primal.is_some(),
+                read: view.read.contains(&id),
+                text: full.then(|| (cells.primal.map(f64::to_bits), derivative.map(f64::to_bits))),
             }
-        };
-        html! {
-            <g key={id.0} class={class} data-testid="graph-node" data-node={label.clone()}
-                transform={transform.clone()} aria-current={active.then_some("step")}>
-                <rect width={fmt_full(NODE_W)} height={fmt_full(NODE_H)} rx="10" />
-                if full { { text() } }
-            </g>
-        }
+        })
+        .collect();
+    // Each block's markup, kept from the last render while its looks are the same: the browser then leaves it alone
+    // too (Yew compares the strings), and a changed block is parsed anew, which costs less than diffing its elements.
+    let mut cache = blocks.borrow_mut();
+    if !cache.0.as_ref().is_some_and(|s| *s == session.sketch) || cache.1 != props.mode {
+        *cache = (
+            Some(session.sketch.clone()),
+            props.mode,
+            Vec::new(),
+            Vec::new(),
+        );
+    }
+    let (_, _, edge_cache, node_cache) = &mut *cache;
+    let edges = cached(edge_cache, &edge_looks, |out, k, look| {
+        edge_markup(out, &layout.edges[k], &paths[k], look)
     });
-    let outputs = g.outputs.iter().enumerate().map(|(k, &o)| {
+    let nodes = cached(node_cache, &node_looks, |out, k, look| {
+        let (label, at) = &fixed[k];
+        node_markup(out, session, props.mode, NodeId(k as u32), label, at, look)
+    });
+    drop(cache);
+    let mut outputs = String::new();
+    for (k, &o) in g.outputs.iter().enumerate() {
         let (x, y) = layout.pos[o.index()];
-        let name = if g.outputs.len() == 1 { "f".to_string() } else { format!("f{}", k + 1) };
-        html! {
-            <g class="output-marker">
-                <path d={format!("M{},{} h26", c(x + NODE_W / 2.0), c(y))} marker-end="url(#arrow)" />
-                <text x={c(x + NODE_W / 2.0 + 32.0)} y={c(y + 6.0)}>{ name }</text>
-            </g>
-        }
-    });
+        let name = if g.outputs.len() == 1 {
+            "f".to_string()
+        } else {
+            format!("f{}", k + 1)
+        };
+        let x = x + NODE_W / 2.0;
+        outputs.push_str(&format!(
+            "<g class=\"output-marker\"><path d=\"M{},{} h26\" marker-end=\"url(#arrow)\"/><text x=\"{}\" y=\"{}\">{name}</text></g>",
+            c(x),
+            c(y),
+            c(x + 32.0),
+            c(y + 6.0)
+        ));
+    }
     let zoom_out = {
         let zoom = zoom.clone();
         Callback::from(move |_: MouseEvent| zoom.set(zoom.saturating_sub(1)))
@@ -342,16 +334,158 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
             <div class="graph-scroll" ref={scroller} {onscroll} tabindex="0" role="region" aria-label="The computational graph">
                 <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} nodes", g.len())}
                     viewBox={format!("0 0 {} {}", fmt_full(w.round()), fmt_full(h.round()))} width={fmt_full((w * scale).round())} height={fmt_full((h * scale).round())}>
-                    <defs>
-                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse">
-                            <path d="M0,0 L10,5 L0,10 z" />
-                        </marker>
-                    </defs>
-                    <g class="edges">{ for edges }</g>
-                    <g class="outputs">{ for outputs }</g>
-                    <g class="nodes">{ for nodes }</g>
+                    { raw(ARROW.to_string()) }
+                    <g class="edges">{ for edges.into_iter().map(Html::from_html_unchecked) }</g>
+                    <g class="outputs">{ raw(outputs) }</g>
+                    <g class="nodes">{ for nodes.into_iter().map(Html::from_html_unchecked) }</g>
                 </svg>
             </div>
         </div>
     }
+}
+
+/// The edges' arrow head.
+const ARROW: &str = "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>";
+
+/// Nodes and edges are drawn by blocks of this many.
+const BLOCK: usize = 8;
+
+/// An edge's last segment's middle, where its number is written.
+fn mid(points: &[(f64, f64)]) -> (f64, f64) {
+    let n = points.len();
+    let ((ax, ay), (bx, by)) = (points[n - 2], points[n - 1]);
+    ((ax + bx) / 2.0, (ay + by) / 2.0)
+}
+
+/// How an edge is drawn at one step: its number (as bits, so that NaN equals NaN) only when it is in view.
+#[derive(Clone, Copy, PartialEq)]
+struct EdgeLook {
+    hot: bool,
+    valued: bool,
+    value: Option<u64>,
+}
+
+/// How a node is drawn at one step: its text (value and derivative, as bits) only when it is in view.
+#[derive(Clone, Copy, PartialEq)]
+struct NodeLook {
+    active: bool,
+    computed: bool,
+    read: bool,
+    text: Option<(Option<u64>, Option<u64>)>,
+}
+
+/// The blocks' markup of the last render with the looks it was made from, for one drawing in one mode.
+type BlockCache = (
+    Option<Shared<Sketch>>,
+    Mode,
+    Vec<(Vec<EdgeLook>, AttrValue)>,
+    Vec<(Vec<NodeLook>, AttrValue)>,
+);
+
+/// Markup for `looks` by blocks of [`BLOCK`], each taken from `cache` when its looks are those it was made from.
+fn cached<L: Copy + PartialEq>(
+    cache: &mut Vec<(Vec<L>, AttrValue)>,
+    looks: &[L],
+    write: impl Fn(&mut String, usize, &L),
+) -> Vec<AttrValue> {
+    cache.truncate(looks.len().div_ceil(BLOCK));
+    looks
+        .chunks(BLOCK)
+        .enumerate()
+        .map(|(b, block)| {
+            if let Some((old, markup)) = cache.get(b) {
+                if old[..] == *block {
+                    return markup.clone();
+                }
+            }
+            let mut out = String::new();
+            for (k, look) in block.iter().enumerate() {
+                write(&mut out, b * BLOCK + k, look);
+            }
+            let markup = AttrValue::from(out);
+            let entry = (block.to_vec(), markup.clone());
+            if b < cache.len() {
+                cache[b] = entry;
+            } else {
+                cache.push(entry);
+            }
+            markup
+        })
+        .collect()
+}
+
+fn edge_markup(out: &mut String, e: &Edge, d: &str, look: &EdgeLook) {
+    let class = match (look.hot, look.valued) {
+        (true, _) => "edge hot",
+        (false, true) => "edge valued",
+        (false, false) => "edge",
+    };
+    out.push_str(&format!(
+        "<g class=\"{class}\"><path d=\"{d}\" marker-end=\"url(#arrow)\"/>"
+    ));
+    if let Some(v) = look.value.map(f64::from_bits) {
+        let (mx, my) = mid(&e.points);
+        out.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" class=\"edge-value\" text-anchor=\"middle\" data-value=\"{}\">{}</text>",
+            c(mx),
+            c(my - 6.0),
+            fmt_full(v),
+            fmt_sig(v, 4)
+        ));
+    }
+    out.push_str("</g>");
+}
+
+fn node_markup(
+    out: &mut String,
+    session: &Session,
+    mode: Mode,
+    id: NodeId,
+    label: &str,
+    at: &str,
+    look: &NodeLook,
+) {
+    let g = session.graph();
+    let class = class_list(&[
+        ("node", true),
+        ("input", matches!(g.node(id).op, Op::Input(_))),
+        ("output", g.outputs.contains(&id)),
+        ("active", look.active),
+        ("computed", look.computed),
+        ("read", look.read),
+    ]);
+    let (w, h) = (fmt_full(NODE_W), fmt_full(NODE_H));
+    let label = esc(label);
+    out.push_str(&format!(
+        "<g class=\"{class}\" data-testid=\"graph-node\" data-node=\"{label}\"{}><rect {at} width=\"{w}\" height=\"{h}\" rx=\"10\"/>",
+        if look.active { " aria-current=\"step\"" } else { "" }
+    ));
+    // Text as HTML inside the SVG: the browser lays HTML text out incrementally, SVG text all over again on every
+    // change, which made typing slow on graphs of a few hundred nodes.
+    if let Some((primal, derivative)) = look.text {
+        out.push_str(&format!(
+            "<foreignObject {at} width=\"{w}\" height=\"{h}\"><div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"node-text\"><div><b>{label}</b> <span class=\"node-op\">{}</span></div>",
+            esc(&session.sketch.ops[id.index()])
+        ));
+        if let Some(p) = primal.map(f64::from_bits) {
+            out.push_str(&format!(
+                "<div class=\"node-primal\" data-value=\"{}\">= {}</div>",
+                fmt_full(p),
+                fmt_sig(p, 5)
+            ));
+        }
+        if let Some(d) = derivative.map(f64::from_bits) {
+            let name = match mode {
+                Mode::Forward => dot(&label),
+                Mode::Reverse => bar(&label),
+            };
+            out.push_str(&format!(
+                "<div class=\"node-derivative\" data-value=\"{}\">{name} = {}</div>",
+                fmt_full(d),
+                fmt_sig(d, 4)
+            ));
+        }
+        out.push_str("</div></foreignObject>");
+    }
+    out.push_str("</g>");
 }
