@@ -210,24 +210,26 @@ fn draw(
         * if large && zoom.is_none() { 1.25 } else { 1.0 };
     *drawn_px = px;
     if let Some(rgba) = figure.pixels(canvas.width(), canvas.height(), px) {
-        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-            wasm_bindgen::Clamped(&rgba),
-            canvas.width(),
-            canvas.height(),
-        )
-        .map_err(|_| "no image data")?;
         let ctx = canvas
             .get_context("2d")
             .ok()
             .flatten()
             .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
             .ok_or("no 2-d context")?;
-        ctx.put_image_data(&image, 0.0, 0.0)
-            .map_err(|_| "the image could not be drawn")?;
+        put_pixels(&ctx, &rgba, canvas.width(), canvas.height())
+            .ok_or("the image could not be drawn")?;
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-d context")?;
     let root = Surface::Canvas(backend).into_drawing_area();
     figure.draw_on(&root, px)
+}
+
+/// Puts `w × h` RGBA pixels on a canvas at its top left.
+fn put_pixels(ctx: &web_sys::CanvasRenderingContext2d, rgba: &[u8], w: u32, h: u32) -> Option<()> {
+    let image =
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(rgba), w, h)
+            .ok()?;
+    ctx.put_image_data(&image, 0.0, 0.0).ok()
 }
 
 /// The figure drawn on `canvas` as an SVG document: the same size, type and strokes, shown at the canvas's width on
@@ -235,14 +237,8 @@ fn draw(
 fn svg_of(canvas: &HtmlCanvasElement, figure: &dyn CanvasFigure, px: f64) -> Option<String> {
     let (w, h) = (canvas.width(), canvas.height());
     let background = figure.pixels(w, h, px).and_then(|rgba| {
-        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-            wasm_bindgen::Clamped(&rgba),
-            w,
-            h,
-        )
-        .ok()?;
         let (c, ctx) = dom::off_screen(w, h)?;
-        ctx.put_image_data(&image, 0.0, 0.0).ok()?;
+        put_pixels(&ctx, &rgba, w, h)?;
         c.to_data_url().ok()
     });
     let mut out = String::new();
