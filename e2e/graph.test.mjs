@@ -189,6 +189,43 @@ test('a big graph stays usable: the active node is kept in view', async () => {
   await page.close();
 });
 
+test('a step or a new input value touches only the nodes it changes', async () => {
+  const page = await h.open('#/graph');
+  await page.locator('[data-testid="example-picker"]').selectOption({ label: 'logistic map, n = 50 (a big graph)' });
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  // Which nodes' elements the page changes (attributes, text, elements added or removed) until the next frame.
+  const watch = () => page.evaluate(() => {
+    window.__touched = new Set();
+    const node = (n) => (n.nodeType === 1 ? n : n.parentElement)?.closest?.('[data-testid="graph-node"]');
+    const note = (n) => { const g = n?.dataset?.testid === 'graph-node' ? n : node(n); if (g) window.__touched.add(g.dataset.node); };
+    window.__observer = new MutationObserver((records) => records.forEach((r) => {
+      note(r.target);
+      r.addedNodes.forEach(note);
+      r.removedNodes.forEach(note);
+    }));
+    window.__observer.observe(document.querySelector('[data-testid="graph"]'), { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  const touched = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => {
+    window.__observer.disconnect();
+    r([...window.__touched]);
+  }))));
+  await watch();
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await counter(page), '150 / 151');
+  let changed = await touched();
+  assert.ok(changed.includes('v149') && changed.includes('v150'), `the step's nodes change: ${changed}`);
+  assert.ok(!changed.includes('x') && !changed.includes('v40') && changed.length <= 16, `only nodes near the step: ${changed}`);
+  assert.equal(await page.locator('[data-testid="graph-node"][data-node="v149"]').getAttribute('aria-current'), 'step');
+  await watch();
+  await fill(page, 'input-x', '0.3');
+  await page.waitForFunction(() => document.querySelector('[data-testid="graph-node"][data-node="v149"] .node-primal')?.dataset.value !== '0.75');
+  changed = await touched();
+  assert.ok(!changed.includes('x') && changed.length <= 60, `a new value changes the nodes in view only: ${changed.length}`);
+  assert.equal(await page.locator('[data-testid="graph-node"]').count(), 151);
+  await page.close();
+});
+
 test('the Jacobian by both modes, and the pass counts', async () => {
   const page = await h.open('#/graph');
   await page.locator('[data-testid="example-picker"]').selectOption({ label: 'R → Rᵐ: one input, three outputs' });
