@@ -139,6 +139,27 @@ test('figures redraw when the window is resized and can be saved', async () => {
   await page.close();
 });
 
+test('in the dark theme a figure still saves in the light colours, as SVG and as PNG', async () => {
+  const page = await h.open('#/numeric', { width: 1280, height: 800 });
+  await page.keyboard.press('d');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+  const plot = page.locator('[data-testid="fd-plot"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="fd-plot"]').width > 0);
+  const figure = plot.locator('xpath=ancestor::figure[1]');
+  const [svgFile] = await Promise.all([page.waitForEvent('download'), figure.locator('[data-testid="export-svg"]').click()]);
+  const svg = (await readFile(await svgFile.path())).toString('utf8');
+  assert.ok(svg.includes('fill="#ffffff"') && !svg.includes('#182028'), 'white paper, not the dark theme\'s');
+  const [pngFile] = await Promise.all([page.waitForEvent('download'), figure.locator('[data-testid="export-png"]').click()]);
+  assert.equal(pngFile.suggestedFilename(), 'finite-differences.png');
+  const png = await readFile(await pngFile.path());
+  assert.equal(png.subarray(1, 4).toString(), 'PNG', 'a PNG file');
+  const width = await plot.evaluate((c) => c.width);
+  assert.equal(png.readUInt32BE(16), 2 * width, 'twice the canvas\'s size');
+  // The page itself stays dark.
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.close();
+});
+
 test('every figure downloads as SVG: the drawing itself, in vector form (a heatmap as an image under it)', async () => {
   const figures = [
     ['#/numeric', 'fd-plot', 'finite-differences.svg', 'step h'],

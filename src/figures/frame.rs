@@ -19,9 +19,14 @@ pub fn set_dark(on: bool) {
     DARK.with(|d| d.set(on));
 }
 
+/// Whether the figures are being drawn in the dark theme's colours.
+pub fn dark() -> bool {
+    DARK.with(|d| d.get())
+}
+
 /// A colour of the light theme, or of the dark one (both shared with the stylesheet).
 fn pick(light: (u8, u8, u8), dark: (u8, u8, u8)) -> RGBColor {
-    let (r, g, b) = if DARK.with(|d| d.get()) { dark } else { light };
+    let (r, g, b) = if self::dark() { dark } else { light };
     RGBColor(r, g, b)
 }
 

@@ -233,8 +233,17 @@ fn put_pixels(ctx: &web_sys::CanvasRenderingContext2d, rgba: &[u8], w: u32, h: u
 }
 
 /// The figure drawn on `canvas` as an SVG document: the same size, type and strokes, shown at the canvas's width on
-/// the page; a heatmap's pixels as an embedded PNG under the drawing.
+/// the page; a heatmap's pixels as an embedded PNG under the drawing. Always in the light theme's colours, as the
+/// diagrams' files are: material for slides and handouts, whatever theme the page is shown in.
 fn svg_of(canvas: &HtmlCanvasElement, figure: &dyn CanvasFigure, px: f64) -> Option<String> {
+    let dark = crate::figures::frame::dark();
+    crate::figures::frame::set_dark(false);
+    let svg = light_svg_of(canvas, figure, px);
+    crate::figures::frame::set_dark(dark);
+    svg
+}
+
+fn light_svg_of(canvas: &HtmlCanvasElement, figure: &dyn CanvasFigure, px: f64) -> Option<String> {
     let (w, h) = (canvas.width(), canvas.height());
     let background = figure.pixels(w, h, px).and_then(|rgba| {
         let (c, ctx) = dom::off_screen(w, h)?;
@@ -335,15 +344,16 @@ pub fn PlotCanvas(props: &PlotCanvasProps) -> Html {
             },
         );
     }
+    // The PNG is the SVG's drawing (light, whatever the page's theme) at twice the canvas's size: sharp on a slide.
     let save = {
-        let canvas = canvas.clone();
+        let (canvas, figure, drawn_px) = (canvas.clone(), props.figure.clone(), drawn_px.clone());
         let filename = props.filename.clone();
         Callback::from(move |_: MouseEvent| {
-            let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
-                return;
-            };
-            if let Ok(url) = c.to_data_url() {
-                dom::download(&url, &filename);
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                if let Some(svg) = svg_of(&c, &*figure.0, *drawn_px.borrow()) {
+                    let size = (c.width() as f64, c.height() as f64);
+                    dom::save_svg_as_png(&svg, size, filename.trim_end_matches(".png"));
+                }
             }
         })
     };
