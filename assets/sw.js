@@ -4,13 +4,13 @@
 // the network fails; the hashed files come from the cache first, as they never change.
 const CACHE = 'adlab-site';
 
-// The page and every file it names (stylesheet, icon, JS glue, wasm), stored together; files the page no longer
+// The page and every file it names (stylesheet, icon, JS glue, the wasm, LZMA-packed in release builds), stored together; files the page no longer
 // names are dropped.
 async function store(page) {
   const cache = await caches.open(CACHE);
   const html = await page.clone().text();
   const base = new URL('./', self.registration.scope);
-  const named = new Set([...html.matchAll(/[\s=("']((?:\.{0,2}\/)?[\w\-./]+\.(?:css|js|wasm|svg|png))(?=[\s>"')])/g)]
+  const named = new Set([...html.matchAll(/[\s=("']((?:\.{0,2}\/)?[\w\-./]+\.(?:css|js|wasm|lzma|svg|png))(?=[\s>"')])/g)]
     .map((m) => new URL(m[1], base).href));
   await Promise.all([...named].map(async (url) => {
     if (!(await cache.match(url))) {

@@ -165,6 +165,8 @@ test('a big graph stays usable: the active node is kept in view', async () => {
     return node.left >= box.left && node.right <= box.right;
   });
   assert.ok(visible, 'the last node was scrolled into view');
+  // The table draws the rows around its view once it has scrolled there (a frame later).
+  await page.waitForSelector('[data-testid="trace-table"] tr[data-node="v150"] td[data-col="primal"] [data-value]');
   assert.equal(await cell(page, 'v150', 'primal'), '0.75');
   // The trace table draws only the rows in and around its view; spacers keep its height, so it scrolls as a whole.
   const rows = () => page.locator('[data-testid="trace-table"] tbody tr[data-node]').evaluateAll((r) => r.map((e) => e.dataset.node));

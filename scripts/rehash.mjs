@@ -31,8 +31,8 @@ const texts = () => readdirSync(dir).filter((f) => TEXT.test(f));
 if (check) {
   const problems = [];
   const files = hashed();
-  if (!files.some((f) => f.endsWith('_bg.wasm')) || !files.some((f) => f.endsWith('.js'))) {
-    problems.push('no hashed wasm and JS glue');
+  if (!files.some((f) => /_bg\.(wasm|lzma)$/.test(f)) || !files.some((f) => f.endsWith('.js'))) {
+    problems.push('no hashed wasm (plain or LZMA) and JS glue');
   }
   for (const f of files) {
     const [, , hash] = f.match(HASHED);

@@ -66,7 +66,17 @@ ensure_crates() {
   (cd "$ROOT" && cargo fetch --locked --quiet)
 }
 
+# xz packs the release build's wasm (scripts/pack-wasm.mjs); Debian's required packages usually include it.
+ensure_xz() {
+  if ! command -v xz >/dev/null; then
+    say "installing Debian xz-utils"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xz-utils >/dev/null
+  fi
+}
+
 ensure_build_tools() {
+  ensure_xz
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_wasm_opt
