@@ -1,7 +1,7 @@
 // #/grad on the release build: examples, typing, permalinks, errors — read through the contract's hooks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, value, fill, typeKeys, shot } from './harness.mjs';
+import { start, value, fill, typeKeys, shot, axe } from './harness.mjs';
 
 let h;
 before(async () => { h = await start(); });
@@ -124,6 +124,52 @@ test("the lecture's numpy/autograd code pastes as written: the call after the fu
   assert.match(await page.locator('[data-testid="program-input"]').inputValue(), /g = grad\(f\)/);
   assert.equal(await value(page, 'result-value'), '0.6931471805599453');
   await shot(page, 'grad-lecture-code');
+  await page.close();
+});
+
+test('numpy programs: gradients in each input\'s shape, autograd\'s numbers, arrays in the fields and the link', async () => {
+  const page = await h.open('#/grad');
+  await pick(page, "numpy: a tanh layer's least squares");
+  const json = async (id) => JSON.parse(await value(page, id));
+  const close = (got, want, what) => {
+    const flat = (a) => [a].flat(Infinity);
+    const [g, w] = [flat(got), flat(want)];
+    assert.equal(g.length, w.length, what);
+    g.forEach((x, k) => assert.ok(Math.abs(x - w[k]) <= 1e-12 * Math.max(1, Math.abs(w[k])), `${what}[${k}]: ${x} against ${w[k]}`));
+  };
+  // HIPS autograd 1.9 with numpy 2 on the same program (BLAS's matrix product rounds its own way: 1e-12).
+  assert.equal(await page.locator('[data-testid="input-W"]').inputValue(), '[[0.5, -0.3], [0.1, 0.4]]');
+  close(Number(await value(page, 'result-value')), 0.5695101809160577, 'f');
+  const gW = [[-1.2493508595025191, 1.7442812501976093], [-1.3347697562239114, 2.154345629227549]];
+  close(await json('result-grad-W'), gW, 'reverse ∂f/∂W');
+  close(await json('result-fwd-W'), gW, 'forward ∂f/∂W');
+  close(await json('result-grad-b'), [0.333618262447788, 0.18252720949727774], 'reverse ∂f/∂b');
+  assert.equal((await json('result-grad-W')).length, 2, 'in W\'s shape');
+  assert.equal((await json('hess-W-W')).length, 4);
+  assert.equal((await json('hess-W-b'))[0].length, 2);
+  const hWb = await json('hess-W-b');
+  const hbW = await json('hess-b-W');
+  // Symmetric to rounding: row k is the derivative of the gradient along input number k.
+  hWb.forEach((row, i) => close(row, hbW.map((r) => r[i]), `the Hessian's symmetry, row ${i}`));
+  await shot(page, 'grad-numpy');
+  assert.deepEqual(await axe(page), [], 'numpy results pass axe');
+  // Another W typed in its field: traced again there; the link keeps it.
+  await fill(page, 'input-W', '[[1, 0], [0, 1]]');
+  close(Number(await value(page, 'result-value')), 1.6695879224697112, 'f at W = I');
+  close(await json('result-grad-W'), [[-0.509995458029225, 0.04929634779794525], [-2.3649662781123078, 0.8882554945048516]], '∂f/∂W at I');
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('in.W=[[1, 0], [0, 1]]'));
+  const link = page.url();
+  const again = await h.open(link.slice(link.indexOf('#')));
+  close(Number(await value(again, 'result-value')), 1.6695879224697112, 'f from the link');
+  await again.close();
+  // Bad input: a ragged array in a field, shapes numpy cannot broadcast, an array returned.
+  await fill(page, 'input-W', '[[1, 0], [0]]');
+  assert.match(await page.locator('#input-W-error').textContent(), /rows of different lengths/);
+  await fill(page, 'program-input', 'import numpy as np\ndef f(a=np.ones((3, 2)), b=np.ones(3)):\n  return np.sum(a + b)\n');
+  assert.match(await page.locator('[data-testid="program-error"]').textContent(),
+    /line 3, column \d+: operands could not be broadcast together with shapes \(3,2\) \(3,\)/);
+  await fill(page, 'program-input', 'import numpy as np\ndef f(a=np.ones(3)):\n  return a * 2\n');
+  assert.match(await page.locator('.results, .warning').first().textContent(), /returns one number; this one returns an array of shape \(3,\)/);
   await page.close();
 });
 

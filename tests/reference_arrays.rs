@@ -158,3 +158,93 @@ fn every_array_engine_matches_autograd() {
     );
     assert_eq!(hessians, 57);
 }
+
+/// The `#/grad` page on the same 60 programs, pasted into its editor as they are: the numbers it shows are autograd's
+/// (value, reverse and forward gradients in each input's shape, and the Hessian where it has at most 10 numbers).
+#[test]
+fn the_gradient_page_shows_autograds_numbers() {
+    use ad_lab::lab::grad::{GradAction, GradState};
+    use ad_lab::lab::program::ProgramAction;
+    use ad_lab::lab::ChapterModel;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/reference_arrays.json"
+    ))
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut failures = Vec::new();
+    let (mut arrays, mut hessians) = (0, 0);
+    for p in json["programs"].as_array().unwrap() {
+        let name = p["name"].as_str().unwrap();
+        let source = p["source"].as_str().unwrap();
+        let s = GradState::default().apply(GradAction::Program(ProgramAction::Source(
+            source.to_string(),
+        )));
+        if let Some(e) = &s.program.error {
+            failures.push(format!("{name}: {e}"));
+            continue;
+        }
+        let want_grads: Vec<Vec<f64>> = p["grad"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| numbers(&g["value"]))
+            .collect();
+        let scale = want_grads
+            .iter()
+            .flatten()
+            .fold(0.0f64, |m, x| m.max(x.abs()));
+        let want = p["value"].as_f64().unwrap();
+        // Programs of numbers only are the scalar engine's, as they always were.
+        let (value, reverse, forward, hessian) = if let Some(r) = s.results() {
+            let one = |v: &[f64]| v.iter().map(|x| vec![*x]).collect::<Vec<_>>();
+            let h = r.second_order.as_ref().map(|so| so.matrix.clone());
+            (r.outputs[0], one(&r.reverse), one(&r.forward), h)
+        } else {
+            arrays += 1;
+            match s.array_results() {
+                Some(Ok(r)) => {
+                    let flat = |v: &[ad_lab::base::array::Array]| {
+                        v.iter().map(|a| a.data.clone()).collect::<Vec<_>>()
+                    };
+                    let forward = r.forward.as_deref().map(flat).unwrap();
+                    (r.value, flat(&r.reverse), forward, r.hessian.clone())
+                }
+                other => {
+                    failures.push(format!("{name}: no results: {other:?}"));
+                    continue;
+                }
+            }
+        };
+        if !good(value, want, want.abs()) {
+            failures.push(format!("{name}: value {value} against {want}"));
+        }
+        for (k, (w, (r, f))) in want_grads
+            .iter()
+            .zip(reverse.iter().zip(&forward))
+            .enumerate()
+        {
+            for (j, w) in w.iter().enumerate() {
+                if !good(r[j], *w, scale) || !good(f[j], *w, scale) {
+                    failures.push(format!(
+                        "{name}: input {k}[{j}]: {} / {} against {w}",
+                        r[j], f[j]
+                    ));
+                }
+            }
+        }
+        if let (Some(h), Some(want)) = (hessian, p["hessian"].as_array()) {
+            hessians += 1;
+            let rows: Vec<Vec<f64>> = want.iter().map(numbers).collect();
+            let scale = rows.iter().flatten().fold(0.0f64, |m, x| m.max(x.abs()));
+            for (a, b) in h.iter().flatten().zip(rows.iter().flatten()) {
+                if !good(*a, *b, scale) {
+                    failures.push(format!("{name}: Hessian {a} against {b}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(arrays >= 50, "{arrays} array programs");
+    assert!(hessians >= 40, "{hessians} Hessians");
+}

@@ -296,7 +296,10 @@ pub fn parse_literal(text: &str) -> Result<Array, String> {
                     return Err(format!("`{word}` is not a number"));
                 };
                 if data.len() >= MAX_ELEMENTS {
-                    return Err(format!("more than {MAX_ELEMENTS} numbers"));
+                    return Err(format!(
+                        "more than {} numbers",
+                        super::num::fmt_count(MAX_ELEMENTS as u64)
+                    ));
                 }
                 data.push(x);
                 *counts.last_mut().unwrap_or(&mut 0) += 1;

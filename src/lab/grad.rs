@@ -3,12 +3,13 @@
 
 use super::field::{positive_named, Field};
 use super::program::{
-    Example, ProgramAction, ProgramState, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED,
+    Example, ProgramAction, ProgramState, Traced, LOGISTIC, LOG_RATIO, SQUARE, Y_X_SQUARED,
 };
 use super::{ChapterModel, Shared};
 use crate::ad::eval::{self, domain_issue};
 use crate::ad::hessian::hessian;
 use crate::ad::taylor::derivatives_along;
+use crate::base::array::Array;
 use crate::base::num::fmt_compact;
 use crate::base::url::Location;
 use crate::lang::compile::Compiled;
@@ -33,6 +34,11 @@ pub const EXAMPLES: &[Example] = &[
         title: "second order: log(x1) + x1·x2 − sin(x2)",
         source: "log(x1) + x1*x2 - sin(x2)",
         inputs: &[("x1", 2.0), ("x2", 5.0)],
+    },
+    Example {
+        title: "numpy: a tanh layer's least squares",
+        source: "import autograd.numpy as np\nfrom autograd import grad\n\nX = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]])\ny = np.array([1.0, -1.0, 0.5])\n\ndef loss(W=np.array([[0.5, -0.3], [0.1, 0.4]]), b=np.array([0.1, -0.2])):\n  h = np.tanh(X @ W + b)\n  return np.sum((h @ np.array([1.0, -1.0]) - y) ** 2)\n\ng = grad(loss)\n",
+        inputs: &[],
     },
 ];
 
@@ -63,7 +69,7 @@ impl Default for GradState {
 impl GradState {
     pub fn from_example(e: &Example) -> GradState {
         GradState {
-            program: ProgramState::from_example(e, Limits::default()),
+            program: ProgramState::from_example_in(e, Limits::default(), true),
             h: Field::new(DEFAULT_H, fmt_compact(DEFAULT_H)),
         }
     }
@@ -75,7 +81,184 @@ impl GradState {
         let values = self.program.values()?;
         Some(GradResults::compute(compiled, &values, self.h.value))
     }
+
+    /// The same for a numpy program (traced at array granularity): `None` while there is none or a field is not an
+    /// array; an error for a function whose value is not one number.
+    pub fn array_results(&self) -> Option<Result<ArrayResults, String>> {
+        if self.program.compiled.is_some() {
+            return None;
+        }
+        let t = self.program.traced.as_ref()?;
+        if self.program.inputs.iter().any(|f| f.problem().is_some()) {
+            return None;
+        }
+        Some(ArrayResults::compute(t, self.h.value))
+    }
 }
+
+/// Forward mode and differences take one pass over the graph per input number: they are run while that is at most
+/// this many multiplications (reverse mode and the value always are).
+pub const MAX_PASSES_WORK: u64 = 200_000_000;
+
+/// A numpy program's results: the value, the gradient in each input's shape by reverse mode (one backward sweep) and
+/// by forward mode (one sweep per input number), forward differences, and the Hessian over up to
+/// [`MAX_HESSIAN_INPUTS`] input numbers with central differences of the gradient beside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrayResults {
+    pub traced: Shared<Traced>,
+    pub value: f64,
+    pub reverse: Vec<Array>,
+    /// `None` past [`MAX_PASSES_WORK`].
+    pub forward: Option<Vec<Array>>,
+    pub fd: Option<Vec<Array>>,
+    /// Input numbers in all, and the multiplications of one evaluation.
+    pub numbers: usize,
+    pub work: u64,
+    /// Where a NaN or infinity first came from finite numbers: `line L, column C: …`.
+    pub domain: Option<String>,
+    /// Over all input numbers (inputs in order, each row-major); `fd_step` as [`SecondOrder`]'s.
+    pub hessian: Option<Vec<Vec<f64>>>,
+    pub hessian_fd: Option<Vec<Vec<f64>>>,
+}
+
+impl ArrayResults {
+    pub fn compute(t: &Shared<Traced>, h: f64) -> Result<ArrayResults, String> {
+        use crate::ad::nd;
+        use crate::lang::agraph::AOpNode;
+        let g = &t.graph;
+        let x = nd::point(g);
+        let values = nd::evaluate(g, &x)?;
+        let out = &values[g.output().index()];
+        if out.data.len() != 1 {
+            return Err(format!(
+                "a gradient needs a function that returns one number; this one returns an array of shape {}",
+                crate::base::array::fmt_shape(&out.shape)
+            ));
+        }
+        let value = out.data[0];
+        let reverse = nd::vjp(g, &values, Array::scalar(1.0));
+        let numbers: usize = x.iter().map(Array::len).sum();
+        let work: u64 = g
+            .nodes
+            .iter()
+            .map(|n| match &n.op {
+                AOpNode::Prim(op, args) => {
+                    let shapes: Vec<&[usize]> = args
+                        .iter()
+                        .map(|p| g.nodes[p.index()].shape.as_slice())
+                        .collect();
+                    op.work(&shapes)
+                }
+                _ => 0,
+            })
+            .sum();
+        let passes = (numbers as u64).saturating_mul(work.max(1)) <= MAX_PASSES_WORK;
+        let forward = if passes {
+            Some(nd::gradient_forward(g)?)
+        } else {
+            None
+        };
+        // f at the point with one input number moved by `by`.
+        let moved = |i: usize, j: usize, by: f64| -> Result<Vec<Array>, String> {
+            let mut y = x.clone();
+            y[i].data[j] += by;
+            nd::evaluate(g, &y)
+        };
+        let fd = if passes {
+            let mut fd: Vec<Array> = x.iter().map(|a| Array::zeros(&a.shape)).collect();
+            for (i, a) in x.iter().enumerate() {
+                for j in 0..a.len() {
+                    let v = moved(i, j, h)?;
+                    fd[i].data[j] = (v[g.output().index()].data[0] - value) / h;
+                }
+            }
+            Some(fd)
+        } else {
+            None
+        };
+        let domain = g.nodes.iter().enumerate().find_map(|(k, n)| {
+            let finite = |a: &Array| a.data.iter().all(|v| v.is_finite());
+            let from_finite = match &n.op {
+                AOpNode::Prim(_, args) => args.iter().all(|p| finite(&values[p.index()])),
+                _ => true,
+            };
+            (!finite(&values[k]) && from_finite).then(|| {
+                let what = match &n.op {
+                    AOpNode::Input(_) => "this input holds a number that is not finite",
+                    AOpNode::Const(_) => "the program's constant is not finite",
+                    AOpNode::Prim(..) => "this operation gives NaN or ±∞ from finite numbers",
+                };
+                crate::base::source::Error::new(n.span, what).render(&t.source)
+            })
+        });
+        let (hessian, hessian_fd) = if numbers > 0 && numbers <= MAX_HESSIAN_INPUTS {
+            let step = SECOND_ORDER_STEP;
+            let mut fdm = vec![vec![0.0; numbers]; numbers];
+            let mut b = 0;
+            for (i, a) in x.iter().enumerate() {
+                for j in 0..a.len() {
+                    let s = step * a.data[j].abs().max(1.0);
+                    let grad_at = |by: f64| -> Result<Vec<f64>, String> {
+                        let v = moved(i, j, by)?;
+                        let gr = nd::vjp(g, &v, Array::scalar(1.0));
+                        Ok(gr.into_iter().flat_map(|a| a.data).collect())
+                    };
+                    let (hi, lo) = (grad_at(s)?, grad_at(-s)?);
+                    for (row, (p, q)) in fdm.iter_mut().zip(hi.iter().zip(&lo)) {
+                        row[b] = (p - q) / (2.0 * s);
+                    }
+                    b += 1;
+                }
+            }
+            (Some(nd::hessian(g)?), Some(fdm))
+        } else {
+            (None, None)
+        };
+        Ok(ArrayResults {
+            traced: t.clone(),
+            value,
+            reverse,
+            forward,
+            fd,
+            numbers,
+            work,
+            domain,
+            hessian,
+            hessian_fd,
+        })
+    }
+
+    /// Largest |forward − reverse| and |difference − reverse| relative to max(1, |reverse|), over finite entries.
+    pub fn agreement(&self) -> (Option<f64>, Option<f64>) {
+        let worst = |other: &Option<Vec<Array>>| {
+            other.as_ref().map(|o| {
+                o.iter()
+                    .zip(&self.reverse)
+                    .flat_map(|(a, r)| a.data.iter().zip(&r.data))
+                    .filter(|(a, r)| a.is_finite() && r.is_finite())
+                    .map(|(a, r)| (a - r).abs() / r.abs().max(1.0))
+                    .fold(0.0, f64::max)
+            })
+        };
+        (worst(&self.forward), worst(&self.fd))
+    }
+
+    /// Largest |H − differences| relative to max(1, |H|), over finite entries.
+    pub fn hessian_agreement(&self) -> Option<f64> {
+        let (h, d) = (self.hessian.as_ref()?, self.hessian_fd.as_ref()?);
+        Some(
+            h.iter()
+                .flatten()
+                .zip(d.iter().flatten())
+                .filter(|(a, b)| a.is_finite() && b.is_finite())
+                .map(|(a, b)| (a - b).abs() / a.abs().max(1.0))
+                .fold(0.0, f64::max),
+        )
+    }
+}
+
+/// The relative step of the central differences that check a Hessian.
+pub const SECOND_ORDER_STEP: f64 = 1e-5;
 
 impl ChapterModel for GradState {
     type Action = GradAction;
@@ -84,7 +267,13 @@ impl ChapterModel for GradState {
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> GradState {
         let d = GradState::default();
         GradState {
-            program: ProgramState::from_query(loc, &EXAMPLES[2], Limits::default(), notices),
+            program: ProgramState::from_query_in(
+                loc,
+                &EXAMPLES[2],
+                Limits::default(),
+                true,
+                notices,
+            ),
             h: d.h.from_link(loc, "h", check_h, notices),
         }
     }
@@ -134,7 +323,7 @@ impl SecondOrder {
             .map(|i| derivatives_along::<4>(g, values, i, 0)[2])
             .collect();
         let singular = crate::ad::hessian::singular_diagonal(g, &eval::evaluate(g, values));
-        let fd_step = 1e-5;
+        let fd_step = SECOND_ORDER_STEP;
         let mut fd_matrix = vec![vec![0.0; n]; n];
         for b in 0..n {
             let shifted = |s: f64| {
@@ -444,6 +633,92 @@ mod tests {
         );
         let s = GradState::default().apply(GradAction::Program(ProgramAction::Source(src)));
         assert!(s.results().unwrap().second_order.is_none());
+    }
+
+    /// A numpy program: traced at array granularity, its gradient in each input's shape by both modes, the fields
+    /// and the permalink holding arrays, numpy's errors at their place.
+    #[test]
+    fn numpy_programs() {
+        let src = "import autograd.numpy as np\ndef f(w=np.array([1.0, 2.0]), c=3.0):\n  return c * np.sum(w ** 2)\n";
+        let s = GradState::default().apply(GradAction::Program(ProgramAction::Source(src.into())));
+        assert_eq!(s.program.error, None);
+        assert!(s.results().is_none(), "not the scalar engine's");
+        let r = s.array_results().unwrap().unwrap();
+        assert_eq!(r.value, 15.0);
+        assert_eq!(r.reverse[0].data, vec![6.0, 12.0]);
+        assert_eq!(r.reverse[1].data, vec![5.0]);
+        assert_eq!(r.forward.as_ref().unwrap()[0].data, vec![6.0, 12.0]);
+        assert_eq!(r.agreement().0, Some(0.0));
+        assert!(r.agreement().1.unwrap() < 1e-6);
+        let h = r.hessian.as_ref().unwrap();
+        assert_eq!(h[0], vec![6.0, 0.0, 2.0]);
+        assert_eq!(h[2], vec![2.0, 4.0, 0.0]);
+        assert!(r.hessian_agreement().unwrap() < 1e-8);
+        let fields: Vec<&str> = s.program.inputs.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(fields, ["[1.0, 2.0]", "3.0"]);
+        // A new value in a field traces the program again there; the permalink keeps it.
+        let s = s.apply(GradAction::Program(ProgramAction::Input(
+            "w".into(),
+            "[[1, 2], [3, 4]]".into(),
+        )));
+        let r = s.array_results().unwrap().unwrap();
+        assert_eq!((r.value, r.reverse[0].shape.clone()), (90.0, vec![2, 2]));
+        let url = crate::base::url::build("/grad", &s.query());
+        let mut notices = Vec::new();
+        let back = GradState::from_location(&Location::parse(&url), &mut notices);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(back.array_results().unwrap().unwrap().value, 90.0);
+        // The field keeps its value across an edit that leaves the program's own value alone.
+        let s = s.apply(GradAction::Program(ProgramAction::Source(format!(
+            "{src}# done\n"
+        ))));
+        assert_eq!(s.program.inputs[0].text, "[[1, 2], [3, 4]]");
+        // Bad input: a field that is not an array, shapes that do not broadcast, an array returned.
+        let bad = s.apply(GradAction::Program(ProgramAction::Input(
+            "w".into(),
+            "[1, [2]]".into(),
+        )));
+        assert!(bad.program.inputs[0].problem().unwrap().contains("rows"));
+        assert!(bad.array_results().is_none());
+        let src2 =
+            "import numpy as np\ndef f(a=np.ones((3, 2)), b=np.ones(3)):\n  return np.sum(a + b)\n";
+        let bad =
+            GradState::default().apply(GradAction::Program(ProgramAction::Source(src2.into())));
+        let e = bad.program.error.unwrap();
+        assert!(e.starts_with("line 3, column"), "{e}");
+        assert!(
+            e.contains("could not be broadcast together with shapes (3,2) (3,)"),
+            "{e}"
+        );
+        let src3 = "import numpy as np\ndef f(a=np.ones(3)):\n  return a * 2\n";
+        let s3 =
+            GradState::default().apply(GradAction::Program(ProgramAction::Source(src3.into())));
+        assert!(s3
+            .array_results()
+            .unwrap()
+            .unwrap_err()
+            .contains("shape (3,)"));
+        // np.log of a negative number: located.
+        let src4 =
+            "import numpy as np\ndef f(a=np.array([1.0, -1.0])):\n  return np.sum(np.log(a))\n";
+        let s4 =
+            GradState::default().apply(GradAction::Program(ProgramAction::Source(src4.into())));
+        let d = s4.array_results().unwrap().unwrap().domain.unwrap();
+        assert!(d.starts_with("line 3, column"), "{d}");
+        // The example in the picker.
+        let s = GradState::default().apply(GradAction::Program(ProgramAction::Example(
+            EXAMPLES.len() - 1,
+        )));
+        assert_eq!(s.program.error, None);
+        let r = s.array_results().unwrap().unwrap();
+        assert_eq!(
+            r.reverse
+                .iter()
+                .map(|a| a.shape.clone())
+                .collect::<Vec<_>>(),
+            [vec![2, 2], vec![2]]
+        );
+        assert_eq!(r.hessian.as_ref().unwrap().len(), 6);
     }
 
     /// Where a derivative overflowed, and where one is not determined, are said in words.

@@ -26,13 +26,24 @@ pub struct Compiled {
 impl Compiled {
     /// Parses and lowers `source`: the one parse an edit costs.
     pub fn new(source: &str, limits: &Limits) -> Result<Compiled, Error> {
-        let syntax = parse(source)?;
-        let graph = lower(&syntax, limits)?;
-        Ok(Compiled {
-            source: source.to_string(),
-            syntax,
-            graph,
-        })
+        Compiled::from_syntax(source, parse(source)?, limits).map_err(|(_, e)| e)
+    }
+
+    /// Lowers a parsed program; on an error the syntax tree comes back with it (a chapter that reads numpy programs
+    /// traces it instead).
+    pub fn from_syntax(
+        source: &str,
+        syntax: Program,
+        limits: &Limits,
+    ) -> Result<Compiled, (Program, Error)> {
+        match lower(&syntax, limits) {
+            Ok(graph) => Ok(Compiled {
+                source: source.to_string(),
+                syntax,
+                graph,
+            }),
+            Err(e) => Err((syntax, e)),
+        }
     }
 
     /// The inputs' names, in the graph's order.

@@ -20,7 +20,7 @@ use crate::base::array::{
     broadcast_index, broadcast_shapes, fmt_shape, size_of, Array, MAX_ELEMENTS,
 };
 use crate::base::math;
-use crate::base::num::fmt_full;
+use crate::base::num::{fmt_count, fmt_full};
 use crate::base::op::{Binary, Unary};
 use crate::base::source::{Error, Result, Span};
 
@@ -228,11 +228,12 @@ pub fn trace_with(
             t.bind(&p.name, v);
             continue;
         }
+        // No default and no call: a number input at 1, as the scalar lowering has it (its field gives another value,
+        // or an array).
         let Some(d) = &p.default else {
-            return Err(Error::new(
-                p.span,
-                format!("give `{}` a default value, the point the program is run at: `{}=np.array([…])`", p.name, p.name),
-            ));
+            let v = t.input(&p.name, Array::scalar(1.0), p.span)?;
+            t.bind(&p.name, v);
+            continue;
         };
         let v = match t.expr(d)? {
             V::Int(i) => {
@@ -416,7 +417,7 @@ impl Tracer {
         if self.numbers > MAX_NUMBERS {
             return Err(Error::new(
                 span,
-                format!("the program's arrays would hold more than {MAX_NUMBERS} numbers in all, the most AD Lab keeps"),
+                format!("the program's arrays would hold more than {} numbers in all, the most AD Lab keeps", fmt_count(MAX_NUMBERS as u64)),
             ));
         }
         let id = NodeId(self.g.nodes.len() as u32);
@@ -455,7 +456,7 @@ impl Tracer {
             if self.work > MAX_WORK {
                 return Err(Error::new(
                     span,
-                    format!("the program takes more than {MAX_WORK} multiplications, the most AD Lab runs in one trace"),
+                    format!("the program takes more than {} multiplications, the most AD Lab runs in one trace", fmt_count(MAX_WORK)),
                 ));
             }
             op.value(&a).map_err(|m| Error::new(span, m))?
@@ -537,7 +538,10 @@ impl Tracer {
             if size_of(&shape).is_none() {
                 return Err(Error::new(
                     span,
-                    format!("an array of more than {MAX_ELEMENTS} numbers"),
+                    format!(
+                        "an array of more than {} numbers",
+                        fmt_count(MAX_ELEMENTS as u64)
+                    ),
                 ));
             }
             let c = self.constant(Array::new(shape, numbers), span)?;
@@ -594,7 +598,11 @@ impl Tracer {
         if size_of(&shape).is_none() {
             return Err(Error::new(
                 e.span,
-                format!("an array of shape {} is more than the {MAX_ELEMENTS} numbers AD Lab holds in one array", fmt_shape(&shape)),
+                format!(
+                    "an array of shape {} is more than the {} numbers AD Lab holds in one array",
+                    fmt_shape(&shape),
+                    fmt_count(MAX_ELEMENTS as u64)
+                ),
             ));
         }
         Ok(shape)
@@ -631,12 +639,20 @@ impl Tracer {
                 }
                 StmtKind::AugAssign(t, op, e) => {
                     let a = self.name(&t.name, t.span)?;
+                    // `m += …` changes a list in place for every holder (see `append`).
+                    if matches!(&a, V::List(items) if Rc::strong_count(items) > 2) {
+                        return Err(super::expr::shared_list(&t.name, s.span));
+                    }
                     let b = self.expr(e)?;
                     let v = self.binop(*op, a, b, s.span)?;
                     self.bind(&t.name, v);
                 }
                 StmtKind::For { var, iter, body } => {
-                    let items: Vec<V> = match self.expr(iter)? {
+                    let iterated = self.expr(iter)?;
+                    // Held while the loop runs: a list it walks cannot be changed inside it (Python's loop would see
+                    // the change).
+                    let _held = iterated.clone();
+                    let items: Vec<V> = match iterated {
                         V::List(items) | V::Tuple(items) => items.to_vec(),
                         V::Node(id) => {
                             let n = self.g.nodes[id.index()].shape.first().copied().unwrap_or(0);
@@ -920,7 +936,7 @@ impl Tracer {
                 if n as u64 > MAX_STEPS {
                     return Err(Error::new(
                         span,
-                        format!("a list of more than {MAX_STEPS} items"),
+                        format!("a list of more than {} items", fmt_count(MAX_STEPS)),
                     ));
                 }
                 return Ok(V::List(Rc::new(
@@ -1068,6 +1084,11 @@ impl Tracer {
                     .map(|(_, v)| v.clone()),
                 method.as_str(),
             ) {
+                // Python's lists are objects: a list another name, list or running loop holds would change for them
+                // too, so it is refused, in the scalar lowering's words (one count is the environment's, one ours).
+                if Rc::strong_count(&items) > 2 {
+                    return Err(super::expr::shared_list(var, span));
+                }
                 let mut items = items.to_vec();
                 let out = if method == "append" {
                     if pos.len() != 1 {
@@ -1076,7 +1097,7 @@ impl Tracer {
                     if items.len() as u64 >= MAX_STEPS {
                         return Err(Error::new(
                             span,
-                            format!("a list of more than {MAX_STEPS} items"),
+                            format!("a list of more than {} items", fmt_count(MAX_STEPS)),
                         ));
                     }
                     items.push(self.expr(pos[0])?);
@@ -1173,8 +1194,17 @@ impl Tracer {
                     0
                 };
                 let count = u64::try_from(count).unwrap_or(u64::MAX);
-                if count > MAX_STEPS {
-                    return Err(Error::new(span, format!("range of {count} numbers: more than the {MAX_STEPS} steps AD Lab traces")));
+                let most = self.limits.max_steps.min(MAX_STEPS);
+                if count > most {
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "this range holds {} numbers: a loop over it would repeat {0} times, more than the {} \
+                             steps AD Lab unrolls",
+                            fmt_count(count),
+                            fmt_count(most)
+                        ),
+                    ));
                 }
                 Ok(V::List(Rc::new(
                     // Every item lies between a and b, but k·s alone may not fit 64 bits.
@@ -1355,7 +1385,10 @@ impl Tracer {
                 if s == 0.0 || count.is_nan() || count >= MAX_ELEMENTS as f64 {
                     return Err(Error::new(
                         span,
-                        format!("np.arange: an empty step, or more than {MAX_ELEMENTS} numbers"),
+                        format!(
+                            "np.arange: an empty step, or more than {} numbers",
+                            fmt_count(MAX_ELEMENTS as u64)
+                        ),
                     ));
                 }
                 let count = count.max(0.0) as usize;
@@ -1380,7 +1413,10 @@ impl Tracer {
                 if !(0..=MAX_ELEMENTS as i64).contains(&n) {
                     return Err(Error::new(
                         span,
-                        format!("np.linspace: between 0 and {MAX_ELEMENTS} points"),
+                        format!(
+                            "np.linspace: between 0 and {} points",
+                            fmt_count(MAX_ELEMENTS as u64)
+                        ),
                     ));
                 }
                 let n = n as usize;
@@ -1641,13 +1677,13 @@ mod tests {
                 "  return np.sum(np.zeros(10**8))",
                 3,
                 26,
-                "more than the 4194304 numbers",
+                "more than the 4,194,304 numbers",
             ),
             (
                 "  s = 0.0\n  for i in range(10**9):\n    s = s + 1\n  return s",
                 4,
                 12,
-                "more than the 1000000 steps",
+                "more than the 1,000,000 steps",
             ),
             (
                 "  return np.sum(np.linalg.solve(np.ones((2, 2)), v[:2]))",
@@ -1697,26 +1733,26 @@ mod tests {
                 "  return np.sum(np.eye(100000))",
                 3,
                 24,
-                "is more than the 4194304 numbers",
+                "is more than the 4,194,304 numbers",
             ),
             (
                 "  return np.sum(np.ones((2000, 2000)) @ np.ones((2000, 2000)))",
                 3,
                 17,
-                "more than 1000000000 multiplications",
+                "more than 1,000,000,000 multiplications",
             ),
             (
                 "  s = 0.0\n  for i in range(100):\n    s = s + np.zeros((2000, 2000))\n  return s",
                 5,
                 13,
-                "more than 16777216 numbers in all",
+                "more than 16,777,216 numbers in all",
             ),
             ("  return [A] * 10**7", 3, 10, "a list of more than"),
             (
                 "  return len(range(-2**62, 2**62, 3))",
                 3,
                 14,
-                "more than the 1000000 steps",
+                "more than the 1,000,000 steps",
             ),
             ("  return np.sum(np.arange(0, 1, 0))", 3, 17, "np.arange"),
         ] {
@@ -1731,12 +1767,10 @@ mod tests {
                 e.message
             );
         }
-        let e = lower_arrays("def f(W):\n  return W\n", &[]).unwrap_err();
-        assert!(
-            e.message.contains("give `W` a default value"),
-            "{}",
-            e.message
-        );
+        // A parameter with no default and no call is a number input at 1, as in the scalar lowering (its field
+        // gives it another value or an array).
+        let g = lower_arrays("def f(W):\n  return W\n", &[]).unwrap();
+        assert_eq!(g.inputs[0].value, Array::scalar(1.0));
     }
 
     /// Python's numbers, lists and loops run as Python runs them; only arrays become nodes.

@@ -14,6 +14,11 @@ mod driver;
 mod expr;
 pub(crate) mod ints;
 mod names;
+
+/// A script's free names (`x`, `y` of `y * x**2`): its inputs, in order of appearance.
+pub fn free_input_names(stmts: &[crate::lang::syntax::Stmt]) -> Vec<String> {
+    names::free_names(stmts)
+}
 mod prune;
 mod value;
 

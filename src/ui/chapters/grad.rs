@@ -3,9 +3,10 @@
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
+use crate::base::array::{fmt_shape, Array};
 use crate::base::num::{fmt_compact, fmt_count, fmt_full, fmt_python, fmt_sig};
 use crate::lab::grad::{
-    Agreement, GradAction, GradResults, GradState, SecondOrder, Timing, EXAMPLES,
+    Agreement, ArrayResults, GradAction, GradResults, GradState, SecondOrder, Timing, EXAMPLES,
 };
 use crate::lab::Shared;
 use crate::lang::compile::Compiled;
@@ -25,6 +26,24 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
             move |_| s.results(),
         )
     };
+    let arrays = {
+        let s = (*state).clone();
+        let usable: Vec<bool> = s
+            .program
+            .inputs
+            .iter()
+            .map(|f| f.problem().is_none())
+            .collect();
+        use_memo(
+            (
+                s.program.traced.clone(),
+                s.program.compiled.is_some(),
+                usable,
+                s.h.value,
+            ),
+            move |_| s.array_results(),
+        )
+    };
     let d = state.dispatcher();
     let program = &state.program;
     html! {
@@ -42,12 +61,17 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
                     </div>
                 </div>
                 <div class="col">
-                    { match results.as_ref() {
-                        Some(r) => view_results(r, &program.values().unwrap_or_default(), state.h.value, program.error.is_some()),
-                        None if program.compiled.is_none() => html! {
+                    { match (results.as_ref(), arrays.as_ref()) {
+                        (Some(r), _) => view_results(r, &program.values().unwrap_or_default(), state.h.value, program.error.is_some()),
+                        (None, Some(Ok(r))) => view_arrays(r, state.h.value, program.error.is_some()),
+                        (None, Some(Err(e))) => raw(format!("<p class=\"warning\" role=\"status\">{}</p>", esc(e))),
+                        (None, None) if program.compiled.is_none() && program.traced.is_some() => html! {
+                            <p class="hint">{ "Enter a number or an array for every input to see the results." }</p>
+                        },
+                        (None, None) if program.compiled.is_none() => html! {
                             <p class="hint">{ "Results appear once the program is complete." }</p>
                         },
-                        None => html! { <p class="hint">{ "Enter a number for every input to see the results." }</p> },
+                        _ => html! { <p class="hint">{ "Enter a number for every input to see the results." }</p> },
                     } }
                     if let Some(r) = results.as_ref() {
                         <TimingPanel compiled={r.compiled.clone()} values={program.values().unwrap_or_default()} />
@@ -56,6 +80,9 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
             </div>
             if let Some(so) = results.as_ref().as_ref().and_then(|r| r.second_order.as_ref().map(|so| (r, so))) {
                 { second_order(so.0, so.1) }
+            }
+            if let Some(Ok(r)) = arrays.as_ref().as_ref().filter(|_| results.is_none()) {
+                { array_hessian(r) }
             }
         </>
     }
@@ -92,15 +119,7 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
         o += &num_str(f0, Some("result-value"), None);
     }
     o.push_str("</p>");
-    if let Some(d) = &r.domain {
-        o += &format!(
-            "<p class=\"warning\" role=\"status\">Not a finite number: {}</p>",
-            esc(d)
-        );
-    }
-    for note in g.notes.iter() {
-        o += &format!("<p class=\"warning\">Note: {}</p>", esc(&note.message));
-    }
+    o += &warnings(r.domain.as_deref(), &g.notes);
     for note in r.derivative_notes.iter() {
         o += &format!(
             "<p class=\"warning\" data-testid=\"derivative-note\">{}</p>",
@@ -155,6 +174,236 @@ fn view_results(r: &GradResults, values: &[f64], h: f64, stale: bool) -> Html {
         n + 1,
     );
     raw(o)
+}
+
+/// An array as JSON in its shape, for `data-value`: numbers as Rust's `{}` prints them, NaN and ±∞ as strings.
+fn json(shape: &[usize], data: &[f64]) -> String {
+    match shape.split_first() {
+        None => match data[0] {
+            v if v.is_nan() => "\"NaN\"".into(),
+            v if v.is_infinite() => (if v > 0.0 { "\"inf\"" } else { "\"-inf\"" }).into(),
+            v => fmt_full(v),
+        },
+        Some((&n, inner)) => {
+            let step = inner.iter().product::<usize>();
+            let items: Vec<String> = (0..n)
+                .map(|k| json(inner, &data[k * step..(k + 1) * step]))
+                .collect();
+            format!("[{}]", items.join(","))
+        }
+    }
+}
+
+/// Rows and columns of an array shown as a table, at most; the rest is said, and is in `data-value`.
+const SHOWN: usize = 8;
+
+/// An array for reading: a number, a row, or a matrix (a higher-rank array as the matrix of its last axis), each
+/// entry to 4 significant digits with its full value in `data-value` and `title`; the whole array as JSON.
+fn array_table(a: &Array, testid: &str, caption: &str) -> String {
+    let cell = |v: f64| {
+        let full = fmt_full(v);
+        format!(
+            "<td data-value=\"{full}\" title=\"{full}\">{}</td>",
+            fmt_sig(v, 4)
+        )
+    };
+    let data = format!(
+        " data-testid=\"{testid}\" data-value=\"{}\"",
+        esc(&json(&a.shape, &a.data))
+    );
+    if a.shape.is_empty() {
+        return format!(
+            "<span class=\"num\"{data} title=\"{0}\">{1}</span>",
+            fmt_full(a.data[0]),
+            fmt_sig(a.data[0], 6)
+        );
+    }
+    let cols = *a.shape.last().unwrap_or(&1);
+    let rows = a.len() / cols.max(1);
+    let mut o = format!(
+        "<table class=\"matrix\"{data}><caption class=\"sr-only\">{}</caption><tbody>",
+        esc(caption)
+    );
+    for r in 0..rows.min(SHOWN) {
+        o.push_str("<tr>");
+        for c in 0..cols.min(SHOWN) {
+            o += &cell(a.data[r * cols + c]);
+        }
+        if cols > SHOWN {
+            o.push_str("<td aria-hidden=\"true\">…</td>");
+        }
+        o.push_str("</tr>");
+    }
+    if rows > SHOWN {
+        o.push_str("<tr><td aria-hidden=\"true\">⋮</td></tr>");
+    }
+    o.push_str("</tbody></table>");
+    if rows > SHOWN || cols > SHOWN {
+        o += &format!(
+            "<p class=\"hint\">The first {} × {} of {} numbers shown.</p>",
+            rows.min(SHOWN),
+            cols.min(SHOWN),
+            fmt_count(a.len() as u64)
+        );
+    }
+    o
+}
+
+/// How close another way of computing the gradient came to reverse mode's (relative to max(1, |entry|)).
+fn closeness(worst: f64) -> String {
+    if worst == 0.0 {
+        "agrees to the last bit".into()
+    } else {
+        format!("within {} of it", fmt_sig(worst, 2))
+    }
+}
+
+/// A numpy program's results: its value, each input's gradient by reverse mode in the input's shape, forward mode
+/// and forward differences compared with it.
+fn view_arrays(r: &ArrayResults, h: f64, stale: bool) -> Html {
+    let g = &r.traced.graph;
+    let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
+    let mut o = format!(
+        "<div class=\"results{}\" aria-live=\"polite\">",
+        if stale { " stale" } else { "" }
+    );
+    if stale {
+        o.push_str("<p class=\"hint\">Showing the last version of the program that worked.</p>");
+    }
+    o += &format!(
+        "<p class=\"big-result\">f({}) = {}</p>",
+        esc(&names.join(", ")),
+        num_str(r.value, Some("result-value"), None)
+    );
+    o += &warnings(r.domain.as_deref(), &g.notes);
+    let passes = r.numbers;
+    for (k, i) in g.inputs.iter().enumerate() {
+        let name = i.name.as_str();
+        let shape = &g.nodes[i.node.index()].shape;
+        let rev = &r.reverse[k];
+        let mut line = String::new();
+        let mut other = |what: &str, id: &str, a: &Option<Vec<Array>>| {
+            if let Some(a) = a {
+                let a = &a[k];
+                let worst = a
+                    .data
+                    .iter()
+                    .zip(&rev.data)
+                    .filter(|(x, y)| x.is_finite() && y.is_finite())
+                    .map(|(x, y)| (x - y).abs() / y.abs().max(1.0))
+                    .fold(0.0, f64::max);
+                line += &format!(
+                    "{what}: <span data-testid=\"{id}-{name}\" data-value=\"{}\">{}</span>. ",
+                    esc(&json(&a.shape, &a.data)),
+                    closeness(worst)
+                );
+            }
+        };
+        other("Forward mode", "result-fwd", &r.forward);
+        other(
+            &format!("Forward difference (h = {})", fmt_compact(h)),
+            "result-fd",
+            &r.fd,
+        );
+        o += &format!(
+            "<div class=\"array-grad\"><h3>{} <span class=\"shape\" title=\"its shape\">{}</span></h3>{}<p class=\"hint\">{line}</p></div>",
+            math::partial("f", name),
+            fmt_shape(shape),
+            array_table(rev, &format!("result-grad-{name}"), &format!("∂f/∂{name} by reverse mode"))
+        );
+    }
+    if r.forward.is_none() {
+        o += &format!(
+            "<p class=\"hint\">Forward mode and differences are not run here: {} passes of {} multiplications each is over              the page's bound of {}.</p>",
+            fmt_count(passes as u64),
+            fmt_count(r.work),
+            fmt_count(crate::lab::grad::MAX_PASSES_WORK)
+        );
+    }
+    o += &format!(
+        "<p class=\"cost\">numpy's operations are the graph's nodes: {} array operation{} on {} input number{}. Reverse          mode gets every derivative from one forward and one backward sweep; forward mode needs one sweep per input          number ({}); forward differences need {} evaluations of f and are only approximate.</p></div>",
+        fmt_count(g.operations() as u64),
+        if g.operations() == 1 { "" } else { "s" },
+        fmt_count(passes as u64),
+        if passes == 1 { "" } else { "s" },
+        fmt_count(passes as u64),
+        fmt_count(passes as u64 + 1),
+    );
+    raw(o)
+}
+
+/// A numpy program's Hessian (forward over reverse) as blocks ∂²f/∂a∂b, one per pair of inputs, with central
+/// differences of the gradient beside it.
+fn array_hessian(r: &ArrayResults) -> Html {
+    let (Some(hm), Some(worst)) = (r.hessian.as_ref(), r.hessian_agreement()) else {
+        return html! {};
+    };
+    let g = &r.traced.graph;
+    let inputs: Vec<(&str, usize, usize)> = {
+        let mut at = 0;
+        g.inputs
+            .iter()
+            .map(|i| {
+                let n = g.nodes[i.node.index()].shape.iter().product::<usize>();
+                at += n;
+                (i.name.as_str(), at - n, n)
+            })
+            .collect()
+    };
+    let heads = math::d_dx_heads(inputs.iter().map(|(n, ..)| *n));
+    let rows: String = inputs
+        .iter()
+        .map(|&(a, ra, na)| {
+            let cells: String = inputs
+                .iter()
+                .map(|&(b, cb, nb)| {
+                    let block = Array::new(
+                        vec![na, nb],
+                        (0..na)
+                            .flat_map(|i| (0..nb).map(move |j| (i, j)))
+                            .map(|(i, j)| hm[ra + i][cb + j])
+                            .collect(),
+                    );
+                    format!(
+                        "<td>{}</td>",
+                        array_table(&block, &format!("hess-{a}-{b}"), &format!("∂²f/∂{a}∂{b}"))
+                    )
+                })
+                .collect();
+            format!("<tr><th scope=\"row\">{}</th>{cells}</tr>", math::d_dx(a))
+        })
+        .collect();
+    raw(format!(
+        "<div class=\"second-order\" data-testid=\"second-order\" data-part=\"hessian\"><h2>Second order: the Hessian by \
+         nested AD</h2><p>The reverse sweep run on dual numbers, once per input number ({}): forward mode over reverse \
+         mode. Each block holds ∂²f/∂a∂b, a row per number of a and a column per number of b.</p><div class=\"scroll-x\" \
+         tabindex=\"0\" role=\"region\" aria-label=\"Hessian blocks\"><table class=\"jacobian hessian blocks\" \
+         data-testid=\"hessian\"><thead><tr><th></th>{heads}</tr></thead><tbody>{rows}</tbody></table></div><p \
+         class=\"hint\" data-testid=\"hessian-check\">Checked by central differences of the gradient, with steps {}·max(1, \
+         |xᵢ|): {}.</p></div>",
+        r.numbers,
+        sci(crate::lab::grad::SECOND_ORDER_STEP),
+        if worst == 0.0 {
+            "they agree to the last bit".to_string()
+        } else {
+            format!("by at most {} — differences are inexact, AD is not", fmt_sig(worst, 2))
+        }
+    ))
+}
+
+/// Where a NaN or infinity came from, and the program's notes.
+fn warnings(domain: Option<&str>, notes: &[crate::lang::graph::Note]) -> String {
+    let mut o = String::new();
+    if let Some(d) = domain {
+        o += &format!(
+            "<p class=\"warning\" role=\"status\">Not a finite number: {}</p>",
+            esc(d)
+        );
+    }
+    for note in notes {
+        o += &format!("<p class=\"warning\">Note: {}</p>", esc(&note.message));
+    }
+    o
 }
 
 /// What central differences of the gradient say about the Hessian (`entries` in all).

@@ -26,16 +26,18 @@ pub fn input_fields(
                 });
                 let id = format!("input-{}", f.name);
                 let err_id = format!("{id}-error");
-                let invalid = f.value.is_none();
+                let problem = f.problem();
+                let invalid = problem.is_some();
                 html! {
                     <div class="field" key={f.name.clone()}>
                         <label for={id.clone()}>{ &f.name }{ " =" }</label>
                         <input id={id.clone()} type="text" autocomplete="off" spellcheck="false"
+                            class={f.array.is_some().then_some("array")}
                             data-testid={id} value={f.text.clone()} {oninput}
                             aria-invalid={if invalid { "true" } else { "false" }}
                             aria-describedby={invalid.then(|| err_id.clone())} />
-                        if invalid {
-                            <span class="field-error" id={err_id}>{ "not a number" }</span>
+                        if let Some(p) = problem {
+                            <span class="field-error" id={err_id}>{ p }</span>
                         }
                     </div>
                 }
