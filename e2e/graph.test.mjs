@@ -214,7 +214,8 @@ test('a step or a new input value touches only the nodes it changes', async () =
   }))));
   await watch();
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await counter(page), '150 / 151');
+  // The page draws the step in its next render (a frame or so after the key).
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '150 / 151');
   let changed = await touched();
   assert.ok(changed.includes('v149') && changed.includes('v150'), `the step's nodes change: ${changed}`);
   assert.ok(!changed.includes('x') && !changed.includes('v40') && changed.length <= 16, `only nodes near the step: ${changed}`);
@@ -387,5 +388,60 @@ test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph
   assert.equal(download.suggestedFilename(), 'graph-f.csv');
   await shot(page, 'graph-export');
   await program.close();
+  await page.close();
+});
+
+test('a numpy program at array granularity: a node per operation with its shape, stepped both ways, the costs of each mode', async () => {
+  const src = "import autograd.numpy as np\nfrom autograd import grad\n\nX = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]])\n" +
+    "y = np.array([1.0, -1.0, 0.5])\n\ndef loss(W=np.array([[0.5, -0.3], [0.1, 0.4]]), b=np.array([0.1, -0.2])):\n" +
+    "  h = np.tanh(X @ W + b)\n  return np.sum((h @ np.array([1.0, -1.0]) - y) ** 2)\n\ng = grad(loss)\n";
+  // The same program's gradient on #/grad, to compare with.
+  const grad = await h.open('#/grad');
+  await fill(grad, 'program-input', src);
+  const want = JSON.parse(await grad.locator('[data-testid="result-grad-W"]').getAttribute('data-value'));
+  await grad.close();
+
+  const page = await h.open('#/graph');
+  await fill(page, 'program-input', src);
+  const nodes = page.locator('[data-testid="graph-node"]');
+  const n = await nodes.count();
+  assert.ok(n >= 8 && n <= 16, `a dozen array operations, not hundreds of scalars: ${n}`);
+  const shapes = await nodes.evaluateAll((els) => els.map((e) => [e.querySelector('.node-op').textContent, e.dataset.shape]));
+  const W = shapes.findIndex(([op]) => op === 'W');
+  assert.deepEqual(shapes[W], ['W', '2x2']);
+  assert.ok(shapes.some(([op, s]) => op === '@' && s === '3x2'), JSON.stringify(shapes));
+  assert.ok(shapes.some(([op, s]) => op === 'tanh' && s === '3x2'));
+  assert.equal(await page.locator('[data-testid="quiz-toggle"]').count(), 0, 'practice is for programs of numbers');
+  // Reverse mode with the keyboard: to the end, then back to W's backward step; its adjoint is #/grad's gradient.
+  await page.locator('[data-testid="mode-reverse"]').click();
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  assert.equal(await counter(page), `${2 * n} / ${2 * n}`);
+  for (let k = 0; k < W; k++) await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.locator('[data-testid="graph-node"][aria-current="step"]').getAttribute('data-node'), `v${W}`);
+  assert.deepEqual(JSON.parse(await page.locator('[data-testid="array-adjoint"]').getAttribute('data-value')), want);
+  assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /adjoint/);
+  await shot(page, 'graph-numpy-reverse');
+  // Forward mode seeded along W[0,1]: at the output, the tangent is that entry of the gradient.
+  await page.locator('[data-testid="mode-forward"]').click();
+  await page.locator('[data-testid="wrt-select"]').selectOption({ label: 'W[0,1]' });
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  const t = JSON.parse(await page.locator('[data-testid="array-tangent"]').getAttribute('data-value'));
+  assert.ok(Math.abs(t - want[0][1]) <= 1e-15 * Math.abs(want[0][1]), `${t} against ${want[0][1]}`);
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('wrt=W[0,1]'));
+  // Forward mode's whole gradient costs a pass per input number (6); reverse mode one backward pass.
+  const fwd = Number(await page.locator('[data-testid="array-cost-forward"]').getAttribute('data-value'));
+  const rev = Number(await page.locator('[data-testid="array-cost-reverse"]').getAttribute('data-value'));
+  assert.ok(fwd > rev && rev > 0, `${fwd} against ${rev}`);
+  await shot(page, 'graph-numpy-forward');
+  const { axe } = await import('./harness.mjs');
+  assert.deepEqual(await axe(page), [], 'the array graph passes axe');
+  // The link reopens the same state.
+  const link = page.url();
+  const again = await h.open(link.slice(link.indexOf('#')));
+  assert.equal(await again.locator('[data-testid="graph-node"]').count(), n);
+  assert.equal(await counter(again), `${n} / ${n}`);
+  await again.close();
   await page.close();
 });

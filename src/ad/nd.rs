@@ -61,6 +61,24 @@ pub fn live(g: &AGraph) -> Vec<bool> {
 /// Reverse mode: the output's cotangent `seed` swept back through every node that depends on an input; returns each
 /// input's cotangent.
 pub fn vjp<S: Scalar>(g: &AGraph, values: &[Array<S>], seed: Array<S>) -> Vec<Array<S>> {
+    let mut adj = node_adjoints(g, values, seed);
+    g.inputs
+        .iter()
+        .map(|i| {
+            adj[i.node.index()]
+                .take()
+                .unwrap_or_else(|| Array::zeros(&g.nodes[i.node.index()].shape))
+        })
+        .collect()
+}
+
+/// Every node's cotangent after the reverse sweep from the output's `seed` (`None` for a node that no path from an
+/// input to the output crosses): what the graph lab shows node by node.
+pub fn node_adjoints<S: Scalar>(
+    g: &AGraph,
+    values: &[Array<S>],
+    seed: Array<S>,
+) -> Vec<Option<Array<S>>> {
     let live = live(g);
     let mut adj: Vec<Option<Array<S>>> = vec![None; g.nodes.len()];
     adj[g.output().index()] = Some(seed);
@@ -68,16 +86,13 @@ pub fn vjp<S: Scalar>(g: &AGraph, values: &[Array<S>], seed: Array<S>) -> Vec<Ar
         let AOpNode::Prim(op, args) = &n.op else {
             continue;
         };
-        let Some(gk) = adj[k].take().filter(|_| live[k]) else {
+        let Some(gk) = adj[k].as_ref().filter(|_| live[k]) else {
             continue;
         };
         let a: Vec<&Array<S>> = args.iter().map(|p| &values[p.index()]).collect();
         let need: Vec<bool> = args.iter().map(|p| live[p.index()]).collect();
-        for ((p, d), need) in args
-            .iter()
-            .zip(op.vjp_needed(&a, &values[k], &gk, &need))
-            .zip(need)
-        {
+        let parts = op.vjp_needed(&a, &values[k], gk, &need);
+        for ((p, d), need) in args.iter().zip(parts).zip(need) {
             if !need {
                 continue;
             }
@@ -93,14 +108,7 @@ pub fn vjp<S: Scalar>(g: &AGraph, values: &[Array<S>], seed: Array<S>) -> Vec<Ar
             });
         }
     }
-    g.inputs
-        .iter()
-        .map(|i| {
-            adj[i.node.index()]
-                .take()
-                .unwrap_or_else(|| Array::zeros(&g.nodes[i.node.index()].shape))
-        })
-        .collect()
+    adj
 }
 
 /// Forward mode: the output's value and its tangent for the inputs' tangents.
@@ -110,6 +118,17 @@ pub fn jvp<S: Scalar>(
     tangents: &[Array<S>],
 ) -> Result<(Array<S>, Array<S>), String> {
     let values = evaluate(g, inputs)?;
+    let tan = node_tangents(g, &values, tangents);
+    let o = g.output().index();
+    Ok((values[o].clone(), tan[o].clone()))
+}
+
+/// Every node's tangent for the inputs' `tangents`, the nodes' `values` given: forward mode node by node.
+pub fn node_tangents<S: Scalar>(
+    g: &AGraph,
+    values: &[Array<S>],
+    tangents: &[Array<S>],
+) -> Vec<Array<S>> {
     let mut tan: Vec<Array<S>> = Vec::with_capacity(g.nodes.len());
     for (k, n) in g.nodes.iter().enumerate() {
         let t = match &n.op {
@@ -123,8 +142,7 @@ pub fn jvp<S: Scalar>(
         };
         tan.push(t);
     }
-    let o = g.output().index();
-    Ok((values[o].clone(), tan[o].clone()))
+    tan
 }
 
 fn scalar_output<S: Scalar>(g: &AGraph, values: &[Array<S>]) -> Result<S, String> {

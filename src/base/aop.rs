@@ -37,6 +37,17 @@ pub enum Reduction {
     Min,
 }
 
+impl Reduction {
+    /// numpy's name for it: `sum`, `max`, `min`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduction::Sum => "sum",
+            Reduction::Max => "max",
+            Reduction::Min => "min",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum AOp {
     /// `np.exp(a)`, `-a`, …: a scalar operation on every element.
@@ -297,6 +308,28 @@ fn solve_dims(a: &[usize], b: &[usize]) -> Result<(usize, usize), String> {
 }
 
 impl AOp {
+    /// A short name for a drawing's node: `@`, `tanh`, `+`, `sum axis=1`, `.T`.
+    pub fn label(&self) -> String {
+        match self {
+            AOp::Map(Unary::Neg) => "−".into(),
+            AOp::Map(u) => u.name().into(),
+            AOp::Zip(Binary::Max) => "maximum".into(),
+            AOp::Zip(Binary::Min) => "minimum".into(),
+            AOp::Zip(b) => b.symbol().into(),
+            AOp::MatMul => "@".into(),
+            AOp::Transpose => ".T".into(),
+            AOp::Reduce(r, axis) => match axis {
+                None => r.name().into(),
+                Some(k) => format!("{} axis={k}", r.name()),
+            },
+            AOp::Reshape(_) => "reshape".into(),
+            AOp::Take { .. } => "[…]".into(),
+            AOp::Stack => "np.array".into(),
+            AOp::Select { .. } => "where".into(),
+            AOp::Solve => "solve".into(),
+        }
+    }
+
     /// How many arguments the primitive takes (`None`: any number, at least one).
     pub fn arity(&self) -> Option<usize> {
         match self {

@@ -10,7 +10,51 @@ mod order;
 mod place;
 mod route;
 
-use crate::lang::graph::{Graph, NodeId};
+use crate::lang::agraph::{AGraph, AOpNode};
+use crate::lang::graph::{Graph, NodeId, Op};
+
+/// What a drawing reads of a graph: its nodes in evaluation order (parents first), each node's parents in argument
+/// order, which nodes are inputs, and the outputs. The scalar Wengert list is one, and so is the graph at array
+/// granularity.
+pub trait Dag {
+    fn size(&self) -> usize;
+    fn parents_of(&self, i: usize) -> Vec<NodeId>;
+    fn is_input(&self, i: usize) -> bool;
+    fn output_ids(&self) -> &[NodeId];
+}
+
+impl Dag for Graph {
+    fn size(&self) -> usize {
+        self.len()
+    }
+    fn parents_of(&self, i: usize) -> Vec<NodeId> {
+        self.nodes[i].op.parents().collect()
+    }
+    fn is_input(&self, i: usize) -> bool {
+        matches!(self.nodes[i].op, Op::Input(_))
+    }
+    fn output_ids(&self) -> &[NodeId] {
+        &self.outputs
+    }
+}
+
+impl Dag for AGraph {
+    fn size(&self) -> usize {
+        self.nodes.len()
+    }
+    fn parents_of(&self, i: usize) -> Vec<NodeId> {
+        match &self.nodes[i].op {
+            AOpNode::Prim(_, args) => args.clone(),
+            _ => Vec::new(),
+        }
+    }
+    fn is_input(&self, i: usize) -> bool {
+        matches!(self.nodes[i].op, AOpNode::Input(_))
+    }
+    fn output_ids(&self) -> &[NodeId] {
+        &self.outputs
+    }
+}
 
 pub use place::spaced_fit;
 
@@ -51,8 +95,8 @@ pub const MAX_POINTS: usize = 40_000;
 /// The drawing, or `None` when it would need more than [`MAX_POINTS`] points. The pipeline's stages, each in its
 /// own module: [`route`] (layers, and points for edges that skip layers), [`order`] (rows ordered to reduce
 /// crossings), [`place`] (vertical positions), then the boxes and polylines.
-pub fn layout(g: &Graph) -> Option<Layout> {
-    if g.is_empty() {
+pub fn layout(g: &impl Dag) -> Option<Layout> {
+    if g.size() == 0 {
         return Some(Layout {
             pos: vec![],
             layer: vec![],
@@ -71,13 +115,13 @@ pub fn layout(g: &Graph) -> Option<Layout> {
 
 /// Boxes at their layers' columns and the fitted heights; edges as polylines through their skipped layers' points.
 fn assemble(
-    g: &Graph,
+    g: &impl Dag,
     layer: Vec<u32>,
     routed: &route::Routed,
     y: &[f64],
     crossings: Option<usize>,
 ) -> Layout {
-    let n = g.len();
+    let n = g.size();
     let last = routed.layers as u32 - 1;
     let min_y = y.iter().copied().fold(f64::INFINITY, f64::min);
     let max_y = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -97,7 +141,7 @@ fn assemble(
                 points.push(point(d));
             }
             let (tx, ty) = pos[e.to.index()];
-            let arity = g.node(e.to).op.parents().count();
+            let arity = g.parents_of(e.to.index()).len();
             let dy = if arity == 2 && e.slots.len() == 1 {
                 if e.slots[0] == 0 {
                     -12.0

@@ -1,28 +1,33 @@
 //! Layers and routing: each node's column (longest path from the inputs), and for every edge that skips columns a
 //! chain of points (dummy vertices) through the columns it crosses.
 
+use super::Dag;
 use super::MAX_POINTS;
-use crate::lang::graph::{Graph, NodeId, Op};
+use crate::lang::graph::NodeId;
 
 /// Inputs first; every other node one right of its rightmost parent; outputs nobody reads go last.
-pub(super) fn layers(g: &Graph) -> Vec<u32> {
-    let consumers = g.consumers();
-    let mut layer = vec![0u32; g.len()];
-    for id in g.ids() {
-        layer[id.index()] = match g.node(id).op {
-            Op::Input(_) => 0,
-            _ => g
-                .node(id)
-                .op
-                .parents()
+pub(super) fn layers(g: &impl Dag) -> Vec<u32> {
+    let n = g.size();
+    let mut read = vec![false; n];
+    let mut layer = vec![0u32; n];
+    for i in 0..n {
+        layer[i] = if g.is_input(i) {
+            0
+        } else {
+            let parents = g.parents_of(i);
+            for p in &parents {
+                read[p.index()] = true;
+            }
+            parents
+                .iter()
                 .map(|p| layer[p.index()] + 1)
                 .max()
-                .unwrap_or(1),
+                .unwrap_or(1)
         };
     }
     let last = layer.iter().copied().max().unwrap_or(0).max(1);
-    for &o in &g.outputs {
-        if consumers[o.index()].is_empty() {
+    for o in g.output_ids() {
+        if !read[o.index()] {
             layer[o.index()] = last;
         }
     }
@@ -49,12 +54,11 @@ pub(super) struct Routed {
 }
 
 /// The routing, or `None` beyond [`MAX_POINTS`] vertices.
-pub(super) fn route(g: &Graph, layer: &[u32]) -> Option<Routed> {
-    let n = g.len();
-    let dummies: usize = g
-        .ids()
-        .flat_map(|id| g.node(id).op.parents().map(move |p| (p, id)))
-        .map(|(p, id)| (layer[id.index()] - layer[p.index()]).saturating_sub(1) as usize)
+pub(super) fn route(g: &impl Dag, layer: &[u32]) -> Option<Routed> {
+    let n = g.size();
+    let dummies: usize = (0..n)
+        .flat_map(|i| g.parents_of(i).into_iter().map(move |p| (p, i)))
+        .map(|(p, i)| (layer[i] - layer[p.index()]).saturating_sub(1) as usize)
         .sum();
     if n + dummies > MAX_POINTS {
         return None;
@@ -66,8 +70,8 @@ pub(super) fn route(g: &Graph, layer: &[u32]) -> Option<Routed> {
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut edges: Vec<RoutedEdge> = Vec::new();
-    for id in g.ids() {
-        let parents: Vec<NodeId> = g.node(id).op.parents().collect();
+    for id in (0..n).map(|i| NodeId(i as u32)) {
+        let parents: Vec<NodeId> = g.parents_of(id.index());
         for (slot, &p) in parents.iter().enumerate() {
             if let Some(e) = edges
                 .iter_mut()

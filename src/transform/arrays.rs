@@ -116,11 +116,7 @@ impl Writer<'_> {
             AOp::MatMul => format!("{} @ {}", a[0], a[1]),
             AOp::Transpose => format!("np.transpose({})", a[0]),
             AOp::Reduce(r, axis) => {
-                let f = match r {
-                    Reduction::Sum => "sum",
-                    Reduction::Max => "max",
-                    Reduction::Min => "min",
-                };
+                let f = r.name();
                 match axis {
                     None => format!("np.{f}({})", a[0]),
                     Some(k) => format!("np.{f}({}, axis={k})", a[0]),

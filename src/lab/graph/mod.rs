@@ -5,6 +5,7 @@
 //! the program and inputs (layout, both traces, Jacobians, generated code); [`StepView`] is what one step shows
 //! (in [`narrate`]).
 
+pub mod arrays;
 mod exercises;
 pub mod export;
 mod narrate;
@@ -112,7 +113,7 @@ impl Default for GraphState {
 
 impl GraphState {
     pub fn from_example(e: &Example) -> GraphState {
-        GraphState::from_program(ProgramState::from_example(e, limits()))
+        GraphState::from_program(ProgramState::from_example_in(e, limits(), true))
     }
 
     fn from_program(program: ProgramState) -> GraphState {
@@ -130,7 +131,7 @@ impl GraphState {
     /// Exercise `ex` of set `set` (each clamped to what exists), in practice mode.
     fn exercise(&self, set: u32, ex: u32) -> GraphState {
         let (set, ex) = (set.clamp(1, exercises::MAX_SET), ex.clamp(1, 5));
-        let program = ProgramState::new(&exercise(set, ex), &[], limits());
+        let program = ProgramState::new_in(&exercise(set, ex), &[], limits(), true);
         GraphState {
             mode: self.mode,
             practice: Practice {
@@ -145,18 +146,36 @@ impl GraphState {
     /// Number of steps in the current mode: one per node forward; in reverse, one per node for the forward sweep and
     /// one per node for the backward sweep.
     pub fn total(&self) -> usize {
-        let n = self.program.graph().map_or(0, |g| g.len());
+        let n = match (self.program.graph(), self.traced()) {
+            (Some(g), _) => g.len(),
+            (None, Some(t)) => t.graph.nodes.len(),
+            (None, None) => 0,
+        };
         match self.mode {
             Mode::Forward => n,
             Mode::Reverse => 2 * n,
         }
     }
 
+    /// The numpy program, traced at array granularity (when the scalar lowering does not read it).
+    pub fn traced(&self) -> Option<&Shared<crate::lab::program::Traced>> {
+        self.program
+            .traced
+            .as_ref()
+            .filter(|_| self.program.compiled.is_none())
+    }
+
+    /// The graph lab on a numpy program, seeded along input number `wrt`.
+    pub fn array_session(&self) -> Option<Result<arrays::ArraySession, String>> {
+        Some(arrays::ArraySession::new(self.traced()?, self.wrt))
+    }
+
     fn clamp(mut self) -> GraphState {
-        let (ni, no) = self
-            .program
-            .graph()
-            .map_or((0, 0), |g| (g.inputs.len(), g.outputs.len()));
+        let (ni, no) = match (self.program.graph(), self.traced()) {
+            (Some(g), _) => (g.inputs.len(), g.outputs.len()),
+            (None, Some(t)) => (arrays::number_names(&t.graph).len(), 1),
+            (None, None) => (0, 0),
+        };
         self.wrt = self.wrt.min(ni.saturating_sub(1));
         self.out = self.out.min(no.saturating_sub(1));
         self.step = self.step.min(self.total());
@@ -275,6 +294,11 @@ impl ChapterModel for GraphState {
             None => self.program.query(),
         };
         q.push(("mode".into(), self.mode.name().into()));
+        if let Some(t) = self.traced() {
+            if let Some(name) = arrays::number_names(&t.graph).get(self.wrt) {
+                q.push(("wrt".into(), name.clone()));
+            }
+        }
         if let Some(g) = self.program.graph() {
             if let Some(i) = g.inputs.get(self.wrt) {
                 q.push(("wrt".into(), i.name.clone()));
@@ -292,10 +316,11 @@ impl ChapterModel for GraphState {
 
     fn from_location(loc: &Location, notices: &mut Vec<String>) -> GraphState {
         let mut s = match (loc.get("set"), loc.get("ex")) {
-            (None, None) => GraphState::from_program(ProgramState::from_query(
+            (None, None) => GraphState::from_program(ProgramState::from_query_in(
                 loc,
                 &EXAMPLES[0],
                 limits(),
+                true,
                 notices,
             )),
             (set, ex) => {
@@ -328,6 +353,14 @@ impl ChapterModel for GraphState {
             Some(m) => notices.push(format!(
                 "`mode={m}` is neither forward nor reverse; showing forward mode"
             )),
+        }
+        if let (Some(w), Some(t)) = (loc.get("wrt"), s.traced()) {
+            match arrays::number_names(&t.graph).iter().position(|n| n == w) {
+                Some(i) => s.wrt = i,
+                None => notices.push(format!(
+                    "`wrt={w}`: the program has no input number `{w}`; seeding the first"
+                )),
+            }
         }
         if let (Some(w), Some(g)) = (loc.get("wrt"), s.program.graph()) {
             match g.input_index(w) {

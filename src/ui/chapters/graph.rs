@@ -47,6 +47,19 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             },
         )
     };
+    // A numpy program: the graph at array granularity.
+    let arrays = {
+        let s = (*state).clone();
+        use_memo(
+            (
+                s.program.traced.clone(),
+                s.program.compiled.is_some(),
+                s.wrt,
+            ),
+            move |_| s.array_session(),
+        )
+    };
+    let array = arrays.as_ref().as_ref().and_then(|r| r.as_ref().ok());
     // In practice mode the number the step computes stays hidden until it is answered.
     let open = state.practice.open(state.step);
     let practice = state.practice.on.then_some(open);
@@ -102,20 +115,27 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                     { program_panel(program, EXAMPLES, d.reform_action(GraphAction::Program), "Evaluate at") }
                 </div>
                 <div class="col">
-                    { controls(&state, graph, &d, &stepper) }
+                    { controls(&state, graph, array, &d, &stepper) }
                     <div class={format!("rule-panel mode-{}", mode.name())}
                         data-testid="step-rule">
                         { for view.iter().flat_map(|v| v.rule.iter()).map(|line| html! { <p>{ line }</p> }) }
+                        if let Some(a) = array {
+                            <p>{ a.narrate(mode, state.step) }</p>
+                        }
                     </div>
                     if state.practice.on {
                         { practice_panel(&state.practice, state.exercise, (*session).as_ref().and_then(|s| s.question(mode, state.step)), open, &d, &answer) }
                     }
                     <p class="sr-only" aria-live="polite" data-testid="step-announce">
-                        { view.as_ref().map(|v| v.announce.clone()).unwrap_or_default() }
+                        { view.as_ref().map(|v| v.announce.clone()).or_else(|| array.map(|a| a.narrate(mode, state.step))).unwrap_or_default() }
                     </p>
                 </div>
             </div>
             { match (&*session, &view) {
+                _ if array.is_some() => array.map(|a| super::graph_arrays::array_lab(a, mode, state.step)).unwrap_or_default(),
+                _ if graph.is_none() && arrays.is_some() => html! {
+                    <p class="warning" role="status">{ arrays.as_ref().as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default() }</p>
+                },
                 (Some(s), Some(v)) => html! {
                     <>
                         if let Some(d) = &s.domain {
@@ -138,7 +158,8 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                         }
                     </>
                 },
-                _ if graph.is_none() => html! { <p class="hint">{ "The graph appears once the program is complete." }</p> },
+                _ if graph.is_none() && state.traced().is_none() => html! { <p class="hint">{ "The graph appears once the program is complete." }</p> },
+                _ if graph.is_none() => html! { <p class="hint">{ "Enter a number or an array for every input to see the graph's values." }</p> },
                 _ => html! { <p class="hint">{ "Enter a number for every input to see the graph's values." }</p> },
             } }
         </>
@@ -148,6 +169,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
 fn controls(
     state: &GraphState,
     graph: Option<&Graph>,
+    array: Option<&crate::lab::graph::arrays::ArraySession>,
     d: &UseReducerDispatcher<Model<GraphState>>,
     stepper: &Stepper,
 ) -> Html {
@@ -165,11 +187,25 @@ fn controls(
                         onclick={d.on_click(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
                 </div>
                 // Not on a lecture slide: the slide shows the lecture's steps (and keeps its room for them).
-                if !super::is_embedded() {
+                if !super::is_embedded() && array.is_none() {
                     <button type="button" class="mode" data-testid="quiz-toggle" aria-pressed={pressed(state.practice.on)}
                         onclick={d.on_click(GraphAction::Quiz(!state.practice.on))}>{ "Practice" }</button>
                 }
             </div>
+            if let Some(a) = array {
+                <div class="control-row seeds field">
+                    <label for="wrt-select">{ "Forward seed: ∂/∂" }</label>
+                    <select id="wrt-select" data-testid="wrt-select" onchange={d.reform_action(|e: Event| {
+                        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                        GraphAction::Wrt(v.parse().unwrap_or(0))
+                    })}>
+                        { for super::graph_arrays::seed_names(a).into_iter().enumerate().map(|(i, n)| html! {
+                            <option value={i.to_string()} selected={i == a.wrt}>{ n }</option>
+                        }) }
+                    </select>
+                </div>
+            }
+            if array.is_none() {
             <div class="control-row seeds" role="group" aria-label="Seed">
                 <span class="hint">{ "Forward seed:" }</span>
                 { for inputs.iter().enumerate().map(|(i, input)| html! {
@@ -187,6 +223,7 @@ fn controls(
                     }) }
                 }
             </div>
+            }
             { step_controls(stepper) }
         </div>
     }

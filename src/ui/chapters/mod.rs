@@ -5,6 +5,7 @@ pub mod chain;
 pub mod contents;
 pub mod grad;
 pub mod graph;
+mod graph_arrays;
 pub mod hyper;
 pub mod learn;
 pub mod lecture;

@@ -37,7 +37,7 @@ fn fit_zoom(width: f64, avail: f64, floor: usize) -> usize {
 }
 
 /// A coordinate to one decimal, printed shortest (`12.5`, `40`).
-fn c(x: f64) -> String {
+pub(crate) fn c(x: f64) -> String {
     fmt_rounded(x, 1)
 }
 
@@ -67,7 +67,7 @@ fn meets(a: Area, b: Area) -> bool {
 }
 
 /// Bézier path through the points, leaving and entering horizontally.
-fn path(points: &[(f64, f64)]) -> String {
+pub(crate) fn path(points: &[(f64, f64)]) -> String {
     let mut d = format!("M{},{}", c(points[0].0), c(points[0].1));
     for w in points.windows(2) {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
@@ -345,7 +345,7 @@ pub fn GraphView(props: &GraphViewProps) -> Html {
 }
 
 /// The edges' arrow head.
-const ARROW: &str = "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>";
+pub(crate) const ARROW: &str = "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>";
 
 /// Nodes and edges are drawn by blocks of this many.
 const BLOCK: usize = 8;

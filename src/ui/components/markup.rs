@@ -96,3 +96,77 @@ pub fn figure_saves(name: &'static str, svg: std::rc::Rc<str>, (w, h): (f64, f64
             Save as PNG</button><button type=\"button\" class=\"small\" data-testid=\"export-svg\">Save as SVG</button>") }</div>
     }
 }
+
+/// An array as JSON in its shape, for `data-value`: numbers as Rust's `{}` prints them, NaN and ±∞ as strings.
+pub fn json(shape: &[usize], data: &[f64]) -> String {
+    match shape.split_first() {
+        None => match data[0] {
+            v if v.is_nan() => "\"NaN\"".into(),
+            v if v.is_infinite() => (if v > 0.0 { "\"inf\"" } else { "\"-inf\"" }).into(),
+            v => crate::base::num::fmt_full(v),
+        },
+        Some((&n, inner)) => {
+            let step = inner.iter().product::<usize>();
+            let items: Vec<String> = (0..n)
+                .map(|k| json(inner, &data[k * step..(k + 1) * step]))
+                .collect();
+            format!("[{}]", items.join(","))
+        }
+    }
+}
+
+/// Rows and columns of an array shown as a table, at most; the rest is said, and is in `data-value`.
+pub const SHOWN: usize = 8;
+
+/// An array for reading: a number, a row, or a matrix (a higher-rank array as the matrix of its last axis), each
+/// entry to 4 significant digits with its full value in `data-value` and `title`; the whole array as JSON.
+pub fn array_table(a: &crate::base::array::Array, testid: &str, caption: &str) -> String {
+    use crate::base::num::{fmt_full, fmt_sig};
+    let cell = |v: f64| {
+        let full = fmt_full(v);
+        format!(
+            "<td data-value=\"{full}\" title=\"{full}\">{}</td>",
+            fmt_sig(v, 4)
+        )
+    };
+    let data = format!(
+        " data-testid=\"{testid}\" data-value=\"{}\"",
+        esc(&json(&a.shape, &a.data))
+    );
+    if a.shape.is_empty() {
+        return format!(
+            "<span class=\"num\"{data} title=\"{0}\">{1}</span>",
+            fmt_full(a.data[0]),
+            fmt_sig(a.data[0], 6)
+        );
+    }
+    let cols = *a.shape.last().unwrap_or(&1);
+    let rows = a.len() / cols.max(1);
+    let mut o = format!(
+        "<table class=\"matrix\"{data}><caption class=\"sr-only\">{}</caption><tbody>",
+        esc(caption)
+    );
+    for r in 0..rows.min(SHOWN) {
+        o.push_str("<tr>");
+        for c in 0..cols.min(SHOWN) {
+            o += &cell(a.data[r * cols + c]);
+        }
+        if cols > SHOWN {
+            o.push_str("<td aria-hidden=\"true\">…</td>");
+        }
+        o.push_str("</tr>");
+    }
+    if rows > SHOWN {
+        o.push_str("<tr><td aria-hidden=\"true\">⋮</td></tr>");
+    }
+    o.push_str("</tbody></table>");
+    if rows > SHOWN || cols > SHOWN {
+        o += &format!(
+            "<p class=\"hint\">The first {} × {} of {} numbers shown.</p>",
+            rows.min(SHOWN),
+            cols.min(SHOWN),
+            crate::base::num::fmt_count(a.len() as u64)
+        );
+    }
+    o
+}

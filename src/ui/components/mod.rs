@@ -19,7 +19,9 @@ pub use field::{number_field, select_field};
 pub use fit::Fit;
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
-pub use markup::{class_list, count_str, esc, figure_saves, markup, num_str, raw};
+pub use markup::{
+    array_table, class_list, count_str, esc, figure_saves, json, markup, num_str, raw,
+};
 pub use notice::url_notice;
 pub use number::num;
 pub use pen::Pen;

@@ -1,0 +1,317 @@
+//! The graph lab on a numpy program: the graph at array granularity (a node per numpy operation, with its shape),
+//! forward mode along one input number and reverse mode from the output, node by node, with what each node's JVP and
+//! VJP cost in multiplications and the bytes reverse mode keeps for it — so that Example 0's point (forward and
+//! reverse cost of a chain) can be read off any program.
+
+use super::Mode;
+use crate::ad::nd;
+use crate::base::aop::Costs;
+use crate::base::array::Array;
+use crate::base::num::fmt_count;
+use crate::lab::program::Traced;
+use crate::lab::Shared;
+use crate::lang::agraph::{AGraph, AOpNode};
+use crate::layout::{layout, Layout, MAX_POINTS};
+
+/// Array graphs above this many nodes are not drawn.
+pub const MAX_DRAWN: usize = 400;
+
+/// Everything the graph lab shows of a numpy program at its point, for one forward seed.
+#[derive(Debug, PartialEq)]
+pub struct ArraySession {
+    pub traced: Shared<Traced>,
+    pub layout: Result<Layout, String>,
+    /// Each node's name in the drawing: the input's name, `const`, or the operation (`@`, `tanh`, `sum`).
+    pub labels: Vec<String>,
+    pub values: Vec<Array>,
+    /// Each node's tangent along input number `wrt` (forward mode).
+    pub tangents: Vec<Array>,
+    /// Each node's adjoint from the output (reverse mode; `None` where no path from an input to the output passes).
+    pub adjoints: Vec<Option<Array>>,
+    /// What each node's JVP and VJP cost, and what reverse mode keeps for it (zero for inputs and constants).
+    pub costs: Vec<Costs>,
+    /// The input number forward mode is seeded with (inputs in order, each row-major), and its name (`W[0,1]`).
+    pub wrt: usize,
+    pub wrt_name: String,
+    /// Whether the output is one number (otherwise reverse mode seeds every entry of it with 1).
+    pub scalar_output: bool,
+}
+
+/// The names of a graph's input numbers: `b` for a number, `W[0,1]` for an entry of an array.
+pub fn number_names(g: &AGraph) -> Vec<String> {
+    let mut names = Vec::new();
+    for i in &g.inputs {
+        let shape = &i.value.shape;
+        if shape.is_empty() {
+            names.push(i.name.clone());
+            continue;
+        }
+        for k in 0..i.value.len() {
+            let (mut rest, mut index) = (k, Vec::with_capacity(shape.len()));
+            for d in shape.iter().rev() {
+                index.push((rest % d).to_string());
+                rest /= d;
+            }
+            index.reverse();
+            names.push(format!("{}[{}]", i.name, index.join(",")));
+        }
+    }
+    names
+}
+
+impl ArraySession {
+    pub fn new(traced: &Shared<Traced>, wrt: usize) -> Result<ArraySession, String> {
+        let g = &traced.graph;
+        let x = nd::point(g);
+        let values = nd::evaluate(g, &x)?;
+        let names = number_names(g);
+        let wrt = wrt.min(names.len().saturating_sub(1));
+        let mut seeds: Vec<Array> = x.iter().map(|a| Array::zeros(&a.shape)).collect();
+        let mut at = wrt;
+        for s in seeds.iter_mut() {
+            if at < s.len() {
+                s.data[at] = 1.0;
+                break;
+            }
+            at -= s.len();
+        }
+        let tangents = nd::node_tangents(g, &values, &seeds);
+        let out = &values[g.output().index()];
+        let scalar_output = out.len() == 1;
+        let seed = Array::new(out.shape.clone(), vec![1.0; out.len()]);
+        let adjoints = nd::node_adjoints(g, &values, seed);
+        let shape_of = |p: &crate::lang::graph::NodeId| g.nodes[p.index()].shape.as_slice();
+        let costs = g
+            .nodes
+            .iter()
+            .map(|n| match &n.op {
+                AOpNode::Prim(op, args) => op.costs(&args.iter().map(shape_of).collect::<Vec<_>>()),
+                _ => Costs {
+                    jvp: 0,
+                    vjp: 0,
+                    kept: 0,
+                },
+            })
+            .collect();
+        let labels = g
+            .nodes
+            .iter()
+            .map(|n| match &n.op {
+                AOpNode::Input(i) => g.inputs[*i as usize].name.clone(),
+                AOpNode::Const(_) => "const".into(),
+                AOpNode::Prim(op, _) => op.label(),
+            })
+            .collect();
+        let layout = if g.nodes.len() > MAX_DRAWN {
+            Err(format!(
+                "This graph has {} array operations; drawings stop at {MAX_DRAWN}.",
+                fmt_count(g.nodes.len() as u64)
+            ))
+        } else {
+            layout(g).ok_or_else(|| {
+                format!(
+                    "This graph's edges skip so many columns that its drawing would need more than {} points.",
+                    fmt_count(MAX_POINTS as u64)
+                )
+            })
+        };
+        Ok(ArraySession {
+            traced: traced.clone(),
+            layout,
+            labels,
+            values,
+            tangents,
+            adjoints,
+            costs,
+            wrt_name: names.get(wrt).cloned().unwrap_or_default(),
+            wrt,
+            scalar_output,
+        })
+    }
+
+    pub fn graph(&self) -> &AGraph {
+        &self.traced.graph
+    }
+
+    /// Steps in `mode`: one per node forward; in reverse, the forward sweep's then the backward sweep's.
+    pub fn total(&self, mode: Mode) -> usize {
+        let n = self.values.len();
+        match mode {
+            Mode::Forward => n,
+            Mode::Reverse => 2 * n,
+        }
+    }
+
+    /// What step `step` of `mode` shows: the node it computes, and which of each node's numbers are known by then.
+    pub fn at(&self, mode: Mode, step: usize) -> ArrayStep {
+        let n = self.values.len();
+        let step = step.min(self.total(mode));
+        match mode {
+            Mode::Forward => ArrayStep {
+                active: step.checked_sub(1),
+                backward: false,
+                valued: step,
+                adjoint_from: n,
+            },
+            Mode::Reverse if step <= n => ArrayStep {
+                active: step.checked_sub(1),
+                backward: false,
+                valued: step,
+                adjoint_from: n,
+            },
+            Mode::Reverse => ArrayStep {
+                active: Some(2 * n - step),
+                backward: true,
+                valued: n,
+                adjoint_from: 2 * n - step,
+            },
+        }
+    }
+
+    /// Multiplications of one forward pass (every node's JVP) and of the backward pass (every VJP), and the bytes
+    /// reverse mode keeps.
+    pub fn totals(&self) -> Costs {
+        self.costs.iter().fold(
+            Costs {
+                jvp: 0,
+                vjp: 0,
+                kept: 0,
+            },
+            |t, c| Costs {
+                jvp: t.jvp + c.jvp,
+                vjp: t.vjp + c.vjp,
+                kept: t.kept + c.kept,
+            },
+        )
+    }
+
+    /// Input numbers in all (forward mode's passes for the whole gradient).
+    pub fn numbers(&self) -> usize {
+        self.graph().inputs.iter().map(|i| i.value.len()).sum()
+    }
+
+    /// What the step does, in words (for the rule panel and screen readers).
+    pub fn narrate(&self, mode: Mode, step: usize) -> String {
+        let s = self.at(mode, step);
+        let Some(k) = s.active else {
+            return match mode {
+                Mode::Forward => format!(
+                    "Forward mode along {}: each node's value and its tangent, its derivative with respect to {}, \
+                     node by node.",
+                    self.wrt_name, self.wrt_name
+                ),
+                Mode::Reverse => "Reverse mode: the forward sweep computes and keeps every node's value; the \
+                                  backward sweep then carries adjoints from the output back to the inputs."
+                    .into(),
+            };
+        };
+        let g = self.graph();
+        let node = &g.nodes[k];
+        let shape = crate::base::array::fmt_shape(&node.shape);
+        let c = self.costs[k];
+        let what = match &node.op {
+            AOpNode::Input(_) => format!("input {}", self.labels[k]),
+            AOpNode::Const(_) => "a constant".into(),
+            AOpNode::Prim(..) => format!("`{}`", self.labels[k]),
+        };
+        let src = node.span.text(&self.traced.source).trim().to_string();
+        let from = if src.is_empty() || src.len() > 60 {
+            String::new()
+        } else {
+            format!(" ({src})")
+        };
+        match (mode, s.backward) {
+            (Mode::Forward, _) => format!(
+                "v{k} = {what}{from}, shape {shape}: its value, and its tangent along {} by the operation's JVP ({} \
+                 multiplications).",
+                self.wrt_name,
+                fmt_count(c.jvp)
+            ),
+            (Mode::Reverse, false) => format!(
+                "v{k} = {what}{from}, shape {shape}: its value, kept for the backward sweep ({} bytes for its VJP).",
+                fmt_count(c.kept)
+            ),
+            (Mode::Reverse, true) => match &node.op {
+                AOpNode::Prim(..) => format!(
+                    "v{k} = {what}{from}: its adjoint, shape {shape}, goes back to its arguments by the operation's \
+                     VJP ({} multiplications).",
+                    fmt_count(c.vjp)
+                ),
+                AOpNode::Input(_) => format!(
+                    "v{k} = {what}: its adjoint, shape {shape}, is complete: ∂f/∂{}, the gradient's part for it.",
+                    self.labels[k]
+                ),
+                AOpNode::Const(_) => {
+                    format!("v{k} = {what}: nothing to differentiate, so reverse mode sends it no adjoint.")
+                }
+            },
+        }
+    }
+}
+
+/// Which of the nodes' numbers a step shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArrayStep {
+    /// The node the step computes (`None` before the first step).
+    pub active: Option<usize>,
+    /// In the backward sweep of reverse mode.
+    pub backward: bool,
+    /// Nodes `0..valued` have their values (and, forward, their tangents).
+    pub valued: usize,
+    /// Nodes `adjoint_from..` have their adjoints.
+    pub adjoint_from: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::program::ProgramState;
+
+    fn session(src: &str, wrt: usize) -> ArraySession {
+        let p = ProgramState::new_in(src, &[], super::super::limits(), true);
+        assert_eq!(p.error, None);
+        ArraySession::new(p.traced.as_ref().unwrap(), wrt).unwrap()
+    }
+
+    const MLP: &str = "import autograd.numpy as np\nX = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]])\ny = \
+                       np.array([1.0, -1.0, 0.5])\ndef loss(W=np.array([[0.5, -0.3], [0.1, 0.4]]), b=np.array([0.1, \
+                       -0.2]), w=np.array([1.0, -1.0])):\n  h = np.tanh(X @ W + b)\n  return np.mean((h @ w - y) ** \
+                       2)\n";
+
+    /// A network's loss is a handful of array nodes; forward and reverse give one gradient; costs add up.
+    #[test]
+    fn a_network_at_array_granularity() {
+        let s = session(MLP, 1);
+        let g = s.graph();
+        assert!(g.nodes.len() <= 16, "{}", g.nodes.len());
+        assert_eq!(s.wrt_name, "W[0,1]");
+        assert_eq!(
+            number_names(g),
+            ["W[0,0]", "W[0,1]", "W[1,0]", "W[1,1]", "b[0]", "b[1]", "w[0]", "w[1]"]
+        );
+        assert!(s.labels.contains(&"@".to_string()) && s.labels.contains(&"tanh".to_string()));
+        // The tangent at the output along W[0,1] is the adjoint of W at [0,1]: one gradient, two ways.
+        let (_, grad) = nd::gradient(g).unwrap();
+        let out = g.output().index();
+        let t = s.tangents[out].data[0];
+        let a = s.adjoints[g.inputs[0].node.index()].as_ref().unwrap().data[1];
+        assert!(
+            (t - grad[0].data[1]).abs() <= 1e-15 * t.abs().max(1.0),
+            "{t}"
+        );
+        assert_eq!(a, grad[0].data[1]);
+        // Steps: forward one per node; reverse the forward sweep, then the backward sweep from the output.
+        let n = g.nodes.len();
+        assert_eq!(s.total(Mode::Reverse), 2 * n);
+        assert_eq!(s.at(Mode::Reverse, n + 1).active, Some(n - 1));
+        assert!(s.at(Mode::Reverse, n + 1).backward);
+        assert_eq!(s.at(Mode::Reverse, 2 * n).active, Some(0));
+        assert_eq!(s.at(Mode::Forward, 0).active, None);
+        let c = s.totals();
+        assert!(c.jvp > 0 && c.vjp > 0 && c.kept > 0, "{c:?}");
+        assert!(s.narrate(Mode::Reverse, n + 1).contains("VJP"));
+        assert!(s.layout.is_ok());
+        // A seed past the last number is the last number.
+        assert_eq!(session(MLP, 99).wrt_name, "w[1]");
+    }
+}

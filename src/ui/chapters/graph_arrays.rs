@@ -1,0 +1,176 @@
+//! `#/graph` on a numpy program: the graph at array granularity — a node per numpy operation with its shape — drawn
+//! as markup, the step's node with its value and its tangent or adjoint as small matrices, and what each mode costs.
+//!
+//! Contract hooks: each node a `graph-node` with `data-node="v3"` and `data-shape="3x2"` (empty for a number); the
+//! active node's numbers in `array-value`, `array-tangent`, `array-adjoint` (JSON in `data-value`).
+
+use yew::prelude::*;
+
+use crate::base::array::fmt_shape;
+use crate::base::num::{fmt_count, fmt_full};
+use crate::lab::graph::arrays::{number_names, ArraySession};
+use crate::lab::graph::Mode;
+use crate::lang::agraph::AOpNode;
+use crate::layout::{NODE_H, NODE_W};
+use crate::ui::components::graph_view::{c, path, ARROW};
+use crate::ui::components::{array_table, class_list, esc, raw};
+
+/// The seed's select, the drawing, the active node's numbers and the costs of both modes.
+pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
+    let g = s.graph();
+    let at = s.at(mode, step);
+    let mut o = String::from(
+        "<p class=\"hint\">A numpy program, drawn at array granularity: a node per numpy operation, with its shape; \
+         the step's node shows its numbers below the drawing.</p>",
+    );
+    match &s.layout {
+        Ok(l) => {
+            let (w, h) = (l.width.ceil(), l.height.ceil());
+            o += &format!(
+                "<div class=\"graph-view mode-{}\"><div class=\"graph-scroll\" tabindex=\"0\" role=\"region\" \
+                 aria-label=\"The computational graph at array granularity\"><svg data-testid=\"graph\" role=\"img\" \
+                 aria-label=\"Computational graph with {} array operations\" viewBox=\"0 0 {} {}\" width=\"{}\" \
+                 height=\"{}\">{ARROW}<g class=\"edges\">",
+                mode.name(),
+                g.operations(),
+                fmt_full(w),
+                fmt_full(h),
+                fmt_full(w),
+                fmt_full(h)
+            );
+            for e in &l.edges {
+                let (from, to) = (e.from.index(), e.to.index());
+                let hot =
+                    at.active == Some(to) && !at.backward || at.active == Some(from) && at.backward;
+                let valued = to < at.valued;
+                o += &format!(
+                    "<g class=\"{}\"><path d=\"{}\" marker-end=\"url(#arrow)\"/></g>",
+                    if hot {
+                        "edge hot"
+                    } else if valued {
+                        "edge valued"
+                    } else {
+                        "edge"
+                    },
+                    path(&e.points)
+                );
+            }
+            o.push_str("</g><g class=\"nodes\">");
+            for (k, &(x, y)) in l.pos.iter().enumerate() {
+                let node = &g.nodes[k];
+                let active = at.active == Some(k);
+                let class = class_list(&[
+                    ("node", true),
+                    ("input", matches!(node.op, AOpNode::Input(_))),
+                    ("output", g.outputs.iter().any(|p| p.index() == k)),
+                    ("active", active),
+                    ("computed", k < at.valued),
+                    ("read", at.backward && k >= at.adjoint_from),
+                ]);
+                let shape: Vec<String> = node.shape.iter().map(|n| n.to_string()).collect();
+                let pos = format!(
+                    "x=\"{}\" y=\"{}\"",
+                    c(x - NODE_W / 2.0),
+                    c(y - NODE_H / 2.0)
+                );
+                o += &format!(
+                    "<g class=\"{class}\" data-testid=\"graph-node\" data-node=\"v{k}\" data-shape=\"{}\"{}><rect {pos} \
+                     width=\"{}\" height=\"{}\" rx=\"10\"/><foreignObject {pos} width=\"{}\" height=\"{}\"><div \
+                     xmlns=\"http://www.w3.org/1999/xhtml\" class=\"node-text\"><div><b>v{k}</b> <span \
+                     class=\"node-op\">{}</span></div><div class=\"node-shape\">{}</div></div></foreignObject></g>",
+                    shape.join("x"),
+                    if active { " aria-current=\"step\"" } else { "" },
+                    fmt_full(NODE_W),
+                    fmt_full(NODE_H),
+                    fmt_full(NODE_W),
+                    fmt_full(NODE_H),
+                    esc(&s.labels[k]),
+                    if node.shape.is_empty() {
+                        "a number".to_string()
+                    } else {
+                        shape.join(" × ")
+                    }
+                );
+            }
+            o.push_str("</g></svg></div></div>");
+        }
+        Err(why) => o += &format!("<p class=\"hint\">{}</p>", esc(why)),
+    }
+    // The step's node: its value, and its tangent or adjoint once known.
+    o.push_str("<div class=\"two-col lab-bottom\"><div class=\"col\" data-testid=\"array-node\">");
+    match at.active {
+        Some(k) => {
+            let node = &g.nodes[k];
+            let c = s.costs[k];
+            o += &format!(
+                "<h2>v{k} = {} <span class=\"shape\">{}</span></h2><h3>Its value</h3>{}",
+                esc(&s.labels[k]),
+                fmt_shape(&node.shape),
+                array_table(&s.values[k], "array-value", &format!("the value of v{k}"))
+            );
+            match (mode, at.backward) {
+                (Mode::Forward, _) => {
+                    o += &format!(
+                        "<h3>Its tangent, ∂v{k}/∂{}</h3>{}",
+                        esc(&s.wrt_name),
+                        array_table(&s.tangents[k], "array-tangent", &format!("the tangent of v{k}"))
+                    )
+                }
+                (Mode::Reverse, true) => match &s.adjoints[k] {
+                    Some(a) => {
+                        o += &format!(
+                            "<h3>Its adjoint, ∂f/∂v{k}</h3>{}",
+                            array_table(a, "array-adjoint", &format!("the adjoint of v{k}"))
+                        )
+                    }
+                    None => o.push_str(
+                        "<p class=\"hint\">No path from an input to the output passes here: no adjoint.</p>",
+                    ),
+                },
+                (Mode::Reverse, false) => {}
+            }
+            if matches!(node.op, AOpNode::Prim(..)) {
+                o += &format!(
+                    "<p class=\"cost\">Its JVP takes {} multiplications, its VJP {}; reverse mode keeps {} bytes for \
+                     it.</p>",
+                    fmt_count(c.jvp),
+                    fmt_count(c.vjp),
+                    fmt_count(c.kept)
+                );
+            }
+        }
+        None => o.push_str("<p class=\"hint\">Step with → to compute the first node.</p>"),
+    }
+    // What each mode costs on this program: Example 0's point, read off any program.
+    let t = s.totals();
+    let n = s.numbers() as u64;
+    o += &format!(
+        "</div><div class=\"col cost-panel\" data-testid=\"array-costs\"><h2>What each mode costs here</h2><table \
+         class=\"numbers\"><tr><th scope=\"row\">one forward pass (every node's JVP)</th><td>{}</td></tr><tr><th \
+         scope=\"row\">the whole gradient by forward mode ({} passes, one per input number)</th><td \
+         data-testid=\"array-cost-forward\" data-value=\"{}\">{}</td></tr><tr><th scope=\"row\">the whole gradient by \
+         reverse mode (one backward pass, every VJP)</th><td data-testid=\"array-cost-reverse\" \
+         data-value=\"{}\">{}</td></tr><tr><th scope=\"row\">bytes reverse mode keeps</th><td>{}</td></tr></table><p \
+         class=\"hint\">Multiplications, counted from each operation's shapes. Forward mode pays its pass once per \
+         input number; reverse mode pays the backward pass once, and the memory of the values it keeps.</p></div></div>",
+        fmt_count(t.jvp),
+        fmt_count(n),
+        n * t.jvp,
+        fmt_count(n * t.jvp),
+        t.vjp,
+        fmt_count(t.vjp),
+        fmt_count(t.kept)
+    );
+    if !s.scalar_output {
+        o.push_str(
+            "<p class=\"hint\">The function returns an array: reverse mode seeds every entry of it with 1 (the \
+             gradient of their sum).</p>",
+        );
+    }
+    raw(o)
+}
+
+/// The forward seed's choices: every input number by name.
+pub fn seed_names(s: &ArraySession) -> Vec<String> {
+    number_names(s.graph())
+}
