@@ -406,9 +406,11 @@ test('a numpy program at array granularity: a node per operation with its shape,
   const nodes = page.locator('[data-testid="graph-node"]');
   const n = await nodes.count();
   assert.ok(n >= 8 && n <= 16, `a dozen array operations, not hundreds of scalars: ${n}`);
-  const shapes = await nodes.evaluateAll((els) => els.map((e) => [e.querySelector('.node-op').textContent, e.dataset.shape]));
+  const shapes = await nodes.evaluateAll((els) => els.map((e) => [e.querySelector('.node-op').textContent, e.dataset.shape, e.dataset.node]));
+  // Drawn in evaluation order; constant numbers are written into the operations that read them (`** 2`).
   const W = shapes.findIndex(([op]) => op === 'W');
-  assert.deepEqual(shapes[W], ['W', '2x2']);
+  assert.deepEqual(shapes[W].slice(0, 2), ['W', '2x2']);
+  assert.ok(shapes.some(([op]) => op === '** 2'), JSON.stringify(shapes));
   assert.ok(shapes.some(([op, s]) => op === '@' && s === '3x2'), JSON.stringify(shapes));
   assert.ok(shapes.some(([op, s]) => op === 'tanh' && s === '3x2'));
   assert.equal(await page.locator('[data-testid="quiz-toggle"]').count(), 0, 'practice is for programs of numbers');
@@ -418,9 +420,12 @@ test('a numpy program at array granularity: a node per operation with its shape,
   await page.keyboard.press('End');
   assert.equal(await counter(page), `${2 * n} / ${2 * n}`);
   for (let k = 0; k < W; k++) await page.keyboard.press('ArrowLeft');
-  assert.equal(await page.locator('[data-testid="graph-node"][aria-current="step"]').getAttribute('data-node'), `v${W}`);
+  assert.equal(await page.locator('[data-testid="graph-node"][aria-current="step"]').getAttribute('data-node'), shapes[W][2]);
   assert.deepEqual(JSON.parse(await page.locator('[data-testid="array-adjoint"]').getAttribute('data-value')), want);
   assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /adjoint/);
+  // Reverse mode written out as a numpy program, run again by the core: the engine's numbers.
+  assert.match(await page.locator('[data-testid="code-view"]').textContent(), /^import numpy as np\s+def grad_W\(/);
+  assert.equal(await page.locator('[data-testid="code-check"]').getAttribute('data-match'), 'true');
   await shot(page, 'graph-numpy-reverse');
   // Forward mode seeded along W[0,1]: at the output, the tangent is that entry of the gradient.
   await page.locator('[data-testid="mode-forward"]').click();

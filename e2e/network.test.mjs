@@ -79,6 +79,23 @@ test('one example in the graph lab: the same network as a scalar program', async
   await page.close();
 });
 
+test('the whole objective as a numpy program: a graph of array operations in the graph lab, its gradient on #/grad', async () => {
+  const page = await h.open('#/network?preset=micrograd&epoch=3');
+  const href = await page.locator('[data-testid="nn-numpy-grad-link"]').getAttribute('href');
+  await page.click('[data-testid="nn-numpy-graph-link"]');
+  await page.waitForSelector('[data-testid="graph-node"][data-shape="100x16"]');
+  assert.equal(await page.locator('[data-testid="program-error"]').count(), 0);
+  const n = await page.locator('[data-testid="graph-node"]').count();
+  assert.ok(n < 80, `the network's objective is ${n} array operations, not thousands of scalar ones`);
+  await shot(page, 'network-numpy-graph');
+  const grad = await h.open(href);
+  // The tape's objective and gradient to 1e-12 (checked natively for every activation and loss): here, its shapes.
+  assert.ok(Number.isFinite(Number(await grad.locator('[data-testid="result-value"]').getAttribute('data-value'))));
+  assert.equal(JSON.parse(await grad.locator('[data-testid="result-grad-W1"]').getAttribute('data-value')).length, 16);
+  await grad.close();
+  await page.close();
+});
+
 test('bad settings get a message and training keeps working', async () => {
   const page = await h.open('#/network?' + TFP);
   const cases = [['nn-layers', Array(100).fill(2).join(','), /100 hidden layers/], ['nn-layers', '1000000', /at most 256/],

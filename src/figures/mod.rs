@@ -12,6 +12,7 @@ pub mod boundary;
 pub mod curve;
 pub mod fd;
 pub mod frame;
+pub mod heatmap;
 pub mod svg;
 pub mod swell;
 pub mod training;

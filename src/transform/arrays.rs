@@ -16,7 +16,8 @@ use crate::lang::graph::NodeId;
 fn literal(a: &Array) -> String {
     fn nested(data: &[f64], shape: &[usize]) -> String {
         match shape {
-            [] => format!("{:?}", data[0]),
+            // As Python prints it (`1.0`, `1e+20`): never through core's float formatter.
+            [] => crate::base::num::fmt_python(data[0]),
             [n, rest @ ..] => {
                 let step: usize = rest.iter().product();
                 let items: Vec<String> = (0..*n)

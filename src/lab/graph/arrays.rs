@@ -11,15 +11,81 @@ use crate::base::num::fmt_count;
 use crate::lab::program::Traced;
 use crate::lab::Shared;
 use crate::lang::agraph::{AGraph, AOpNode};
-use crate::layout::{layout, Layout, MAX_POINTS};
+use crate::lang::graph::NodeId;
+use crate::layout::{layout, Dag, Layout, MAX_POINTS};
 
 /// Array graphs above this many nodes are not drawn.
 pub const MAX_DRAWN: usize = 400;
+
+/// Whether node `k` is a constant number: drawn inside the operations that use it (`** 2`, `0.5 *`), not as a node
+/// of its own, and not a step.
+fn folded(g: &AGraph, k: usize) -> bool {
+    matches!(&g.nodes[k].op, AOpNode::Const(c) if c.shape.is_empty())
+}
+
+/// The nodes the drawing and the steps show, in evaluation order: all but constant numbers.
+pub fn shown_nodes(g: &AGraph) -> Vec<usize> {
+    (0..g.nodes.len()).filter(|&k| !folded(g, k)).collect()
+}
+
+/// The graph as drawn: the shown nodes, numbered in order, and the edges between them.
+struct Shown<'a> {
+    g: &'a AGraph,
+    order: &'a [usize],
+    /// Each node's number in the drawing.
+    index: Vec<u32>,
+    outputs: Vec<NodeId>,
+}
+
+impl Dag for Shown<'_> {
+    fn size(&self) -> usize {
+        self.order.len()
+    }
+    fn parents_of(&self, i: usize) -> Vec<NodeId> {
+        self.g
+            .parents_of(self.order[i])
+            .into_iter()
+            .filter(|p| !folded(self.g, p.index()))
+            .map(|p| NodeId(self.index[p.index()]))
+            .collect()
+    }
+    fn is_input(&self, i: usize) -> bool {
+        self.g.is_input(self.order[i])
+    }
+    fn output_ids(&self) -> &[NodeId] {
+        &self.outputs
+    }
+}
+
+/// An operation's name with the constant numbers it reads written in: `** 2`, `0.5 *`, `1 −`.
+fn label(g: &AGraph, k: usize) -> String {
+    match &g.nodes[k].op {
+        AOpNode::Input(i) => g.inputs[*i as usize].name.clone(),
+        AOpNode::Const(_) => "const".into(),
+        AOpNode::Prim(op, args) => {
+            let number = |p: &NodeId| match &g.nodes[p.index()].op {
+                AOpNode::Const(c) if c.shape.is_empty() => {
+                    Some(crate::base::num::fmt_compact(c.data[0]))
+                }
+                _ => None,
+            };
+            let name = op.label();
+            match (args.first().and_then(number), args.get(1).and_then(number)) {
+                (Some(a), None) if args.len() == 2 => format!("{a} {name}"),
+                (None, Some(b)) => format!("{name} {b}"),
+                _ => name,
+            }
+        }
+    }
+}
 
 /// Everything the graph lab shows of a numpy program at its point, for one forward seed.
 #[derive(Debug, PartialEq)]
 pub struct ArraySession {
     pub traced: Shared<Traced>,
+    /// The nodes drawn and stepped through (all but constant numbers), in evaluation order; the layout numbers them
+    /// so.
+    pub order: Vec<usize>,
     pub layout: Result<Layout, String>,
     /// Each node's name in the drawing: the input's name, `const`, or the operation (`@`, `tanh`, `sum`).
     pub labels: Vec<String>,
@@ -35,6 +101,45 @@ pub struct ArraySession {
     pub wrt_name: String,
     /// Whether the output is one number (otherwise reverse mode seeds every entry of it with 1).
     pub scalar_output: bool,
+    /// Reverse mode written out as a numpy program for the gradient of the seed's input (`transform::arrays`), and
+    /// what it returns when the core runs it, against the engine's adjoint.
+    pub code: Option<(String, CodeRun)>,
+}
+
+/// What a generated numpy program returned when the core ran it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CodeRun {
+    /// It ran: whether it gives the engine's numbers (NaN and ±∞ alike), and the largest relative difference.
+    Ran {
+        matches: bool,
+        worst: f64,
+    },
+    Failed(String),
+}
+
+/// Whether two arrays hold the same numbers within 1e-12 relative (numpy's sums and ours may round apart), NaN and
+/// ±∞ in the same places.
+fn compare(got: &Array, want: &Array) -> (bool, f64) {
+    if got.shape != want.shape {
+        return (false, f64::INFINITY);
+    }
+    let scale = want
+        .data
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0f64, |m, x| m.max(x.abs()));
+    let mut worst = 0.0f64;
+    let mut same = true;
+    for (a, b) in got.data.iter().zip(&want.data) {
+        if a.is_finite() && b.is_finite() {
+            let d = (a - b).abs() / b.abs().max(1e-3 * scale).max(f64::MIN_POSITIVE);
+            worst = worst.max(if a == b { 0.0 } else { d });
+            same &= a == b || d <= 1e-12;
+        } else {
+            same &= a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        }
+    }
+    (same, worst)
 }
 
 /// The names of a graph's input numbers: `b` for a number, `W[0,1]` for an entry of an array.
@@ -93,29 +198,60 @@ impl ArraySession {
                 },
             })
             .collect();
-        let labels = g
-            .nodes
-            .iter()
-            .map(|n| match &n.op {
-                AOpNode::Input(i) => g.inputs[*i as usize].name.clone(),
-                AOpNode::Const(_) => "const".into(),
-                AOpNode::Prim(op, _) => op.label(),
-            })
-            .collect();
-        let layout = if g.nodes.len() > MAX_DRAWN {
+        let labels = (0..g.nodes.len()).map(|k| label(g, k)).collect();
+        let order = shown_nodes(g);
+        let mut index = vec![0u32; g.nodes.len()];
+        for (i, &k) in order.iter().enumerate() {
+            index[k] = i as u32;
+        }
+        let shown = Shown {
+            g,
+            order: &order,
+            outputs: g.outputs.iter().map(|o| NodeId(index[o.index()])).collect(),
+            index,
+        };
+        let layout = if order.len() > MAX_DRAWN {
             Err(format!(
                 "This graph has {} array operations; drawings stop at {MAX_DRAWN}.",
-                fmt_count(g.nodes.len() as u64)
+                fmt_count(order.len() as u64)
             ))
         } else {
-            layout(g).ok_or_else(|| {
+            layout(&shown).ok_or_else(|| {
                 format!(
                     "This graph's edges skip so many columns that its drawing would need more than {} points.",
                     fmt_count(MAX_POINTS as u64)
                 )
             })
         };
+        // The gradient of the input the seed is in, as a numpy program, run again by the core.
+        let code = scalar_output.then(|| {
+            let (mut input, mut at) = (0, wrt);
+            while input + 1 < x.len() && at >= x[input].len() {
+                at -= x[input].len();
+                input += 1;
+            }
+            let text = crate::transform::arrays::reverse_program(g, input);
+            let run = crate::lang::lower::arrays::lower_arrays(&text, &[])
+                .map_err(|e| e.render(&text))
+                .and_then(|h| {
+                    let v = nd::evaluate(&h, &nd::point(&h))?;
+                    Ok(v[h.output().index()].clone())
+                });
+            let want = adjoints[g.inputs[input].node.index()]
+                .clone()
+                .unwrap_or_else(|| Array::zeros(&x[input].shape));
+            let run = match run {
+                Ok(got) => {
+                    let (matches, worst) = compare(&got, &want);
+                    CodeRun::Ran { matches, worst }
+                }
+                Err(e) => CodeRun::Failed(e),
+            };
+            (text, run)
+        });
         Ok(ArraySession {
+            code,
+            order,
             traced: traced.clone(),
             layout,
             labels,
@@ -133,9 +269,9 @@ impl ArraySession {
         &self.traced.graph
     }
 
-    /// Steps in `mode`: one per node forward; in reverse, the forward sweep's then the backward sweep's.
+    /// Steps in `mode`: one per node shown forward; in reverse, the forward sweep's then the backward sweep's.
     pub fn total(&self, mode: Mode) -> usize {
-        let n = self.values.len();
+        let n = self.order.len();
         match mode {
             Mode::Forward => n,
             Mode::Reverse => 2 * n,
@@ -144,26 +280,21 @@ impl ArraySession {
 
     /// What step `step` of `mode` shows: the node it computes, and which of each node's numbers are known by then.
     pub fn at(&self, mode: Mode, step: usize) -> ArrayStep {
-        let n = self.values.len();
+        let n = self.order.len();
         let step = step.min(self.total(mode));
+        let node = |i: Option<usize>| i.map(|i| self.order[i]);
         match mode {
-            Mode::Forward => ArrayStep {
-                active: step.checked_sub(1),
-                backward: false,
-                valued: step,
-                adjoint_from: n,
-            },
-            Mode::Reverse if step <= n => ArrayStep {
-                active: step.checked_sub(1),
-                backward: false,
-                valued: step,
-                adjoint_from: n,
-            },
-            Mode::Reverse => ArrayStep {
-                active: Some(2 * n - step),
+            Mode::Reverse if step > n => ArrayStep {
+                active: node(Some(2 * n - step)),
                 backward: true,
                 valued: n,
                 adjoint_from: 2 * n - step,
+            },
+            _ => ArrayStep {
+                active: node(step.checked_sub(1)),
+                backward: false,
+                valued: step,
+                adjoint_from: n,
             },
         }
     }
@@ -252,13 +383,13 @@ impl ArraySession {
 /// Which of the nodes' numbers a step shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ArrayStep {
-    /// The node the step computes (`None` before the first step).
+    /// The node the step computes (`None` before the first step), by its index in the graph.
     pub active: Option<usize>,
     /// In the backward sweep of reverse mode.
     pub backward: bool,
-    /// Nodes `0..valued` have their values (and, forward, their tangents).
+    /// The shown nodes `0..valued` (in [`ArraySession::order`]) have their values (and, forward, their tangents).
     pub valued: usize,
-    /// Nodes `adjoint_from..` have their adjoints.
+    /// The shown nodes `adjoint_from..` have their adjoints.
     pub adjoint_from: usize,
 }
 
@@ -301,16 +432,28 @@ mod tests {
         );
         assert_eq!(a, grad[0].data[1]);
         // Steps: forward one per node; reverse the forward sweep, then the backward sweep from the output.
-        let n = g.nodes.len();
+        let n = s.order.len();
+        assert!(
+            n < g.nodes.len(),
+            "constant numbers are not nodes of the drawing"
+        );
+        assert!(s.labels.contains(&"** 2".to_string()), "{:?}", s.labels);
         assert_eq!(s.total(Mode::Reverse), 2 * n);
-        assert_eq!(s.at(Mode::Reverse, n + 1).active, Some(n - 1));
+        assert_eq!(s.at(Mode::Reverse, n + 1).active, Some(g.nodes.len() - 1));
         assert!(s.at(Mode::Reverse, n + 1).backward);
-        assert_eq!(s.at(Mode::Reverse, 2 * n).active, Some(0));
+        assert_eq!(s.at(Mode::Reverse, 2 * n).active, Some(s.order[0]));
         assert_eq!(s.at(Mode::Forward, 0).active, None);
         let c = s.totals();
         assert!(c.jvp > 0 && c.vjp > 0 && c.kept > 0, "{c:?}");
         assert!(s.narrate(Mode::Reverse, n + 1).contains("VJP"));
         assert!(s.layout.is_ok());
+        // Reverse mode as a numpy program for W's gradient, run again by the core: the engine's numbers.
+        let (text, run) = s.code.as_ref().unwrap();
+        assert!(
+            text.starts_with("import numpy as np\n\ndef grad_W("),
+            "{text}"
+        );
+        assert!(matches!(run, CodeRun::Ran { matches: true, .. }), "{run:?}");
         // A seed past the last number is the last number.
         assert_eq!(session(MLP, 99).wrt_name, "w[1]");
     }

@@ -148,7 +148,7 @@ impl GraphState {
     pub fn total(&self) -> usize {
         let n = match (self.program.graph(), self.traced()) {
             (Some(g), _) => g.len(),
-            (None, Some(t)) => t.graph.nodes.len(),
+            (None, Some(t)) => arrays::shown_nodes(&t.graph).len(),
             (None, None) => 0,
         };
         match self.mode {

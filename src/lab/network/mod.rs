@@ -403,6 +403,87 @@ impl Trainer {
     }
 }
 
+impl Trainer {
+    /// The whole objective as the lecture would write it with numpy and autograd: the training data before the
+    /// function, the current weights as its parameters' defaults, one line per layer. The graph lab draws it as a
+    /// dozen array operations and `#/grad` differentiates it: the same numbers as the tape's.
+    pub fn numpy_program(&self) -> String {
+        let spec = self.settings.spec();
+        let literal = |rows: usize, cols: usize, data: &[f64]| {
+            crate::base::array::fmt_literal(&crate::base::array::Array::new(
+                if rows == 0 {
+                    vec![cols]
+                } else {
+                    vec![rows, cols]
+                },
+                data.to_vec(),
+            ))
+        };
+        let sizes: Vec<String> = spec.sizes.iter().map(|n| n.to_string()).collect();
+        let mut out = format!(
+            "import autograd.numpy as np\nfrom autograd import grad\n\n# the {} network's training data: {} points \
+             and their labels\nX = np.array({})\ny = np.array({})\n\n",
+            sizes.join("-"),
+            self.train.len(),
+            literal(self.train.len(), spec.sizes[0], &self.train.xs),
+            literal(0, self.train.len(), &self.train.ys),
+        );
+        let mut params = Vec::new();
+        for (k, pair) in self.mlp.params.chunks(2).enumerate() {
+            let (w, b) = (self.mlp.tape.value(pair[0]), self.mlp.tape.value(pair[1]));
+            params.push(format!(
+                "W{}=np.array({})",
+                k + 1,
+                literal(w.rows, w.cols, &w.data)
+            ));
+            params.push(format!(
+                "b{}=np.array({})",
+                k + 1,
+                literal(0, b.data.len(), &b.data)
+            ));
+        }
+        out += &format!("def loss({}):\n", params.join(", "));
+        let last = spec.sizes.len() - 2;
+        let mut cur = "X".to_string();
+        for k in 0..=last {
+            let z = format!("{cur} @ W{0}.T + b{0}", k + 1);
+            let f = if k == last { spec.output } else { spec.hidden };
+            let a = match f {
+                Activation::Relu => format!("np.maximum({z}, 0)"),
+                Activation::Tanh => format!("np.tanh({z})"),
+                Activation::Sigmoid => format!("1 / (1 + np.exp(-({z})))"),
+                Activation::Identity => z,
+            };
+            let name = if k == last {
+                "s".to_string()
+            } else {
+                format!("h{}", k + 1)
+            };
+            out += &format!("  {name} = {a}\n");
+            cur = name;
+        }
+        out += "  s = s[:, 0]\n";
+        out += &match spec.loss {
+            Loss::Hinge => "  c = np.mean(np.maximum(1 - y * s, 0))\n".to_string(),
+            // log(1 + e^m), m = −y·s, as the tape computes it: without overflow.
+            Loss::Logistic => {
+                "  m = -y * s\n  c = np.mean(np.maximum(m, 0) + np.log(1 + np.exp(-np.abs(m))))\n"
+                    .to_string()
+            }
+            Loss::Squared => "  c = np.mean(0.5 * (s - y) ** 2)\n".to_string(),
+        };
+        if spec.l2 != 0.0 {
+            for k in 1..=last + 1 {
+                for p in ["W", "b"] {
+                    out += &format!("  c = c + {} * np.sum({p}{k} ** 2)\n", fmt_full(spec.l2));
+                }
+            }
+        }
+        out += "  return c\n\ng = grad(loss)\n";
+        out
+    }
+}
+
 /// The gradient check: for a few parameters, the tape's ∂C/∂p against forward mode (a JVP along e_p) and against
 /// central differences of the full-batch objective.
 #[derive(Clone, Debug, PartialEq)]
@@ -789,6 +870,41 @@ mod tests {
                     assert_eq!(t.history.len(), 3);
                     assert!(t.history[2].test_accuracy >= 0.0);
                 }
+            }
+        }
+    }
+
+    /// The whole objective as a numpy program: traced at array granularity (a few dozen nodes), its value and its
+    /// gradient by the array engine are the tape's, for every activation and loss, with the penalty.
+    #[test]
+    fn the_numpy_program_is_the_same_objective() {
+        for (act, loss, l2) in [
+            (Activation::Relu, Loss::Hinge, 1e-4),
+            (Activation::Tanh, Loss::Logistic, 0.0),
+            (Activation::Sigmoid, Loss::Squared, 1e-3),
+        ] {
+            let mut settings = Settings::micrograd();
+            settings.preset = Preset::Custom;
+            settings.activation = act;
+            settings.loss = loss;
+            settings.l2 = l2;
+            let mut t = Trainer::new(&settings);
+            t.train_to(2);
+            let (want, want_grad) = t.full_gradient();
+            let src = t.numpy_program();
+            let g = crate::lang::lower::arrays::lower_arrays(&src, &[]).unwrap();
+            assert!(g.nodes.len() < 80, "{act:?}: {} nodes", g.nodes.len());
+            let (value, grad) = crate::ad::nd::gradient(&g).unwrap();
+            let tol = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-3);
+            assert!(tol(value, want), "{act:?}: {value} vs {want}");
+            let flat: Vec<f64> = grad.iter().flat_map(|a| a.data.iter().copied()).collect();
+            assert_eq!(flat.len(), want_grad.len());
+            let scale = want_grad.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+            for (k, (a, b)) in flat.iter().zip(&want_grad).enumerate() {
+                assert!(
+                    (a - b).abs() <= 1e-12 * scale,
+                    "{act:?} parameter {k}: {a} vs {b}"
+                );
             }
         }
     }

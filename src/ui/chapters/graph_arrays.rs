@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::base::array::fmt_shape;
 use crate::base::num::{fmt_count, fmt_full};
-use crate::lab::graph::arrays::{number_names, ArraySession};
+use crate::lab::graph::arrays::{number_names, ArraySession, CodeRun};
 use crate::lab::graph::Mode;
 use crate::lang::agraph::AOpNode;
 use crate::layout::{NODE_H, NODE_W};
@@ -39,10 +39,10 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
                 fmt_full(h)
             );
             for e in &l.edges {
-                let (from, to) = (e.from.index(), e.to.index());
+                let (from, to) = (s.order[e.from.index()], s.order[e.to.index()]);
                 let hot =
                     at.active == Some(to) && !at.backward || at.active == Some(from) && at.backward;
-                let valued = to < at.valued;
+                let valued = e.to.index() < at.valued;
                 o += &format!(
                     "<g class=\"{}\"><path d=\"{}\" marker-end=\"url(#arrow)\"/></g>",
                     if hot {
@@ -56,7 +56,8 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
                 );
             }
             o.push_str("</g><g class=\"nodes\">");
-            for (k, &(x, y)) in l.pos.iter().enumerate() {
+            for (i, &(x, y)) in l.pos.iter().enumerate() {
+                let k = s.order[i];
                 let node = &g.nodes[k];
                 let active = at.active == Some(k);
                 let class = class_list(&[
@@ -64,8 +65,8 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
                     ("input", matches!(node.op, AOpNode::Input(_))),
                     ("output", g.outputs.iter().any(|p| p.index() == k)),
                     ("active", active),
-                    ("computed", k < at.valued),
-                    ("read", at.backward && k >= at.adjoint_from),
+                    ("computed", i < at.valued),
+                    ("read", at.backward && i >= at.adjoint_from),
                 ]);
                 let shape: Vec<String> = node.shape.iter().map(|n| n.to_string()).collect();
                 let pos = format!(
@@ -161,6 +162,34 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
         fmt_count(t.vjp),
         fmt_count(t.kept)
     );
+    if let Some((text, run)) = &s.code {
+        let (matches, verdict) = match run {
+            CodeRun::Ran { matches: true, worst } if *worst == 0.0 => {
+                (true, "AD Lab ran it again: the same numbers as the engine's, to the last bit.".to_string())
+            }
+            CodeRun::Ran { matches: true, worst } => (
+                true,
+                format!(
+                    "AD Lab ran it again: the engine's numbers, within {} (relative; sums in another order round                      apart).",
+                    crate::base::num::fmt_sig(*worst, 2)
+                ),
+            ),
+            CodeRun::Ran { .. } => (
+                false,
+                "AD Lab ran it again and it gives other numbers than the engine's.".to_string(),
+            ),
+            CodeRun::Failed(e) => (false, format!("AD Lab could not run it again: {e}")),
+        };
+        let title = "Reverse mode, written out as a numpy program";
+        o += &format!(
+            "<div class=\"code-panel\" data-part=\"code\"><h2>{title}</h2><p class=\"hint\">The forward pass, then one \
+             line per rule of the backward pass, returning the gradient of the seed's input.</p><pre class=\"code\" \
+             data-testid=\"code-view\" tabindex=\"0\" aria-label=\"{title}\">{}</pre><p class=\"hint\" \
+             data-testid=\"code-check\" data-match=\"{matches}\">{}</p></div>",
+            esc(text),
+            esc(&verdict)
+        );
+    }
     if !s.scalar_output {
         o.push_str(
             "<p class=\"hint\">The function returns an array: reverse mode seeds every entry of it with 1 (the \

@@ -308,6 +308,8 @@ fn loss_text(l: Loss) -> &'static str {
 struct Panel {
     sweep: crate::lab::network::Sweep,
     program: String,
+    /// The whole objective as a numpy program (the data, the current weights).
+    numpy: String,
     batch: usize,
     bytes: usize,
     full: usize,
@@ -325,10 +327,12 @@ impl Panel {
         let example = example.unwrap_or_else(|| t.worst());
         let sweep = t.sweep(example);
         let program = t.program(sweep.example);
+        let numpy = t.numpy_program();
         let batch = batch.min(t.train.len());
         let (fwd_ms, both_ms) = measure(t, batch);
         Panel {
             program,
+            numpy,
             batch,
             bytes: t.mlp.stored_bytes(batch),
             full: t.mlp.stored_bytes(t.train.len()),
@@ -361,6 +365,13 @@ fn panels(p: &Panel, state: &NetworkState, set_example: UseStateSetter<Option<us
                 { raw(format!("<a href=\"#/graph?f={}&amp;mode=reverse\" data-testid=\"nn-graph-link\">Open this example in the graph lab, as a \
                     scalar program</a>", percent_encode(&p.program))) }
             </div>
+            { raw(format!(
+                "<p>The whole objective, as the lecture would write it with numpy and autograd (the training data, the \
+                 current weights): <a href=\"#/graph?f={0}&amp;mode=reverse\" data-testid=\"nn-numpy-graph-link\">a graph \
+                 of array operations in the graph lab</a>, stepped back layer by layer; <a href=\"#/grad?f={0}\" \
+                 data-testid=\"nn-numpy-grad-link\">its gradient on “What is AD?”</a>, the tape's to 12 digits.</p>",
+                percent_encode(&p.numpy)
+            )) }
             { raw(panel_text(p)) }
         </>
     }

@@ -116,6 +116,9 @@ pub fn json(shape: &[usize], data: &[f64]) -> String {
 }
 
 /// Rows and columns of an array shown as a table, at most; the rest is said, and is in `data-value`.
+/// Rows of an array a heatmap shows, at most.
+pub const HEAT_ROWS: usize = 400;
+
 pub const SHOWN: usize = 8;
 
 /// An array for reading: a number, a row, or a matrix (a higher-rank array as the matrix of its last axis), each
@@ -142,7 +145,25 @@ pub fn array_table(a: &crate::base::array::Array, testid: &str, caption: &str) -
     }
     let cols = *a.shape.last().unwrap_or(&1);
     let rows = a.len() / cols.max(1);
-    let mut o = format!(
+    let mut o = String::new();
+    // Too large to read as a table: the whole array at a glance as a heatmap, then its corner as numbers.
+    if (rows > SHOWN || cols > SHOWN) && cols > 0 {
+        use crate::figures::heatmap::{base64, bmp, extent};
+        let shown = rows.min(HEAT_ROWS);
+        let m = extent(&a.data[..shown * cols]);
+        o += &format!(
+            "<figure class=\"heatmap\"><img alt=\"{} as a heatmap\" width=\"{}\" height=\"{}\" \
+             src=\"data:image/bmp;base64,{}\"><figcaption>One pixel per number{}: <span class=\"neg\">blue</span> \
+             −{m}, white 0, <span class=\"pos\">red</span> +{m}.</figcaption></figure>",
+            esc(caption),
+            (cols * 12).clamp(48, 320),
+            (shown * 12).clamp(24, 200),
+            base64(&bmp(shown, cols, &a.data[..shown * cols])),
+            if shown < rows { format!(" (the first {} rows)", crate::base::num::fmt_count(shown as u64)) } else { String::new() },
+            m = fmt_sig(m, 4),
+        );
+    }
+    o += &format!(
         "<table class=\"matrix\"{data}><caption class=\"sr-only\">{}</caption><tbody>",
         esc(caption)
     );
