@@ -74,3 +74,21 @@ test('bad sizes get a message and the page keeps working', async () => {
   await bad.close();
   await page.close();
 });
+
+test('the chain as a numpy program in the graph lab: a few array operations per map, the cost of each mode', async () => {
+  const page = await h.open('#/chain?sizes=6,4,3,1');
+  await page.click('[data-testid="chain-graph-link"]');
+  await page.waitForSelector('[data-testid="graph-node"][data-shape="6"]');
+  assert.equal(await page.locator('[data-testid="program-error"]').count(), 0);
+  const n = await page.locator('[data-testid="graph-node"]').count();
+  assert.ok(n <= 1 + 5 * 3, `three maps, five nodes each at most (W, b, @, +, tanh): ${n}`);
+  // Forward mode needs 6 passes for the whole Jacobian row, reverse mode one.
+  assert.match(await page.locator('[data-testid="array-costs"]').textContent(), /6 passes, one per input number/);
+  assert.equal(await page.locator('[data-testid="code-check"]').getAttribute('data-match'), 'true');
+  // The lecture's sizes: W₁ alone holds 100,000 numbers, so the reverse program is not written out, and it says so.
+  await page.goto(h.site.url + '#/chain');
+  await page.click('[data-testid="chain-graph-link"]');
+  await page.waitForSelector('[data-testid="graph-node"][data-shape="1000"]');
+  assert.match(await page.locator('[data-testid="code-check"]').textContent(), /not written out/);
+  await page.close();
+});

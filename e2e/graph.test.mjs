@@ -196,6 +196,11 @@ test('a step or a new input value touches only the nodes it changes', async () =
   await page.locator('[data-testid="example-picker"]').selectOption({ label: 'logistic map, n = 50 (a big graph)' });
   await page.locator('h1').click();
   await page.keyboard.press('End');
+  // End scrolls the last node into view; the nodes far to the left then lose their numbers (outlines only). Wait for
+  // that to settle before counting what a step changes.
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '151 / 151' &&
+    !document.querySelector('[data-testid="graph-node"][data-node="x"] foreignObject'));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   // Which nodes' elements the page changes (attributes, text, elements added or removed) until the next frame.
   const watch = () => page.evaluate(() => {
     window.__touched = new Set();

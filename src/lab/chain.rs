@@ -464,6 +464,40 @@ impl Default for ChainState {
 }
 
 impl ChainState {
+    /// The chain as a numpy program, for the graph lab: x ∈ R^{n₀} through the maps, a few array operations each; its
+    /// weights made by a formula (the page's own are millions of random numbers, too many for a link). The graph
+    /// lab's cost panel then shows forward mode's n₀ passes against reverse mode's n_L.
+    pub fn numpy_program(&self) -> String {
+        let s = &self.sizes.value;
+        let sizes: Vec<String> = s.iter().map(|n| n.to_string()).collect();
+        let mut out = format!(
+            "import autograd.numpy as np\nfrom autograd import jacobian\n\n# Example 0: a chain of {} maps, sizes {}, \
+             each {}\ndef f(x=np.linspace(-1, 1, {})):\n",
+            s.len() - 1,
+            sizes.join(" → "),
+            self.family.formula(),
+            s[0]
+        );
+        let mut cur = "x".to_string();
+        for (k, w) in s.windows(2).enumerate() {
+            let (n, m) = (w[0], w[1]);
+            let k = k + 1;
+            out += &format!(
+                "  W{k} = np.sin(np.arange({})).reshape(({m}, {n})) / np.sqrt({n})\n",
+                m * n
+            );
+            let next = format!("x{k}");
+            out += &match self.family {
+                Family::Tanh => format!(
+                    "  b{k} = np.cos(np.arange({m})) / 10\n  {next} = np.tanh(W{k} @ {cur} + b{k})\n"
+                ),
+                Family::Linear => format!("  {next} = W{k} @ {cur}\n"),
+            };
+            cur = next;
+        }
+        out + &format!("  return {cur}\n")
+    }
+
     pub fn maps(&self) -> usize {
         self.sizes.value.len() - 1
     }
@@ -549,6 +583,36 @@ impl ChapterModel for ChainState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The chain as a numpy program is a few array nodes per map, and its Jacobian by the array engine is the
+    /// product of the maps' Jacobians.
+    #[test]
+    fn the_chain_as_a_numpy_program() {
+        let s = ChainState::default().apply(ChainAction::Sizes("6, 4, 3, 1".into()));
+        let src = s.numpy_program();
+        let g = crate::lang::lower::arrays::lower_arrays(&src, &[]).unwrap();
+        assert_eq!(g.inputs.len(), 1);
+        assert_eq!(g.inputs[0].value.shape, [6]);
+        assert!(g.operations() <= 3 * 3, "{}", g.operations());
+        let (_, grad) = crate::ad::nd::gradient(&g).unwrap();
+        // Differences of the program's value along each input number agree with reverse mode.
+        let x = crate::ad::nd::point(&g);
+        for j in 0..6 {
+            let f = |d: f64| {
+                let mut y = x.clone();
+                y[0].data[j] += d;
+                crate::ad::nd::evaluate(&g, &y).unwrap()[g.output().index()].data[0]
+            };
+            let fd = (f(1e-6) - f(-1e-6)) / 2e-6;
+            assert!(
+                (fd - grad[0].data[j]).abs() < 1e-8,
+                "{j}: {fd} vs {}",
+                grad[0].data[j]
+            );
+        }
+        let linear = s.apply(ChainAction::Family(Family::Linear)).numpy_program();
+        assert!(crate::lang::lower::arrays::lower_arrays(&linear, &[]).is_ok());
+    }
 
     #[test]
     fn the_lecture_example_costs() {

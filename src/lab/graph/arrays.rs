@@ -17,6 +17,10 @@ use crate::layout::{layout, Dag, Layout, MAX_POINTS};
 /// Array graphs above this many nodes are not drawn.
 pub const MAX_DRAWN: usize = 400;
 
+/// The reverse pass is written out as a program only while the program's constants hold at most this many numbers
+/// (they are written into it as literals).
+pub const MAX_CODE_NUMBERS: usize = 20_000;
+
 /// Whether node `k` is a constant number: drawn inside the operations that use it (`** 2`, `0.5 *`), not as a node
 /// of its own, and not a step.
 fn folded(g: &AGraph, k: usize) -> bool {
@@ -115,6 +119,8 @@ pub enum CodeRun {
         worst: f64,
     },
     Failed(String),
+    /// Not written: why (constants too large to write out).
+    NotWritten(String),
 }
 
 /// Whether two arrays hold the same numbers within 1e-12 relative (numpy's sums and ours may round apart), NaN and
@@ -224,30 +230,51 @@ impl ArraySession {
             })
         };
         // The gradient of the input the seed is in, as a numpy program, run again by the core.
-        let code = scalar_output.then(|| {
-            let (mut input, mut at) = (0, wrt);
-            while input + 1 < x.len() && at >= x[input].len() {
-                at -= x[input].len();
-                input += 1;
-            }
-            let text = crate::transform::arrays::reverse_program(g, input);
-            let run = crate::lang::lower::arrays::lower_arrays(&text, &[])
-                .map_err(|e| e.render(&text))
-                .and_then(|h| {
-                    let v = nd::evaluate(&h, &nd::point(&h))?;
-                    Ok(v[h.output().index()].clone())
-                });
-            let want = adjoints[g.inputs[input].node.index()]
-                .clone()
-                .unwrap_or_else(|| Array::zeros(&x[input].shape));
-            let run = match run {
-                Ok(got) => {
-                    let (matches, worst) = compare(&got, &want);
-                    CodeRun::Ran { matches, worst }
+        let constants: usize = g
+            .nodes
+            .iter()
+            .map(|n| match &n.op {
+                AOpNode::Const(c) => c.len(),
+                _ => 0,
+            })
+            .sum();
+        let too_large = (constants > MAX_CODE_NUMBERS).then(|| {
+            (
+                String::new(),
+                CodeRun::NotWritten(format!(
+                    "Reverse mode is not written out as a program here: the program's constants hold {} numbers, \
+                     more than the {} a generated program writes out.",
+                    fmt_count(constants as u64),
+                    fmt_count(MAX_CODE_NUMBERS as u64)
+                )),
+            )
+        });
+        let code = too_large.or_else(|| {
+            scalar_output.then(|| {
+                let (mut input, mut at) = (0, wrt);
+                while input + 1 < x.len() && at >= x[input].len() {
+                    at -= x[input].len();
+                    input += 1;
                 }
-                Err(e) => CodeRun::Failed(e),
-            };
-            (text, run)
+                let text = crate::transform::arrays::reverse_program(g, input);
+                let run = crate::lang::lower::arrays::lower_arrays(&text, &[])
+                    .map_err(|e| e.render(&text))
+                    .and_then(|h| {
+                        let v = nd::evaluate(&h, &nd::point(&h))?;
+                        Ok(v[h.output().index()].clone())
+                    });
+                let want = adjoints[g.inputs[input].node.index()]
+                    .clone()
+                    .unwrap_or_else(|| Array::zeros(&x[input].shape));
+                let run = match run {
+                    Ok(got) => {
+                        let (matches, worst) = compare(&got, &want);
+                        CodeRun::Ran { matches, worst }
+                    }
+                    Err(e) => CodeRun::Failed(e),
+                };
+                (text, run)
+            })
         });
         Ok(ArraySession {
             code,

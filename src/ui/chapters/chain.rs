@@ -98,6 +98,12 @@ pub fn ChainChapter(props: &ChapterProps) -> Html {
             <div data-part="run">
                 <h2>{ "Run by the AD core" }</h2>
                 { run_view(&state, ran.as_ref(), work, do_run) }
+                { raw(format!(
+                    "<p>The same chain as a numpy program, <a href=\"#/graph?f={}&amp;mode=reverse\" \
+                     data-testid=\"chain-graph-link\">in the graph lab</a>: a few array operations per map, each with what its \
+                     JVP and VJP cost, and what the whole Jacobian costs each way.</p>",
+                    crate::base::url::percent_encode(&state.numpy_program())
+                )) }
             </div>
         </>
     }

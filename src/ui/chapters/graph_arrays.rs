@@ -162,7 +162,12 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
         fmt_count(t.vjp),
         fmt_count(t.kept)
     );
-    if let Some((text, run)) = &s.code {
+    if let Some((_, CodeRun::NotWritten(why))) = &s.code {
+        o += &format!(
+            "<p class=\"hint\" data-testid=\"code-check\">{}</p>",
+            esc(why)
+        );
+    } else if let Some((text, run)) = &s.code {
         let (matches, verdict) = match run {
             CodeRun::Ran { matches: true, worst } if *worst == 0.0 => {
                 (true, "AD Lab ran it again: the same numbers as the engine's, to the last bit.".to_string())
@@ -179,6 +184,7 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
                 "AD Lab ran it again and it gives other numbers than the engine's.".to_string(),
             ),
             CodeRun::Failed(e) => (false, format!("AD Lab could not run it again: {e}")),
+            CodeRun::NotWritten(why) => (false, why.clone()),
         };
         let title = "Reverse mode, written out as a numpy program";
         o += &format!(
