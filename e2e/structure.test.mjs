@@ -103,7 +103,11 @@ test('accessibility: axe-core finds no serious or critical WCAG 2.1 AA violation
     await page.evaluate((t) => localStorage.setItem('adlab.theme', t), theme);
     // Also: a long graph (its trace table drawn in a window with spacer rows) and a slide with the pen on.
     const logistic66 = encodeURIComponent('def f(x, n=66):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n');
-    for (const route of [...ROUTES, `#/graph?f=${logistic66}&in.x=0.25&mode=reverse&step=120`, '#/lecture?slide=11', '#/graph?mode=reverse&step=6&quiz=1']) {
+    // And numpy programs: a gradient large enough for a heatmap, the graph at array granularity mid-sweep.
+    const numpy = encodeURIComponent('import numpy as np\ndef f(A=np.ones((20, 3)), w=np.array([0.5, -1.0, 2.0])):\n' +
+      '  return np.sum(np.tanh(A @ w) * np.arange(20))\n');
+    for (const route of [...ROUTES, `#/graph?f=${logistic66}&in.x=0.25&mode=reverse&step=120`, '#/lecture?slide=11', '#/graph?mode=reverse&step=6&quiz=1',
+      `#/grad?f=${numpy}`, `#/graph?f=${numpy}&mode=reverse&step=7`]) {
       await page.goto(h.site.url + route);
       await page.reload();
       await page.waitForSelector('main h1');
