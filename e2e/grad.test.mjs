@@ -153,6 +153,11 @@ test('numpy programs: gradients in each input\'s shape, autograd\'s numbers, arr
   hWb.forEach((row, i) => close(row, hbW.map((r) => r[i]), `the Hessian's symmetry, row ${i}`));
   await shot(page, 'grad-numpy');
   assert.deepEqual(await axe(page), [], 'numpy results pass axe');
+  // The same program, at the same point, in the graph lab: a graph of array operations, in reverse mode.
+  const lab = await h.open((await page.locator('[data-testid="grad-graph-link"]').getAttribute('href')));
+  await lab.waitForSelector('[data-testid="graph-node"][data-shape="2x2"]');
+  assert.equal(await lab.locator('[data-testid="mode-reverse"]').getAttribute('aria-pressed'), 'true');
+  await lab.close();
   // Another W typed in its field: traced again there; the link keeps it.
   await fill(page, 'input-W', '[[1, 0], [0, 1]]');
   close(Number(await value(page, 'result-value')), 1.6695879224697112, 'f at W = I');

@@ -63,7 +63,11 @@ pub fn GradChapter(props: &ChapterProps) -> Html {
                 <div class="col">
                     { match (results.as_ref(), arrays.as_ref()) {
                         (Some(r), _) => view_results(r, &program.values().unwrap_or_default(), state.h.value, program.error.is_some()),
-                        (None, Some(Ok(r))) => view_arrays(r, state.h.value, program.error.is_some()),
+                        (None, Some(Ok(r))) => {
+                            let mut q = program.query();
+                            q.push(("mode".into(), "reverse".into()));
+                            view_arrays(r, state.h.value, program.error.is_some(), &crate::base::url::build("/graph", &q))
+                        }
                         (None, Some(Err(e))) => raw(format!("<p class=\"warning\" role=\"status\">{}</p>", esc(e))),
                         (None, None) if program.compiled.is_none() && program.traced.is_some() => html! {
                             <p class="hint">{ "Enter a number or an array for every input to see the results." }</p>
@@ -187,7 +191,7 @@ fn closeness(worst: f64) -> String {
 
 /// A numpy program's results: its value, each input's gradient by reverse mode in the input's shape, forward mode
 /// and forward differences compared with it.
-fn view_arrays(r: &ArrayResults, h: f64, stale: bool) -> Html {
+fn view_arrays(r: &ArrayResults, h: f64, stale: bool, graph_link: &str) -> Html {
     let g = &r.traced.graph;
     let names: Vec<&str> = g.inputs.iter().map(|i| i.name.as_str()).collect();
     let mut o = format!(
@@ -248,13 +252,18 @@ fn view_arrays(r: &ArrayResults, h: f64, stale: bool) -> Html {
         );
     }
     o += &format!(
-        "<p class=\"cost\">numpy's operations are the graph's nodes: {} array operation{} on {} input number{}. Reverse          mode gets every derivative from one forward and one backward sweep; forward mode needs one sweep per input          number ({}); forward differences need {} evaluations of f and are only approximate.</p></div>",
+        "<p class=\"cost\">numpy's operations are the graph's nodes: {} array operation{} on {} input number{}. Reverse mode gets every derivative from one forward and one backward sweep; forward mode needs one sweep per input number ({}); forward differences need {} evaluations of f and are only approximate.</p>",
         fmt_count(g.operations() as u64),
         if g.operations() == 1 { "" } else { "s" },
         fmt_count(passes as u64),
         if passes == 1 { "" } else { "s" },
         fmt_count(passes as u64),
         fmt_count(passes as u64 + 1),
+    );
+    o += &format!(
+        "<p><a href=\"{}\" data-testid=\"grad-graph-link\">The same program as a graph of array operations, stepped \
+         both ways, in the graph lab</a></p></div>",
+        esc(graph_link)
     );
     raw(o)
 }
