@@ -169,14 +169,16 @@ pub fn gradient(g: &AGraph) -> Result<(f64, Vec<Array>), String> {
 /// Forward mode at the program's point: the gradient one input number at a time (n JVPs), in the inputs' shapes.
 pub fn gradient_forward(g: &AGraph) -> Result<Vec<Array>, String> {
     let x = point(g);
+    // The values once; each pass is then tangents only.
+    let values = evaluate(g, &x)?;
+    let o = g.output().index();
+    one_number(&values[o])?;
     let mut grads: Vec<Array> = x.iter().map(|a| Array::zeros(&a.shape)).collect();
     for i in 0..x.len() {
         for j in 0..x[i].len() {
             let mut t: Vec<Array> = x.iter().map(|a| Array::zeros(&a.shape)).collect();
             t[i].data[j] = 1.0;
-            let (out, d) = jvp(g, &x, &t)?;
-            one_number(&out)?;
-            grads[i].data[j] = d.data[0];
+            grads[i].data[j] = node_tangents(g, &values, &t)[o].data[0];
         }
     }
     Ok(grads)

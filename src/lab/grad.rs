@@ -228,17 +228,26 @@ impl ArrayResults {
         })
     }
 
-    /// Largest |forward − reverse| and |difference − reverse| relative to max(1, |reverse|), over finite entries.
+    /// Largest |other − reverse| relative to max(1, |reverse|) over input `k`'s finite entries, for forward mode's
+    /// or the differences' gradient (`None` when it was not run).
+    pub fn closeness(&self, other: &Option<Vec<Array>>, k: usize) -> Option<f64> {
+        let (o, r) = (&other.as_ref()?[k], &self.reverse[k]);
+        Some(
+            o.data
+                .iter()
+                .zip(&r.data)
+                .filter(|(a, r)| a.is_finite() && r.is_finite())
+                .map(|(a, r)| (a - r).abs() / r.abs().max(1.0))
+                .fold(0.0, f64::max),
+        )
+    }
+
+    /// [`ArrayResults::closeness`] over every input: (forward mode, differences).
     pub fn agreement(&self) -> (Option<f64>, Option<f64>) {
         let worst = |other: &Option<Vec<Array>>| {
-            other.as_ref().map(|o| {
-                o.iter()
-                    .zip(&self.reverse)
-                    .flat_map(|(a, r)| a.data.iter().zip(&r.data))
-                    .filter(|(a, r)| a.is_finite() && r.is_finite())
-                    .map(|(a, r)| (a - r).abs() / r.abs().max(1.0))
-                    .fold(0.0, f64::max)
-            })
+            (0..self.reverse.len())
+                .map(|k| self.closeness(other, k))
+                .try_fold(0.0, |m, c| c.map(|c| f64::max(m, c)))
         };
         (worst(&self.forward), worst(&self.fd))
     }

@@ -214,15 +214,8 @@ fn view_arrays(r: &ArrayResults, h: f64, stale: bool, graph_link: &str) -> Html 
         let rev = &r.reverse[k];
         let mut line = String::new();
         let mut other = |what: &str, id: &str, a: &Option<Vec<Array>>| {
-            if let Some(a) = a {
+            if let (Some(a), Some(worst)) = (a, r.closeness(a, k)) {
                 let a = &a[k];
-                let worst = a
-                    .data
-                    .iter()
-                    .zip(&rev.data)
-                    .filter(|(x, y)| x.is_finite() && y.is_finite())
-                    .map(|(x, y)| (x - y).abs() / y.abs().max(1.0))
-                    .fold(0.0, f64::max);
                 line += &format!(
                     "{what}: <span data-testid=\"{id}-{name}\" data-value=\"{}\">{}</span>. ",
                     esc(&json(&a.shape, &a.data)),
