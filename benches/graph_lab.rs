@@ -39,6 +39,8 @@ fn main() {
             wrt: 0,
             out: 0,
             step: 0,
+            practice: Default::default(),
+            exercise: None,
         };
         let t_session = median_time(Duration::from_millis(1000), || {
             let s = state.session().unwrap();

@@ -1,4 +1,4 @@
-// #/network — Example 1: a network trained live by the array tape; micrograd's recipe reproduced to the last digit.
+// #/network — Example 1: a network trained live by the array engine; micrograd's recipe reproduced to the last digit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, value, fill, shot } from './harness.mjs';
@@ -23,8 +23,9 @@ test("micrograd's recipe: step 0's loss 1.71150260041876, accuracy 0.24; the gra
   assert.equal(await value(page, 'nn-accuracy'), '0.24');
   assert.ok(Number(await value(page, 'nn-gradcheck')) < 1e-5, 'reverse mode agrees with central differences');
   assert.ok(Number(await value(page, 'nn-gradcheck-forward')) < 1e-12, 'and with forward mode to rounding');
-  // 2·16·… values kept for the backward pass of a batch of 100.
-  assert.equal(await value(page, 'nn-tape-bytes'), '80856');
+  // What each operation's VJP reads (the graph lab's "bytes kept"), summed over the objective's graph for a batch of
+  // 100: the inputs of the three products, both sides of each relu and of the hinge, the squares of the penalty.
+  assert.equal(await value(page, 'nn-tape-bytes'), '89616');
   // A measured time (how it compares is for benchmarks, not tests: a busy machine can invert it): shown, positive.
   const ratio = Number(await value(page, 'nn-cost-ratio'));
   assert.ok(Number.isFinite(ratio) && ratio > 0, `the measured cost of a step against an evaluation is shown (${ratio})`);
@@ -89,7 +90,7 @@ test('the whole objective as a numpy program: a graph of array operations in the
   assert.ok(n < 80, `the network's objective is ${n} array operations, not thousands of scalar ones`);
   await shot(page, 'network-numpy-graph');
   const grad = await h.open(href);
-  // The tape's objective and gradient to 1e-12 (checked natively for every activation and loss): here, its shapes.
+  // Training's own objective and gradient, to the bit (checked natively for every activation and loss): here, its shapes.
   assert.ok(Number.isFinite(Number(await grad.locator('[data-testid="result-value"]').getAttribute('data-value'))));
   assert.equal(JSON.parse(await grad.locator('[data-testid="result-grad-W1"]').getAttribute('data-value')).length, 16);
   await grad.close();

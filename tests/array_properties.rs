@@ -124,7 +124,26 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
                 e.span.line_col(&src)
             ),
         };
-        let (_, reverse) = nd::gradient(&g).unwrap();
+        let (value, reverse) = nd::gradient(&g).unwrap();
+        // The plan training uses: the same numbers to the bit, run twice on its reused buffers.
+        let mut plan = nd::Plan::new(g.clone(), &[]).unwrap();
+        for _ in 0..2 {
+            plan.forward().unwrap();
+            plan.backward(g.output(), &[1.0]);
+            assert_eq!(
+                plan.value(g.output()).data[0].to_bits(),
+                value.to_bits(),
+                "case {case}\n{src}"
+            );
+            for (i, a) in reverse.iter().enumerate() {
+                let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(plan.gradient(i)),
+                    bits(&a.data),
+                    "case {case} input {i}\n{src}"
+                );
+            }
+        }
         let forward = nd::gradient_forward(&g).unwrap();
         let rev: Vec<f64> = reverse.iter().flat_map(|a| a.data.clone()).collect();
         let fwd: Vec<f64> = forward.iter().flat_map(|a| a.data.clone()).collect();

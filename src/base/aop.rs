@@ -56,6 +56,10 @@ pub enum AOp {
     Zip(Binary),
     /// `a @ b`, `np.dot(a, b)` for vectors and matrices, with numpy's rules for a 1-D operand.
     MatMul,
+    /// `a @ b.T` for matrices a (n×k) and b (m×k): a layer's `X @ W.T` as one primitive, each entry a dot product
+    /// of two rows. The tracer never writes it; a [`crate::ad::nd::Plan`] fuses a product with the transpose only it
+    /// reads into it, which changes no number (the same products summed in the same order).
+    MatMulT,
     /// `a.T`: the axes in reverse order.
     Transpose,
     /// `np.sum(a, axis)` (and max, min); `None` reduces every axis.
@@ -130,14 +134,44 @@ fn matmul_dims(a: &[usize], b: &[usize]) -> Result<(usize, usize, usize, Shape),
     Ok((n, k, m, out))
 }
 
-/// C (n×m) = op(A)·op(B) where op transposes when asked; A is n×k (or k×n transposed), B k×m (or m×k). Each entry
-/// sums its k products in order, starting from the first (so no `0 +`), whichever loop order reads memory in rows.
+/// [`mm_into`] into a new buffer.
 fn mm<S: Scalar>(a: &[S], ta: bool, b: &[S], tb: bool, n: usize, k: usize, m: usize) -> Vec<S> {
-    // Plain index loops: the site is built for size (opt-level z), where closures and iterator adapters in an inner
-    // loop are not always inlined.
     let mut c: Vec<S> = vec![S::zero(); n * m];
+    mm_into(a, ta, b, tb, n, k, m, &mut c);
+    c
+}
+
+/// (n, k, m) of a product whose shapes [`matmul_dims`] accepted, without building the result's shape.
+fn mm_dims(a: &[usize], b: &[usize]) -> (usize, usize, usize) {
+    let (n, k) = match a {
+        [n, k] => (*n, *k),
+        [k] => (1, *k),
+        _ => (0, 0),
+    };
+    let m = match b {
+        [_, m] => *m,
+        _ => 1,
+    };
+    (n, k, m)
+}
+
+/// C (n×m) = op(A)·op(B) where op transposes when asked; A is n×k (or k×n transposed), B k×m (or m×k), into `c`
+/// (every entry written). Each entry sums its k products in order, starting from the first (so no `0 +`), whichever
+/// loop order reads memory in rows.
+#[allow(clippy::too_many_arguments)]
+fn mm_into<S: Scalar>(
+    a: &[S],
+    ta: bool,
+    b: &[S],
+    tb: bool,
+    n: usize,
+    k: usize,
+    m: usize,
+    c: &mut [S],
+) {
     if k == 0 {
-        return c;
+        c.iter_mut().for_each(|x| *x = S::zero());
+        return;
     }
     let (sa_i, sa_l) = if ta { (1, n) } else { (k, 1) };
     // A single column is also a single row: dot products then read memory in order.
@@ -145,38 +179,47 @@ fn mm<S: Scalar>(a: &[S], ta: bool, b: &[S], tb: bool, n: usize, k: usize, m: us
         for i in 0..n {
             for j in 0..m {
                 let row = &b[j * k..j * k + k];
-                let mut s = a[i * sa_i] * row[0];
-                for l in 1..k {
-                    s = s + a[i * sa_i + l * sa_l] * row[l];
-                }
-                c[i * m + j] = s;
+                c[i * m + j] = if ta {
+                    let mut s = a[i] * row[0];
+                    for l in 1..k {
+                        s = s + a[i + l * n] * row[l];
+                    }
+                    s
+                } else {
+                    // Rows of both: slices zipped, no index checked in the loop.
+                    let ai = &a[i * k..i * k + k];
+                    let mut s = ai[0] * row[0];
+                    for (x, y) in ai[1..].iter().zip(&row[1..]) {
+                        s = s + *x * *y;
+                    }
+                    s
+                };
             }
         }
-        return c;
+        return;
     }
     // Row i of C accumulates a(i, l) · row l of B, for l in order (the first product starts it).
     for i in 0..n {
         let ci = &mut c[i * m..i * m + m];
         let x = a[i * sa_i];
-        let row = &b[..m];
-        for j in 0..m {
-            ci[j] = x * row[j];
+        for (c, r) in ci.iter_mut().zip(&b[..m]) {
+            *c = x * *r;
         }
         for l in 1..k {
             let x = a[i * sa_i + l * sa_l];
-            let row = &b[l * m..l * m + m];
-            for j in 0..m {
-                ci[j] = ci[j] + x * row[j];
+            for (c, r) in ci.iter_mut().zip(&b[l * m..l * m + m]) {
+                *c = *c + x * *r;
             }
         }
     }
-    c
 }
 
 /// Where element i of a broadcast result reads an operand: the same place, always the one number, or a map.
 enum Spread {
     Same,
     One,
+    /// The operand is the result's trailing axes (a bias row added to every row of a matrix): it repeats.
+    Cycle(usize),
     Map(Vec<usize>),
 }
 
@@ -186,19 +229,70 @@ impl Spread {
             Spread::Same
         } else if from.iter().product::<usize>() == 1 {
             Spread::One
+        } else if let Some(tail) = from
+            .iter()
+            .position(|&d| d != 1)
+            .map(|k| &from[k..])
+            .filter(|t| to.ends_with(t))
+        {
+            Spread::Cycle(tail.iter().product())
         } else {
             Spread::Map(broadcast_index(from, to))
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn at(&self, i: usize) -> usize {
         match self {
             Spread::Same => i,
             Spread::One => 0,
+            Spread::Cycle(n) => i % n,
             Spread::Map(m) => m[i],
         }
     }
+}
+
+/// Runs `$body` for every element `$i` of a broadcast result of `$n` elements, with the index each operand reads
+/// (`$ia`, `$ib`): a plain loop for each common pair of spreads (same shapes, one number, a repeated row), the map
+/// otherwise. A macro, so that the body is compiled into each loop (the site is built for size, which does not
+/// inline a closure called per element).
+macro_rules! each_pair {
+    ($sa:expr, $sb:expr, $n:expr, |$i:ident, $ia:ident, $ib:ident| $body:block) => {
+        match ($sa, $sb) {
+            (Spread::Same, Spread::Same) => {
+                for $i in 0..$n {
+                    let ($ia, $ib) = ($i, $i);
+                    $body
+                }
+            }
+            (Spread::Same, Spread::One) => {
+                for $i in 0..$n {
+                    let ($ia, $ib) = ($i, 0);
+                    $body
+                }
+            }
+            (Spread::One, Spread::Same) => {
+                for $i in 0..$n {
+                    let ($ia, $ib) = (0, $i);
+                    $body
+                }
+            }
+            (Spread::Same, Spread::Cycle(c)) if *c > 0 => {
+                for r in (0..$n).step_by(*c) {
+                    for j in 0..*c {
+                        let ($i, $ia, $ib) = (r + j, r + j, j);
+                        $body
+                    }
+                }
+            }
+            (sa, sb) => {
+                for $i in 0..$n {
+                    let ($ia, $ib) = (sa.at($i), sb.at($i));
+                    $body
+                }
+            }
+        }
+    };
 }
 
 /// (outer, length, inner) around an axis: element (o, r, q) is at flat index (o·length + r)·inner + q.
@@ -317,6 +411,7 @@ impl AOp {
             AOp::Zip(Binary::Min) => "minimum".into(),
             AOp::Zip(b) => b.symbol().into(),
             AOp::MatMul => "@".into(),
+            AOp::MatMulT => "@ .T".into(),
             AOp::Transpose => ".T".into(),
             AOp::Reduce(r, axis) => match axis {
                 None => r.name().into(),
@@ -336,7 +431,7 @@ impl AOp {
             AOp::Map(_) | AOp::Transpose | AOp::Reduce(..) | AOp::Reshape(_) | AOp::Take { .. } => {
                 Some(1)
             }
-            AOp::Zip(_) | AOp::MatMul | AOp::Select { .. } | AOp::Solve => Some(2),
+            AOp::Zip(_) | AOp::MatMul | AOp::MatMulT | AOp::Select { .. } | AOp::Solve => Some(2),
             AOp::Stack => None,
         }
     }
@@ -349,6 +444,10 @@ impl AOp {
             AOp::MatMul => {
                 matmul_dims(args[0], args[1]).map_or(0, |(n, k, m, _)| (n * k) as u64 * m as u64)
             }
+            AOp::MatMulT => match (args[0], args[1]) {
+                ([n, k], [m, _]) => (n * k) as u64 * *m as u64,
+                _ => 0,
+            },
             AOp::Solve => solve_dims(args[0], args[1]).map_or(0, |(n, m)| {
                 let n = n as u64;
                 n * n * n / 3 + n * n * m as u64
@@ -374,7 +473,7 @@ impl AOp {
             AOp::Zip(Binary::Mul) => (2 * out, 2 * out, bytes(size(args[0]) + size(args[1]))),
             AOp::Zip(_) => (3 * out, 3 * out, bytes(size(args[0]) + size(args[1]) + out)),
             // dA·B + A·dB; Ā = Ḡ·Bᵀ and B̄ = Aᵀ·Ḡ: both arguments kept.
-            AOp::MatMul => {
+            AOp::MatMul | AOp::MatMulT => {
                 let w = self.work(args);
                 (2 * w, 2 * w, bytes(size(args[0]) + size(args[1])))
             }
@@ -411,6 +510,16 @@ impl AOp {
             AOp::Map(_) => a.to_vec(),
             AOp::Zip(_) => broadcast_shapes(a, args[1])?,
             AOp::MatMul => matmul_dims(a, args[1])?.3,
+            AOp::MatMulT => match (a, args[1]) {
+                ([n, k], [m, k2]) if k == k2 => vec![*n, *m],
+                _ => {
+                    return Err(format!(
+                        "a @ b.T: the shapes {} and {} do not match (two matrices with as many columns)",
+                        fmt_shape(a),
+                        fmt_shape(args[1])
+                    ))
+                }
+            },
             AOp::Transpose => a.iter().rev().copied().collect(),
             AOp::Reduce(_, None) => Vec::new(),
             AOp::Reduce(r, Some(k)) => {
@@ -491,35 +600,77 @@ impl AOp {
     pub fn value<S: Scalar>(&self, args: &[&Array<S>]) -> Result<Array<S>, String> {
         let shapes: Vec<&[usize]> = args.iter().map(|a| a.shape.as_slice()).collect();
         let shape = self.shape(&shapes)?;
+        let mut data = vec![S::zero(); shape.iter().product()];
+        self.value_into(args, &shape, &mut data)?;
+        Ok(Array { shape, data })
+    }
+
+    /// The result into `out`, a buffer of the result's size whose shape is `shape` (what [`AOp::shape`] gives for
+    /// these arguments, which must be valid): the one implementation of every primitive's value, which
+    /// [`AOp::value`] calls with a new buffer and a [`crate::ad::nd::Plan`] with the same buffer step after step.
+    pub fn value_into<S: Scalar>(
+        &self,
+        args: &[&Array<S>],
+        shape: &[usize],
+        out: &mut [S],
+    ) -> Result<(), String> {
         let a = args[0];
-        let data = match self {
-            AOp::Map(op) => a.data.iter().map(|&x| x.unary(*op)).collect(),
+        match self {
+            AOp::Map(op) => {
+                for (o, &x) in out.iter_mut().zip(&a.data) {
+                    *o = x.unary(*op);
+                }
+            }
             AOp::Zip(op) => {
-                let (sa, sb) = (
-                    Spread::new(&a.shape, &shape),
-                    Spread::new(&args[1].shape, &shape),
-                );
                 let b = args[1];
-                (0..shape.iter().product())
-                    .map(|i| binary(*op, Ok(a.data[sa.at(i)]), Ok(b.data[sb.at(i)])))
-                    .collect()
+                let (sa, sb) = (Spread::new(&a.shape, shape), Spread::new(&b.shape, shape));
+                let (x, y) = (&a.data, &b.data);
+                // The four arithmetic operations written out (what `binary` does for them), the rest through it.
+                match op {
+                    Binary::Add => each_pair!(&sa, &sb, out.len(), |i, ia, ib| {
+                        out[i] = x[ia] + y[ib];
+                    }),
+                    Binary::Sub => each_pair!(&sa, &sb, out.len(), |i, ia, ib| {
+                        out[i] = x[ia] - y[ib];
+                    }),
+                    Binary::Mul => each_pair!(&sa, &sb, out.len(), |i, ia, ib| {
+                        out[i] = x[ia] * y[ib];
+                    }),
+                    _ => each_pair!(&sa, &sb, out.len(), |i, ia, ib| {
+                        out[i] = binary(*op, Ok(x[ia]), Ok(y[ib]));
+                    }),
+                }
             }
             AOp::MatMul => {
-                let (n, k, m, _) = matmul_dims(&a.shape, &args[1].shape)?;
-                mm(&a.data, false, &args[1].data, false, n, k, m)
+                let (n, k, m) = mm_dims(&a.shape, &args[1].shape);
+                mm_into(&a.data, false, &args[1].data, false, n, k, m, out);
             }
-            AOp::Transpose => transpose_map(&a.shape)
-                .into_iter()
-                .map(|i| a.data[i])
-                .collect(),
+            AOp::MatMulT => {
+                let (n, k, m) = (a.shape[0], a.shape[1], args[1].shape[0]);
+                mm_into(&a.data, false, &args[1].data, true, n, k, m, out);
+            }
+            AOp::Transpose => match a.shape[..] {
+                // A matrix: element (i, j) of the result is (j, i) of the argument.
+                [r, c] => {
+                    for i in 0..c {
+                        for j in 0..r {
+                            out[i * r + j] = a.data[j * c + i];
+                        }
+                    }
+                }
+                _ => {
+                    for (o, i) in out.iter_mut().zip(transpose_map(&a.shape)) {
+                        *o = a.data[i];
+                    }
+                }
+            },
             AOp::Reduce(r, axis) => {
                 let (outer, len, inner) = around(&a.shape, *axis);
-                let mut out = Vec::with_capacity(outer * inner);
                 for o in 0..outer {
                     for q in 0..inner {
                         let mut it = (0..len).map(|l| a.data[(o * len + l) * inner + q]);
                         let first = it.next().unwrap_or_else(S::zero);
-                        out.push(it.fold(first, |s, x| match r {
+                        out[o * inner + q] = it.fold(first, |s, x| match r {
                             Reduction::Sum => s + x,
                             // NaN wins, as in numpy; otherwise the first of equal extremes stays.
                             _ if s.is_nan() => s,
@@ -527,27 +678,34 @@ impl AOp {
                             Reduction::Max if x.value() <= s.value() => s,
                             Reduction::Min if x.value() >= s.value() => s,
                             _ => x,
-                        }));
+                        });
                     }
                 }
-                out
             }
-            AOp::Reshape(_) => a.data.clone(),
-            AOp::Take { index, .. } => index.iter().map(|&i| a.data[i]).collect(),
-            AOp::Stack => args.iter().flat_map(|x| x.data.iter().copied()).collect(),
+            AOp::Reshape(_) => out.copy_from_slice(&a.data),
+            AOp::Take { index, .. } => {
+                for (o, &i) in out.iter_mut().zip(index) {
+                    *o = a.data[i];
+                }
+            }
+            AOp::Stack => {
+                let n = a.len();
+                for (j, x) in args.iter().enumerate() {
+                    out[j * n..(j + 1) * n].copy_from_slice(&x.data);
+                }
+            }
             AOp::Select { mask, shape } => {
                 let (x, y) = (a.broadcast_to(shape), args[1].broadcast_to(shape));
-                mask.iter()
-                    .enumerate()
-                    .map(|(i, &m)| if m { x.data[i] } else { y.data[i] })
-                    .collect()
+                for (i, &m) in mask.iter().enumerate() {
+                    out[i] = if m { x.data[i] } else { y.data[i] };
+                }
             }
             AOp::Solve => {
                 let (n, m) = solve_dims(&a.shape, &args[1].shape)?;
-                solve(&a.data, false, &args[1].data, n, m)?
+                out.copy_from_slice(&solve(&a.data, false, &args[1].data, n, m)?);
             }
-        };
-        Ok(Array { shape, data })
+        }
+        Ok(())
     }
 
     /// For `Reduce(Max | Min)`: each argument element's share of its result's derivative (1/count where it equals the
@@ -573,6 +731,19 @@ impl AOp {
     /// The directional derivative: the result's tangent for the arguments' tangents `t` (of the arguments' shapes;
     /// a constant's tangent is zeros). `out` is the result [`AOp::value`] gave.
     pub fn jvp<S: Scalar>(&self, args: &[&Array<S>], out: &Array<S>, t: &[&Array<S>]) -> Array<S> {
+        self.jvp_moving(args, out, t, &[true, true])
+    }
+
+    /// [`AOp::jvp`] where `moves[k]` says whether argument k has a tangent at all (a constant's has none): the term
+    /// of a product or an elementwise operation for an argument that does not move is not computed (nor its tangent
+    /// read: it may be empty) — it is zero, as reverse mode never sends a cotangent to a constant.
+    pub fn jvp_moving<S: Scalar>(
+        &self,
+        args: &[&Array<S>],
+        out: &Array<S>,
+        t: &[&Array<S>],
+        moves: &[bool],
+    ) -> Array<S> {
         let a = args[0];
         let shape = out.shape.clone();
         let data = match self {
@@ -585,19 +756,35 @@ impl AOp {
                     Spread::new(&args[1].shape, &shape),
                 );
                 let b = args[1];
+                let moves = |j: usize| moves.get(j).copied().unwrap_or(true);
+                let (ma, mb) = (moves(0), moves(1));
                 (0..out.len())
                     .map(|i| {
                         let (ia, ib) = (sa.at(i), sb.at(i));
                         let (pa, pb) = op.partials(a.data[ia], b.data[ib], out.data[i]);
-                        chain2(pa, t[0].data[ia], pb, t[1].data[ib])
+                        match (ma, mb) {
+                            (true, true) => chain2(pa, t[0].data[ia], pb, t[1].data[ib]),
+                            (true, false) => chain(pa, t[0].data[ia]),
+                            (false, true) => chain(pb, t[1].data[ib]),
+                            (false, false) => S::zero(),
+                        }
                     })
                     .collect()
             }
-            AOp::MatMul => {
-                let (n, k, m, _) = matmul_dims(&a.shape, &args[1].shape).unwrap_or_default();
-                let l = mm(&t[0].data, false, &args[1].data, false, n, k, m);
-                let r = mm(&a.data, false, &t[1].data, false, n, k, m);
-                l.into_iter().zip(r).map(|(l, r)| l + r).collect()
+            AOp::MatMul | AOp::MatMulT => {
+                let tb = *self == AOp::MatMulT;
+                let (n, k, m) = match tb {
+                    true => (a.shape[0], a.shape[1], args[1].shape[0]),
+                    false => mm_dims(&a.shape, &args[1].shape),
+                };
+                let moves = |j: usize| moves.get(j).copied().unwrap_or(true);
+                let l = moves(0).then(|| mm(&t[0].data, false, &args[1].data, tb, n, k, m));
+                let r = moves(1).then(|| mm(&a.data, false, &t[1].data, tb, n, k, m));
+                match (l, r) {
+                    (Some(l), Some(r)) => l.into_iter().zip(r).map(|(l, r)| l + r).collect(),
+                    (Some(d), None) | (None, Some(d)) => d,
+                    (None, None) => vec![S::zero(); n * m],
+                }
             }
             // Linear operations: their tangent is the operation applied to the tangent.
             AOp::Transpose
@@ -655,18 +842,54 @@ impl AOp {
         g: &Array<S>,
         need: &[bool],
     ) -> Vec<Array<S>> {
-        let skip = || Array {
-            shape: vec![0],
-            data: Vec::new(),
-        };
+        let mut parts: Vec<Array<S>> = args
+            .iter()
+            .zip(need)
+            .map(|(a, &n)| match n {
+                true => Array::zeros(&a.shape),
+                false => Array {
+                    shape: vec![0],
+                    data: Vec::new(),
+                },
+            })
+            .collect();
+        let mut dst: Vec<Option<&mut [S]>> = parts
+            .iter_mut()
+            .zip(need)
+            .map(|(p, &n)| n.then_some(p.data.as_mut_slice()))
+            .collect();
+        self.vjp_into(args, out, &g.data, &mut dst);
+        parts
+    }
+
+    /// Whether [`AOp::vjp_into`] writes every entry of its buffers (else it adds to them, which must start at zero).
+    pub fn vjp_writes_all(&self) -> bool {
+        !matches!(self, AOp::Zip(_) | AOp::Take { .. })
+    }
+
+    /// The cotangents from the result's cotangent `g` into `dst`: for each argument, `Some` buffer of its size,
+    /// **all zeros on entry** unless [`AOp::vjp_writes_all`], or `None` when that argument's cotangent is not wanted. The one implementation of
+    /// every primitive's VJP, which [`AOp::vjp_needed`] calls with new buffers and a [`crate::ad::nd::Plan`] with the
+    /// same buffers step after step.
+    pub fn vjp_into<S: Scalar>(
+        &self,
+        args: &[&Array<S>],
+        out: &Array<S>,
+        g: &[S],
+        dst: &mut [Option<&mut [S]>],
+    ) {
         let a = args[0];
+        let (first, rest) = dst.split_at_mut(1);
+        let d0 = first[0].as_deref_mut();
+        let mut d1 = rest.first_mut().and_then(|d| d.as_deref_mut());
         match self {
-            AOp::Map(op) => vec![Array {
-                shape: a.shape.clone(),
-                data: (0..a.len())
-                    .map(|i| chain(op.partial(a.data[i], out.data[i]), g.data[i]))
-                    .collect(),
-            }],
+            AOp::Map(op) => {
+                if let Some(d) = d0 {
+                    for (i, d) in d.iter_mut().enumerate() {
+                        *d = chain(op.partial(a.data[i], out.data[i]), g[i]);
+                    }
+                }
+            }
             AOp::Zip(op) => {
                 // Each cotangent summed back over the axes its argument was stretched along.
                 let b = args[1];
@@ -674,102 +897,128 @@ impl AOp {
                     Spread::new(&a.shape, &out.shape),
                     Spread::new(&b.shape, &out.shape),
                 );
-                let mut ga = if need[0] {
-                    Array::zeros(&a.shape)
-                } else {
-                    skip()
-                };
-                let mut gb = if need[1] {
-                    Array::zeros(&b.shape)
-                } else {
-                    skip()
-                };
-                for i in 0..out.len() {
-                    let (ia, ib) = (sa.at(i), sb.at(i));
-                    let (pa, pb) = op.partials(a.data[ia], b.data[ib], out.data[i]);
-                    if need[0] {
-                        ga.data[ia] = ga.data[ia] + chain(pa, g.data[i]);
+                // Only the partials asked for (a constant exponent never asks for log a).
+                let (x, y, v) = (&a.data, &b.data, &out.data);
+                match (d0, d1.as_deref_mut()) {
+                    // A sum passes the cotangent on as it is (chain(1, g) is g, chain(−1, g) is −g, to the bit).
+                    (Some(da), Some(db)) if *op == Binary::Add => {
+                        each_pair!(&sa, &sb, g.len(), |i, ia, ib| {
+                            da[ia] = da[ia] + g[i];
+                            db[ib] = db[ib] + g[i];
+                        })
                     }
-                    if need[1] {
-                        gb.data[ib] = gb.data[ib] + chain(pb, g.data[i]);
+                    (Some(d), None) if matches!(op, Binary::Add | Binary::Sub) => {
+                        each_pair!(&sa, &sb, g.len(), |i, ia, ib| {
+                            let _ = ib;
+                            d[ia] = d[ia] + g[i];
+                        })
                     }
+                    (Some(d), None) => each_pair!(&sa, &sb, g.len(), |i, ia, ib| {
+                        d[ia] = d[ia] + chain(op.partial_a(x[ia], y[ib], v[i]), g[i]);
+                    }),
+                    (None, Some(d)) => each_pair!(&sa, &sb, g.len(), |i, ia, ib| {
+                        d[ib] = d[ib] + chain(op.partial_b(x[ia], y[ib], v[i]), g[i]);
+                    }),
+                    (Some(da), Some(db)) => each_pair!(&sa, &sb, g.len(), |i, ia, ib| {
+                        let (pa, pb) = op.partials(x[ia], y[ib], v[i]);
+                        da[ia] = da[ia] + chain(pa, g[i]);
+                        db[ib] = db[ib] + chain(pb, g[i]);
+                    }),
+                    (None, None) => {}
                 }
-                vec![ga, gb]
             }
             AOp::MatMul => {
                 let b = args[1];
-                let (n, k, m, _) = matmul_dims(&a.shape, &b.shape).unwrap_or_default();
-                vec![
-                    match need[0] {
-                        true => Array {
-                            shape: a.shape.clone(),
-                            data: mm(&g.data, false, &b.data, true, n, m, k),
-                        },
-                        false => skip(),
-                    },
-                    match need[1] {
-                        true => Array {
-                            shape: b.shape.clone(),
-                            data: mm(&a.data, true, &g.data, false, k, n, m),
-                        },
-                        false => skip(),
-                    },
-                ]
+                let (n, k, m) = mm_dims(&a.shape, &b.shape);
+                if let Some(d) = d0 {
+                    mm_into(g, false, &b.data, true, n, m, k, d);
+                }
+                if let Some(d) = d1 {
+                    mm_into(&a.data, true, g, false, k, n, m, d);
+                }
+            }
+            AOp::MatMulT => {
+                // ā = ḡ·b, b̄ = ḡᵀ·a.
+                let b = args[1];
+                let (n, k, m) = (a.shape[0], a.shape[1], b.shape[0]);
+                if let Some(d) = d0 {
+                    mm_into(g, false, &b.data, false, n, m, k, d);
+                }
+                if let Some(d) = d1 {
+                    mm_into(g, true, &a.data, false, m, n, k, d);
+                }
             }
             AOp::Transpose => {
-                let mut ga = Array::zeros(&a.shape);
-                for (k, i) in transpose_map(&a.shape).into_iter().enumerate() {
-                    ga.data[i] = g.data[k];
+                if let Some(d) = d0 {
+                    match a.shape[..] {
+                        [r, c] => {
+                            for i in 0..c {
+                                for j in 0..r {
+                                    d[j * c + i] = g[i * r + j];
+                                }
+                            }
+                        }
+                        _ => {
+                            for (k, i) in transpose_map(&a.shape).into_iter().enumerate() {
+                                d[i] = g[k];
+                            }
+                        }
+                    }
                 }
-                vec![ga]
             }
-            AOp::Reshape(_) => vec![Array {
-                shape: a.shape.clone(),
-                data: g.data.clone(),
-            }],
-            AOp::Take { index, .. } => {
-                let mut ga = Array::zeros(&a.shape);
-                for (k, &i) in index.iter().enumerate() {
-                    ga.data[i] = ga.data[i] + g.data[k];
+            AOp::Reshape(_) => {
+                if let Some(d) = d0 {
+                    d.copy_from_slice(g);
                 }
-                vec![ga]
+            }
+            AOp::Take { index, .. } => {
+                if let Some(d) = d0 {
+                    for (k, &i) in index.iter().enumerate() {
+                        d[i] = d[i] + g[k];
+                    }
+                }
             }
             AOp::Stack => {
                 let n = a.len();
-                (0..args.len())
-                    .map(|j| Array {
-                        shape: a.shape.clone(),
-                        data: g.data[j * n..(j + 1) * n].to_vec(),
-                    })
-                    .collect()
+                for (j, d) in dst.iter_mut().enumerate() {
+                    if let Some(d) = d.as_deref_mut() {
+                        d.copy_from_slice(&g[j * n..(j + 1) * n]);
+                    }
+                }
             }
             AOp::Select { mask, shape } => {
-                let pick = |keep: bool| Array {
-                    shape: shape.clone(),
-                    data: mask
-                        .iter()
-                        .zip(&g.data)
-                        .map(|(&m, &x)| if m == keep { x } else { S::zero() })
-                        .collect(),
+                let pick = |keep: bool, to: &[usize]| {
+                    Array {
+                        shape: shape.clone(),
+                        data: mask
+                            .iter()
+                            .zip(g)
+                            .map(|(&m, &x)| if m == keep { x } else { S::zero() })
+                            .collect(),
+                    }
+                    .sum_to(to)
+                    .data
                 };
-                vec![
-                    pick(true).sum_to(&a.shape),
-                    pick(false).sum_to(&args[1].shape),
-                ]
+                if let Some(d) = d0 {
+                    d.copy_from_slice(&pick(true, &a.shape));
+                }
+                if let Some(d) = d1 {
+                    d.copy_from_slice(&pick(false, &args[1].shape));
+                }
             }
             AOp::Reduce(r, axis) => {
+                let Some(d) = d0 else { return };
                 let (outer, len, inner) = around(&a.shape, *axis);
                 let w = match r {
                     Reduction::Sum => Vec::new(),
                     _ => AOp::extremum_weights(a, out, *axis),
                 };
-                let mut ga = Array::zeros(&a.shape);
                 for o in 0..outer {
                     for q in 0..inner {
                         for l in 0..len {
                             let i = (o * len + l) * inner + q;
-                            let gi = g.data[o * inner + q];
-                            ga.data[i] = match r {
+                            let gi = g[o * inner + q];
+                            d[i] = match r {
                                 Reduction::Sum => gi,
                                 _ if w[i] == 0.0 => S::zero(),
                                 _ => gi * w[i],
@@ -777,27 +1026,20 @@ impl AOp {
                         }
                     }
                 }
-                vec![ga]
             }
             AOp::Solve => {
                 // b̄ = A⁻ᵀ·x̄, Ā = −b̄·xᵀ.
                 let (n, m) = solve_dims(&a.shape, &args[1].shape).unwrap_or_default();
-                let gb =
-                    solve(&a.data, true, &g.data, n, m).unwrap_or_else(|_| vec![S::zero(); n * m]);
-                let ga = mm(&gb, false, &out.data, true, n, m, n)
-                    .into_iter()
-                    .map(|x| -x)
-                    .collect();
-                vec![
-                    Array {
-                        shape: a.shape.clone(),
-                        data: ga,
-                    },
-                    Array {
-                        shape: args[1].shape.clone(),
-                        data: gb,
-                    },
-                ]
+                let gb = solve(&a.data, true, g, n, m).unwrap_or_else(|_| vec![S::zero(); n * m]);
+                if let Some(d) = d0 {
+                    mm_into(&gb, false, &out.data, true, n, m, n, d);
+                    for x in d.iter_mut() {
+                        *x = -*x;
+                    }
+                }
+                if let Some(d) = d1 {
+                    d.copy_from_slice(&gb);
+                }
             }
         }
     }
@@ -827,6 +1069,7 @@ mod tests {
             (AOp::Map(Unary::Sqrt), vec![r(&[])]),
             (AOp::Map(Unary::Exp), vec![r(&[2, 1, 3])]),
             (AOp::Zip(Binary::Mul), vec![r(&[3, 1]), r(&[2])]),
+            (AOp::MatMulT, vec![r(&[3, 2]), r(&[4, 2])]),
             (AOp::Zip(Binary::Div), vec![r(&[]), r(&[2, 3])]),
             (AOp::Zip(Binary::Pow), vec![r(&[2, 3]), r(&[3])]),
             (AOp::Zip(Binary::Sub), vec![r(&[4, 1, 2]), r(&[3, 1])]),

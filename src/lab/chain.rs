@@ -2,14 +2,19 @@
 //! ∂x_L/∂x = J_{L−1}⋯J₀. Forward mode multiplies from the right (carrying an n_k × n₀ matrix), reverse mode from the
 //! left (carrying n_L rows: a vector when the output is a scalar loss); the matrix-chain dynamic programme finds the
 //! cheapest bracketing, which neither reaches in general. The chain is also built and differentiated for real, by
-//! the array tape ([`crate::ad::array`]): n₀ JVPs against n_L VJPs, and the dense products in both orders.
+//! the array engine ([`crate::ad::nd`]): n₀ JVPs against n_L VJPs, and the dense products in both orders.
 
 use super::field::{whole_in, Field};
 use super::ChapterModel;
-use crate::ad::array::{Activation, Matrix, Tape};
+use crate::ad::nd::Plan;
+use crate::base::aop::AOp;
+use crate::base::array::Array;
 use crate::base::num::fmt_count;
+use crate::base::op::{Binary, Unary};
 use crate::base::random::SplitMix64;
 use crate::base::url::Location;
+use crate::lang::agraph::AGraph;
+use crate::lang::graph::NodeId;
 
 /// At most this many maps.
 pub const MAX_MAPS: usize = 10;
@@ -248,12 +253,12 @@ pub fn blocks(l: usize, plan: &[Merge], step: usize) -> Vec<(usize, usize)> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     /// The Jacobian ∂x_L/∂x₀ (n_L × n₀) by n₀ JVPs (forward mode, matrix-free)…
-    pub jvp: Matrix,
+    pub jvp: Array,
     /// … and by n_L VJPs (reverse mode, matrix-free).
-    pub vjp: Matrix,
+    pub vjp: Array,
     /// Dense products of the Jacobians J_k = diag(σ′) W_k, from the right and from the left.
-    pub dense_forward: Matrix,
-    pub dense_reverse: Matrix,
+    pub dense_forward: Array,
+    pub dense_reverse: Array,
     /// Milliseconds: n₀ JVPs, n_L VJPs, dense from the right, dense from the left (`None`: not run, too costly).
     pub ms: [Option<f64>; 4],
     /// max |forward − reverse| over the Jacobian's entries (matrix-free, and dense).
@@ -261,49 +266,75 @@ pub struct Run {
     pub dense_agree: f64,
 }
 
-/// The chain's maps with seeded weights, as an array tape: x₀ is the only parameter.
+/// The chain's maps with seeded weights, as a graph of array operations run by a [`Plan`]: x₀ is the input whose
+/// derivatives are asked for; the weights and biases are inputs held fixed.
 struct Built {
-    tape: Tape,
-    x: usize,
-    out: usize,
-    /// (W_k, z_k = W_k x_k + b_k or W_k x_k, x_{k+1}) node ids.
-    layers: Vec<(usize, usize, usize)>,
+    plan: Plan,
+    out: NodeId,
+    /// (W_k, z_k = W_k x_k + b_k or W_k x_k, x_{k+1}) nodes.
+    layers: Vec<(NodeId, NodeId, NodeId)>,
 }
 
 fn build(sizes: &[usize], family: Family, seed: u64) -> Built {
     let mut r = SplitMix64::new(seed);
-    let mut t = Tape::default();
+    let mut g = AGraph::default();
     let x0: Vec<f64> = (0..sizes[0]).map(|_| 2.0 * r.uniform() - 1.0).collect();
-    let x = t.param(Matrix::from_rows(1, sizes[0], x0));
+    let x = g.add_input("x", Array::new(vec![sizes[0]], x0));
     let mut cur = x;
     let mut layers = Vec::new();
-    for w in sizes.windows(2) {
+    // The sizes are checked (each at least 1), so every shape matches.
+    let add = |g: &mut AGraph, op: AOp, args: &[NodeId]| {
+        g.add(op, args)
+            .unwrap_or_else(|e| unreachable!("a chain's shapes match: {e}"))
+    };
+    for (k, w) in sizes.windows(2).enumerate() {
         let (n, m) = (w[0], w[1]);
         let scale = 1.0 / (n as f64).sqrt();
-        let wk = t.input(m, n);
         let data: Vec<f64> = (0..m * n).map(|_| r.normal() * scale).collect();
-        t.set(wk, &data);
-        let z = t.matmul_t(cur, wk);
+        let wk = g.add_input(&format!("W{}", k + 1), Array::new(vec![m, n], data));
+        let z = add(&mut g, AOp::MatMul, &[wk, cur]);
         let (z, next) = match family {
             Family::Tanh => {
-                let b = t.input(1, m);
                 let bias: Vec<f64> = (0..m).map(|_| 0.1 * r.normal()).collect();
-                t.set(b, &bias);
-                let z = t.add_row(z, b);
-                (z, t.act(Activation::Tanh, z))
+                let b = g.add_input(&format!("b{}", k + 1), Array::new(vec![m], bias));
+                let z = add(&mut g, AOp::Zip(Binary::Add), &[z, b]);
+                (z, add(&mut g, AOp::Map(Unary::Tanh), &[z]))
             }
             Family::Linear => (z, z),
         };
         layers.push((wk, z, next));
         cur = next;
     }
-    t.forward();
+    g.outputs.push(cur);
+    // Derivatives with respect to x₀ only.
+    let mut wrt = vec![false; g.inputs.len()];
+    wrt[0] = true;
+    let plan = Plan::new(g, &wrt)
+        .unwrap_or_else(|e| unreachable!("a chain has no operation that fails: {e}"));
     Built {
-        tape: t,
-        x,
+        plan,
         out: cur,
         layers,
     }
+}
+
+/// The product a·b of two matrices.
+fn product(a: &Array, b: &Array) -> Array {
+    AOp::MatMul
+        .value(&[a, b])
+        .unwrap_or_else(|_| Array::zeros(&[a.shape[0], b.shape[1]]))
+}
+
+/// Largest |a − b| over the entries (∞ if the shapes differ).
+pub fn max_abs_diff(a: &Array, b: &Array) -> f64 {
+    if a.shape != b.shape {
+        return f64::INFINITY;
+    }
+    a.data
+        .iter()
+        .zip(&b.data)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
 }
 
 /// Builds the chain and differentiates it both ways, timing each with `now` (milliseconds: the fastest of the runs
@@ -329,17 +360,19 @@ pub fn run(sizes: &[usize], family: Family, seed: u64, now: &dyn Fn() -> f64) ->
         }
         *slot = Some(best);
     };
+    let empty = Array::new(vec![0], Vec::new());
     // Matrix-free: n₀ JVPs give the Jacobian's columns, n_L VJPs its rows.
-    let mut jvp = Matrix::zeros(nl, n0);
+    let mut jvp = Array::zeros(&[nl, n0]);
     if n0 as u64 * sweep <= MAX_RUN {
-        let tape = &b.tape;
+        let plan = &b.plan;
+        let mut tangents = vec![empty.clone(); plan.graph().inputs.len()];
         timed(
             &mut || {
-                let mut dir = Matrix::zeros(1, n0);
                 for j in 0..n0 {
-                    dir.data.iter_mut().for_each(|v| *v = 0.0);
+                    let mut dir = Array::zeros(&[n0]);
                     dir.data[j] = 1.0;
-                    let col = tape.jvp(b.out, std::slice::from_ref(&dir));
+                    tangents[0] = dir;
+                    let col = plan.tangent(&tangents, b.out);
                     for (i, v) in col.data.iter().enumerate() {
                         jvp.data[i * n0 + j] = *v;
                     }
@@ -348,67 +381,67 @@ pub fn run(sizes: &[usize], family: Family, seed: u64, now: &dyn Fn() -> f64) ->
             &mut ms[0],
         );
     }
-    let mut vjp = Matrix::zeros(nl, n0);
+    let mut vjp = Array::zeros(&[nl, n0]);
     if nl as u64 * sweep <= MAX_RUN {
-        let (tape, out, x) = (&mut b.tape, b.out, b.x);
+        let (plan, out) = (&mut b.plan, b.out);
         timed(
             &mut || {
                 let mut seed = vec![0.0; nl];
                 for i in 0..nl {
                     seed.iter_mut().for_each(|v| *v = 0.0);
                     seed[i] = 1.0;
-                    tape.backward_from(out, &seed);
-                    vjp.data[i * n0..(i + 1) * n0].copy_from_slice(&tape.adjoint(x).data);
+                    plan.backward(out, &seed);
+                    vjp.data[i * n0..(i + 1) * n0].copy_from_slice(plan.gradient(0));
                 }
             },
             &mut ms[1],
         );
     }
     // Dense: J_k = diag(σ′(z_k)) W_k, then the product in each order.
-    let jacobians: Vec<Matrix> = b
+    let jacobians: Vec<Array> = b
         .layers
         .iter()
         .map(|&(w, z, x)| {
-            let (w, z, a) = (b.tape.value(w), b.tape.value(z), b.tape.value(x));
+            let (w, z, a) = (b.plan.value(w), b.plan.value(z), b.plan.value(x));
             let mut j = w.clone();
             if family == Family::Tanh {
-                for (i, row) in j.data.chunks_mut(w.cols).enumerate() {
-                    let d = Activation::Tanh.derivative(z.data[i], a.data[i]);
+                for (i, row) in j.data.chunks_mut(w.shape[1]).enumerate() {
+                    let d = Unary::Tanh.partial(z.data[i], a.data[i]);
                     row.iter_mut().for_each(|v| *v *= d);
                 }
             }
             j
         })
         .collect();
-    let mut dense_forward = Matrix::default();
+    let mut dense_forward = empty.clone();
     if c.forward <= MAX_RUN {
         timed(
             &mut || {
                 let mut p = jacobians[0].clone();
                 for j in &jacobians[1..] {
-                    p = j.mul(&p);
+                    p = product(j, &p);
                 }
                 dense_forward = p;
             },
             &mut ms[2],
         );
     }
-    let mut dense_reverse = Matrix::default();
+    let mut dense_reverse = empty;
     if c.reverse <= MAX_RUN {
         timed(
             &mut || {
                 let mut p = jacobians[jacobians.len() - 1].clone();
                 for j in jacobians[..jacobians.len() - 1].iter().rev() {
-                    p = p.mul(j);
+                    p = product(&p, j);
                 }
                 dense_reverse = p;
             },
             &mut ms[3],
         );
     }
-    let both = |a: &Matrix, b: &Matrix, x: Option<f64>, y: Option<f64>| {
+    let both = |a: &Array, b: &Array, x: Option<f64>, y: Option<f64>| {
         if x.is_some() && y.is_some() {
-            a.max_abs_diff(b)
+            max_abs_diff(a, b)
         } else {
             f64::NAN
         }
@@ -697,13 +730,13 @@ mod tests {
                 let run = run(&sizes, family, r.next_u64(), &clock());
                 assert!(run.agree <= 1e-13, "{sizes:?} {family:?}: {}", run.agree);
                 assert!(run.dense_agree <= 1e-13, "{}", run.dense_agree);
-                assert!(run.jvp.max_abs_diff(&run.dense_forward) <= 1e-13);
+                assert!(max_abs_diff(&run.jvp, &run.dense_forward) <= 1e-13);
             }
         }
         // Linear maps: the Jacobian is the product of the weights.
         let run1 = run(&[3, 2], Family::Linear, 5, &clock());
         let b = build(&[3, 2], Family::Linear, 5);
-        assert!(run1.jvp.max_abs_diff(b.tape.value(b.layers[0].0)) == 0.0);
+        assert!(max_abs_diff(&run1.jvp, b.plan.value(b.layers[0].0)) == 0.0);
     }
 
     #[test]

@@ -35,70 +35,7 @@ pub struct Diabetes {
     pub test: Split,
 }
 
-/// The variables of the shipped data, in its order (the target last).
-pub const VARIABLES: [&str; 11] = [
-    "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6", "y",
-];
-
-/// Reads the shipped data, `assets/diabetes/diabetes.bin` (written by `scripts/diabetes-pack.py`, which documents the
-/// format): for each variable a table of its distinct values, then each patient's index into it. Returns the
-/// features row-major and the targets.
-pub fn decode(bytes: &[u8]) -> Result<(Vec<f64>, Vec<f64>), String> {
-    const N: usize = 442;
-    let bad = || {
-        "the shipped diabetes data is damaged: rebuild it with scripts/diabetes-pack.py".to_string()
-    };
-    let mut at = 0;
-    let mut byte = || {
-        at += 1;
-        bytes.get(at - 1).copied().map(u64::from).ok_or_else(bad)
-    };
-    let leb = |byte: &mut dyn FnMut() -> Result<u64, String>| {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let b = byte()?;
-            v |= (b & 127).checked_shl(shift).ok_or_else(bad)?;
-            shift += 7;
-            if b < 128 {
-                return Ok::<u64, String>(v);
-            }
-        }
-    };
-    let mut tables = Vec::with_capacity(VARIABLES.len());
-    for _ in VARIABLES {
-        let scale = 10f64.powi(byte()? as i32);
-        let count = leb(&mut byte)?;
-        let mut v = 0u64;
-        let mut table = Vec::new();
-        for _ in 0..count.min(N as u64) {
-            v += leb(&mut byte)?;
-            table.push(v as f64 / scale);
-        }
-        tables.push(table);
-    }
-    let body = bytes.get(at..).ok_or_else(bad)?;
-    let mut bit = 0;
-    let mut cols = Vec::with_capacity(VARIABLES.len());
-    for table in &tables {
-        let width = usize::BITS - (table.len().max(2) - 1).leading_zeros();
-        let mut col = Vec::with_capacity(N);
-        for _ in 0..N {
-            let mut i = 0;
-            for k in 0..width {
-                let b = body.get(bit / 8).ok_or_else(bad)? >> (bit % 8) & 1;
-                i |= (b as usize) << k;
-                bit += 1;
-            }
-            col.push(*table.get(i).ok_or_else(bad)?);
-        }
-        cols.push(col);
-    }
-    let y = cols.pop().unwrap_or_default();
-    let x = (0..N)
-        .flat_map(|i| cols.iter().map(move |c| c[i]))
-        .collect();
-    Ok((x, y))
-}
+pub use crate::base::diabetes::{decode, VARIABLES};
 
 /// Splits the 442 patients and standardises every feature with the train mean and standard deviation (ddof = 0);
 /// centres y by the train mean.
@@ -128,7 +65,7 @@ pub fn standardise(mut x: Vec<f64>, y: Vec<f64>) -> Diabetes {
 pub fn diabetes() -> Result<&'static Diabetes, String> {
     static DATA: OnceLock<Result<Diabetes, String>> = OnceLock::new();
     DATA.get_or_init(|| {
-        decode(include_bytes!("../../assets/diabetes/diabetes.bin")).map(|(x, y)| standardise(x, y))
+        crate::base::diabetes::raw().map(|(x, y)| standardise(x.clone(), y.clone()))
     })
     .as_ref()
     .map_err(Clone::clone)
@@ -338,6 +275,40 @@ mod tests {
         let mut overlong = bin.to_vec();
         overlong[1] = 0xff; // age's count becomes a LEB128 number that never ends within the header
         assert!(decode(&overlong).is_err());
+    }
+
+    /// A numpy program standardises the data as this module does, to the bit: `load_diabetes(return_X_y=True,
+    /// scaled=False)` is the raw data, and `np.mean` and `np.std` along an axis sum in the same order.
+    #[test]
+    fn a_program_standardises_the_data_the_same_way() {
+        let src = "import autograd.numpy as np\nfrom sklearn.datasets import load_diabetes\n\n\
+                   X, y = load_diabetes(return_X_y=True, scaled=False)\n\
+                   X = (X - np.mean(X[:150], axis=0)) / np.std(X[:150], axis=0)\n\
+                   y = y - np.mean(y[:150])\n\
+                   def f(w=np.zeros(10)):\n  return np.sum((X[:150] @ w - y[:150]) ** 2)\n";
+        let g = crate::lang::lower::arrays::lower_arrays(src, &[]).unwrap();
+        let d = diabetes().unwrap();
+        // The data reaches the graph as constants: the product's left operand and the difference's right one.
+        let consts: Vec<&crate::base::array::Array> = g
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.op {
+                crate::lang::agraph::AOpNode::Const(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert!(consts.iter().any(|c| bits(&c.data) == bits(&d.train.x)));
+        assert!(consts.iter().any(|c| bits(&c.data) == bits(&d.train.y)));
+        for bad in [
+            "load_diabetes()",
+            "load_diabetes(return_X_y=True)",
+            "load_diabetes(return_X_y=True, scaled=0.5)",
+        ] {
+            let src = format!("import numpy as np\nX, y = {bad}\ndef f(w=np.zeros(10)):\n  return np.sum(X @ w)\n");
+            let e = crate::lang::lower::arrays::lower_arrays(&src, &[]).unwrap_err();
+            assert!(e.message.contains("scaled=False"), "{bad}: {}", e.message);
+        }
     }
 
     /// The shipped data is scikit-learn's two raw files (kept beside it in `assets/diabetes/`), number for number.

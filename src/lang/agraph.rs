@@ -64,6 +64,53 @@ impl AGraph {
     }
 }
 
+/// Building a graph from Rust, as a chapter does for a model it also shows as a program (the network's loss): the
+/// same nodes the tracer would make, without a span.
+impl AGraph {
+    /// A new input with this value (and its shape).
+    pub fn add_input(&mut self, name: &str, value: Array) -> NodeId {
+        let node = NodeId(self.nodes.len() as u32);
+        self.nodes.push(ANode {
+            op: AOpNode::Input(self.inputs.len() as u32),
+            shape: value.shape.clone(),
+            span: Span::default(),
+        });
+        self.inputs.push(AInput {
+            name: name.to_string(),
+            node,
+            value,
+        });
+        node
+    }
+
+    /// A constant.
+    pub fn add_const(&mut self, value: Array) -> NodeId {
+        let node = NodeId(self.nodes.len() as u32);
+        self.nodes.push(ANode {
+            shape: value.shape.clone(),
+            op: AOpNode::Const(value),
+            span: Span::default(),
+        });
+        node
+    }
+
+    /// A primitive on earlier nodes, its shape checked by the primitive's rule.
+    pub fn add(&mut self, op: AOp, args: &[NodeId]) -> Result<NodeId, String> {
+        let shapes: Vec<&[usize]> = args
+            .iter()
+            .map(|p| self.nodes[p.index()].shape.as_slice())
+            .collect();
+        let shape = op.shape(&shapes)?;
+        let node = NodeId(self.nodes.len() as u32);
+        self.nodes.push(ANode {
+            op: AOpNode::Prim(op, args.to_vec()),
+            shape,
+            span: Span::default(),
+        });
+        Ok(node)
+    }
+}
+
 impl AGraph {
     /// The scalar Wengert list of a graph whose values are all numbers (shape `()`): the form the scalar engines,
     /// traces, generated programs and the graph lab read. Constants fold into the operations that use them, and

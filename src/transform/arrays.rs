@@ -115,6 +115,7 @@ impl Writer<'_> {
             AOp::Zip(Binary::Min) => format!("np.minimum({}, {})", a[0], a[1]),
             AOp::Zip(b) => format!("{} {} {}", a[0], b.symbol(), a[1]),
             AOp::MatMul => format!("{} @ {}", a[0], a[1]),
+            AOp::MatMulT => format!("{} @ np.transpose({})", a[0], a[1]),
             AOp::Transpose => format!("np.transpose({})", a[0]),
             AOp::Reduce(r, axis) => {
                 let f = r.name();
@@ -218,6 +219,10 @@ impl Writer<'_> {
                 };
                 contrib[0] = Some(ga);
                 contrib[1] = Some(gb);
+            }
+            AOp::MatMulT => {
+                contrib[0] = Some(format!("{g} @ {}", a[1]));
+                contrib[1] = Some(format!("np.transpose({g}) @ {}", a[0]));
             }
             AOp::Transpose => contrib[0] = Some(format!("np.transpose({g})")),
             AOp::Reshape(_) => contrib[0] = Some(format!("np.reshape({g}, {})", tuple(&sa[0]))),

@@ -4,8 +4,7 @@
 //! examples — and the same report, so that both run in one browser, back to back. The clock is passed in.
 
 use super::data::{Dataset, Points};
-use super::model::{Mlp, Spec};
-use crate::ad::array::{Activation, Loss};
+use super::model::{Activation, Loss, Mlp, Spec};
 use crate::base::math;
 use crate::base::random::SplitMix64;
 
@@ -147,15 +146,14 @@ fn loss(st: &mut State, test: bool) -> f64 {
     let (xs, ys) = if test { &st.test } else { &st.train };
     st.grid.copy_params(&st.net);
     st.grid.set_batch(xs, ys);
-    st.grid.tape.forward();
-    st.grid.tape.value(st.grid.data_loss).data[0]
+    st.grid.forward()
 }
 
 fn boundary(st: &mut State) {
     st.grid.copy_params(&st.net);
     let zeros = vec![0.0; DENSITY * DENSITY];
     st.grid.set_batch(&st.grid_xs, &zeros);
-    st.grid.tape.forward();
+    st.grid.forward();
 }
 
 fn frame(st: &mut State) {

@@ -8,11 +8,11 @@ pub mod model;
 
 use super::field::{whole_in, Field};
 use super::ChapterModel;
-use crate::ad::array::{Activation, Loss};
 use crate::base::num::{fmt_count, fmt_full, parse_f64};
 use crate::base::random::SplitMix64;
 use crate::base::url::Location;
 use data::{moons, Dataset, Points};
+pub use model::{Activation, Loss};
 use model::{Mlp, Spec};
 
 /// At most this many hidden layers, of at most this many neurons, and this many parameters.
@@ -231,8 +231,8 @@ impl Trainer {
     pub fn evaluate(&mut self, points: &Points) -> (f64, f64) {
         let net = self.eval_net();
         net.set_batch(&points.xs, &points.ys);
-        net.tape.forward();
-        let loss = net.tape.value(net.data_loss).data[0];
+        net.forward();
+        let loss = net.value(net.current().nodes.data_loss)[0];
         (loss, net.correct() as f64 / points.len().max(1) as f64)
     }
 
@@ -241,8 +241,8 @@ impl Trainer {
         let net = self.eval_net();
         let zeros = vec![0.0; xs.len() / 2];
         net.set_batch(xs, &zeros);
-        net.tape.forward();
-        net.tape.value(net.scores).data.clone()
+        net.forward();
+        net.value(net.current().nodes.scores).to_vec()
     }
 
     /// The full-batch objective and its gradient at the current parameters.
@@ -331,23 +331,19 @@ impl Trainer {
         let (x, y, l) = self.train.point(i);
         let net = self.eval_net();
         net.set_batch(&[x, y], &[l]);
-        net.tape.forward();
-        net.tape.backward(net.data_loss);
-        let layers = net
+        net.forward();
+        net.backward_data();
+        let nodes = &net.current().nodes;
+        let layers = nodes
             .layers
             .iter()
-            .map(|&(_, a)| {
-                (
-                    net.tape.value(a).data.clone(),
-                    net.tape.adjoint(a).data.clone(),
-                )
-            })
+            .map(|&(_, a)| (net.value(a).to_vec(), net.adjoint(a).to_vec()))
             .collect();
         Sweep {
             example: i,
             input: (x, y, l),
             layers,
-            loss: net.tape.value(net.data_loss).data[0],
+            loss: net.value(nodes.data_loss)[0],
         }
     }
 
@@ -368,13 +364,14 @@ impl Trainer {
         );
         let mut names: Vec<String> = vec!["x1".into(), "x2".into()];
         let last = spec.sizes.len() - 2;
-        for (k, pair) in self.mlp.params.chunks(2).enumerate() {
-            let (w, b) = (self.mlp.tape.value(pair[0]), self.mlp.tape.value(pair[1]));
+        for k in 0..=last {
+            let (w, b) = (self.mlp.param(2 * k), self.mlp.param(2 * k + 1));
             let f = if k == last { spec.output } else { spec.hidden };
             let mut next = Vec::new();
-            for j in 0..w.rows {
-                let mut z: Vec<String> = (0..w.cols)
-                    .map(|c| format!("{}*{}", fmt_full(w.at(j, c)), names[c]))
+            let cols = w.shape[1];
+            for j in 0..w.shape[0] {
+                let mut z: Vec<String> = (0..cols)
+                    .map(|c| format!("{}*{}", fmt_full(w.data[j * cols + c]), names[c]))
                     .collect();
                 z.push(fmt_full(b.data[j]));
                 let z = z.join(" + ");
@@ -419,6 +416,7 @@ impl Trainer {
                 data.to_vec(),
             ))
         };
+        let fmt = crate::base::array::fmt_literal;
         let sizes: Vec<String> = spec.sizes.iter().map(|n| n.to_string()).collect();
         let mut out = format!(
             "import autograd.numpy as np\nfrom autograd import grad\n\n# the {} network's training data: {} points \
@@ -429,18 +427,10 @@ impl Trainer {
             literal(0, self.train.len(), &self.train.ys),
         );
         let mut params = Vec::new();
-        for (k, pair) in self.mlp.params.chunks(2).enumerate() {
-            let (w, b) = (self.mlp.tape.value(pair[0]), self.mlp.tape.value(pair[1]));
-            params.push(format!(
-                "W{}=np.array({})",
-                k + 1,
-                literal(w.rows, w.cols, &w.data)
-            ));
-            params.push(format!(
-                "b{}=np.array({})",
-                k + 1,
-                literal(0, b.data.len(), &b.data)
-            ));
+        for k in 0..spec.sizes.len() - 1 {
+            let (w, b) = (self.mlp.param(2 * k), self.mlp.param(2 * k + 1));
+            params.push(format!("W{}=np.array({})", k + 1, fmt(w)));
+            params.push(format!("b{}=np.array({})", k + 1, fmt(b)));
         }
         out += &format!("def loss({}):\n", params.join(", "));
         let last = spec.sizes.len() - 2;
@@ -517,24 +507,26 @@ pub fn grad_check(t: &mut Trainer, count: usize) -> GradCheck {
         let fd = (at(theta[i] + h) - at(theta[i] - h)) / (2.0 * h);
         net.set_flat(&theta);
         net.forward();
-        let direction: Vec<crate::ad::array::Matrix> = {
-            let mut left = i;
-            net.params
-                .iter()
-                .map(|&p| {
-                    let v = net.tape.value(p);
-                    let mut d = crate::ad::array::Matrix::zeros(v.rows, v.cols);
-                    if left < d.data.len() {
-                        d.data[left] = 1.0;
-                        left = usize::MAX;
-                    } else if left != usize::MAX {
-                        left -= d.data.len();
-                    }
-                    d
-                })
-                .collect()
-        };
-        let fwd = net.tape.jvp(net.total, &direction).data[0];
+        // Forward mode: every input's tangent zero but parameter i's (the data's too).
+        let plan = &net.current().plan;
+        let mut left = i;
+        let direction: Vec<crate::base::array::Array> = plan
+            .graph()
+            .inputs
+            .iter()
+            .map(|input| {
+                let mut d = crate::base::array::Array::zeros(&input.value.shape);
+                if left < d.data.len() {
+                    d.data[left] = 1.0;
+                    left = usize::MAX;
+                } else if left != usize::MAX {
+                    left -= d.data.len();
+                }
+                d
+            })
+            .collect();
+        let tangents = crate::ad::nd::node_tangents(plan.graph(), plan.values(), &direction);
+        let fwd = tangents[net.current().nodes.total.index()].data[0];
         rows.push((i, grad[i], fwd, fd));
     }
     let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs()).max(1e-8);
@@ -875,13 +867,15 @@ mod tests {
     }
 
     /// The whole objective as a numpy program: traced at array granularity (a few dozen nodes), its value and its
-    /// gradient by the array engine are the tape's, for every activation and loss, with the penalty.
+    /// gradient by the array engine are the ones training computes, to the bit, for every activation and loss, with
+    /// the penalty: training runs the very graph the program traces to.
     #[test]
     fn the_numpy_program_is_the_same_objective() {
         for (act, loss, l2) in [
             (Activation::Relu, Loss::Hinge, 1e-4),
             (Activation::Tanh, Loss::Logistic, 0.0),
             (Activation::Sigmoid, Loss::Squared, 1e-3),
+            (Activation::Identity, Loss::Hinge, 0.0),
         ] {
             let mut settings = Settings::micrograd();
             settings.preset = Preset::Custom;
@@ -895,21 +889,21 @@ mod tests {
             let g = crate::lang::lower::arrays::lower_arrays(&src, &[]).unwrap();
             assert!(g.nodes.len() < 80, "{act:?}: {} nodes", g.nodes.len());
             let (value, grad) = crate::ad::nd::gradient(&g).unwrap();
-            let tol = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-3);
-            assert!(tol(value, want), "{act:?}: {value} vs {want}");
-            let flat: Vec<f64> = grad.iter().flat_map(|a| a.data.iter().copied()).collect();
-            assert_eq!(flat.len(), want_grad.len());
-            let scale = want_grad.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-            for (k, (a, b)) in flat.iter().zip(&want_grad).enumerate() {
-                assert!(
-                    (a - b).abs() <= 1e-12 * scale,
-                    "{act:?} parameter {k}: {a} vs {b}"
-                );
-            }
+            assert_eq!(
+                value.to_bits(),
+                want.to_bits(),
+                "{act:?}: {value} vs {want}"
+            );
+            let flat: Vec<u64> = grad
+                .iter()
+                .flat_map(|a| a.data.iter().map(|x| x.to_bits()))
+                .collect();
+            let want: Vec<u64> = want_grad.iter().map(|x| x.to_bits()).collect();
+            assert_eq!(flat, want, "{act:?} {loss:?}");
         }
     }
 
-    /// The graph lab's scalar program of one example gives the array tape's loss and input adjoints.
+    /// The graph lab's scalar program of one example gives the network's loss and input adjoints.
     #[test]
     fn the_scalar_program_is_the_same_network() {
         for (act, loss) in [
@@ -934,12 +928,12 @@ mod tests {
                 sw.loss
             );
             // ∂ℓ/∂x through the first layer: x̄ = W₀ᵀ z̄₀, from the tape's first pre-activation adjoints.
-            let w0 = t.mlp.tape.value(t.mlp.params[0]).clone();
+            let w0 = t.mlp.param(0).clone();
             let zbar: Vec<f64> = {
                 let (a, abar) = &sw.layers[0];
                 let z = {
                     let net = t.eval.as_ref().unwrap();
-                    net.tape.value(net.layers[0].0).data.clone()
+                    net.value(net.current().nodes.layers[0].0).to_vec()
                 };
                 abar.iter()
                     .zip(a)
@@ -948,7 +942,7 @@ mod tests {
                     .collect()
             };
             for c in 0..2 {
-                let want: f64 = (0..w0.rows).map(|r| w0.at(r, c) * zbar[r]).sum();
+                let want: f64 = (0..w0.shape[0]).map(|r| w0.data[r * 2 + c] * zbar[r]).sum();
                 assert!(
                     (grad[c] - want).abs() <= 1e-12 * want.abs().max(1.0),
                     "{act:?} ∂/∂x{c}: {} vs {want}",

@@ -352,7 +352,7 @@ fn np_arity(name: &str) -> (usize, usize) {
         | "dot" | "matmul" | "outer" | "reshape" | "linalg.solve" => (2, 2),
         "arange" => (1, 3),
         "linspace" => (2, 3),
-        "sum" | "mean" | "max" | "amax" | "min" | "amin" => (1, 2),
+        "sum" | "mean" | "std" | "max" | "amax" | "min" | "amin" => (1, 2),
         "where" => (3, 3),
         // Not a numpy function AD Lab knows: said where it is called.
         _ => (0, usize::MAX),
@@ -1041,6 +1041,9 @@ impl Tracer {
     }
 
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> Result<V> {
+        if matches!(&callee.kind, ExprKind::Name(n) if n == "load_diabetes") {
+            return self.load_diabetes(args, span);
+        }
         // Positional arguments, and `axis=` (the only keyword numpy programs here use).
         let mut pos: Vec<&Expr> = Vec::new();
         let mut axis: Option<&Expr> = None;
@@ -1277,6 +1280,37 @@ impl Tracer {
         self.node_of(&v, e.span)
     }
 
+    /// `np.std(a, axis)` as numpy computes it: the square root of the mean of d·d, d = a − its mean along the axis.
+    fn std(&mut self, a: NodeId, axis: Option<usize>, span: Span) -> Result<V> {
+        let shape = self.g.nodes[a.index()].shape.clone();
+        let count = axis.map_or(shape.iter().product(), |k| shape[k]) as f64;
+        let c = self.constant(Array::scalar(count), span)?;
+        let c = self.node(&c).unwrap_or_default();
+        let mean = |me: &mut Self, x: NodeId| -> Result<NodeId> {
+            let s = me.prim(AOp::Reduce(Reduction::Sum, axis), vec![x], span)?;
+            let s = me.node_of(&s, span)?;
+            let m = me.prim(AOp::Zip(Binary::Div), vec![s, c], span)?;
+            me.node_of(&m, span)
+        };
+        let m = mean(self, a)?;
+        // The mean kept as an axis of length 1, to broadcast back (`keepdims=True`).
+        let m = match axis {
+            Some(k) => {
+                let mut keep: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+                keep[k] = 1;
+                let r = self.reshape(m, &keep, span)?;
+                self.node_of(&r, span)?
+            }
+            None => m,
+        };
+        let d = self.prim(AOp::Zip(Binary::Sub), vec![a, m], span)?;
+        let d = self.node_of(&d, span)?;
+        let sq = self.prim(AOp::Zip(Binary::Mul), vec![d, d], span)?;
+        let sq = self.node_of(&sq, span)?;
+        let var = mean(self, sq)?;
+        self.prim(AOp::Map(Unary::Sqrt), vec![var], span)
+    }
+
     fn reshape(&mut self, id: NodeId, dims: &[i64], span: Span) -> Result<V> {
         let size: usize = self.g.nodes[id.index()].shape.iter().product();
         let known: i64 = dims.iter().filter(|&&d| d != -1).product();
@@ -1292,6 +1326,37 @@ impl Tracer {
             })
             .collect::<Result<Vec<usize>>>()?;
         self.prim(AOp::Reshape(shape), vec![id], span)
+    }
+
+    /// scikit-learn's `load_diabetes(return_X_y=True, scaled=False)`: the raw features (442 × 10) and targets, as
+    /// constants.
+    fn load_diabetes(&mut self, args: &[Expr], span: Span) -> Result<V> {
+        let usage = "AD Lab ships the diabetes data raw: `X, y = load_diabetes(return_X_y=True, scaled=False)`";
+        let (mut xy, mut scaled) = (false, true);
+        for a in args {
+            // `True` and `False` are read as 1 and 0 (and Python takes any number as a flag).
+            let flag = |v: &Expr| match &v.kind {
+                ExprKind::Int(n) => Some(*n != 0),
+                _ => None,
+            };
+            match &a.kind {
+                ExprKind::Keyword(k, v) if k == "return_X_y" && flag(v).is_some() => {
+                    xy = flag(v) == Some(true)
+                }
+                ExprKind::Keyword(k, v) if k == "scaled" && flag(v).is_some() => {
+                    scaled = flag(v) == Some(true)
+                }
+                _ => return Err(Error::new(a.span, usage)),
+            }
+        }
+        if !xy || scaled {
+            return Err(Error::new(span, usage));
+        }
+        let (x, y) = crate::base::diabetes::raw().map_err(|m| Error::new(span, m))?;
+        let rows = crate::base::diabetes::ROWS;
+        let x = self.constant(Array::new(vec![rows, x.len() / rows], x.clone()), span)?;
+        let y = self.constant(Array::new(vec![rows], y.clone()), span)?;
+        Ok(V::Tuple(Rc::new(vec![x, y])))
     }
 
     fn np_call(&mut self, name: &str, pos: &[&Expr], axis: Option<&Expr>, span: Span) -> Result<V> {
@@ -1492,7 +1557,7 @@ impl Tracer {
                 };
                 self.reshape(a, &dims, span)
             }
-            "sum" | "mean" | "max" | "amax" | "min" | "amin" => {
+            "sum" | "mean" | "std" | "max" | "amax" | "min" | "amin" => {
                 let a = node(self, 0)?;
                 let axis_expr = axis.or(pos.get(1).copied());
                 let rank = self.g.nodes[a.index()].shape.len() as i64;
@@ -1510,6 +1575,9 @@ impl Tracer {
                         Some(j as usize)
                     }
                 };
+                if name == "std" {
+                    return self.std(a, axis, span);
+                }
                 let r = match name {
                     "sum" | "mean" => Reduction::Sum,
                     "max" | "amax" => Reduction::Max,
@@ -1521,7 +1589,8 @@ impl Tracer {
                 }
                 let shape = &self.g.nodes[a.index()].shape;
                 let count = axis.map_or(shape.iter().product(), |k| shape[k]) as f64;
-                let s = self.node(&s).unwrap_or_default();
+                // The sum of a constant is a number (not a node): made a constant again.
+                let s = self.node_of(&s, span)?;
                 let c = self.constant(Array::scalar(count), span)?;
                 let c = self.node(&c).unwrap_or_default();
                 self.prim(AOp::Zip(Binary::Div), vec![s, c], span)
@@ -1782,5 +1851,17 @@ mod tests {
         let values = crate::ad::nd::evaluate(&g, &crate::ad::nd::point(&g)).unwrap();
         // total = 1 + 2 + 3, a·b = 3·1, Σ x[::2] = 4, len 3: (3 + 6)·4/3.
         assert_eq!(values[g.output().index()].data, [12.0]);
+    }
+
+    /// `np.mean` of a constant array is a number, and `np.std` is numpy's (a bug once read the mean of a constant
+    /// as the graph's first node).
+    #[test]
+    fn mean_and_std_of_constants() {
+        let src = "import numpy as np\nX = np.array([[1.0, 2.0], [3.0, 6.0]])\nm = np.mean(X)\ns = np.std(X, axis=0)\n\
+                   t = np.std(X)\ndef f(w=np.zeros(2)):\n  return np.sum(X @ w) + m + np.sum(s) * 10 + t * 100\n";
+        let g = lower_arrays(src, &[]).unwrap();
+        let (value, _) = crate::ad::nd::gradient(&g).unwrap();
+        // m = 3, std along axis 0 = (1, 2), std of all = sqrt(3.5).
+        assert_eq!(value, 3.0 + 30.0 + 3.5f64.sqrt() * 100.0);
     }
 }

@@ -347,7 +347,7 @@ fn run_view(s: &ChainState, ran: Option<&Shared<Run>>, work: u64, do_run: Callba
     html! {
         <div class="results">
             { raw(format!(
-                "<p>The chain is built with {} weights and differentiated by the array tape, matrix-free: forward mode needs \
+                "<p>The chain is built with {} weights and differentiated by the array engine, matrix-free: forward mode needs \
                  one JVP per input ({n0}), reverse mode one VJP per output ({nl}).</p><table class=\"numbers\">\
                  <tr><th scope=\"row\" class=\"fwd\">forward mode: {n0} JVP{}</th>{}</tr>\
                  <tr><th scope=\"row\" class=\"rev\">reverse mode: {nl} VJP{}</th>{}</tr>\

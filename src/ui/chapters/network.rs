@@ -1,4 +1,4 @@
-//! `#/network` — Example 1: a neural network trained by stochastic gradients, backprop by the array tape.
+//! `#/network` — Example 1: a neural network trained by stochastic gradients, backprop by the array engine (`ad::nd`), on the very graph its numpy program traces to.
 
 use std::rc::Rc;
 
@@ -6,11 +6,11 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
-use crate::ad::array::{Activation, Loss};
 use crate::base::num::{fmt_count, fmt_full, fmt_rounded, fmt_sig};
 use crate::base::url::percent_encode;
 use crate::lab::network::data::Dataset;
 use crate::lab::network::{grad_check, NetworkAction, NetworkState, Preset, Trainer};
+use crate::lab::network::{Activation, Loss};
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{markup, num_str, number_field, raw, select_field, url_notice};
@@ -369,7 +369,7 @@ fn panels(p: &Panel, state: &NetworkState, set_example: UseStateSetter<Option<us
                 "<p>The whole objective, as the lecture would write it with numpy and autograd (the training data, the \
                  current weights): <a href=\"#/graph?f={0}&amp;mode=reverse\" data-testid=\"nn-numpy-graph-link\">a graph \
                  of array operations in the graph lab</a>, stepped back layer by layer; <a href=\"#/grad?f={0}\" \
-                 data-testid=\"nn-numpy-grad-link\">its gradient on “What is AD?”</a>, the tape's to 12 digits.</p>",
+                 data-testid=\"nn-numpy-grad-link\">its gradient on “What is AD?”</a>: training runs this very graph, so the numbers are training's to the bit.</p>",
                 percent_encode(&p.numpy)
             )) }
             { raw(panel_text(p)) }
@@ -464,7 +464,7 @@ fn panel_text(p: &Panel) -> String {
          training repeats it for every batch of every epoch — {steps} steps so far, {evals} evaluations' worth: much more \
          expensive to train than to evaluate once.</p></div>\
          <div data-part=\"gradcheck\"><h2>Gradient check</h2><table class=\"numbers gradcheck\"><thead><tr><th scope=\"col\">parameter</th>\
-         <th scope=\"col\" class=\"rev\">reverse mode (tape)</th><th scope=\"col\" class=\"fwd\">forward mode (JVP)</th>\
+         <th scope=\"col\" class=\"rev\">reverse mode (VJP)</th><th scope=\"col\" class=\"fwd\">forward mode (JVP)</th>\
          <th scope=\"col\">central difference</th></tr></thead><tbody>{checks}</tbody></table>\
          <p>Largest relative difference, reverse mode against central differences: {g1}; against forward mode: {g2}.</p></div>",
         loss = fmt_sig(p.sweep.loss, 6),
