@@ -166,3 +166,43 @@ test('#/hyper: one λ per feature beats the best single λ; permalinks and bad i
   await bad.close();
   await link.close();
 });
+
+test('#/learn and #/hyper as numpy programs: the array engine agrees with the chapter, and the graph lab and “What is AD?” read them', async () => {
+  const page = await h.open('#/learn?problem=diabetes');
+  assert.match(await text(page, 'learn-program'), /X, y = load_diabetes\(return_X_y=True, scaled=False\)/);
+  assert.match(await text(page, 'learn-program'), /def L\(rho=0\.002, T=100\):/);
+  // L and dL/dρ on the array engine (the data, not the quadratic): the tape's, to rounding.
+  assert.ok(Number(await value(page, 'learn-program-agree')) < 1e-11);
+  assert.equal(await value(page, 'learn-program-loss'), '209309.4215551978');
+  // A meta-step moves ρ: the same traced graph runs again at the new ρ.
+  await page.click('[data-testid="learn-meta-step"]');
+  await until(page, 'learn-program-loss', (v) => v !== '209309.4215551978');
+  assert.ok(Number(await value(page, 'learn-program-agree')) < 1e-11);
+  // “What is AD?” traces the same program at the print line's point: the same numbers, to the bit.
+  const grad = await h.open(await page.locator('[data-testid="learn-program-grad-link"]').getAttribute('href'));
+  assert.equal(await value(grad, 'result-value'), await value(page, 'learn-program-loss'));
+  assert.equal(await value(grad, 'result-grad-rho'), await value(page, 'learn-program-grad'));
+  await grad.close();
+  // The graph lab: ten steps of descent as array operations, stepped backwards.
+  await page.click('[data-testid="learn-program-graph-link"]');
+  await page.waitForSelector('[data-testid="graph-node"][data-shape="150x10"]');
+  assert.equal(await page.locator('[data-testid="program-error"]').count(), 0);
+  const n = await page.locator('[data-testid="graph-node"]').count();
+  assert.ok(n > 70 && n < 100, `ten steps of a few array operations each: ${n} nodes`);
+  await page.keyboard.press('End');
+  await shot(page, 'learn-program-graph');
+  await page.close();
+
+  const hyper = await h.open('#/hyper');
+  assert.match(await text(hyper, 'hyper-program'), /np\.linalg\.solve\(Xt\.T @ Xt \+ lam \* np\.eye\(10\), Xt\.T @ yt\)/);
+  assert.ok(Number(await value(hyper, 'hyper-program-agree')) < 1e-12, 'V and the implicit dV/dλ, through the solve');
+  await hyper.selectOption('[data-testid="hyper-mode"]', 'per-feature');
+  await until(hyper, 'hyper-program-loss', () => true);
+  assert.match(await text(hyper, 'hyper-program'), /def V\(lam=np\.full\(10, 1\.0\)\)/);
+  assert.ok(Number(await value(hyper, 'hyper-program-agree')) < 1e-12, 'ten λ: the gradient sums to the single one');
+  const g = await h.open(await hyper.locator('[data-testid="hyper-program-grad-link"]').getAttribute('href'));
+  assert.equal(JSON.parse(await g.locator('[data-testid="result-grad-lam"]').getAttribute('data-value')).length, 10);
+  await g.close();
+  await shot(hyper, 'hyper-program');
+  await hyper.close();
+});

@@ -8,11 +8,13 @@ use super::field::{whole_in, Field};
 use super::ridge::{descent, diabetes, eig_sym, Quad, FEATURES};
 use super::ChapterModel;
 use crate::ad::dual::Dual;
+use crate::ad::nd;
 use crate::ad::tape::grad_recorded;
 use crate::base::math::{exp, log, pow};
-use crate::base::num::parse_f64;
+use crate::base::num::{fmt_python, parse_f64};
 use crate::base::scalar::Scalar;
 use crate::base::url::Location;
+use crate::lang::lower::arrays::lower_arrays;
 
 pub const MAX_T: usize = 5000;
 pub const MAX_K: usize = 1000;
@@ -201,6 +203,53 @@ impl Mode {
     }
 }
 
+/// V as the lecture's code: the data split and standardised, the ridge solution on the training patients by
+/// `np.linalg.solve`, its loss on the validation patients, and `grad` — autograd differentiates through the solve
+/// (the implicit function theorem, done by AD). One λ, or one per feature (`np.full(10, λ)`), at λ.
+pub fn program(mode: Mode, lambda: f64) -> String {
+    let lam = match mode {
+        Mode::Single => fmt_python(lambda),
+        Mode::PerFeature => format!("np.full(10, {})", fmt_python(lambda)),
+    };
+    format!(
+        "import autograd.numpy as np\nfrom autograd import grad\nfrom sklearn.datasets import load_diabetes\n\n\
+         # the diabetes data: patients 0-149 train, 150-295 validate; features standardised on the training ones\n\
+         X, y = load_diabetes(return_X_y=True, scaled=False)\n\
+         X = (X - np.mean(X[:150], axis=0)) / np.std(X[:150], axis=0)\n\
+         y = y - np.mean(y[:150])\n\
+         Xt, yt, Xv, yv = X[:150], y[:150], X[150:296], y[150:296]\n\n\
+         def V(lam={lam}):\n  # the ridge solution on the training patients\n  \
+         beta = np.linalg.solve(Xt.T @ Xt + lam * np.eye(10), Xt.T @ yt)\n  \
+         # and its loss on the validation patients\n  return 0.5 * np.sum((Xv @ beta - yv) ** 2)\n\n\
+         g = grad(V)\n{}",
+        // The page opens a program at a point given by numbers: one λ is printed, ten are the default.
+        match mode {
+            Mode::Single => format!("print(g({lam}))\n"),
+            Mode::PerFeature => String::new(),
+        }
+    )
+}
+
+/// V(λ) and its gradient (the sum over the features, with one λ per feature) of [`program`] by the array engine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgramCheck {
+    pub v: f64,
+    pub grad: f64,
+    pub operations: usize,
+}
+
+pub fn program_check(mode: Mode, lambda: f64) -> Result<ProgramCheck, String> {
+    let src = program(mode, lambda);
+    let g = lower_arrays(&src, &[])
+        .map_err(|e| format!("the program, {}: {}", e.span.line_col(&src), e.message))?;
+    let (v, grad) = nd::gradient(&g)?;
+    Ok(ProgramCheck {
+        v,
+        grad: grad[0].data.iter().sum(),
+        operations: g.operations(),
+    })
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct HyperState {
     pub lambda: Field<f64>,
@@ -327,6 +376,9 @@ pub struct HyperResults {
     pub descent: Descent,
     /// (name, validation MSE, test MSE) for least squares, the best single λ and the per-feature λ.
     pub mse: Vec<(&'static str, f64, f64)>,
+    /// V as a numpy program at λ, and the array engine's V and dV/dλ for it.
+    pub source: String,
+    pub program: Result<ProgramCheck, String>,
 }
 
 impl HyperState {
@@ -373,6 +425,8 @@ impl HyperState {
         let (sv, st) = p.mse(&[f.best_single; 10]);
         let (fv, ft) = p.mse(&per_feature);
         Ok(HyperResults {
+            source: program(self.mode, lambda),
+            program: program_check(self.mode, lambda),
             v,
             implicit: g.iter().sum(),
             unrolled,
@@ -428,6 +482,28 @@ pub fn feature(j: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// V as a numpy program through `np.linalg.solve`, on the array engine: the chapter's V and implicit dV/dλ, for
+    /// one λ and for one per feature.
+    #[test]
+    fn the_program_is_the_same_function() {
+        let p = Problem::diabetes().unwrap();
+        for mode in [Mode::Single, Mode::PerFeature] {
+            for lambda in [0.1, 10.0, 1000.0] {
+                let c = program_check(mode, lambda).unwrap();
+                let (v, g) = p.implicit(&[lambda; 10]);
+                let g: f64 = g.iter().sum();
+                let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol * a.abs().max(b.abs());
+                assert!(close(c.v, v, 1e-11), "{mode:?} {lambda}: {} vs {v}", c.v);
+                assert!(
+                    close(c.grad, g, 1e-8),
+                    "{mode:?} {lambda}: {} vs {g}",
+                    c.grad
+                );
+                assert!(c.operations < 20, "{}", c.operations);
+            }
+        }
+    }
 
     /// The example's number, and the implicit hypergradient against differences and against unrolled descent.
     #[test]

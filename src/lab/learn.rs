@@ -3,13 +3,17 @@
 //! T steps — here by reverse mode (the tape), by forward mode (one tangent carried along) and, to check both, by the
 //! closed form from A's eigendecomposition.
 
+use std::cell::RefCell;
+
 use super::field::{positive_named, whole_in, Field};
 use super::ridge::{descent, diabetes, eig_sym, Quad};
 use super::ChapterModel;
 use crate::ad::dual::Dual;
+use crate::ad::nd::Plan;
 use crate::ad::tape::{grad_recorded, Var};
-use crate::base::num::fmt_full;
+use crate::base::num::{fmt_full, fmt_python};
 use crate::base::url::Location;
+use crate::lang::lower::arrays::lower_arrays;
 
 pub const MAX_T: usize = 5000;
 pub const MAX_META: usize = 1000;
@@ -151,6 +155,71 @@ pub fn meta_path(q: &Quad, rho0: f64, t: usize, eta: f64, steps: usize) -> Vec<(
     out
 }
 
+/// The chapter's function as the lecture writes it with numpy and autograd: the data, T steps of gradient descent
+/// from β = 0 as a function of ρ (Xᵀ computed once), ridge's loss at β_T, and `grad`. At ρ, T.
+pub fn program(problem: Problem, rho: f64, t: usize) -> String {
+    let (data, d) = match problem {
+        Problem::Toy => (
+            "# X = diag(1, √10), y = (1, 1/√10): XᵀX = diag(1, 10), and no penalty\n\
+             X = np.array([[1.0, 0.0], [0.0, np.sqrt(10)]])\ny = np.array([1.0, 1 / np.sqrt(10)])\nlam = 0\n",
+            2,
+        ),
+        Problem::Diabetes => (
+            "from sklearn.datasets import load_diabetes\n\n\
+             # the diabetes data: the first 150 patients, each feature standardised on them\n\
+             X, y = load_diabetes(return_X_y=True, scaled=False)\n\
+             X = (X - np.mean(X[:150], axis=0)) / np.std(X[:150], axis=0)\n\
+             y = y - np.mean(y[:150])\nX, y = X[:150], y[:150]\nlam = 10\n",
+            10,
+        ),
+    };
+    let rho = fmt_python(rho);
+    format!(
+        "import autograd.numpy as np\nfrom autograd import grad\n{data}Xt = X.T\n\n\
+         def L(rho={rho}, T={t}):\n  # T steps of gradient descent on the ridge loss, from beta = 0\n  beta = np.zeros({d})\n  \
+         for _ in range(T):\n    beta = beta - rho * (Xt @ (X @ beta - y) + lam * beta)\n  \
+         return 0.5 * np.sum((X @ beta - y) ** 2) + lam / 2 * np.sum(beta ** 2)\n\ng = grad(L)\nprint(g({rho}))\n"
+    )
+}
+
+/// L(ρ) and dL/dρ of [`program`] by the array engine, and the size of its graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgramCheck {
+    pub loss: f64,
+    pub grad: f64,
+    /// Array operations in the traced graph (T steps of a few each).
+    pub operations: usize,
+}
+
+/// [`program`] traced once for a problem and T (its loop unrolled), then run by an [`nd::Plan`] at each ρ — the
+/// meta-descent moves ρ at every step, and the graph does not change with it.
+pub fn program_check(problem: Problem, rho: f64, t: usize) -> Result<ProgramCheck, String> {
+    thread_local! {
+        static PLAN: RefCell<Option<((Problem, usize), Plan)>> = const { RefCell::new(None) };
+    }
+    PLAN.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.as_ref().map(|(k, _)| *k) != Some((problem, t)) {
+            let src = program(problem, rho, t);
+            let g = lower_arrays(&src, &[])
+                .map_err(|e| format!("the program, {}: {}", e.span.line_col(&src), e.message))?;
+            *cell = Some(((problem, t), Plan::new(g, &[true])?));
+        }
+        let Some((_, plan)) = cell.as_mut() else {
+            unreachable!("the plan was just made")
+        };
+        plan.input(0)[0] = rho;
+        plan.forward()?;
+        let out = plan.graph().output();
+        plan.backward(out, &[1.0]);
+        Ok(ProgramCheck {
+            loss: plan.value(out).data[0],
+            grad: plan.gradient(0)[0],
+            operations: plan.graph().operations(),
+        })
+    })
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LearnState {
     pub problem: Problem,
@@ -274,6 +343,9 @@ pub struct LearnResults {
     pub rho_now: f64,
     /// The toy problem's iterates β₀ … β_T at `rho_now`.
     pub path: Vec<(f64, f64)>,
+    /// The problem as a numpy program at `rho_now` and T, and the array engine's L and dL/dρ for it.
+    pub source: String,
+    pub program: Result<ProgramCheck, String>,
 }
 
 impl LearnState {
@@ -302,6 +374,8 @@ impl LearnState {
             Vec::new()
         };
         Ok(LearnResults {
+            source: program(self.problem, rho, t),
+            program: program_check(self.problem, rho, t),
             hyper: hypergradient(&q, &spec, rho, t),
             stability,
             curve,
@@ -363,6 +437,52 @@ mod tests {
                     "reverse stores every iterate at least"
                 );
             }
+        }
+    }
+
+    /// The chapter's function as a numpy program, traced once and run by the array engine at each ρ: the tape's L and
+    /// dL/dρ, on both problems, at the defaults and after the plan is reused at other ρ and T.
+    #[test]
+    fn the_program_is_the_same_function() {
+        for p in [Problem::Toy, Problem::Diabetes] {
+            let q = p.quad().unwrap();
+            let spec = Spectrum::of(&q);
+            let (rho0, t0, _) = p.defaults();
+            for (rho, t) in [
+                (rho0, t0),
+                (rho0 * 0.7, t0),
+                (rho0 * 1.2, 3 * t0),
+                (rho0, t0),
+            ] {
+                let c = program_check(p, rho, t).unwrap();
+                let h = hypergradient(&q, &spec, rho, t);
+                assert!(
+                    close(c.loss, h.loss, 1e-12),
+                    "{p:?} {rho} {t}: {} vs {}",
+                    c.loss,
+                    h.loss
+                );
+                assert!(
+                    close(c.grad, h.reverse, 1e-9),
+                    "{p:?} {rho} {t}: {} vs {}",
+                    c.grad,
+                    h.reverse
+                );
+                assert!(
+                    c.operations >= 5 * t && c.operations <= 10 * t + 20,
+                    "{}",
+                    c.operations
+                );
+            }
+            // What “What is AD?” reads: the same program, its point the print line's.
+            let src = program(p, rho0, t0);
+            let g = lower_arrays(&src, &[]).unwrap();
+            let (l, grad) = crate::ad::nd::gradient(&g).unwrap();
+            let c = program_check(p, rho0, t0).unwrap();
+            assert_eq!(
+                (l.to_bits(), grad[0].data[0].to_bits()),
+                (c.loss.to_bits(), c.grad.to_bits())
+            );
         }
     }
 

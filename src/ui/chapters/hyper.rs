@@ -10,7 +10,8 @@ use crate::lab::ridge::CREDIT;
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{
-    count_str, markup, num_str, number_field, player_row, raw, select_field, url_notice, use_player,
+    count_str, esc, markup, num_str, number_field, player_row, program_section, raw, rel_diff,
+    select_field, url_notice, use_player,
 };
 
 #[component]
@@ -57,9 +58,28 @@ pub fn HyperChapter(props: &ChapterProps) -> Html {
                 <PlotCanvas figure={Plot::new(Shared::new(hyper_curve(r, &state)))} testid="hyper-plot" filename="validation-loss.png"
                     label="The validation loss V against λ (log scale), with the grid's points and the descent's iterates" />
                 { raw(tables(r, &state)) }
+                { raw(program_part(r)) }
             }
         </>
     }
+}
+
+/// V as a numpy program, and the array engine's numbers for it beside the chapter's.
+fn program_part(r: &HyperResults) -> String {
+    let numbers = match &r.program {
+        Ok(c) => format!(
+            "<table class=\"numbers\"><caption>On the array engine: {} array operations</caption>\
+             <tr><th scope=\"row\">V(λ)</th><td>{}</td></tr><tr><th scope=\"row\">dV/dλ by reverse mode through \
+             <code>np.linalg.solve</code></th><td>{}</td></tr><tr><th scope=\"row\">largest relative difference from \
+             V and the implicit dV/dλ above</th><td>{}</td></tr></table>",
+            fmt_count(c.operations as u64),
+            num_str(c.v, Some("hyper-program-loss"), Some(10)),
+            num_str(c.grad, Some("hyper-program-grad"), Some(10)),
+            num_str(rel_diff(&[(c.v, r.v), (c.grad, r.implicit)]), Some("hyper-program-agree"), Some(2)),
+        ),
+        Err(e) => format!("<p class=\"warning\" data-testid=\"hyper-program-error\">{}</p>", esc(e)),
+    };
+    program_section("hyper", "V(λ)", &r.source, &r.source, &numbers)
 }
 
 fn numbers(r: &HyperResults, s: &HyperState) -> String {

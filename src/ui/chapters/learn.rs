@@ -3,14 +3,15 @@
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch};
-use crate::base::num::{fmt_full, fmt_sig};
+use crate::base::num::{fmt_count, fmt_full, fmt_sig};
 use crate::base::url::percent_encode;
 use crate::figures::curve::{learn_curve, Plane};
-use crate::lab::learn::{LearnAction, LearnResults, LearnState, Problem};
+use crate::lab::learn::{self, LearnAction, LearnResults, LearnState, Problem};
 use crate::lab::Shared;
 use crate::ui::canvas::{Plot, PlotCanvas};
 use crate::ui::components::{
-    count_str, markup, num_str, number_field, player_row, raw, select_field, url_notice, use_player,
+    count_str, esc, markup, num_str, number_field, player_row, program_section, raw, rel_diff,
+    select_field, url_notice, use_player,
 };
 
 #[component]
@@ -65,9 +66,47 @@ pub fn LearnChapter(props: &ChapterProps) -> Html {
                         label="The toy problem: gradient descent's path on the level sets of the loss" />
                     </div>
                 }
+                { raw(program_part(r, &state)) }
             }
         </>
     }
+}
+
+/// The graph lab draws the program with at most this many steps (each is a few array operations).
+const GRAPH_T: usize = 10;
+
+/// The problem as a numpy program, and the array engine's numbers for it beside the tape's.
+fn program_part(r: &LearnResults, s: &LearnState) -> String {
+    let t = s.t.value;
+    let numbers = match &r.program {
+        Ok(c) => format!(
+            "<table class=\"numbers\"><caption>On the array engine: {ops} array operations, traced once for T = {t} and \
+             run again at each ρ</caption><tr><th scope=\"row\">L(ρ)</th><td>{}</td></tr><tr><th scope=\"row\">dL/dρ by \
+             reverse mode through its graph</th><td>{}</td></tr><tr><th scope=\"row\">largest relative difference from \
+             the tape's L and dL/dρ</th><td>{}</td></tr></table>{fewer}",
+            num_str(c.loss, Some("learn-program-loss"), Some(10)),
+            num_str(c.grad, Some("learn-program-grad"), Some(10)),
+            num_str(rel_diff(&[(c.loss, r.hyper.loss), (c.grad, r.hyper.reverse)]), Some("learn-program-agree"), Some(2)),
+            ops = fmt_count(c.operations as u64),
+            fewer = if t > GRAPH_T {
+                format!(
+                    "<p class=\"hint\">The graph lab's link draws its first {GRAPH_T} steps (T = {GRAPH_T}); all {t} are \
+                     {} nodes.</p>",
+                    fmt_count(c.operations as u64)
+                )
+            } else {
+                String::new()
+            },
+        ),
+        Err(e) => format!("<p class=\"warning\" data-testid=\"learn-program-error\">{}</p>", esc(e)),
+    };
+    program_section(
+        "learn",
+        "L(ρ) = ℓ(GD(ρ))",
+        &r.source,
+        &learn::program(s.problem, r.rho_now, t.min(GRAPH_T)),
+        &numbers,
+    )
 }
 
 /// The toy problem for a few steps as the lecture's Python, for the graph lab.

@@ -44,6 +44,38 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// A chapter's model written as a numpy program: what it is, links to the graph lab (`graph`, the program to draw,
+/// perhaps shorter) and to “What is AD?” (`source`), the text, and the array engine's numbers for it (`numbers`: a
+/// table, or the message why there are none). Test ids `<id>-program`, `<id>-program-graph-link`,
+/// `<id>-program-grad-link`.
+pub fn program_section(id: &str, what: &str, source: &str, graph: &str, numbers: &str) -> String {
+    use crate::base::url::percent_encode;
+    format!(
+        "<section class=\"code-panel\" data-part=\"program\"><h2>The program</h2><p>{what} as the lecture would write it \
+         with numpy and autograd: <a href=\"#/graph?f={}&amp;mode=reverse\" data-testid=\"{id}-program-graph-link\">open \
+         it in the graph lab</a>, a node per array operation, stepped backwards one at a time; <a href=\"#/grad?f={}\" \
+         data-testid=\"{id}-program-grad-link\">differentiate or edit it on “What is AD?”</a>.</p><pre class=\"code\" \
+         data-testid=\"{id}-program\" tabindex=\"0\" aria-label=\"The program\">{}</pre>{numbers}</section>",
+        percent_encode(graph),
+        percent_encode(source),
+        esc(source),
+    )
+}
+
+/// max |a − b| / max(|a|, |b|) over pairs, a pair of equal numbers (infinities, NaNs) counting as 0.
+pub fn rel_diff(pairs: &[(f64, f64)]) -> f64 {
+    pairs
+        .iter()
+        .map(|&(a, b)| {
+            if a == b || (a.is_nan() && b.is_nan()) {
+                0.0
+            } else {
+                (a - b).abs() / a.abs().max(b.abs())
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
 /// [`super::num`] as markup: `<span class="num" data-value="…">`, with a test id when given.
 pub fn num_str(value: f64, testid: Option<&str>, sig: Option<usize>) -> String {
     use crate::base::num::{fmt_compact, fmt_full, fmt_sig};

@@ -20,7 +20,8 @@ pub use fit::Fit;
 pub use graph_view::GraphView;
 pub use inputs::input_fields;
 pub use markup::{
-    array_table, class_list, count_str, esc, figure_saves, json, markup, num_str, raw,
+    array_table, class_list, count_str, esc, figure_saves, json, markup, num_str, program_section,
+    raw, rel_diff,
 };
 pub use notice::url_notice;
 pub use number::num;
