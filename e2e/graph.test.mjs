@@ -440,6 +440,11 @@ test('a numpy program at array granularity: a node per operation with its shape,
   const t = JSON.parse(await page.locator('[data-testid="array-tangent"]').getAttribute('data-value'));
   assert.ok(Math.abs(t - want[0][1]) <= 1e-15 * Math.abs(want[0][1]), `${t} against ${want[0][1]}`);
   await page.waitForFunction(() => decodeURIComponent(location.hash).includes('wrt=W[0,1]'));
+  // Forward mode written out as a numpy program seeded along W[0,1] (each value, then its tangent), run again.
+  const code = await page.locator('[data-testid="code-view"]').textContent();
+  assert.match(code, /^import numpy as np\s+def jvp\(/);
+  assert.match(code, /np\.array\(\[\[0\.0, 1\.0\], \[0\.0, 0\.0\]\]\)/, 'the seed');
+  assert.equal(await page.locator('[data-testid="code-check"]').getAttribute('data-match'), 'true');
   // Forward mode's whole gradient costs a pass per input number (6); reverse mode one backward pass.
   const fwd = Number(await page.locator('[data-testid="array-cost-forward"]').getAttribute('data-value'));
   const rev = Number(await page.locator('[data-testid="array-cost-reverse"]').getAttribute('data-value'));

@@ -9,7 +9,7 @@ use ad_lab::ad::nd;
 use ad_lab::base::array::broadcast_shapes;
 use ad_lab::base::random::SplitMix64;
 use ad_lab::lang::lower::arrays::lower_arrays;
-use ad_lab::transform::arrays::reverse_program;
+use ad_lab::transform::arrays::{forward_program, reverse_program};
 
 type Shape = Vec<usize>;
 
@@ -152,6 +152,39 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
             assert!(
                 close(*a, *b, scale, 1e-12),
                 "case {case} [{k}]: reverse {a}, forward {b}\n{src}"
+            );
+        }
+        // Forward mode as a numpy program, seeded with one input number, run again: that gradient entry.
+        {
+            let x = nd::point(&g);
+            let n: usize = x.iter().map(|a| a.len()).sum();
+            let j = case % n.max(1);
+            let mut seeds: Vec<ad_lab::base::array::Array> = x
+                .iter()
+                .map(|a| ad_lab::base::array::Array::zeros(&a.shape))
+                .collect();
+            let mut at = j;
+            for s in seeds.iter_mut() {
+                if at < s.len() {
+                    s.data[at] = 1.0;
+                    break;
+                }
+                at -= s.len();
+            }
+            let text = forward_program(&g, &seeds);
+            let h = lower_arrays(&text, &[]).unwrap_or_else(|e| {
+                panic!(
+                    "case {case}: {} at {}\n{text}",
+                    e.message,
+                    e.span.line_col(&text)
+                )
+            });
+            let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output().index()].clone();
+            assert!(
+                close(got.data[0], fwd[j], scale, 1e-12),
+                "case {case}: generated forward {} vs engine {}\n{text}",
+                got.data[0],
+                fwd[j]
             );
         }
         // The reverse pass as a numpy program, run again: the same gradient.

@@ -75,6 +75,47 @@ fn unbroadcast(e: String, from: &[usize], to: &[usize]) -> String {
     format!("np.reshape({e}, {})", tuple(to))
 }
 
+/// The partial derivative of `u` at `x` (result `v`) in numpy: the rule of [`Unary::partial`].
+fn map_partial(u: Unary, x: &str, v: &str) -> String {
+    match u {
+        Unary::Neg => "(-1.0)".to_string(),
+        Unary::Log => format!("(1 / {x})"),
+        Unary::Exp => v.to_string(),
+        Unary::Sin => format!("np.cos({x})"),
+        Unary::Cos => format!("(-np.sin({x}))"),
+        Unary::Tan => format!("({v} ** 2 + 1)"),
+        Unary::Sinh => format!("np.cosh({x})"),
+        Unary::Cosh => format!("np.sinh({x})"),
+        Unary::Tanh => format!("(1 / np.cosh({x}) ** 2)"),
+        Unary::Sqrt => format!("(1 / ({v} * 2))"),
+        Unary::Relu | Unary::Step => format!("np.where({x} > 0, 1.0, 0.0)"),
+        Unary::Abs => format!("(np.where({x} > 0, 1.0, 0.0) - np.where({x} < 0, 1.0, 0.0))"),
+    }
+}
+
+/// The partial derivatives of `x b y` (result `v`) in numpy, `None` for a partial that is 1: the rules of
+/// [`Binary::partials`].
+fn zip_partials(b: Binary, x: &str, y: &str, v: &str) -> (Option<String>, Option<String>) {
+    match b {
+        Binary::Add => (None, None),
+        Binary::Sub => (None, Some("(-1.0)".to_string())),
+        Binary::Mul => (Some(y.to_string()), Some(x.to_string())),
+        Binary::Div => (Some(format!("(1 / {y})")), Some(format!("(-({v} / {y}))"))),
+        Binary::Pow => (
+            Some(format!("({y} * {x} ** ({y} - 1))")),
+            Some(format!("(np.log({x}) * {v})")),
+        ),
+        Binary::Max => (
+            Some(format!("np.where({y} > {x}, 0.0, 1.0)")),
+            Some(format!("np.where({y} > {x}, 1.0, 0.0)")),
+        ),
+        Binary::Min => (
+            Some(format!("np.where({x} > {y}, 0.0, 1.0)")),
+            Some(format!("np.where({x} > {y}, 1.0, 0.0)")),
+        ),
+    }
+}
+
 /// A 0/1 mask of a shape, as a constant.
 fn mask_literal(mask: &[bool], shape: &[usize]) -> String {
     literal(&Array::new(
@@ -156,46 +197,9 @@ impl Writer<'_> {
         let sa: Vec<Vec<usize>> = args.iter().map(|p| self.shape(*p).to_vec()).collect();
         let mut contrib: Vec<Option<String>> = vec![None; args.len()];
         match op {
-            AOp::Map(u) => {
-                let x = &a[0];
-                let partial = match u {
-                    Unary::Neg => "(-1.0)".to_string(),
-                    Unary::Log => format!("(1 / {x})"),
-                    Unary::Exp => v.clone(),
-                    Unary::Sin => format!("np.cos({x})"),
-                    Unary::Cos => format!("(-np.sin({x}))"),
-                    Unary::Tan => format!("({v} ** 2 + 1)"),
-                    Unary::Sinh => format!("np.cosh({x})"),
-                    Unary::Cosh => format!("np.sinh({x})"),
-                    Unary::Tanh => format!("(1 / np.cosh({x}) ** 2)"),
-                    Unary::Sqrt => format!("(1 / ({v} * 2))"),
-                    Unary::Relu | Unary::Step => format!("np.where({x} > 0, 1.0, 0.0)"),
-                    Unary::Abs => {
-                        format!("(np.where({x} > 0, 1.0, 0.0) - np.where({x} < 0, 1.0, 0.0))")
-                    }
-                };
-                contrib[0] = Some(format!("{g} * {partial}"));
-            }
+            AOp::Map(u) => contrib[0] = Some(format!("{g} * {}", map_partial(*u, &a[0], &v))),
             AOp::Zip(b) => {
-                let (x, y) = (&a[0], &a[1]);
-                let (pa, pb) = match b {
-                    Binary::Add => (None, None),
-                    Binary::Sub => (None, Some("(-1.0)".to_string())),
-                    Binary::Mul => (Some(y.clone()), Some(x.clone())),
-                    Binary::Div => (Some(format!("(1 / {y})")), Some(format!("(-({v} / {y}))"))),
-                    Binary::Pow => (
-                        Some(format!("({y} * {x} ** ({y} - 1))")),
-                        Some(format!("(np.log({x}) * {v})")),
-                    ),
-                    Binary::Max => (
-                        Some(format!("np.where({y} > {x}, 0.0, 1.0)")),
-                        Some(format!("np.where({y} > {x}, 1.0, 0.0)")),
-                    ),
-                    Binary::Min => (
-                        Some(format!("np.where({x} > {y}, 0.0, 1.0)")),
-                        Some(format!("np.where({x} > {y}, 1.0, 0.0)")),
-                    ),
-                };
+                let (pa, pb) = zip_partials(*b, &a[0], &a[1], &v);
                 let term = |p: Option<String>| match p {
                     None => format!("{g} * np.ones({})", tuple(&out)),
                     Some(p) => format!("{g} * {p}"),
@@ -338,27 +342,7 @@ pub fn reverse_program(g: &AGraph, wrt: usize) -> String {
         names: Vec::new(),
         has_adj: vec![false; g.nodes.len()],
     };
-    let mut params = Vec::new();
-    for (k, n) in g.nodes.iter().enumerate() {
-        let name = match &n.op {
-            AOpNode::Input(i) => {
-                let input = &g.inputs[*i as usize];
-                params.push(format!("{}={}", input.name, literal(&input.value)));
-                input.name.clone()
-            }
-            AOpNode::Const(c) if c.len() == 1 && c.shape.is_empty() => literal(c),
-            AOpNode::Const(c) => {
-                w.lines.push(format!("  c{k} = {}", literal(c)));
-                format!("c{k}")
-            }
-            AOpNode::Prim(op, args) => {
-                let a: Vec<String> = args.iter().map(|p| w.names[p.index()].clone()).collect();
-                w.lines.push(format!("  v{k} = {}", w.forward(op, &a)));
-                format!("v{k}")
-            }
-        };
-        w.names.push(name);
-    }
+    let params = forward_lines(&mut w);
     let out = g.output().index();
     w.lines.push(format!("  g{out} = 1.0"));
     w.has_adj[out] = true;
@@ -384,11 +368,218 @@ pub fn reverse_program(g: &AGraph, wrt: usize) -> String {
     )
 }
 
+/// The names of the nodes' values as a generated program writes them (an input's own name, a number inline, `c<k>` for
+/// a constant array, `v<k>` for an operation), with the lines that define them, and the parameters.
+fn forward_lines(w: &mut Writer) -> Vec<String> {
+    let g = w.g;
+    let mut params = Vec::new();
+    for (k, n) in g.nodes.iter().enumerate() {
+        let name = match &n.op {
+            AOpNode::Input(i) => {
+                let input = &g.inputs[*i as usize];
+                params.push(format!("{}={}", input.name, literal(&input.value)));
+                input.name.clone()
+            }
+            AOpNode::Const(c) if c.len() == 1 && c.shape.is_empty() => literal(c),
+            AOpNode::Const(c) => {
+                w.lines.push(format!("  c{k} = {}", literal(c)));
+                format!("c{k}")
+            }
+            AOpNode::Prim(op, args) => {
+                let a: Vec<String> = args.iter().map(|p| w.names[p.index()].clone()).collect();
+                w.lines.push(format!("  v{k} = {}", w.forward(op, &a)));
+                format!("v{k}")
+            }
+        };
+        w.names.push(name);
+    }
+    params
+}
+
+/// The numpy program computing the directional derivative of the graph's output along `seeds` (one array per input,
+/// of its shape; an input whose seed is all zeros does not move), by forward mode: `def jvp(<the same parameters>)`,
+/// each value's line followed by its tangent's, the rules of [`crate::base::aop`] written in numpy; it returns the
+/// output's tangent.
+pub fn forward_program(g: &AGraph, seeds: &[Array]) -> String {
+    let mut w = Writer {
+        g,
+        lines: Vec::new(),
+        names: Vec::new(),
+        has_adj: vec![false; g.nodes.len()],
+    };
+    let params = forward_lines(&mut w);
+    let values = std::mem::take(&mut w.lines);
+    // Each value's line, then its tangent's: written in one pass over the nodes.
+    let mut moving = vec![false; g.nodes.len()];
+    let mut lines = Vec::new();
+    let mut value_lines = values.into_iter().peekable();
+    for (k, n) in g.nodes.iter().enumerate() {
+        if !matches!(n.op, AOpNode::Input(_)) && w.names[k].starts_with(['c', 'v']) {
+            lines.extend(value_lines.next());
+        }
+        let t = |p: &NodeId| format!("t{}", p.index());
+        let tangent = match &n.op {
+            AOpNode::Input(i) => {
+                let seed = &seeds[*i as usize];
+                seed.data.iter().any(|&x| x != 0.0).then(|| literal(seed))
+            }
+            AOpNode::Const(_) => None,
+            AOpNode::Prim(op, args) if args.iter().any(|p| moving[p.index()]) => {
+                Some(w.tangent(k, op, args, &moving, &t))
+            }
+            AOpNode::Prim(..) => None,
+        };
+        if let Some(e) = tangent {
+            lines.push(format!("  t{k} = {e}"));
+            moving[k] = true;
+        }
+    }
+    let out = g.output().index();
+    let result = if moving[out] {
+        format!("t{out}")
+    } else if g.nodes[out].shape.is_empty() {
+        "0.0".to_string()
+    } else {
+        format!("np.zeros({})", tuple(&g.nodes[out].shape))
+    };
+    format!(
+        "import numpy as np\n\ndef jvp({}):\n{}\n  return {result}\n",
+        params.join(", "),
+        lines.join("\n")
+    )
+}
+
+impl Writer<'_> {
+    /// Node `k`'s tangent from its moving arguments' (`t(arg)`), as numpy: the JVP rules of [`crate::base::aop`].
+    fn tangent(
+        &self,
+        k: usize,
+        op: &AOp,
+        args: &[NodeId],
+        moving: &[bool],
+        t: &dyn Fn(&NodeId) -> String,
+    ) -> String {
+        let v = &self.names[k];
+        let out = &self.g.nodes[k].shape;
+        let a: Vec<String> = args.iter().map(|p| self.names[p.index()].clone()).collect();
+        let moves = |j: usize| moving[args[j].index()];
+        // A still argument's tangent, where a rule needs one: zeros of its shape.
+        let ta: Vec<String> = args
+            .iter()
+            .enumerate()
+            .map(|(j, p)| match moves(j) {
+                true => t(p),
+                false => format!("np.zeros({})", tuple(self.shape(*p))),
+            })
+            .collect();
+        let sum = |terms: Vec<String>| terms.join(" + ");
+        match op {
+            AOp::Map(u) => format!("{} * {}", ta[0], map_partial(*u, &a[0], v)),
+            AOp::Zip(b) => {
+                let (pa, pb) = zip_partials(*b, &a[0], &a[1], v);
+                let mut terms = Vec::new();
+                for (j, p) in [pa, pb].into_iter().enumerate() {
+                    if !moves(j) {
+                        continue;
+                    }
+                    // A partial of 1 (or a constant) keeps the argument's shape: stretched to the result's.
+                    let stretch = self.shape(args[j]) != out.as_slice();
+                    terms.push(match p {
+                        Some(p) if !p.starts_with("(-1") => format!("{} * {p}", ta[j]),
+                        Some(p) if stretch => format!("{} * {p} * np.ones({})", ta[j], tuple(out)),
+                        Some(p) => format!("{} * {p}", ta[j]),
+                        None if stretch => format!("{} * np.ones({})", ta[j], tuple(out)),
+                        None => ta[j].clone(),
+                    });
+                }
+                sum(terms)
+            }
+            AOp::MatMul | AOp::MatMulT => {
+                let tr = |e: &str| match op {
+                    AOp::MatMulT => format!("np.transpose({e})"),
+                    _ => e.to_string(),
+                };
+                let mut terms = Vec::new();
+                if moves(0) {
+                    terms.push(format!("{} @ {}", ta[0], tr(&a[1])));
+                }
+                if moves(1) {
+                    terms.push(format!("{} @ {}", a[0], tr(&ta[1])));
+                }
+                sum(terms)
+            }
+            // Linear: the operation applied to the tangents.
+            AOp::Transpose
+            | AOp::Reshape(_)
+            | AOp::Take { .. }
+            | AOp::Stack
+            | AOp::Select { .. }
+            | AOp::Reduce(Reduction::Sum, _) => self.forward(op, &ta),
+            AOp::Reduce(_, axis) => {
+                // Shared equally by the entries equal to the extremum, as autograd shares it.
+                let keep: Vec<usize> = match axis {
+                    None => vec![1; self.shape(args[0]).len()],
+                    Some(k) => self
+                        .shape(args[0])
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &d)| if j == *k { 1 } else { d })
+                        .collect(),
+                };
+                let w = format!(
+                    "np.where({} == np.reshape({v}, {}), 1.0, 0.0)",
+                    a[0],
+                    tuple(&keep)
+                );
+                match axis {
+                    None => format!("np.sum({} * {w}) / np.sum({w})", ta[0]),
+                    Some(k) => format!("np.sum({} * {w}, axis={k}) / np.sum({w}, axis={k})", ta[0]),
+                }
+            }
+            AOp::Solve => {
+                // A·x = b moves as A·dx = db − dA·x.
+                let rhs = match (moves(0), moves(1)) {
+                    (true, true) => format!("{} - {} @ {v}", ta[1], ta[0]),
+                    (true, false) => format!("-({} @ {v})", ta[0]),
+                    _ => ta[1].clone(),
+                };
+                format!("np.linalg.solve({}, {rhs})", a[0])
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ad::nd;
     use crate::lang::lower::arrays::lower_arrays;
+
+    /// A small program's forward pass reads as the rules it applies (each value, then its tangent), and runs to the
+    /// engine's tangent; a still input has none.
+    #[test]
+    fn the_forward_program_reads_as_its_rules_and_reruns() {
+        let src = "import numpy as np\ndef f(W=np.array([[0.5, -1.0], [2.0, 0.25]]), x=np.array([1.0, 2.0])):\n  return np.sum(np.tanh(W @ x) * x)\n";
+        let g = lower_arrays(src, &[]).unwrap();
+        let seeds = [
+            Array::new(vec![2, 2], vec![0.0, 1.0, 0.0, 0.0]),
+            Array::zeros(&[2]),
+        ];
+        let text = forward_program(&g, &seeds);
+        assert_eq!(
+            text,
+            "import numpy as np\n\ndef jvp(W=np.array([[0.5, -1.0], [2.0, 0.25]]), x=np.array([1.0, 2.0])):\n  \
+             t0 = np.array([[0.0, 1.0], [0.0, 0.0]])\n  v2 = W @ x\n  t2 = t0 @ x\n  v3 = np.tanh(v2)\n  \
+             t3 = t2 * (1 / np.cosh(v2) ** 2)\n  v4 = v3 * x\n  t4 = t3 * x\n  v5 = np.sum(v4)\n  t5 = np.sum(t4)\n  \
+             return t5\n"
+        );
+        let h = lower_arrays(&text, &[]).unwrap();
+        let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output().index()].clone();
+        let values = nd::evaluate(&g, &nd::point(&g)).unwrap();
+        let want = nd::node_tangents(&g, &values, &seeds)[g.output().index()].clone();
+        assert_eq!(got, want);
+        assert_eq!(got.data[0], nd::gradient(&g).unwrap().1[0].data[1]);
+    }
 
     /// A small program's reverse pass reads as the rules it applies, and runs to the engine's gradient.
     #[test]

@@ -108,6 +108,8 @@ pub struct ArraySession {
     /// Reverse mode written out as a numpy program for the gradient of the seed's input (`transform::arrays`), and
     /// what it returns when the core runs it, against the engine's adjoint.
     pub code: Option<(String, CodeRun)>,
+    /// Forward mode written out likewise: the output's tangent along the seed, against the engine's tangent.
+    pub forward_code: (String, CodeRun),
 }
 
 /// What a generated numpy program returned when the core ran it.
@@ -238,17 +240,42 @@ impl ArraySession {
                 _ => 0,
             })
             .sum();
-        let too_large = (constants > MAX_CODE_NUMBERS).then(|| {
+        let not_written = |mode: &str| {
             (
                 String::new(),
                 CodeRun::NotWritten(format!(
-                    "Reverse mode is not written out as a program here: the program's constants hold {} numbers, \
+                    "{mode} mode is not written out as a program here: the program's constants hold {} numbers, \
                      more than the {} a generated program writes out.",
                     fmt_count(constants as u64),
                     fmt_count(MAX_CODE_NUMBERS as u64)
                 )),
             )
-        });
+        };
+        let too_large = (constants > MAX_CODE_NUMBERS).then(|| not_written("Reverse"));
+        // A generated program, run again by the core: what it returns against what the engine computed.
+        let rerun = |text: &str, want: &Array| {
+            let run = crate::lang::lower::arrays::lower_arrays(text, &[])
+                .map_err(|e| e.render(text))
+                .and_then(|h| {
+                    let v = nd::evaluate(&h, &nd::point(&h))?;
+                    Ok(v[h.output().index()].clone())
+                });
+            match run {
+                Ok(got) => {
+                    let (matches, worst) = compare(&got, want);
+                    CodeRun::Ran { matches, worst }
+                }
+                Err(e) => CodeRun::Failed(e),
+            }
+        };
+        let forward_code = match constants > MAX_CODE_NUMBERS {
+            true => not_written("Forward"),
+            false => {
+                let text = crate::transform::arrays::forward_program(g, &seeds);
+                let run = rerun(&text, &tangents[g.output().index()]);
+                (text, run)
+            }
+        };
         let code = too_large.or_else(|| {
             scalar_output.then(|| {
                 let (mut input, mut at) = (0, wrt);
@@ -257,27 +284,16 @@ impl ArraySession {
                     input += 1;
                 }
                 let text = crate::transform::arrays::reverse_program(g, input);
-                let run = crate::lang::lower::arrays::lower_arrays(&text, &[])
-                    .map_err(|e| e.render(&text))
-                    .and_then(|h| {
-                        let v = nd::evaluate(&h, &nd::point(&h))?;
-                        Ok(v[h.output().index()].clone())
-                    });
                 let want = adjoints[g.inputs[input].node.index()]
                     .clone()
                     .unwrap_or_else(|| Array::zeros(&x[input].shape));
-                let run = match run {
-                    Ok(got) => {
-                        let (matches, worst) = compare(&got, &want);
-                        CodeRun::Ran { matches, worst }
-                    }
-                    Err(e) => CodeRun::Failed(e),
-                };
+                let run = rerun(&text, &want);
                 (text, run)
             })
         });
         Ok(ArraySession {
             code,
+            forward_code,
             order,
             traced: traced.clone(),
             layout,

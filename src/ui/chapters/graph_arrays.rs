@@ -162,12 +162,25 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
         fmt_count(t.vjp),
         fmt_count(t.kept)
     );
-    if let Some((_, CodeRun::NotWritten(why))) = &s.code {
+    // The mode's derivative program: forward mode's for the seed, reverse mode's for the seed's input.
+    let (code, title, what) = match mode {
+        Mode::Forward => (
+            Some(&s.forward_code),
+            "Forward mode, written out as a numpy program",
+            "Each value's line, then its tangent's (one rule per line), returning the output's tangent along the seed.",
+        ),
+        Mode::Reverse => (
+            s.code.as_ref(),
+            "Reverse mode, written out as a numpy program",
+            "The forward pass, then one line per rule of the backward pass, returning the gradient of the seed's input.",
+        ),
+    };
+    if let Some((_, CodeRun::NotWritten(why))) = code {
         o += &format!(
             "<p class=\"hint\" data-testid=\"code-check\">{}</p>",
             esc(why)
         );
-    } else if let Some((text, run)) = &s.code {
+    } else if let Some((text, run)) = code {
         let (matches, verdict) = match run {
             CodeRun::Ran { matches: true, worst } if *worst == 0.0 => {
                 (true, "AD Lab ran it again: the same numbers as the engine's, to the last bit.".to_string())
@@ -175,7 +188,8 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
             CodeRun::Ran { matches: true, worst } => (
                 true,
                 format!(
-                    "AD Lab ran it again: the engine's numbers, within {} (relative; sums in another order round                      apart).",
+                    "AD Lab ran it again: the engine's numbers, within {} (relative; sums in another order round \
+                     apart).",
                     crate::base::num::fmt_sig(*worst, 2)
                 ),
             ),
@@ -186,10 +200,8 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
             CodeRun::Failed(e) => (false, format!("AD Lab could not run it again: {e}")),
             CodeRun::NotWritten(why) => (false, why.clone()),
         };
-        let title = "Reverse mode, written out as a numpy program";
         o += &format!(
-            "<div class=\"code-panel\" data-part=\"code\"><h2>{title}</h2><p class=\"hint\">The forward pass, then one \
-             line per rule of the backward pass, returning the gradient of the seed's input.</p><pre class=\"code\" \
+            "<div class=\"code-panel\" data-part=\"code\"><h2>{title}</h2><p class=\"hint\">{what}</p><pre class=\"code\" \
              data-testid=\"code-view\" tabindex=\"0\" aria-label=\"{title}\">{}</pre><p class=\"hint\" \
              data-testid=\"code-check\" data-match=\"{matches}\">{}</p></div>",
             esc(text),
