@@ -450,6 +450,31 @@ test('a numpy program at array granularity: a node per operation with its shape,
   const rev = Number(await page.locator('[data-testid="array-cost-reverse"]').getAttribute('data-value'));
   assert.ok(fwd > rev && rev > 0, `${fwd} against ${rev}`);
   await shot(page, 'graph-numpy-forward');
+  // Exports: the trace as CSV (a row per node drawn, each array a numpy literal), and the program with both
+  // derivative programs as a Python file that CPython with numpy runs to the page's numbers.
+  const save = async (id) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid="${id}"]`).click()]);
+    return [download.suggestedFilename(), (await readFile(await download.path())).toString('utf8')];
+  };
+  const [csvName, csv] = await save('export-csv');
+  assert.equal(csvName, 'graph-loss.csv');
+  const lines = csv.trim().split('\r\n');
+  assert.equal(lines.length, n + 1, 'a header and a row per node drawn');
+  assert.equal(lines[0], 'node,operation,shape,value,tangent d/dW[0,1],adjoint df/dv');
+  const wRow = lines.find((l) => l.startsWith(`${shapes[W][2]},W,2x2,`));
+  assert.ok(wRow && wRow.includes('"[[0.5, -0.3], [0.1, 0.4]]"'), wRow);
+  const [pyName, py] = await save('export-py');
+  assert.equal(pyName, 'graph-loss.py');
+  const dir = mkdtempSync(join(tmpdir(), 'adlab-py-'));
+  writeFileSync(join(dir, pyName), py);
+  const printed = execFileSync(process.env.PYTHON_NUMPY || 'python3', [join(dir, pyName)]).toString().trim().split('\n');
+  assert.equal(printed.length, 3, printed.join('\n'));
+  const numbers = (line) => line.slice(line.indexOf(': ') + 2).split(' ').map(Number);
+  const near = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= 1e-12 * Math.max(1, Math.abs(b[i])));
+  assert.ok(near(numbers(printed[1]), [t]), `forward mode: ${printed[1]} against ${t}`);
+  assert.ok(near(numbers(printed[2]), want.flat()), `reverse mode: ${printed[2]} against ${want.flat()}`);
+  assert.match(printed[0], /^value: /);
+  assert.match(py, /# the page: /);
   const { axe } = await import('./harness.mjs');
   assert.deepEqual(await axe(page), [], 'the array graph passes axe');
   // The link reopens the same state.

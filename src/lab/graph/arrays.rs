@@ -312,6 +312,17 @@ impl ArraySession {
         &self.traced.graph
     }
 
+    /// The input the seed's number is in: the one reverse mode's program returns the gradient of.
+    pub fn code_input(&self) -> usize {
+        let g = self.graph();
+        let (mut input, mut at) = (0, self.wrt);
+        while input + 1 < g.inputs.len() && at >= g.inputs[input].value.len() {
+            at -= g.inputs[input].value.len();
+            input += 1;
+        }
+        input
+    }
+
     /// Steps in `mode`: one per node shown forward; in reverse, the forward sweep's then the backward sweep's.
     pub fn total(&self, mode: Mode) -> usize {
         let n = self.order.len();

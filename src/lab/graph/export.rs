@@ -4,8 +4,10 @@
 //! shows: every node's primal, its tangent with respect to the chosen input and its adjoint of the chosen output, at
 //! full precision (the table) or to 5 significant digits (the drawings).
 
+use super::arrays::ArraySession;
 use super::Session;
 use crate::ad::trace::op_expr;
+use crate::base::array::{fmt_literal, Array};
 use crate::base::formula::{escape, tex_name, tex_num};
 use crate::base::num::{fmt_full, fmt_sig};
 use crate::lang::graph::Op;
@@ -14,10 +16,13 @@ use crate::layout::{Layout, NODE_H, NODE_W};
 
 /// The files' name without its extension: the chapter and the program (`graph-f`, `graph-set7-ex3`).
 pub fn stem(state: &super::GraphState) -> String {
-    match (
-        state.exercise,
-        state.program.compiled.as_ref().map(|c| &c.syntax),
-    ) {
+    let syntax = state
+        .program
+        .compiled
+        .as_ref()
+        .map(|c| &c.syntax)
+        .or_else(|| state.traced().map(|t| &t.syntax));
+    match (state.exercise, syntax) {
         (Some((set, ex)), _) => format!("graph-set{set}-ex{ex}"),
         (None, Some(Program::Def { name, .. })) => format!("graph-{name}"),
         _ => "graph-program".into(),
@@ -435,4 +440,152 @@ mod tests {
             "the lines after the function are not exported: {py}"
         );
     }
+}
+
+/// An array program's trace as CSV: one row per node drawn — its name, operation and shape, then its value, its
+/// tangent along the forward seed and its adjoint, each a numpy literal at full precision (quoted: they hold commas).
+pub fn array_csv(s: &ArraySession) -> String {
+    let quoted = |a: &Array| "\"".to_string() + &fmt_literal(a) + "\"";
+    let mut text =
+        "node,operation,shape,value,tangent d/d".to_string() + &s.wrt_name + ",adjoint df/dv\r\n";
+    for &k in &s.order {
+        let n = &s.graph().nodes[k];
+        let shape: Vec<String> = n.shape.iter().map(|d| d.to_string()).collect();
+        text += &("v".to_string() + &k.to_string());
+        text += ",";
+        let op = &s.labels[k];
+        text += &if op.contains([',', '"']) {
+            "\"".to_string() + &op.replace('"', "\"\"") + "\""
+        } else {
+            op.clone()
+        };
+        text += ",";
+        text += &shape.join("x");
+        text += ",";
+        text += &quoted(&s.values[k]);
+        text += ",";
+        text += &quoted(&s.tangents[k]);
+        text += ",";
+        text += &s.adjoints[k].as_ref().map_or(String::new(), quoted);
+        text += "\r\n";
+    }
+    text
+}
+
+/// What an exported numpy program defines first: IEEE arithmetic without warnings, numbers printed as the page
+/// prints them.
+const ARRAY_PRELUDE: &str = r#"import numpy as np
+np.seterr(all="ignore")
+def _show(v):  # as the page prints numbers: every digit needed, no exponent, row by row
+    return " ".join("NaN" if x != x else np.format_float_positional(np.float64(x), unique=True, trim="-") for x in np.ravel(v))
+"#;
+
+/// An array program with its forward- and reverse-mode programs as a Python file: run with `python3` and numpy, it
+/// prints the value, the tangent along the forward seed and the gradient of the seed's input, each beside the page's
+/// numbers (numpy sums in another order: they agree to rounding). The program's imports are commented out (numpy
+/// stands for autograd's); the lines after the function are left out; scikit-learn's `load_diabetes` is defined from
+/// the data AD Lab ships when the program calls it, so that the file runs without scikit-learn.
+pub fn array_python(s: &ArraySession) -> String {
+    let t = &s.traced;
+    let g = s.graph();
+    let (name, end) = match &t.syntax {
+        Program::Def { name, after, .. } => (
+            name.as_str(),
+            after
+                .first()
+                .map_or(t.source.len(), |st| st.span.start as usize),
+        ),
+        Program::Script(_) => ("f", t.source.len()),
+    };
+    let mut program = String::new();
+    for line in t.source.get(..end).unwrap_or(&t.source).lines() {
+        let code = line.trim_start();
+        if code.starts_with("import ") || code.starts_with("from ") {
+            program += "# ";
+        }
+        program += line;
+        program += "\n";
+    }
+    let show = |a: &Array| {
+        a.data
+            .iter()
+            .map(|&x| fmt_full(x))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let call: Vec<String> = g
+        .inputs
+        .iter()
+        .map(|i| i.name.clone() + "=" + &fmt_literal(&i.value))
+        .collect();
+    let out = g.output().index();
+    let mut text = "# AD Lab, graph lab: a numpy program and its derivative programs, at its point.\n\
+                    # Run with python3 and numpy; each line it prints holds numbers the page shows (to rounding: numpy sums \
+                    in another order).\n\n"
+        .to_string()
+        + ARRAY_PRELUDE;
+    if t.source.contains("load_diabetes") {
+        if let Ok((x, y)) = crate::base::diabetes::raw() {
+            let rows: Vec<String> = (0..y.len())
+                .map(|i| {
+                    let mut r: Vec<String> = x[i * 10..i * 10 + 10]
+                        .iter()
+                        .map(|&v| crate::base::num::fmt_python(v))
+                        .collect();
+                    r.push(crate::base::num::fmt_python(y[i]));
+                    "[".to_string() + &r.join(", ") + "]"
+                })
+                .collect();
+            text += "\n# scikit-learn's diabetes data, raw (442 patients: 10 features, then the target), as AD Lab ships it.\n\
+                     _DIABETES = np.array([";
+            text += &rows.join(",\n  ");
+            text += "])\ndef load_diabetes(return_X_y=True, scaled=False):\n    return _DIABETES[:, :10].copy(), \
+                     _DIABETES[:, 10].copy()\n";
+        }
+    }
+    text += "\n\n# The program.\n";
+    text += &program;
+    let mut prints = "print(\"value:\", _show(".to_string()
+        + name
+        + "("
+        + &call.join(", ")
+        + ")))  # the page: "
+        + &show(&s.values[out])
+        + "\n";
+    let (fwd_text, _) = &s.forward_code;
+    let input = s.code_input();
+    for (code, what, call, page) in [
+        (
+            Some(fwd_text),
+            "forward mode, d/d".to_string() + &s.wrt_name,
+            "jvp()".to_string(),
+            show(&s.tangents[out]),
+        ),
+        (
+            s.code.as_ref().map(|(text, _)| text),
+            "reverse mode, the gradient of ".to_string() + &g.inputs[input].name,
+            "grad_".to_string() + &g.inputs[input].name + "()",
+            s.adjoints[g.inputs[input].node.index()]
+                .as_ref()
+                .map_or(String::new(), show),
+        ),
+    ] {
+        text += "\n\n# ";
+        text += &what;
+        match code {
+            Some(c) if !c.is_empty() => {
+                text += "\n";
+                text += &c.replace("import numpy as np\n\n", "");
+                prints += &("print(\"".to_string()
+                    + &what
+                    + ":\", _show("
+                    + &call
+                    + "))  # the page: "
+                    + &page
+                    + "\n");
+            }
+            _ => text += ": not written out for this program (see the page)\n",
+        }
+    }
+    text + "\n\n" + &prints
 }

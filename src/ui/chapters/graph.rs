@@ -132,7 +132,14 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                 </div>
             </div>
             { match (&*session, &view) {
-                _ if array.is_some() => array.map(|a| super::graph_arrays::array_lab(a, mode, state.step)).unwrap_or_default(),
+                _ if array.is_some() => html! {
+                    <>
+                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step)).unwrap_or_default() }
+                        if !super::is_embedded() {
+                            { array_export_row(arrays.clone(), export::stem(&state)) }
+                        }
+                    </>
+                },
                 _ if graph.is_none() && arrays.is_some() => html! {
                     <p class="warning" role="status">{ arrays.as_ref().as_ref().and_then(|r| r.as_ref().err()).cloned().unwrap_or_default() }</p>
                 },
@@ -266,6 +273,36 @@ fn export_row(s: &Shared<Session>, stem: String) -> Html {
     row += &button("py", "Programs as Python");
     html! {
         <div class="control-row export-row" data-part="export" {onclick}>{ raw(row) }</div>
+    }
+}
+
+/// A numpy program's trace and programs as files: the trace as CSV (each value, tangent and adjoint a numpy literal),
+/// the program with its derivative programs as a Python file.
+fn array_export_row<
+    T: AsRef<Option<Result<crate::lab::graph::arrays::ArraySession, String>>> + 'static,
+>(
+    arrays: T,
+    stem: String,
+) -> Html {
+    let onclick = Callback::from(move |e: MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(Ok(a)) = arrays.as_ref() else { return };
+        let id = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.get_attribute("data-testid"));
+        let (ext, text) = match id.as_deref() {
+            Some("export-csv") => ("csv", export::array_csv(a)),
+            Some("export-py") => ("py", export::array_python(a)),
+            _ => return,
+        };
+        crate::ui::dom::download_text(&(stem.clone() + "." + ext), &text);
+    });
+    html! {
+        <div class="control-row export-row" data-part="export" {onclick}>
+            { markup("<span class=\"hint\">Download:</span><button type=\"button\" class=\"small\" data-testid=\"export-csv\">\
+                Trace as CSV</button><button type=\"button\" class=\"small\" data-testid=\"export-py\">Programs as Python</button>") }
+        </div>
     }
 }
 
