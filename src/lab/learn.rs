@@ -11,12 +11,15 @@ use super::ChapterModel;
 use crate::ad::dual::Dual;
 use crate::ad::nd::Plan;
 use crate::ad::tape::{grad_recorded, Var};
-use crate::base::num::{fmt_full, fmt_python};
+use crate::base::num::{fmt_count, fmt_full, fmt_python};
 use crate::base::url::Location;
 use crate::lang::lower::arrays::lower_arrays;
 
 pub const MAX_T: usize = 5000;
 pub const MAX_META: usize = 1000;
+/// The chapter's numpy program is traced and run for T up to this: every step is 7 array operations on the data, and
+/// T = 1 000 is about 50 ms to trace natively and 7 ms to run again at each ρ.
+pub const MAX_PROGRAM_T: usize = 1000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Problem {
@@ -194,6 +197,15 @@ pub struct ProgramCheck {
 /// [`program`] traced once for a problem and T (its loop unrolled), then run by an [`nd::Plan`] at each ρ — the
 /// meta-descent moves ρ at every step, and the graph does not change with it.
 pub fn program_check(problem: Problem, rho: f64, t: usize) -> Result<ProgramCheck, String> {
+    if t > MAX_PROGRAM_T {
+        return Err(format!(
+            "With T = {} the program unrolls to about {} array operations: the page runs it on the array engine for \
+             T up to {} (a step is 7 operations on the data; the numbers above are the tape's).",
+            fmt_count(t as u64),
+            fmt_count(7 * t as u64),
+            fmt_count(MAX_PROGRAM_T as u64)
+        ));
+    }
     thread_local! {
         static PLAN: RefCell<Option<((Problem, usize), Plan)>> = const { RefCell::new(None) };
     }
@@ -474,6 +486,9 @@ mod tests {
                     c.operations
                 );
             }
+            assert!(program_check(p, rho0, MAX_PROGRAM_T + 1)
+                .unwrap_err()
+                .contains("up to 1,000"));
             // What “What is AD?” reads: the same program, its point the print line's.
             let src = program(p, rho0, t0);
             let g = lower_arrays(&src, &[]).unwrap();
