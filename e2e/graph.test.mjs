@@ -463,6 +463,17 @@ test('a numpy program at array granularity: a node per operation with its shape,
   assert.equal(lines[0], 'node,operation,shape,value,tangent d/dW[0,1],adjoint df/dv');
   const wRow = lines.find((l) => l.startsWith(`${shapes[W][2]},W,2x2,`));
   assert.ok(wRow && wRow.includes('"[[0.5, -0.3], [0.1, 0.4]]"'), wRow);
+  const [tikzName, tikz] = await save('export-tikz');
+  assert.equal(tikzName, 'graph-loss.tikz.tex');
+  assert.equal((tikz.match(/\\node \(/g) || []).length, n, 'a TikZ node per array operation');
+  assert.equal(tikz.split('{').length, tikz.split('}').length);
+  assert.match(tikz, /\\texttt\{tanh\}\\\\3\$\\times\$2/);
+  const [, svg] = await save('export-svg');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror') !== null, boxes: doc.querySelectorAll('rect[rx]').length };
+  }, svg);
+  assert.deepEqual(parsed, { error: false, boxes: n }, 'the SVG parses as XML, a box per array operation');
   const [pyName, py] = await save('export-py');
   assert.equal(pyName, 'graph-loss.py');
   const dir = mkdtempSync(join(tmpdir(), 'adlab-py-'));

@@ -146,36 +146,57 @@ fn xy((x, y): (f64, f64), sep: &str) -> String {
     fmt_full(x.round()) + sep + &fmt_full(y.round())
 }
 
+/// One box of a drawing to export: its definition as TeX (one or two lines, `\\\\` between) and as SVG text (its
+/// name in bold, the rest), and its value line.
+struct Drawn {
+    tex: String,
+    name: String,
+    rest: String,
+    value: String,
+}
+
 /// The graph as a `tikzpicture` (compiles with the `tikz` package): each node its definition and value, edges
 /// through the drawing's own points.
 pub fn tikz(s: &Session) -> String {
     let g = s.graph();
-    let l = layout(s);
+    let boxes = g
+        .ids()
+        .map(|id| {
+            let name = tex_name(&g.label(id));
+            let def = match g.node(id).op {
+                Op::Input(_) => name,
+                _ => name + " = " + &op_expr(g, id).to_tex(),
+            };
+            let p = s.forward.steps[id.index()].primal;
+            let value = if p.is_finite() {
+                fmt_sig(p, 5).replace('−', "-")
+            } else {
+                tex_num(p)
+            };
+            Drawn {
+                tex: "$".to_string() + &def + "$\\\\$= " + &value + "$",
+                name: String::new(),
+                rest: String::new(),
+                value: String::new(),
+            }
+        })
+        .collect::<Vec<_>>();
+    tikz_of(layout(s), &boxes)
+}
+
+fn tikz_of(l: &Layout, boxes: &[Drawn]) -> String {
     // 1 px of the page's drawing = 0.02 cm: a node is 2.7 cm wide.
     let mut text = "% AD Lab's computational graph; needs tikz\n\\begin{tikzpicture}[x=0.02cm, y=-0.02cm, >=stealth, every node/.style={draw, \
            rounded corners, align=center, minimum width=2.6cm, minimum height=1.1cm, font=\\small}]\n"
         .to_string();
-    for (id, &pos) in g.ids().zip(&l.pos) {
-        let name = tex_name(&g.label(id));
-        let def = match g.node(id).op {
-            Op::Input(_) => name,
-            _ => name + " = " + &op_expr(g, id).to_tex(),
-        };
-        let p = s.forward.steps[id.index()].primal;
-        let value = if p.is_finite() {
-            fmt_sig(p, 5).replace('−', "-")
-        } else {
-            tex_num(p)
-        };
+    for (i, (b, &pos)) in boxes.iter().zip(&l.pos).enumerate() {
         text += &("\\node (n".to_string()
-            + &id.0.to_string()
+            + &i.to_string()
             + ") at ("
             + &xy(pos, ", ")
-            + ") {$"
-            + &def
-            + "$\\\\$= "
-            + &value
-            + "$};\n");
+            + ") {"
+            + &b.tex
+            + "};\n");
     }
     for e in &l.edges {
         text += &("\\draw[->] (n".to_string() + &e.from.0.to_string() + ".east)");
@@ -191,12 +212,31 @@ pub fn tikz(s: &Session) -> String {
 /// through the drawing's points.
 pub fn svg(s: &Session) -> String {
     let g = s.graph();
-    let l = layout(s);
+    let boxes = g
+        .ids()
+        .map(|id| Drawn {
+            tex: String::new(),
+            name: g.label(id),
+            rest: match g.node(id).op {
+                Op::Input(_) => String::new(),
+                _ => " = ".to_string() + &s.sketch.ops[id.index()],
+            },
+            value: "= ".to_string() + &fmt_sig(s.forward.steps[id.index()].primal, 5),
+        })
+        .collect::<Vec<_>>();
+    svg_of(
+        layout(s),
+        &boxes,
+        &("The computational graph at ".to_string() + &point(s)),
+    )
+}
+
+fn svg_of(l: &Layout, boxes: &[Drawn], title: &str) -> String {
     let size = xy((l.width + 40.0, l.height), " ");
     let mut text = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ".to_string()
         + &size
-        + "\" font-family=\"sans-serif\" font-size=\"13\" text-anchor=\"middle\">\n<title>The computational graph at "
-        + &escape(&point(s))
+        + "\" font-family=\"sans-serif\" font-size=\"13\" text-anchor=\"middle\">\n<title>"
+        + &escape(title)
         + "</title>\n<defs><marker id=\"a\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" \
            markerHeight=\"9\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>\n\
            <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n<g fill=\"none\" stroke=\"#555\" \
@@ -216,24 +256,78 @@ pub fn svg(s: &Session) -> String {
             + "\" width=\"134\" height=\"62\" rx=\"10\"/>\n");
     }
     text += "</g>\n";
-    for (id, &(x, y)) in g.ids().zip(&l.pos) {
-        let op = match g.node(id).op {
-            Op::Input(_) => String::new(),
-            _ => " = ".to_string() + &s.sketch.ops[id.index()],
-        };
+    for (b, &(x, y)) in boxes.iter().zip(&l.pos) {
         text += &("<text x=\"".to_string()
             + &xy((x, y - 4.0), "\" y=\"")
             + "\"><tspan font-weight=\"bold\">"
-            + &escape(&g.label(id))
+            + &escape(&b.name)
             + "</tspan>"
-            + &escape(&op)
+            + &escape(&b.rest)
             + "<tspan x=\""
             + &fmt_full(x.round())
-            + "\" dy=\"18\">= "
-            + &fmt_sig(s.forward.steps[id.index()].primal, 5)
+            + "\" dy=\"18\">"
+            + &escape(&b.value)
             + "</tspan></text>\n");
     }
     text + "</svg>\n"
+}
+
+/// An array program's boxes: `v4 @`, then its shape (and its value when it is one number).
+fn array_boxes(s: &ArraySession) -> Vec<Drawn> {
+    s.order
+        .iter()
+        .map(|&k| {
+            let shape = &s.graph().nodes[k].shape;
+            let value = match shape.is_empty() {
+                true => "= ".to_string() + &fmt_sig(s.values[k].data[0], 5),
+                false => shape
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" × "),
+            };
+            let tt: String = s.labels[k]
+                .replace('−', "-")
+                .chars()
+                .flat_map(|c| match c {
+                    '_' | '#' | '%' | '&' | '$' | '{' | '}' => vec!['\\', c],
+                    '~' | '^' => vec!['?'],
+                    c => vec![c],
+                })
+                .collect();
+            Drawn {
+                tex: "$v_{".to_string()
+                    + &k.to_string()
+                    + "}$ \\texttt{"
+                    + &tt
+                    + "}\\\\"
+                    + &value.replace(" × ", "$\\times$").replace('−', "-"),
+                name: "v".to_string() + &k.to_string(),
+                rest: " ".to_string() + &s.labels[k],
+                value,
+            }
+        })
+        .collect()
+}
+
+/// An array program's graph as a `tikzpicture`: a node per array operation with its shape.
+pub fn array_tikz(s: &ArraySession) -> String {
+    match &s.layout {
+        Ok(l) => tikz_of(l, &array_boxes(s)),
+        Err(_) => String::new(),
+    }
+}
+
+/// An array program's graph as a standalone SVG.
+pub fn array_svg(s: &ArraySession) -> String {
+    match &s.layout {
+        Ok(l) => svg_of(
+            l,
+            &array_boxes(s),
+            "The computational graph at array granularity",
+        ),
+        Err(_) => String::new(),
+    }
 }
 
 /// What the exported Python file defines before the programs: numpy's IEEE arithmetic (a division by zero is ±∞, not
