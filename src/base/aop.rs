@@ -225,15 +225,18 @@ enum Spread {
 
 impl Spread {
     fn new(from: &[usize], to: &[usize]) -> Spread {
-        if from == to {
+        // Shapes are a few numbers: compared in a loop here rather than by a call per operation.
+        let same =
+            |a: &[usize], b: &[usize]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y);
+        if same(from, to) {
             Spread::Same
-        } else if from.iter().product::<usize>() == 1 {
+        } else if from.iter().all(|&d| d == 1) {
             Spread::One
         } else if let Some(tail) = from
             .iter()
             .position(|&d| d != 1)
             .map(|k| &from[k..])
-            .filter(|t| to.ends_with(t))
+            .filter(|t| t.len() <= to.len() && same(t, &to[to.len() - t.len()..]))
         {
             Spread::Cycle(tail.iter().product())
         } else {
