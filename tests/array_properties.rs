@@ -106,6 +106,18 @@ fn program(r: &mut SplitMix64) -> String {
     )
 }
 
+/// A generated program run again by the core: what it returns.
+fn rerun(case: usize, text: &str) -> ad_lab::base::array::Array {
+    let h = lower_arrays(text, &[]).unwrap_or_else(|e| {
+        panic!(
+            "case {case}: {} at {}\n{text}",
+            e.message,
+            e.span.line_col(text)
+        )
+    });
+    nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output().index()].clone()
+}
+
 fn close(a: f64, b: f64, scale: f64, tol: f64) -> bool {
     a == b || (a - b).abs() <= tol * a.abs().max(b.abs()).max(scale)
 }
@@ -172,14 +184,7 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
                 at -= s.len();
             }
             let text = forward_program(&g, &seeds);
-            let h = lower_arrays(&text, &[]).unwrap_or_else(|e| {
-                panic!(
-                    "case {case}: {} at {}\n{text}",
-                    e.message,
-                    e.span.line_col(&text)
-                )
-            });
-            let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output().index()].clone();
+            let got = rerun(case, &text);
             assert!(
                 close(got.data[0], fwd[j], scale, 1e-12),
                 "case {case}: generated forward {} vs engine {}\n{text}",
@@ -190,14 +195,7 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
         // The reverse pass as a numpy program, run again: the same gradient.
         for (i, r) in reverse.iter().enumerate() {
             let text = reverse_program(&g, i);
-            let h = lower_arrays(&text, &[]).unwrap_or_else(|e| {
-                panic!(
-                    "case {case}: {} at {}\n{text}",
-                    e.message,
-                    e.span.line_col(&text)
-                )
-            });
-            let got = nd::evaluate(&h, &nd::point(&h)).unwrap()[h.output().index()].clone();
+            let got = rerun(case, &text);
             assert_eq!(got.shape, r.shape, "case {case}\n{text}");
             for (a, b) in got.data.iter().zip(&r.data) {
                 assert!(

@@ -150,6 +150,16 @@ fn compare(got: &Array, want: &Array) -> (bool, f64) {
     (same, worst)
 }
 
+/// The input that input number `wrt` (inputs in order, each row-major) belongs to.
+fn input_of(g: &AGraph, wrt: usize) -> usize {
+    let (mut input, mut at) = (0, wrt);
+    while input + 1 < g.inputs.len() && at >= g.inputs[input].value.len() {
+        at -= g.inputs[input].value.len();
+        input += 1;
+    }
+    input
+}
+
 /// The names of a graph's input numbers: `b` for a number, `W[0,1]` for an entry of an array.
 pub fn number_names(g: &AGraph) -> Vec<String> {
     let mut names = Vec::new();
@@ -278,11 +288,7 @@ impl ArraySession {
         };
         let code = too_large.or_else(|| {
             scalar_output.then(|| {
-                let (mut input, mut at) = (0, wrt);
-                while input + 1 < x.len() && at >= x[input].len() {
-                    at -= x[input].len();
-                    input += 1;
-                }
+                let input = input_of(g, wrt);
                 let text = crate::transform::arrays::reverse_program(g, input);
                 let want = adjoints[g.inputs[input].node.index()]
                     .clone()
@@ -314,13 +320,7 @@ impl ArraySession {
 
     /// The input the seed's number is in: the one reverse mode's program returns the gradient of.
     pub fn code_input(&self) -> usize {
-        let g = self.graph();
-        let (mut input, mut at) = (0, self.wrt);
-        while input + 1 < g.inputs.len() && at >= g.inputs[input].value.len() {
-            at -= g.inputs[input].value.len();
-            input += 1;
-        }
-        input
+        input_of(self.graph(), self.wrt)
     }
 
     /// Steps in `mode`: one per node shown forward; in reverse, the forward sweep's then the backward sweep's.
