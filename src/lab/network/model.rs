@@ -278,10 +278,6 @@ impl Mlp {
         }
     }
 
-    pub fn spec(&self) -> &Spec {
-        &self.spec
-    }
-
     /// The graph of the batch size last set, and what was computed on it.
     pub fn current(&self) -> &Net {
         &self.nets[self.current]
