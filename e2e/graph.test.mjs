@@ -340,6 +340,55 @@ test('exercise sets: a link gives every student the same program, in practice mo
   await page.close();
 });
 
+test('practice on a numpy program: exercise 6 asks each adjoint as an array, explains a wrong one, and reads a nested list', async () => {
+  const { axe } = await import('./harness.mjs');
+  const page = await h.open('#/graph?set=3&ex=6&mode=reverse', { width: 1280, height: 800 });
+  await page.waitForSelector('[data-testid="quiz-panel"]');
+  assert.match(await page.locator('[data-testid="quiz-exercise"]').textContent(), /Exercise 6 of set 3: arrays/);
+  assert.match(await page.locator('[data-testid="program-input"]').inputValue(), /h = W @ x\n  return np\.sum\(h \* h\)/);
+  await page.locator('h1').click();
+  // The forward sweep (5 nodes) asks nothing; then v̄4, the seed.
+  for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('[data-testid="quiz-answer"]').count(), 0, 'the forward sweep asks nothing');
+  await page.keyboard.press('ArrowRight');
+  const answer = page.locator('[data-testid="quiz-answer"]');
+  await answer.fill('1');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '7 / 10');
+  // v̄3 = [1, 1]: hidden in the node's panel, asked with its shape.
+  assert.equal(await page.locator('[data-testid="array-adjoint"]').count(), 0, 'the answer is hidden');
+  assert.match(await page.locator('[data-testid="array-your-turn"]').textContent(), /Your turn: v̄3 = \? \(2,\)/);
+  assert.equal(await answer.getAttribute('placeholder'), '[1, 2]');
+  await answer.fill('[1, 1]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '8 / 10');
+  // v̄2: the rule reads v̄3 and v2, shown beside it; a wrong entry is pointed at, with the rule in numpy.
+  const reads = await page.locator('[data-testid="array-read"]').evaluateAll((els) => els.map((e) => e.dataset.value));
+  assert.ok(reads.includes('[1,1]') && reads.includes('[6,2]'), JSON.stringify(reads));
+  await answer.fill('[12, 5]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="quiz-verdict"]')?.dataset.correct === 'false');
+  assert.match(await page.locator('[data-testid="quiz-verdict"]').textContent(), /1 of its 2 numbers differ, the first at \[1\]\. The rule: v̄2 = v̄3 \* v2 \+ v̄3 \* v2/);
+  await shot(page, 'graph-practice-arrays', undefined, { viewport: true });
+  // The wrong shape is explained and not counted; then the right answer moves on.
+  await answer.fill('[[12, 4]]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /has shape \(1,2\), the answer \(2,\)/.test(document.querySelector('[data-testid="quiz-verdict"]')?.textContent));
+  await answer.fill('[12, 4]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '9 / 10');
+  assert.equal((await page.locator('[data-testid="quiz-score"]').textContent()).trim(), '2 / 3');
+  // x̄ revealed: the engine's numbers come back in the node's panel.
+  await page.locator('[data-testid="quiz-reveal"]').click();
+  await page.waitForFunction(() => /x̄ = \[12, 44\]\. The rule: x̄ = np\.transpose\(W\) @ v̄2/.test(document.querySelector('[data-testid="quiz-verdict"]')?.textContent));
+  assert.deepEqual(JSON.parse(await page.locator('[data-testid="array-adjoint"]').getAttribute('data-value')), [12, 44]);
+  assert.equal((await page.locator('[data-testid="quiz-score"]').textContent()).trim(), '2 / 4');
+  assert.deepEqual(await axe(page), [], 'array practice passes axe');
+  await page.keyboard.press('d');
+  assert.deepEqual(await axe(page), [], 'array practice passes axe in the dark theme');
+  await page.close();
+});
+
 test('exports: the trace as CSV (every row, full precision) and LaTeX, the graph as TikZ and SVG, the programs as Python that prints the page\'s numbers, each a file named after the program', async () => {
   const page = await h.open('#/graph?f=log(1%2Bx**2)%2Fx&in.x=1&mode=reverse');
   const save = async (id) => {
@@ -418,7 +467,7 @@ test('a numpy program at array granularity: a node per operation with its shape,
   assert.ok(shapes.some(([op]) => op === '** 2'), JSON.stringify(shapes));
   assert.ok(shapes.some(([op, s]) => op === '@' && s === '3x2'), JSON.stringify(shapes));
   assert.ok(shapes.some(([op, s]) => op === 'tanh' && s === '3x2'));
-  assert.equal(await page.locator('[data-testid="quiz-toggle"]').count(), 0, 'practice is for programs of numbers');
+  assert.equal(await page.locator('[data-testid="quiz-toggle"]').count(), 1, 'practice works on arrays too');
   // Reverse mode with the keyboard: to the end, then back to W's backward step; its adjoint is #/grad's gradient.
   await page.locator('[data-testid="mode-reverse"]').click();
   await page.locator('h1').click();

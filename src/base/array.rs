@@ -38,6 +38,24 @@ pub fn fmt_shape(shape: &[usize]) -> String {
     }
 }
 
+/// An array's numbers as nested lists, as numpy prints them (`[[1, 2], [3, 4]]`; a number alone at rank 0), each
+/// number written by `number`.
+pub fn nested_list(a: &Array, number: &dyn Fn(f64) -> String) -> String {
+    fn nested(data: &[f64], shape: &[usize], number: &dyn Fn(f64) -> String) -> String {
+        match shape {
+            [] => number(data[0]),
+            [n, rest @ ..] => {
+                let step: usize = rest.iter().product();
+                let items: Vec<String> = (0..*n)
+                    .map(|i| nested(&data[i * step..(i + 1) * step], rest, number))
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }
+        }
+    }
+    nested(&a.data, &a.shape, number)
+}
+
 /// The number of elements of a shape, or `None` past [`MAX_ELEMENTS`].
 pub fn size_of(shape: &[usize]) -> Option<usize> {
     shape

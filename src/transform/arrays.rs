@@ -14,20 +14,8 @@ use crate::lang::graph::NodeId;
 
 /// A constant as numpy source: a number, or `np.array([...])` of its numbers at full precision.
 fn literal(a: &Array) -> String {
-    fn nested(data: &[f64], shape: &[usize]) -> String {
-        match shape {
-            // As Python prints it (`1.0`, `1e+20`): never through core's float formatter.
-            [] => crate::base::num::fmt_python(data[0]),
-            [n, rest @ ..] => {
-                let step: usize = rest.iter().product();
-                let items: Vec<String> = (0..*n)
-                    .map(|i| nested(&data[i * step..(i + 1) * step], rest))
-                    .collect();
-                format!("[{}]", items.join(", "))
-            }
-        }
-    }
-    let body = nested(&a.data, &a.shape);
+    // As Python prints it (`1.0`, `1e+20`): never through core's float formatter.
+    let body = crate::base::array::nested_list(a, &crate::base::num::fmt_python);
     if a.shape.is_empty() {
         // `(-1.0)` keeps a negative number whole next to an operator.
         if a.data[0] < 0.0 {
@@ -190,7 +178,16 @@ impl Writer<'_> {
 
     /// The contributions of node `k`'s cotangent `g{k}` to its arguments.
     fn backward(&mut self, k: usize, op: &AOp, args: &[NodeId], live: &[bool]) {
-        let g = format!("g{k}");
+        let contrib = self.contributions(k, op, args, &format!("g{k}"));
+        for (p, c) in args.iter().zip(contrib) {
+            if let (true, Some(c)) = (live[p.index()], c) {
+                self.add(*p, c);
+            }
+        }
+    }
+
+    /// What node `k`'s cotangent, called `g`, sends each of its arguments: the VJP rules of [`crate::base::aop`].
+    fn contributions(&self, k: usize, op: &AOp, args: &[NodeId], g: &str) -> Vec<Option<String>> {
         let v = self.names[k].clone();
         let out = self.g.nodes[k].shape.clone();
         let a: Vec<String> = args.iter().map(|p| self.names[p.index()].clone()).collect();
@@ -200,8 +197,9 @@ impl Writer<'_> {
             AOp::Map(u) => contrib[0] = Some(format!("{g} * {}", map_partial(*u, &a[0], &v))),
             AOp::Zip(b) => {
                 let (pa, pb) = zip_partials(*b, &a[0], &a[1], &v);
+                // `g` has the result's shape: a partial of 1 passes it on.
                 let term = |p: Option<String>| match p {
-                    None => format!("{g} * np.ones({})", tuple(&out)),
+                    None => g.to_string(),
                     Some(p) => format!("{g} * {p}"),
                 };
                 contrib[0] = Some(unbroadcast(term(pa), &out, &sa[0]));
@@ -239,11 +237,15 @@ impl Writer<'_> {
                         .map(|(j, &d)| if j == *k { 1 } else { d })
                         .collect(),
                 };
-                let spread = format!(
-                    "np.reshape({g}, {}) * np.ones({})",
-                    tuple(&keep),
-                    tuple(&sa[0])
-                );
+                // A sum of everything has one number: it spreads as it is.
+                let spread = match axis {
+                    None => format!("{g} * np.ones({})", tuple(&sa[0])),
+                    Some(_) => format!(
+                        "np.reshape({g}, {}) * np.ones({})",
+                        tuple(&keep),
+                        tuple(&sa[0])
+                    ),
+                };
                 contrib[0] = Some(match r {
                     Reduction::Sum => spread,
                     _ => {
@@ -314,11 +316,7 @@ impl Writer<'_> {
                 contrib[1] = Some(gb);
             }
         }
-        for (p, c) in args.iter().zip(contrib) {
-            if let (true, Some(c)) = (live[p.index()], c) {
-                self.add(*p, c);
-            }
-        }
+        contrib
     }
 }
 
@@ -344,7 +342,12 @@ pub fn reverse_program(g: &AGraph, wrt: usize) -> String {
     };
     let params = forward_lines(&mut w);
     let out = g.output().index();
-    w.lines.push(format!("  g{out} = 1.0"));
+    // Every cotangent has its node's shape, the seed too.
+    let seed = match &g.nodes[out].shape[..] {
+        [] => "1.0".to_string(),
+        shape => format!("np.ones({})", tuple(shape)),
+    };
+    w.lines.push(format!("  g{out} = {seed}"));
     w.has_adj[out] = true;
     for k in (0..g.nodes.len()).rev() {
         if let AOpNode::Prim(op, args) = &g.nodes[k].op {
@@ -373,27 +376,103 @@ pub fn reverse_program(g: &AGraph, wrt: usize) -> String {
 fn forward_lines(w: &mut Writer) -> Vec<String> {
     let g = w.g;
     let mut params = Vec::new();
+    w.names = value_names(g);
     for (k, n) in g.nodes.iter().enumerate() {
-        let name = match &n.op {
+        match &n.op {
             AOpNode::Input(i) => {
                 let input = &g.inputs[*i as usize];
                 params.push(format!("{}={}", input.name, literal(&input.value)));
-                input.name.clone()
             }
-            AOpNode::Const(c) if c.len() == 1 && c.shape.is_empty() => literal(c),
-            AOpNode::Const(c) => {
-                w.lines.push(format!("  c{k} = {}", literal(c)));
-                format!("c{k}")
-            }
+            AOpNode::Const(c) if c.len() == 1 && c.shape.is_empty() => {}
+            AOpNode::Const(c) => w.lines.push(format!("  c{k} = {}", literal(c))),
             AOpNode::Prim(op, args) => {
                 let a: Vec<String> = args.iter().map(|p| w.names[p.index()].clone()).collect();
                 w.lines.push(format!("  v{k} = {}", w.forward(op, &a)));
-                format!("v{k}")
             }
-        };
-        w.names.push(name);
+        }
     }
     params
+}
+
+/// Each node's name in a generated program: an input's own name, a number written inline, `c<k>` for a constant
+/// array, `v<k>` for an operation.
+pub fn value_names(g: &AGraph) -> Vec<String> {
+    g.nodes
+        .iter()
+        .enumerate()
+        .map(|(k, n)| match &n.op {
+            AOpNode::Input(i) => g.inputs[*i as usize].name.clone(),
+            AOpNode::Const(c) if c.len() == 1 && c.shape.is_empty() => literal(c),
+            AOpNode::Const(_) => format!("c{k}"),
+            AOpNode::Prim(..) => format!("v{k}"),
+        })
+        .collect()
+}
+
+/// Which nodes move when the inputs move along `seeds` (an input moves when its seed is not all zeros).
+pub fn moving(g: &AGraph, seeds: &[Array]) -> Vec<bool> {
+    let mut m = Vec::with_capacity(g.nodes.len());
+    for n in &g.nodes {
+        m.push(match &n.op {
+            AOpNode::Input(i) => seeds[*i as usize].data.iter().any(|&x| x != 0.0),
+            AOpNode::Const(_) => false,
+            AOpNode::Prim(_, args) => args.iter().any(|p| m[p.index()]),
+        });
+    }
+    m
+}
+
+/// Node `k`'s tangent rule in the lecture's notation, `v̇4 = v̇3 * x`: forward mode's line for it (`moving` from
+/// [`moving`]; a still argument's tangent is written as zeros).
+pub fn tangent_rule(g: &AGraph, k: usize, moving: &[bool]) -> String {
+    let w = Writer {
+        g,
+        lines: Vec::new(),
+        names: value_names(g),
+        has_adj: Vec::new(),
+    };
+    let name = |p: &NodeId| crate::ad::trace::dot(&w.names[p.index()]);
+    match &g.nodes[k].op {
+        AOpNode::Prim(op, args) => {
+            format!(
+                "{} = {}",
+                name(&NodeId(k as u32)),
+                w.tangent(k, op, args, moving, &name)
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// Node `k`'s adjoint gathered from the nodes that read it, in the lecture's notation, `v̄2 = v̄3 * x + …`: the
+/// backward sweep's contributions to it, from every reader `reached` says the sweep got to.
+pub fn adjoint_rule(g: &AGraph, k: usize, reached: &[bool]) -> String {
+    let w = Writer {
+        g,
+        lines: Vec::new(),
+        names: value_names(g),
+        has_adj: Vec::new(),
+    };
+    let bar = |p: usize| crate::ad::trace::bar(&w.names[p]);
+    let mut terms = Vec::new();
+    for r in (k + 1..g.nodes.len()).rev() {
+        let AOpNode::Prim(op, args) = &g.nodes[r].op else {
+            continue;
+        };
+        if !reached[r] || !args.iter().any(|p| p.index() == k) {
+            continue;
+        }
+        let contrib = w.contributions(r, op, args, &bar(r));
+        for (p, c) in args.iter().zip(contrib) {
+            if let (true, Some(c)) = (p.index() == k, c) {
+                terms.push(c);
+            }
+        }
+    }
+    if g.outputs.iter().any(|o| o.index() == k) {
+        terms.push("1 (the seed)".into());
+    }
+    format!("{} = {}", bar(k), terms.join(" + "))
 }
 
 /// The numpy program computing the directional derivative of the graph's output along `seeds` (one array per input,
@@ -410,7 +489,7 @@ pub fn forward_program(g: &AGraph, seeds: &[Array]) -> String {
     let params = forward_lines(&mut w);
     let values = std::mem::take(&mut w.lines);
     // Each value's line, then its tangent's: written in one pass over the nodes.
-    let mut moving = vec![false; g.nodes.len()];
+    let moving = moving(g, seeds);
     let mut lines = Vec::new();
     let mut value_lines = values.into_iter().peekable();
     for (k, n) in g.nodes.iter().enumerate() {
@@ -419,19 +498,13 @@ pub fn forward_program(g: &AGraph, seeds: &[Array]) -> String {
         }
         let t = |p: &NodeId| format!("t{}", p.index());
         let tangent = match &n.op {
-            AOpNode::Input(i) => {
-                let seed = &seeds[*i as usize];
-                seed.data.iter().any(|&x| x != 0.0).then(|| literal(seed))
-            }
+            _ if !moving[k] => None,
+            AOpNode::Input(i) => Some(literal(&seeds[*i as usize])),
             AOpNode::Const(_) => None,
-            AOpNode::Prim(op, args) if args.iter().any(|p| moving[p.index()]) => {
-                Some(w.tangent(k, op, args, &moving, &t))
-            }
-            AOpNode::Prim(..) => None,
+            AOpNode::Prim(op, args) => Some(w.tangent(k, op, args, &moving, &t)),
         };
         if let Some(e) = tangent {
             lines.push(format!("  t{k} = {e}"));
-            moving[k] = true;
         }
     }
     let out = g.output().index();
@@ -590,7 +663,7 @@ mod tests {
         assert_eq!(
             text,
             "import numpy as np\n\ndef grad_W(W=np.array([[0.5, -1.0], [2.0, 0.25]]), x=np.array([1.0, 2.0])):\n  v2 = W @ x\n  \
-             v3 = np.tanh(v2)\n  v4 = v3 * x\n  v5 = np.sum(v4)\n  g5 = 1.0\n  g4 = np.reshape(g5, (1,)) * np.ones((2,))\n  \
+             v3 = np.tanh(v2)\n  v4 = v3 * x\n  v5 = np.sum(v4)\n  g5 = 1.0\n  g4 = g5 * np.ones((2,))\n  \
              g3 = g4 * x\n  g1 = g4 * v3\n  g2 = g3 * (1 / np.cosh(v2) ** 2)\n  g0 = np.outer(g2, x)\n  g1 = g1 + np.transpose(W) @ g2\n  \
              return g0\n"
         );

@@ -96,6 +96,8 @@ pub struct ArraySession {
     pub values: Vec<Array>,
     /// Each node's tangent along input number `wrt` (forward mode).
     pub tangents: Vec<Array>,
+    /// Whether each node's tangent moves (depends on the seeded input).
+    pub moving: Vec<bool>,
     /// Each node's adjoint from the output (reverse mode; `None` where no path from an input to the output passes).
     pub adjoints: Vec<Option<Array>>,
     /// What each node's JVP and VJP cost, and what reverse mode keeps for it (zero for inputs and constants).
@@ -199,6 +201,7 @@ impl ArraySession {
             at -= s.len();
         }
         let tangents = nd::node_tangents(g, &values, &seeds);
+        let moving = crate::transform::arrays::moving(g, &seeds);
         let out = &values[g.output().index()];
         let scalar_output = out.len() == 1;
         let seed = Array::new(out.shape.clone(), vec![1.0; out.len()]);
@@ -306,6 +309,7 @@ impl ArraySession {
             labels,
             values,
             tangents,
+            moving,
             adjoints,
             costs,
             wrt_name: names.get(wrt).cloned().unwrap_or_default(),

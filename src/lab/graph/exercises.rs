@@ -1,23 +1,24 @@
 //! Exercise sets for practice mode: small programs of rising difficulty, drawn from a seed, so that "exercise 3 of set
 //! 7" (`#/graph?set=7&ex=3`) is the same program for every student. Every tangent and adjoint they ask for is a short
 //! decimal (the points are small whole numbers, written as floats so that they are inputs; divisions by 1, 2 or 4;
-//! exp and log where they are 1 and 0).
+//! exp and log where they are 1 and 0). The last is a numpy program: its tangents and adjoints are small arrays.
 
 use crate::base::random::SplitMix64;
 
 /// Exercises in a set, and what each one practises.
-pub const KINDS: [&str; 5] = [
+pub const KINDS: [&str; 6] = [
     "a product",
     "fan-out: x feeds two operations",
     "a loop",
     "a division",
     "two inputs, exp and log",
+    "arrays: a matrix times a vector, then a sum",
 ];
 
 /// The largest set number a link may ask for.
 pub const MAX_SET: u32 = 999_999;
 
-/// The source of exercise `ex` (1 to 5) of set `set`, its point given as the parameters' defaults.
+/// The source of exercise `ex` (1 to [`KINDS`]`.len()`) of set `set`, its point given as the parameters' defaults.
 pub fn exercise(set: u32, ex: u32) -> String {
     let mut r = SplitMix64::new(u64::from(set) << 8 | u64::from(ex));
     let mut pick = |from: &[u32]| from[r.below(from.len() as u64) as usize];
@@ -47,17 +48,37 @@ pub fn exercise(set: u32, ex: u32) -> String {
             pick(&[1, 2]),
             pick(&small)
         ),
-        _ => format!(
+        5 => format!(
             "def f(x=0.0, y={}.0):\n  return exp({} * x) * y + log(x + 1) / y\n",
             pick(&[1, 2, 4]),
             pick(&[2, 3])
         ),
+        _ => {
+            let mut numbers = |n: usize, from: &[u32]| -> Vec<String> {
+                (0..n).map(|_| format!("{}.0", pick(from))).collect()
+            };
+            let w = numbers(4, &[0, 1, 2, 3]);
+            let w = format!("[[{}, {}], [{}, {}]]", w[0], w[1], w[2], w[3]);
+            let x = numbers(2, &[1, 2, 3]).join(", ");
+            let y = numbers(2, &[0, 1, 2]).join(", ");
+            let head = format!(
+                "import numpy as np\n\ndef f(W=np.array({w}), x=np.array([{x}])):\n  h = W @ x\n"
+            );
+            match pick(&[0, 1, 2]) {
+                0 => head + "  return np.sum(h * h)\n",
+                1 => format!(
+                    "import numpy as np\n\ny = np.array([{y}])\n\ndef f(W=np.array({w}), x=np.array([{x}])):\n  \
+                     r = W @ x - y\n  return np.sum(r ** 2) / 2\n"
+                ),
+                _ => head + "  return np.dot(h, x)\n",
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{GraphAction, GraphState, Mode};
+    use super::super::{GraphAction, GraphState, Mode, Question};
     use super::*;
     use crate::lab::ChapterModel;
 
@@ -112,26 +133,42 @@ mod tests {
     #[test]
     fn every_answer_is_a_short_decimal() {
         for set in 1..=200 {
-            for ex in 1..=5 {
+            for ex in 1..=KINDS.len() as u32 {
                 let s = GraphState::default().apply(GraphAction::Exercise(set, ex));
                 assert_eq!(s.exercise, Some((set, ex)));
                 assert!(s.practice.on);
                 for mode in [Mode::Forward, Mode::Reverse] {
                     let s = s.apply(GraphAction::Mode(mode));
-                    let ses = s
-                        .session()
-                        .unwrap_or_else(|| panic!("{}", exercise(set, ex)));
+                    let program = exercise(set, ex);
+                    let question: Box<dyn Fn(usize) -> Option<Question>> = match s.session() {
+                        Some(ses) => Box::new(move |k| ses.question(mode, k)),
+                        None => {
+                            let a = s
+                                .array_session()
+                                .unwrap_or_else(|| panic!("{program}"))
+                                .unwrap();
+                            Box::new(move |k| a.question(mode, k))
+                        }
+                    };
+                    let mut asked = 0;
                     for k in 1..=s.total() {
-                        if let Some(q) = ses.question(mode, k) {
-                            let scaled = q.answer * 1e6;
+                        if let Some(q) = question(k) {
+                            asked += 1;
                             assert!(
-                                q.answer.abs() < 1e4 && scaled == scaled.round(),
-                                "set {set} ex {ex} {mode:?} step {k}: {} = {}",
+                                q.answer
+                                    .data
+                                    .iter()
+                                    .all(|&x| x.abs() < 1e4 && x * 1e6 == (x * 1e6).round()),
+                                "set {set} ex {ex} {mode:?} step {k}: {} = {:?}\n{program}",
                                 q.name,
                                 q.answer
                             );
                         }
                     }
+                    assert!(
+                        asked >= 2,
+                        "set {set} ex {ex} {mode:?}: {asked} questions\n{program}"
+                    );
                 }
             }
         }

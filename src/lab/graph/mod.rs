@@ -14,7 +14,7 @@ mod session;
 
 pub use exercises::{exercise, KINDS};
 pub use narrate::{Cells, StepView};
-pub use quiz::{Practice, Question};
+pub use quiz::{show, Practice, Question};
 pub use session::{CodeCheck, Programs, Session, Sketch, MAX_DRAWN_NODES};
 
 use super::program::{Example, ProgramAction, ProgramState, LOGISTIC, Y_X_SQUARED};
@@ -130,7 +130,10 @@ impl GraphState {
 
     /// Exercise `ex` of set `set` (each clamped to what exists), in practice mode.
     fn exercise(&self, set: u32, ex: u32) -> GraphState {
-        let (set, ex) = (set.clamp(1, exercises::MAX_SET), ex.clamp(1, 5));
+        let (set, ex) = (
+            set.clamp(1, exercises::MAX_SET),
+            ex.clamp(1, KINDS.len() as u32),
+        );
         let program = ProgramState::new_in(&exercise(set, ex), &[], limits(), true);
         GraphState {
             mode: self.mode,
@@ -326,16 +329,19 @@ impl ChapterModel for GraphState {
             (set, ex) => {
                 let n = |v: Option<&str>| v.and_then(|v| v.parse::<u32>().ok());
                 match (n(set), n(ex)) {
-                    (Some(set @ 1..=exercises::MAX_SET), Some(ex @ 1..=5)) => {
+                    (Some(set @ 1..=exercises::MAX_SET), Some(ex))
+                        if (1..=KINDS.len() as u32).contains(&ex) =>
+                    {
                         GraphState::default().exercise(set, ex)
                     }
                     _ => {
                         notices.push(format!(
-                            "`set={}&ex={}` is not an exercise (sets 1 to {}, exercises 1 to 5); showing set 1, \
+                            "`set={}&ex={}` is not an exercise (sets 1 to {}, exercises 1 to {}); showing set 1, \
                              exercise 1",
                             set.unwrap_or(""),
                             ex.unwrap_or(""),
-                            exercises::MAX_SET
+                            exercises::MAX_SET,
+                            KINDS.len()
                         ));
                         GraphState::default().exercise(1, 1)
                     }

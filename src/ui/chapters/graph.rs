@@ -6,6 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{use_chapter, ChapterProps, Dispatch, Model};
+use crate::base::array::fmt_shape;
 use crate::base::num::fmt_count;
 use crate::lab::graph::{
     export, GraphAction, GraphState, Mode, Practice, Question, Session, Sketch, StepView, EXAMPLES,
@@ -103,6 +104,17 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
     let program = &state.program;
     let graph = program.graph();
     let mode = state.mode;
+    // The question this step asks in practice mode, of the scalar graph or of the array graph.
+    let question = state
+        .practice
+        .on
+        .then(|| {
+            (*session)
+                .as_ref()
+                .and_then(|s| s.question(mode, state.step))
+                .or_else(|| array.and_then(|a| a.question(mode, state.step)))
+        })
+        .flatten();
     html! {
         <>
             { url_notice(&initial.1) }
@@ -124,17 +136,20 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                         }
                     </div>
                     if state.practice.on {
-                        { practice_panel(&state.practice, state.exercise, (*session).as_ref().and_then(|s| s.question(mode, state.step)), open, &d, &answer) }
+                        { practice_panel(&state.practice, state.exercise, question.clone(), open, &d, &answer) }
                     }
                     <p class="sr-only" aria-live="polite" data-testid="step-announce">
-                        { view.as_ref().map(|v| v.announce.clone()).or_else(|| array.map(|a| a.narrate(mode, state.step))).unwrap_or_default() }
+                        { view.as_ref().map(|v| v.announce.clone()).or_else(|| array.map(|a| match question.as_ref().filter(|_| open) {
+                            Some(q) => format!("Step {}: your turn, type {}, shape {}.", state.step, q.name, fmt_shape(&q.answer.shape)),
+                            None => a.narrate(mode, state.step),
+                        })).unwrap_or_default() }
                     </p>
                 </div>
             </div>
             { match (&*session, &view) {
                 _ if array.is_some() => html! {
                     <>
-                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step)).unwrap_or_default() }
+                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step, practice)).unwrap_or_default() }
                         if !super::is_embedded() {
                             { array_export_row(arrays.clone(), export::stem(&state)) }
                         }
@@ -194,7 +209,7 @@ fn controls(
                         onclick={d.on_click(GraphAction::Mode(Mode::Reverse))}>{ "Reverse mode" }</button>
                 </div>
                 // Not on a lecture slide: the slide shows the lecture's steps (and keeps its room for them).
-                if !super::is_embedded() && array.is_none() {
+                if !super::is_embedded() {
                     <button type="button" class="mode" data-testid="quiz-toggle" aria-pressed={pressed(state.practice.on)}
                         onclick={d.on_click(GraphAction::Quiz(!state.practice.on))}>{ "Practice" }</button>
                 }
@@ -346,9 +361,14 @@ fn practice_panel(
             html! {
                 <form class="quiz-form" onsubmit={submit}>
                     <label for="quiz-answer">{ format!("{} =", q.name) }</label>
-                    <input id="quiz-answer" data-testid="quiz-answer" ref={answer.clone()} autocomplete="off" spellcheck="false" />
+                    <input id="quiz-answer" data-testid="quiz-answer" ref={answer.clone()} autocomplete="off" spellcheck="false"
+                        placeholder={(!q.answer.shape.is_empty()).then(|| example_of(&q.answer.shape))}
+                        aria-describedby={(!q.answer.shape.is_empty()).then_some("quiz-shape")} />
                     <button type="submit" data-testid="quiz-submit">{ "Check" }</button>
-                    <button type="button" data-testid="quiz-reveal" onclick={d.on_click(GraphAction::Answer(None, q))}>{ "Reveal" }</button>
+                    <button type="button" data-testid="quiz-reveal" onclick={d.on_click(GraphAction::Answer(None, q.clone()))}>{ "Reveal" }</button>
+                    if !q.answer.shape.is_empty() {
+                        <p class="hint" id="quiz-shape">{ format!("An array of shape {}: type it as numpy prints it, a nested list such as {}.", fmt_shape(&q.answer.shape), example_of(&q.answer.shape)) }</p>
+                    }
                 </form>
             }
         }
@@ -365,7 +385,7 @@ fn practice_panel(
         <div class="quiz" data-testid="quiz-panel">
             <div class="control-row" role="group" aria-label="Exercises">
                 <span class="hint">{ format!("Exercises, set {set}:") }</span>
-                { for (1..=5u32).map(|k| html! {
+                { for (1..=KINDS.len() as u32).map(|k| html! {
                     <button type="button" class="small" data-testid={format!("quiz-ex-{k}")} aria-pressed={(k == current).to_string()}
                         title={KINDS[k as usize - 1]} onclick={d.on_click(GraphAction::Exercise(set, k))}>{ k }</button>
                 }) }
@@ -377,6 +397,13 @@ fn practice_panel(
             { score }
         </div>
     }
+}
+
+/// A nested list of the shape, for the answer field's example: `[[a, b], [c, d]]`.
+fn example_of(shape: &[usize]) -> String {
+    let n: usize = shape.iter().product();
+    let letters: Vec<f64> = (1..=n).map(|i| i as f64).collect();
+    crate::lab::graph::show(&crate::base::array::Array::new(shape.to_vec(), letters))
 }
 
 fn memory_panel(s: &Session, v: &StepView, mode: Mode) -> Html {

@@ -15,10 +15,14 @@ use crate::layout::{NODE_H, NODE_W};
 use crate::ui::components::graph_view::{c, path, ARROW};
 use crate::ui::components::{array_table, class_list, esc, raw};
 
-/// The seed's select, the drawing, the active node's numbers and the costs of both modes.
-pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
+/// The seed's select, the drawing, the active node's numbers and the costs of both modes. In practice mode
+/// (`quiz`: whether the step's question is still open) the number the step asks for stays hidden until it is
+/// answered, and the numbers its rule reads are shown beside it.
+pub fn array_lab(s: &ArraySession, mode: Mode, step: usize, quiz: Option<bool>) -> Html {
     let g = s.graph();
     let at = s.at(mode, step);
+    let question = quiz.and_then(|open| Some((open, s.question(mode, step)?)));
+    let hidden = question.as_ref().is_some_and(|(open, _)| *open);
     let mut o = String::from(
         "<p class=\"hint\">A numpy program, drawn at array granularity: a node per numpy operation, with its shape; \
          the step's node shows its numbers below the drawing.</p>",
@@ -110,6 +114,15 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
                 array_table(&s.values[k], "array-value", &format!("the value of v{k}"))
             );
             match (mode, at.backward) {
+                _ if hidden => {
+                    let q = &question.as_ref().unwrap_or_else(|| unreachable!()).1;
+                    o += &format!(
+                        "<p class=\"your-turn\" data-testid=\"array-your-turn\">Your turn: {} = ? <span \
+                         class=\"shape\">{}</span></p>",
+                        esc(&q.name),
+                        fmt_shape(&q.answer.shape)
+                    );
+                }
                 (Mode::Forward, _) => {
                     o += &format!(
                         "<h3>Its tangent, ∂v{k}/∂{}</h3>{}",
@@ -129,6 +142,19 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize) -> Html {
                     ),
                 },
                 (Mode::Reverse, false) => {}
+            }
+            if question.is_some() {
+                o.push_str(
+                    "<h3>What its rule reads</h3><div class=\"reads\" data-testid=\"array-reads\">",
+                );
+                for (name, a) in s.reads(mode, step) {
+                    o += &format!(
+                        "<div class=\"read\"><span class=\"read-name\">{} =</span> {}</div>",
+                        esc(&name),
+                        array_table(a, "array-read", &name)
+                    );
+                }
+                o.push_str("</div>");
             }
             if matches!(node.op, AOpNode::Prim(..)) {
                 o += &format!(
