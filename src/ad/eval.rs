@@ -216,43 +216,54 @@ pub fn vjp(g: &Graph, primals: &[f64], seed: &[f64]) -> Vec<f64> {
 /// [`vjp`] into a reused buffer, over any [`Scalar`] type (with dual numbers: forward over reverse, the
 /// Hessian-vector product of [`super::hessian`]). A zero adjoint pushes nothing.
 pub fn vjp_into<S: Scalar>(g: &Graph, primals: &[S], seed: &[S], adj: &mut Vec<S>) {
+    let n = g.nodes.len();
     adj.clear();
-    adj.resize(g.nodes.len(), S::zero());
+    adj.resize(n, S::zero());
+    // Exactly one primal and one adjoint per node: indexing by the node's own number needs no check.
+    let (primals, adj) = (&primals[..n], &mut adj[..n]);
     for (o, &s) in g.outputs.iter().zip(seed) {
         adj[o.index()] = adj[o.index()] + s;
     }
-    for i in (0..g.nodes.len()).rev() {
+    for i in (0..n).rev() {
         let a_i = adj[i];
-        if a_i.is_zero() {
-            continue;
+        if !a_i.is_zero() {
+            pull(g.nodes[i].op, i, a_i, primals, adj);
         }
-        match g.nodes[i].op {
-            Op::Input(_) | Op::Const(_) => {}
-            Op::Unary(op, a) => {
-                let d = op.partial(primals[a.index()], primals[i]);
-                adj[a.index()] = adj[a.index()] + chain(d, a_i);
-            }
-            Op::Binary(op, a, b) => {
-                let (x, y, v) = (value(a, primals), value(b, primals), primals[i]);
+    }
+}
+
+/// Node `i`'s adjoint `a_i` pulled back to its arguments' adjoints: the one step of every reverse sweep.
+#[inline(always)]
+fn pull<S: Scalar>(op: Op, i: usize, a_i: S, primals: &[S], adj: &mut [S]) {
+    match op {
+        Op::Input(_) | Op::Const(_) => {}
+        Op::Unary(op, a) => {
+            let d = op.partial(primals[a.index()], primals[i]);
+            adj[a.index()] = adj[a.index()] + chain(d, a_i);
+        }
+        // Only the partials of arguments that are nodes, each read where it is needed.
+        Op::Binary(op, Arg::Node(p), Arg::Node(q)) => {
+            let (x, y, v) = (primals[p.index()], primals[q.index()], primals[i]);
+            if p == q {
                 // Both arguments the same node (`x - x`, `x * x`): its two partials are summed first, so that
                 // uses that cancel exactly add exactly nothing (as in forward mode).
-                if let (Arg::Node(n), Arg::Node(m)) = (a, b) {
-                    if n == m {
-                        let d = op.partial_a(x, y, v) + op.partial_b(x, y, v);
-                        adj[n.index()] = adj[n.index()] + chain(d, a_i);
-                        continue;
-                    }
-                }
-                if let Arg::Node(n) = a {
-                    let d = op.partial_a(x, y, v);
-                    adj[n.index()] = adj[n.index()] + chain(d, a_i);
-                }
-                if let Arg::Node(n) = b {
-                    let d = op.partial_b(x, y, v);
-                    adj[n.index()] = adj[n.index()] + chain(d, a_i);
-                }
+                let d = op.partial_a(x, y, v) + op.partial_b(x, y, v);
+                adj[p.index()] = adj[p.index()] + chain(d, a_i);
+            } else {
+                let (da, db) = op.partials(x, y, v);
+                adj[p.index()] = adj[p.index()] + chain(da, a_i);
+                adj[q.index()] = adj[q.index()] + chain(db, a_i);
             }
         }
+        Op::Binary(op, Arg::Node(p), Arg::Const(c)) => {
+            let d = op.partial_a(primals[p.index()], S::from_f64(c), primals[i]);
+            adj[p.index()] = adj[p.index()] + chain(d, a_i);
+        }
+        Op::Binary(op, Arg::Const(c), Arg::Node(q)) => {
+            let d = op.partial_b(S::from_f64(c), primals[q.index()], primals[i]);
+            adj[q.index()] = adj[q.index()] + chain(d, a_i);
+        }
+        Op::Binary(_, Arg::Const(_), Arg::Const(_)) => {}
     }
 }
 
@@ -261,25 +272,38 @@ pub fn vjp_into<S: Scalar>(g: &Graph, primals: &[S], seed: &[S], adj: &mut Vec<S
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     pub primals: Vec<f64>,
-    pub adjoints: Vec<f64>,
-    seed: Vec<f64>,
+    /// All zeros between calls.
+    adjoints: Vec<f64>,
 }
 
 impl Workspace {
-    /// f and ∇f (of the first output) by one forward and one reverse sweep.
+    /// f and ∇f (of the first output) by one forward and one reverse sweep. The adjoints' buffer is all zeros
+    /// between calls (each adjoint is cleared once pulled back), so no sweep clears it first.
     pub fn value_and_grad(&mut self, g: &Graph, inputs: &[f64], grad: &mut Vec<f64>) -> f64 {
+        let n = g.nodes.len();
         evaluate_into(g, inputs, &mut self.primals);
-        self.seed.clear();
-        self.seed.resize(g.outputs.len(), 0.0);
-        if let Some(s) = self.seed.first_mut() {
-            *s = 1.0;
-        }
-        vjp_into(g, &self.primals, &self.seed, &mut self.adjoints);
         grad.clear();
-        grad.extend(g.inputs.iter().map(|i| self.adjoints[i.node.index()]));
-        g.outputs
-            .first()
-            .map_or(f64::NAN, |o| self.primals[o.index()])
+        grad.resize(g.inputs.len(), 0.0);
+        let Some(out) = g.outputs.first() else {
+            return f64::NAN;
+        };
+        if self.adjoints.len() != n {
+            self.adjoints.clear();
+            self.adjoints.resize(n, 0.0);
+        }
+        let (primals, adj) = (&self.primals[..n], &mut self.adjoints[..n]);
+        adj[out.index()] = 1.0;
+        for i in (0..=out.index()).rev() {
+            let a_i = std::mem::take(&mut adj[i]);
+            if a_i.is_zero() {
+                continue;
+            }
+            match g.nodes[i].op {
+                Op::Input(k) => grad[k as usize] = a_i,
+                op => pull(op, i, a_i, primals, adj),
+            }
+        }
+        primals[out.index()]
     }
 }
 
@@ -602,6 +626,43 @@ mod tests {
 
     const LOGISTIC: &str =
         "def f(x, n=4):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n";
+
+    /// The workspace's sweep (which clears each adjoint as it goes) gives the plain sweep's numbers, call after call
+    /// and graph after graph: its buffer is all zeros between calls.
+    #[test]
+    fn the_workspace_gives_the_plain_sweeps_numbers_call_after_call() {
+        let programs = [
+            ("x * x - x / y + sin(x) ** 2", vec![0.7, -1.5]),
+            (
+                "def f(x, y):\n  a = x * y\n  return a, exp(a) + y\n",
+                vec![0.5, 2.0],
+            ),
+            (LOGISTIC, vec![0.3]),
+            ("x - x + y * 0", vec![1.0, f64::INFINITY]),
+            ("log(x) * y", vec![-1.0, 2.0]),
+        ];
+        let mut ws = Workspace::default();
+        let mut grad = Vec::new();
+        for _ in 0..2 {
+            for (src, x) in &programs {
+                let g = lower_source(src).unwrap();
+                let p = evaluate(&g, x);
+                let mut seed = vec![0.0; g.outputs.len()];
+                seed[0] = 1.0;
+                let mut adj = Vec::new();
+                vjp_into(&g, &p, &seed, &mut adj);
+                let want: Vec<f64> = g.inputs.iter().map(|i| adj[i.node.index()]).collect();
+                let f = ws.value_and_grad(&g, x, &mut grad);
+                assert_eq!(f.to_bits(), p[g.outputs[0].index()].to_bits(), "{src}");
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&grad), bits(&want), "{src}");
+                assert!(
+                    ws.adjoints.iter().all(|&a| a.to_bits() == 0),
+                    "{src}: cleared"
+                );
+            }
+        }
+    }
 
     /// The lecture's three examples, to the last digit.
     #[test]
