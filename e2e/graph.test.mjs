@@ -512,6 +512,13 @@ test('a numpy program at array granularity: a node per operation with its shape,
   assert.equal(lines[0], 'node,operation,shape,value,tangent d/dW[0,1],adjoint df/dv');
   const wRow = lines.find((l) => l.startsWith(`${shapes[W][2]},W,2x2,`));
   assert.ok(wRow && wRow.includes('"[[0.5, -0.3], [0.1, 0.4]]"'), wRow);
+  const [texName, tex] = await save('export-latex');
+  assert.equal(texName, 'graph-loss.tex');
+  for (const [open, close] of [['\\begin{tabular}', '\\end{tabular}'], ['{', '}'], ['\\left[', '\\right]']]) {
+    assert.equal(tex.split(open).length, tex.split(close).length, `balanced ${open} ${close}`);
+  }
+  assert.equal((tex.match(/\\\\\n/g) || []).length, n + 1, 'a header and a row per node drawn');
+  assert.match(tex, /\\texttt\{W\} & \$2 \\times 2\$ & \$\\left\[\\begin\{smallmatrix\}0\.5 & -0\.3 \\\\ 0\.1 & 0\.4\\end\{smallmatrix\}\\right\]\$/);
   const [tikzName, tikz] = await save('export-tikz');
   assert.equal(tikzName, 'graph-loss.tikz.tex');
   assert.equal((tikz.match(/\\node \(/g) || []).length, n, 'a TikZ node per array operation');

@@ -286,15 +286,7 @@ fn array_boxes(s: &ArraySession) -> Vec<Drawn> {
                     .collect::<Vec<_>>()
                     .join(" × "),
             };
-            let tt: String = s.labels[k]
-                .replace('−', "-")
-                .chars()
-                .flat_map(|c| match c {
-                    '_' | '#' | '%' | '&' | '$' | '{' | '}' => vec!['\\', c],
-                    '~' | '^' => vec!['?'],
-                    c => vec![c],
-                })
-                .collect();
+            let tt = tex_tt(&s.labels[k]);
             Drawn {
                 tex: "$v_{".to_string()
                     + &k.to_string()
@@ -308,6 +300,81 @@ fn array_boxes(s: &ArraySession) -> Vec<Drawn> {
             }
         })
         .collect()
+}
+
+/// An operation's name for TeX's `\texttt`: its special characters escaped.
+fn tex_tt(label: &str) -> String {
+    label
+        .replace('−', "-")
+        .chars()
+        .flat_map(|c| match c {
+            '_' | '#' | '%' | '&' | '$' | '{' | '}' => vec!['\\', c],
+            '~' | '^' => vec!['?'],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// An array in TeX math: a number, or a row or a matrix as a bracketed `smallmatrix` (amsmath) of numbers to 6
+/// significant digits; larger arrays (more than 16 numbers, or of rank 3 and more) as their shape in words.
+fn tex_array(a: &Array) -> String {
+    let num = |x: f64| match x.is_finite() {
+        true => fmt_sig(x, 6).replace('−', "-"),
+        false => tex_num(x),
+    };
+    let rows: Vec<&[f64]> = match a.shape[..] {
+        [] => return "$".to_string() + &num(a.data[0]) + "$",
+        [_] => vec![&a.data[..]],
+        [_, c] if c > 0 => a.data.chunks(c).collect(),
+        _ => Vec::new(),
+    };
+    if rows.is_empty() || a.len() > 16 {
+        return "(shape ".to_string() + &crate::base::array::fmt_shape(&a.shape) + ": see the CSV)";
+    }
+    let body: Vec<String> = rows
+        .iter()
+        .map(|r| r.iter().map(|&x| num(x)).collect::<Vec<_>>().join(" & "))
+        .collect();
+    "$\\left[\\begin{smallmatrix}".to_string()
+        + &body.join(" \\\\ ")
+        + "\\end{smallmatrix}\\right]$"
+}
+
+/// An array program's trace as a booktabs `tabular` (with amsmath's `smallmatrix`): a row per node drawn — its name,
+/// operation and shape, its value, its tangent along the forward seed and its adjoint.
+pub fn array_latex(s: &ArraySession) -> String {
+    let mut text = "% AD Lab's evaluation trace of a numpy program at array granularity, numbers to 6 significant \
+                    digits (the CSV has every digit); needs booktabs and amsmath\n\\begin{tabular}{llllll}\n\\toprule\n\
+                    node & operation & shape & value $v$ & tangent $\\dot v$ along \\texttt{"
+        .to_string()
+        + &tex_tt(&s.wrt_name)
+        + "} & adjoint $\\bar v = \\partial f / \\partial v$ \\\\\n\\midrule\n";
+    for &k in &s.order {
+        let shape: Vec<String> = s.graph().nodes[k]
+            .shape
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        text += &("$v_{".to_string()
+            + &k.to_string()
+            + "}$ & \\texttt{"
+            + &tex_tt(&s.labels[k])
+            + "} & ");
+        text += &match shape.is_empty() {
+            true => "number".to_string(),
+            false => "$".to_string() + &shape.join(" \\times ") + "$",
+        };
+        for a in [
+            Some(&s.values[k]),
+            Some(&s.tangents[k]),
+            s.adjoints[k].as_ref(),
+        ] {
+            text += " & ";
+            text += &a.map_or(String::new(), tex_array);
+        }
+        text += " \\\\\n";
+    }
+    text + "\\bottomrule\n\\end{tabular}\n"
 }
 
 /// An array program's graph as a `tikzpicture`: a node per array operation with its shape.
@@ -493,6 +560,34 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("$y$ & input & $2$ & $0$ & $9$"), "{text}");
+    }
+
+    /// An array program's trace in LaTeX: a row per node drawn, small arrays as bracketed matrices, a large one
+    /// named by its shape; balanced braces and dollars.
+    #[test]
+    fn array_latex_is_a_row_per_node_with_matrices() {
+        let src = "import numpy as np\ndef f(W=np.array([[1.0, 3.0], [0.0, 2.0]]), x=np.array([3.0, 1.0]), \
+                   z=np.ones(20)):\n  h = W @ x\n  return np.sum(h * h) + np.sum(z)\n";
+        let p = ProgramState::new_in(src, &[], limits(), true);
+        let s = ArraySession::new(p.traced.as_ref().unwrap(), 0).unwrap();
+        let text = array_latex(&s);
+        assert_eq!(text.matches("\\begin{tabular}").count(), 1);
+        assert_eq!(text.matches("\\end{tabular}").count(), 1);
+        assert_eq!(text.matches('{').count(), text.matches('}').count());
+        assert_eq!(text.matches('$').count() % 2, 0);
+        assert_eq!(text.matches("\\\\\n").count(), 1 + s.order.len(), "{text}");
+        assert!(
+            text.contains("tangent $\\dot v$ along \\texttt{W[0,0]}"),
+            "{text}"
+        );
+        assert!(
+            text.contains("$v_{0}$ & \\texttt{W} & $2 \\times 2$ & $\\left[\\begin{smallmatrix}1 & 3 \\\\ 0 & 2\\end{smallmatrix}\\right]$ & $\\left[\\begin{smallmatrix}1 & 0 \\\\ 0 & 0\\end{smallmatrix}\\right]$ & $\\left[\\begin{smallmatrix}36 & 12 \\\\ 12 & 4\\end{smallmatrix}\\right]$ \\\\\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\\texttt{z} & $20$ & (shape (20,): see the CSV)"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -292,7 +292,8 @@ fn export_row(s: &Shared<Session>, stem: String) -> Html {
 }
 
 /// A numpy program's trace, graph and programs as files: the trace as CSV (each value, tangent and adjoint a numpy
-/// literal), the graph as TikZ and SVG when it is drawn, the program with its derivative programs as a Python file.
+/// literal) and as LaTeX (small arrays as matrices), the graph as TikZ and SVG when it is drawn, the program with its
+/// derivative programs as a Python file.
 fn array_export_row<
     T: AsRef<Option<Result<crate::lab::graph::arrays::ArraySession, String>>> + 'static,
 >(
@@ -309,6 +310,7 @@ fn array_export_row<
             .and_then(|el| el.get_attribute("data-testid"));
         let (ext, text) = match id.as_deref() {
             Some("export-csv") => ("csv", export::array_csv(a)),
+            Some("export-latex") => ("tex", export::array_latex(a)),
             Some("export-tikz") => ("tikz.tex", export::array_tikz(a)),
             Some("export-svg") => ("svg", export::array_svg(a)),
             Some("export-py") => ("py", export::array_python(a)),
@@ -319,7 +321,7 @@ fn array_export_row<
     html! {
         <div class="control-row export-row" data-part="export" {onclick}>
             { markup("<span class=\"hint\">Download:</span><button type=\"button\" class=\"small\" data-testid=\"export-csv\">\
-                Trace as CSV</button>") }
+                Trace as CSV</button><button type=\"button\" class=\"small\" data-testid=\"export-latex\">Trace as LaTeX</button>") }
             if drawn {
                 { markup("<button type=\"button\" class=\"small\" data-testid=\"export-tikz\">Graph as TikZ</button>\
                     <button type=\"button\" class=\"small\" data-testid=\"export-svg\">Graph as SVG</button>") }
