@@ -19,6 +19,13 @@ impl Big {
         b
     }
 
+    /// A number of up to 128 bits.
+    fn wide(v: u128) -> Big {
+        let mut b = Big((0..4).map(|i| (v >> (32 * i)) as u32).collect());
+        b.trim();
+        b
+    }
+
     fn trim(&mut self) {
         while self.0.last() == Some(&0) {
             self.0.pop();
@@ -263,6 +270,23 @@ pub fn parse(s: &str) -> Option<f64> {
         let d = digits.iter().fold(0u64, |a, &v| a * 10 + v as u64) as f64;
         let p = POW10[exp10.unsigned_abs() as usize];
         return Some(sign * if exp10 >= 0 { d * p } else { d / p });
+    }
+    // Up to 19 digits and 10^±27 (full-precision literals such as 0.038075906433423026): exact in u128, one
+    // rounding. D·10^e directly; D/10^k as D/5^k·2^−k, the quotient carrying at least 56 bits and the remainder as
+    // sticky.
+    if n <= 19 && !sticky && (-27..=19).contains(&exp10) {
+        let d = digits.iter().fold(0u64, |a, &v| a * 10 + v as u64) as u128;
+        let v = if exp10 >= 0 {
+            round(&Big::wide(d * 10u128.pow(exp10 as u32)), 0, false)
+        } else {
+            let k = exp10.unsigned_abs() as u32;
+            let p5 = 5u128.pow(k);
+            let shift =
+                (56 + 128 - p5.leading_zeros() as i64 - (128 - d.leading_zeros() as i64)).max(0);
+            let num = d << shift;
+            round(&Big::wide(num / p5), -(shift + k as i64), num % p5 != 0)
+        };
+        return Some(sign * v);
     }
     let mut big = Big(Vec::new());
     for &d in &digits {
@@ -565,6 +589,17 @@ mod tests {
             let e = r.below(700) as i64 - 350;
             same(&format!("{digits}e{e}"));
             same(&format!("0.{digits}"));
+            // The u128 path's range: up to 19 digits, exponents −27 to 19.
+            let n = 1 + r.below(19) as usize;
+            let digits: String = (0..n).map(|_| (b'0' + r.below(10) as u8) as char).collect();
+            let e = r.below(47) as i64 - 27;
+            same(&format!("{digits}e{e}"));
+            same(&format!("0.{digits}"));
         }
+        same("9999999999999999999e-27");
+        same("1e-27");
+        same("9999999999999999999e19");
+        same("18446744073709551615");
+        same("0.038075906433423026");
     }
 }
