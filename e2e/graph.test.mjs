@@ -355,8 +355,12 @@ test('practice on a numpy program: exercise 6 asks each adjoint as an array, exp
   await answer.fill('1');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').textContent.trim() === '7 / 10');
-  // v̄3 = [1, 1]: hidden in the node's panel, asked with its shape.
+  // v̄3 = [1, 1]: hidden in the node's panel and the trace, asked with its shape.
   assert.equal(await page.locator('[data-testid="array-adjoint"]').count(), 0, 'the answer is hidden');
+  const row = page.locator('[data-testid="array-trace"] tr[aria-current="step"]');
+  assert.equal(await row.getAttribute('data-node'), 'v3');
+  assert.equal(await row.locator('td[data-col="adjoint"]').getAttribute('data-value'), null, 'hidden in the trace too');
+  assert.equal(await page.locator('[data-testid="array-trace"] tr[data-node="v4"] td[data-col="adjoint"]').getAttribute('data-value'), '1');
   assert.match(await page.locator('[data-testid="array-your-turn"]').textContent(), /Your turn: v̄3 = \? \(2,\)/);
   assert.equal(await answer.getAttribute('placeholder'), '[1, 2]');
   await answer.fill('[1, 1]');
@@ -477,6 +481,12 @@ test('a numpy program at array granularity: a node per operation with its shape,
   assert.equal(await page.locator('[data-testid="graph-node"][aria-current="step"]').getAttribute('data-node'), shapes[W][2]);
   assert.deepEqual(JSON.parse(await page.locator('[data-testid="array-adjoint"]').getAttribute('data-value')), want);
   assert.match(await page.locator('[data-testid="step-rule"]').textContent(), /adjoint/);
+  // The evaluation trace at array granularity: a row per node drawn, the step's row current, W's adjoint in it.
+  const rows = page.locator('[data-testid="array-trace"] tbody tr');
+  assert.equal(await rows.count(), n);
+  const current = page.locator('[data-testid="array-trace"] tr[aria-current="step"]');
+  assert.equal(await current.getAttribute('data-node'), shapes[W][2]);
+  assert.deepEqual(JSON.parse(await current.locator('td[data-col="adjoint"]').getAttribute('data-value')), want);
   // Reverse mode written out as a numpy program, run again by the core: the engine's numbers.
   assert.match(await page.locator('[data-testid="code-view"]').textContent(), /^import numpy as np\s+def grad_W\(/);
   assert.equal(await page.locator('[data-testid="code-check"]').getAttribute('data-match'), 'true');

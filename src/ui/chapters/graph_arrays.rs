@@ -7,13 +7,14 @@
 use yew::prelude::*;
 
 use crate::base::array::fmt_shape;
-use crate::base::num::{fmt_count, fmt_full};
-use crate::lab::graph::arrays::{number_names, ArraySession, CodeRun};
+use crate::base::array::Array;
+use crate::base::num::{fmt_count, fmt_full, fmt_sig};
+use crate::lab::graph::arrays::{number_names, ArraySession, ArrayStep, CodeRun};
 use crate::lab::graph::Mode;
 use crate::lang::agraph::AOpNode;
 use crate::layout::{NODE_H, NODE_W};
 use crate::ui::components::graph_view::{c, path, ARROW};
-use crate::ui::components::{array_table, class_list, esc, raw};
+use crate::ui::components::{array_table, class_list, esc, json, raw};
 
 /// The seed's select, the drawing, the active node's numbers and the costs of both modes. In practice mode
 /// (`quiz`: whether the step's question is still open) the number the step asks for stays hidden until it is
@@ -188,6 +189,7 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize, quiz: Option<bool>) 
         fmt_count(t.vjp),
         fmt_count(t.kept)
     );
+    o += &trace_table(s, mode, &at, hidden);
     // The mode's derivative program: forward mode's for the seed, reverse mode's for the seed's input.
     let (code, title, what) = match mode {
         Mode::Forward => (
@@ -241,6 +243,58 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize, quiz: Option<bool>) 
         );
     }
     raw(o)
+}
+
+/// The evaluation trace at array granularity: a row per node drawn — its operation, shape, value, tangent and adjoint
+/// as far as the step has computed them (the step's own number hidden while practice asks for it). Arrays of up to
+/// four numbers are written out, larger ones by their first three (row-major); `data-value` has every number (JSON).
+fn trace_table(s: &ArraySession, mode: Mode, at: &ArrayStep, hidden: bool) -> String {
+    let cell = |a: Option<&Array>, col: &str| match a {
+        None => format!("<td data-col=\"{col}\"></td>"),
+        Some(a) => {
+            let text = match a.len() > 4 {
+                false => crate::base::array::nested_list(a, &|x| fmt_sig(x, 4)),
+                true => {
+                    let first: Vec<String> = a.data[..3].iter().map(|&x| fmt_sig(x, 4)).collect();
+                    format!("{}, …", first.join(", "))
+                }
+            };
+            format!(
+                "<td data-col=\"{col}\" data-value=\"{}\">{}</td>",
+                esc(&json(&a.shape, &a.data)),
+                esc(&text)
+            )
+        }
+    };
+    let mut o = format!(
+        "<div class=\"trace-part\" data-part=\"trace\"><h2>Evaluation trace</h2><div class=\"trace-wrap\" tabindex=\"0\" \
+         role=\"region\" aria-label=\"Evaluation trace\"><table class=\"trace mode-{}\" data-testid=\"array-trace\"><thead><tr>\
+         <th scope=\"col\">node</th><th scope=\"col\">operation</th><th scope=\"col\">shape</th><th scope=\"col\">value</th><th \
+         scope=\"col\" class=\"tangent-col\">tangent <span class=\"sub\">∂v/∂{}</span></th><th scope=\"col\" \
+         class=\"adjoint-col\">adjoint <span class=\"sub\">∂f/∂v</span></th></tr></thead><tbody>",
+        mode.name(),
+        esc(&s.wrt_name)
+    );
+    for (i, &k) in s.order.iter().enumerate() {
+        let active = at.active == Some(k);
+        let valued = i < at.valued;
+        let tangent =
+            (mode == Mode::Forward && valued && !(active && hidden)).then(|| &s.tangents[k]);
+        let adjoint = (at.backward && i >= at.adjoint_from && !(active && hidden))
+            .then(|| s.adjoints[k].as_ref())
+            .flatten();
+        let shape = &s.graph().nodes[k].shape;
+        o += &format!(
+            "<tr data-node=\"v{k}\"{}><th scope=\"row\">v{k}</th><td class=\"expr\">{}</td><td>{}</td>{}{}{}</tr>",
+            if active { " class=\"active\" aria-current=\"step\"" } else { "" },
+            esc(&s.labels[k]),
+            if shape.is_empty() { "—".to_string() } else { fmt_shape(shape) },
+            cell(valued.then(|| &s.values[k]), "value"),
+            cell(tangent, "tangent"),
+            cell(adjoint, "adjoint")
+        );
+    }
+    o + "</tbody></table></div></div>"
 }
 
 /// The forward seed's choices: every input number by name.
