@@ -4,6 +4,8 @@
 //! reverse cost of a chain) can be read off any program.
 
 use super::Mode;
+use std::cell::OnceCell;
+
 use crate::ad::nd;
 use crate::base::aop::Costs;
 use crate::base::array::Array;
@@ -84,7 +86,7 @@ fn label(g: &AGraph, k: usize) -> String {
 }
 
 /// Everything the graph lab shows of a numpy program at its point, for one forward seed.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArraySession {
     pub traced: Shared<Traced>,
     /// The nodes drawn and stepped through (all but constant numbers), in evaluation order; the layout numbers them
@@ -107,11 +109,12 @@ pub struct ArraySession {
     pub wrt_name: String,
     /// Whether the output is one number (otherwise reverse mode seeds every entry of it with 1).
     pub scalar_output: bool,
-    /// Reverse mode written out as a numpy program for the gradient of the seed's input (`transform::arrays`), and
-    /// what it returns when the core runs it, against the engine's adjoint.
-    pub code: Option<(String, CodeRun)>,
-    /// Forward mode written out likewise: the output's tangent along the seed, against the engine's tangent.
-    pub forward_code: (String, CodeRun),
+    /// The inputs' tangents forward mode starts from (one input number's is 1).
+    seeds: Vec<Array>,
+    /// Reverse and forward mode written out as numpy programs, each made when first asked for
+    /// ([`ArraySession::code`], [`ArraySession::forward_code`]): a step shows one of them.
+    code: OnceCell<Option<(String, CodeRun)>>,
+    forward_code: OnceCell<(String, CodeRun)>,
 }
 
 /// What a generated numpy program returned when the core ran it.
@@ -150,6 +153,67 @@ fn compare(got: &Array, want: &Array) -> (bool, f64) {
         }
     }
     (same, worst)
+}
+
+/// The inputs' tangents with input number `wrt` seeded with 1, every node's tangent from them, and which nodes move.
+fn seeded(g: &AGraph, values: &[Array], wrt: usize) -> (Vec<Array>, Vec<Array>, Vec<bool>) {
+    let mut seeds: Vec<Array> = g
+        .inputs
+        .iter()
+        .map(|i| Array::zeros(&i.value.shape))
+        .collect();
+    let mut at = wrt;
+    for s in seeds.iter_mut() {
+        if at < s.len() {
+            s.data[at] = 1.0;
+            break;
+        }
+        at -= s.len();
+    }
+    let tangents = nd::node_tangents(g, values, &seeds);
+    let moving = crate::transform::arrays::moving(g, &seeds);
+    (seeds, tangents, moving)
+}
+
+/// Why a mode's program is not written out, when the graph's constants hold more than [`MAX_CODE_NUMBERS`] numbers
+/// (the program and the reason as a [`CodeRun::NotWritten`]).
+fn not_written(g: &AGraph, mode: &str) -> Option<(String, CodeRun)> {
+    let constants: usize = g
+        .nodes
+        .iter()
+        .map(|n| match &n.op {
+            AOpNode::Const(c) => c.len(),
+            _ => 0,
+        })
+        .sum();
+    (constants > MAX_CODE_NUMBERS).then(|| {
+        (
+            String::new(),
+            CodeRun::NotWritten(format!(
+                "{mode} mode is not written out as a program here: the program's constants hold {} numbers, more \
+                 than the {} a generated program writes out.",
+                fmt_count(constants as u64),
+                fmt_count(MAX_CODE_NUMBERS as u64)
+            )),
+        )
+    })
+}
+
+/// A generated program run again by the core: what it returns against what the engine computed.
+fn rerun(text: &str, want: &Array) -> CodeRun {
+    let run = crate::lang::lower::arrays::lower_arrays(text, &[])
+        .map_err(|e| e.render(text))
+        .and_then(|h| {
+            let v = nd::evaluate(&h, &nd::point(&h))?;
+            Ok(v[h.output().index()].clone())
+        });
+    match run {
+        Ok(got) => {
+            let (matches, worst) = compare(&got, want);
+            CodeRun::Ran { matches, worst }
+        }
+        Err(e) => CodeRun::Failed(e),
+    }
 }
 
 /// The input that input number `wrt` (inputs in order, each row-major) belongs to.
@@ -191,17 +255,7 @@ impl ArraySession {
         let values = nd::evaluate(g, &x)?;
         let names = number_names(g);
         let wrt = wrt.min(names.len().saturating_sub(1));
-        let mut seeds: Vec<Array> = x.iter().map(|a| Array::zeros(&a.shape)).collect();
-        let mut at = wrt;
-        for s in seeds.iter_mut() {
-            if at < s.len() {
-                s.data[at] = 1.0;
-                break;
-            }
-            at -= s.len();
-        }
-        let tangents = nd::node_tangents(g, &values, &seeds);
-        let moving = crate::transform::arrays::moving(g, &seeds);
+        let (seeds, tangents, moving) = seeded(g, &values, wrt);
         let out = &values[g.output().index()];
         let scalar_output = out.len() == 1;
         let seed = Array::new(out.shape.clone(), vec![1.0; out.len()]);
@@ -244,65 +298,10 @@ impl ArraySession {
                 )
             })
         };
-        // The gradient of the input the seed is in, as a numpy program, run again by the core.
-        let constants: usize = g
-            .nodes
-            .iter()
-            .map(|n| match &n.op {
-                AOpNode::Const(c) => c.len(),
-                _ => 0,
-            })
-            .sum();
-        let not_written = |mode: &str| {
-            (
-                String::new(),
-                CodeRun::NotWritten(format!(
-                    "{mode} mode is not written out as a program here: the program's constants hold {} numbers, \
-                     more than the {} a generated program writes out.",
-                    fmt_count(constants as u64),
-                    fmt_count(MAX_CODE_NUMBERS as u64)
-                )),
-            )
-        };
-        let too_large = (constants > MAX_CODE_NUMBERS).then(|| not_written("Reverse"));
-        // A generated program, run again by the core: what it returns against what the engine computed.
-        let rerun = |text: &str, want: &Array| {
-            let run = crate::lang::lower::arrays::lower_arrays(text, &[])
-                .map_err(|e| e.render(text))
-                .and_then(|h| {
-                    let v = nd::evaluate(&h, &nd::point(&h))?;
-                    Ok(v[h.output().index()].clone())
-                });
-            match run {
-                Ok(got) => {
-                    let (matches, worst) = compare(&got, want);
-                    CodeRun::Ran { matches, worst }
-                }
-                Err(e) => CodeRun::Failed(e),
-            }
-        };
-        let forward_code = match constants > MAX_CODE_NUMBERS {
-            true => not_written("Forward"),
-            false => {
-                let text = crate::transform::arrays::forward_program(g, &seeds);
-                let run = rerun(&text, &tangents[g.output().index()]);
-                (text, run)
-            }
-        };
-        let code = too_large.or_else(|| {
-            scalar_output.then(|| {
-                let input = input_of(g, wrt);
-                let text = crate::transform::arrays::reverse_program(g, input);
-                let want = adjoints[g.inputs[input].node.index()]
-                    .clone()
-                    .unwrap_or_else(|| Array::zeros(&x[input].shape));
-                let run = rerun(&text, &want);
-                (text, run)
-            })
-        });
         Ok(ArraySession {
-            code,
-            forward_code,
+            code: OnceCell::new(),
+            forward_code: OnceCell::new(),
+            seeds,
             order,
             traced: traced.clone(),
             layout,
@@ -320,6 +319,67 @@ impl ArraySession {
 
     pub fn graph(&self) -> &AGraph {
         &self.traced.graph
+    }
+
+    /// The same program seeded along input number `wrt`: only what the seed changes is made again (the tangents,
+    /// forward mode's program, and reverse mode's when the seed moves to another input).
+    pub fn reseed(&self, wrt: usize) -> ArraySession {
+        let g = self.graph();
+        let names = number_names(g);
+        let wrt = wrt.min(names.len().saturating_sub(1));
+        if wrt == self.wrt {
+            return self.clone();
+        }
+        let (seeds, tangents, moving) = seeded(g, &self.values, wrt);
+        let same_input = input_of(g, wrt) == self.code_input();
+        ArraySession {
+            seeds,
+            tangents,
+            moving,
+            wrt,
+            wrt_name: names[wrt].clone(),
+            forward_code: OnceCell::new(),
+            code: if same_input {
+                self.code.clone()
+            } else {
+                OnceCell::new()
+            },
+            ..self.clone()
+        }
+    }
+
+    /// Reverse mode written out as a numpy program for the gradient of the seed's input (`transform::arrays`), and
+    /// what it returns when the core runs it, against the engine's adjoint (`None` when the output is an array).
+    pub fn code(&self) -> Option<&(String, CodeRun)> {
+        self.code
+            .get_or_init(|| {
+                let g = self.graph();
+                if let Some(why) = not_written(g, "Reverse") {
+                    return Some(why);
+                }
+                self.scalar_output.then(|| {
+                    let input = self.code_input();
+                    let text = crate::transform::arrays::reverse_program(g, input);
+                    let want = self.adjoints[g.inputs[input].node.index()]
+                        .clone()
+                        .unwrap_or_else(|| Array::zeros(&g.inputs[input].value.shape));
+                    let run = rerun(&text, &want);
+                    (text, run)
+                })
+            })
+            .as_ref()
+    }
+
+    /// Forward mode written out likewise: the output's tangent along the seed, against the engine's tangent.
+    pub fn forward_code(&self) -> &(String, CodeRun) {
+        self.forward_code.get_or_init(|| {
+            let g = self.graph();
+            not_written(g, "Forward").unwrap_or_else(|| {
+                let text = crate::transform::arrays::forward_program(g, &self.seeds);
+                let run = rerun(&text, &self.tangents[g.output().index()]);
+                (text, run)
+            })
+        })
     }
 
     /// The input the seed's number is in: the one reverse mode's program returns the gradient of.
@@ -506,7 +566,7 @@ mod tests {
         assert!(s.narrate(Mode::Reverse, n + 1).contains("VJP"));
         assert!(s.layout.is_ok());
         // Reverse mode as a numpy program for W's gradient, run again by the core: the engine's numbers.
-        let (text, run) = s.code.as_ref().unwrap();
+        let (text, run) = s.code().unwrap();
         assert!(
             text.starts_with("import numpy as np\n\ndef grad_W("),
             "{text}"
@@ -514,5 +574,25 @@ mod tests {
         assert!(matches!(run, CodeRun::Ran { matches: true, .. }), "{run:?}");
         // A seed past the last number is the last number.
         assert_eq!(session(MLP, 99).wrt_name, "w[1]");
+    }
+
+    /// A new seed from the last session gives what a new session gives: the tangents, both programs and checks.
+    #[test]
+    fn a_new_seed_reuses_the_rest() {
+        let p = ProgramState::new_in(MLP, &[], super::super::limits(), true);
+        let traced = p.traced.as_ref().unwrap();
+        let first = ArraySession::new(traced, 0);
+        let first = first.unwrap();
+        assert!(first.code().is_some());
+        for wrt in [1, 5, 7, 99] {
+            let again = first.reseed(wrt);
+            let fresh = ArraySession::new(traced, wrt).unwrap();
+            assert_eq!(
+                (&again.tangents, &again.moving, &again.wrt_name, again.wrt),
+                (&fresh.tangents, &fresh.moving, &fresh.wrt_name, fresh.wrt)
+            );
+            assert_eq!(again.forward_code(), fresh.forward_code());
+            assert_eq!(again.code(), fresh.code(), "seed {wrt}");
+        }
     }
 }

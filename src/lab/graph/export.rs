@@ -741,7 +741,7 @@ pub fn array_python(s: &ArraySession) -> String {
         + ")))  # the page: "
         + &show(&s.values[out])
         + "\n";
-    let (fwd_text, _) = &s.forward_code;
+    let (fwd_text, _) = s.forward_code();
     let input = s.code_input();
     for (code, what, call, page) in [
         (
@@ -751,7 +751,7 @@ pub fn array_python(s: &ArraySession) -> String {
             show(&s.tangents[out]),
         ),
         (
-            s.code.as_ref().map(|(text, _)| text),
+            s.code().map(|(text, _)| text),
             "reverse mode, the gradient of ".to_string() + &g.inputs[input].name,
             "grad_".to_string() + &g.inputs[input].name + "()",
             s.adjoints[g.inputs[input].node.index()]

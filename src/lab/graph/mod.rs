@@ -170,7 +170,20 @@ impl GraphState {
 
     /// The graph lab on a numpy program, seeded along input number `wrt`.
     pub fn array_session(&self) -> Option<Result<arrays::ArraySession, String>> {
-        Some(arrays::ArraySession::new(self.traced()?, self.wrt))
+        self.array_session_after(None)
+    }
+
+    /// [`GraphState::array_session`] from the `previous` one: of the same traced program, only what the seed changes
+    /// is made again.
+    pub fn array_session_after(
+        &self,
+        previous: Option<&arrays::ArraySession>,
+    ) -> Option<Result<arrays::ArraySession, String>> {
+        let traced = self.traced()?;
+        Some(match previous {
+            Some(p) if p.traced == *traced => Ok(p.reseed(self.wrt)),
+            _ => arrays::ArraySession::new(traced, self.wrt),
+        })
     }
 
     fn clamp(mut self) -> GraphState {

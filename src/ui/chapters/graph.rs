@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::{use_chapter, ChapterProps, Dispatch, Model};
 use crate::base::array::fmt_shape;
 use crate::base::num::fmt_count;
+use crate::lab::graph::arrays::ArraySession;
 use crate::lab::graph::{
     export, GraphAction, GraphState, Mode, Practice, Question, Session, Sketch, StepView, EXAMPLES,
     KINDS,
@@ -48,18 +49,24 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             },
         )
     };
-    // A numpy program: the graph at array granularity.
+    // A numpy program: the graph at array granularity; a new seed reuses what does not depend on it.
+    let last = use_mut_ref(|| None::<Rc<Option<Result<ArraySession, String>>>>);
     let arrays = {
         let s = (*state).clone();
+        let last = last.clone();
         use_memo(
             (
                 s.program.traced.clone(),
                 s.program.compiled.is_some(),
                 s.wrt,
             ),
-            move |_| s.array_session(),
+            move |_| {
+                let previous = last.borrow().clone();
+                s.array_session_after(previous.as_deref().and_then(|p| p.as_ref()?.as_ref().ok()))
+            },
         )
     };
+    *last.borrow_mut() = Some(arrays.clone());
     let array = arrays.as_ref().as_ref().and_then(|r| r.as_ref().ok());
     // In practice mode the number the step computes stays hidden until it is answered.
     let open = state.practice.open(state.step);

@@ -193,12 +193,12 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize, quiz: Option<bool>) 
     // The mode's derivative program: forward mode's for the seed, reverse mode's for the seed's input.
     let (code, title, what) = match mode {
         Mode::Forward => (
-            Some(&s.forward_code),
+            Some(s.forward_code()),
             "Forward mode, written out as a numpy program",
             "Each value's line, then its tangent's (one rule per line), returning the output's tangent along the seed.",
         ),
         Mode::Reverse => (
-            s.code.as_ref(),
+            s.code(),
             "Reverse mode, written out as a numpy program",
             "The forward pass, then one line per rule of the backward pass, returning the gradient of the seed's input.",
         ),
