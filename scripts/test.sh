@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs whatever the tests need, then runs every test: native (core, property tests, doc tests, the fuzzer's smoke),
-# wasm-bindgen-test in headless Chromium, the release build with its size budget, and end-to-end tests in Chromium.
+# Installs whatever the tests need, then runs every test: native (core, property tests, doc tests, the fuzzer's smoke;
+# the benchmarks compiled), wasm-bindgen-test in headless Chromium, the release build with its size budget, and end-to-end tests in Chromium.
 source "$(dirname "$0")/setup-lib.sh"
 ensure_build_tools
 ensure_chromium
@@ -17,6 +17,9 @@ cargo fmt --check
 
 say "native tests"
 cargo test --quiet
+
+say "benchmarks compile (cargo bench runs them on demand)"
+cargo check --quiet --benches
 
 say "fuzz smoke (20 000 seeded inputs, optimised, integer overflow checks on)"
 cargo test --quiet --profile fuzz --test fuzz

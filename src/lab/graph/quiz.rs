@@ -652,5 +652,33 @@ mod tests {
         assert!(parse_array(&format!("[{}]", "1, ".repeat(10_000)), &[2])
             .unwrap_err()
             .contains("more numbers"));
+        // Mangled answers: never a panic, and what is read has the asked shape.
+        let mut r = crate::base::random::SplitMix64::new(5);
+        let pieces = [
+            "[",
+            "]",
+            ",",
+            " ",
+            "1",
+            "-2.5",
+            "1/3",
+            "x",
+            "np.array(",
+            ")",
+            "[[",
+            "]]",
+            "e",
+            ".",
+        ];
+        for _ in 0..20_000 {
+            let text: String = (0..r.below(12))
+                .map(|_| pieces[r.below(pieces.len() as u64) as usize])
+                .collect();
+            let shape: &[usize] = [&[][..], &[2], &[2, 2], &[1, 3]][r.below(4) as usize];
+            if let Ok(a) = parse_array(&text, shape) {
+                assert_eq!(a.shape.as_slice(), shape, "{text}");
+                assert_eq!(a.len(), shape.iter().product::<usize>(), "{text}");
+            }
+        }
     }
 }
