@@ -14,7 +14,7 @@ mod session;
 
 pub use exercises::{exercise, KINDS};
 pub use narrate::{Cells, StepView};
-pub use quiz::{show, Practice, Question};
+pub use quiz::{show, Practice, Question, MAX_ASKED};
 pub use session::{CodeCheck, Programs, Session, Sketch, MAX_DRAWN_NODES};
 
 use super::program::{Example, ProgramAction, ProgramState, LOGISTIC, Y_X_SQUARED};

@@ -143,7 +143,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                         }
                     </div>
                     if state.practice.on {
-                        { practice_panel(&state.practice, state.exercise, question.clone(), open, &d, &answer) }
+                        { practice_panel(&state.practice, state.exercise, question.clone(), open, array.is_some(), &d, &answer) }
                     }
                     <p class="sr-only" aria-live="polite" data-testid="step-announce">
                         { view.as_ref().map(|v| v.announce.clone()).or_else(|| array.map(|a| match question.as_ref().filter(|_| open) {
@@ -344,6 +344,7 @@ fn practice_panel(
     exercise: Option<(u32, u32)>,
     q: Option<Question>,
     open: bool,
+    arrays: bool,
     d: &UseReducerDispatcher<Model<GraphState>>,
     answer: &NodeRef,
 ) -> Html {
@@ -381,6 +382,8 @@ fn practice_panel(
                 </form>
             }
         }
+        None if arrays => raw(format!("<p class=\"hint\">Step with →: each operation's tangent, and each adjoint of the \
+            backward sweep, is yours to compute (arrays of up to {} numbers).</p>", crate::lab::graph::MAX_ASKED)),
         None => markup("<p class=\"hint\">Step with →: each tangent, and each adjoint of the backward sweep, is yours to compute.</p>"),
     };
     let (set, current) = exercise.unwrap_or((1, 0));
