@@ -458,16 +458,19 @@ impl ArraySession {
         let node = &g.nodes[k];
         let shape = crate::base::array::fmt_shape(&node.shape);
         let c = self.costs[k];
+        // An operation is named by the code it comes from (`W @ x`), else by its drawing's label.
+        let src = node.span.text(&self.traced.source).trim().to_string();
+        let written = !src.is_empty() && src.len() <= 60;
         let what = match &node.op {
             AOpNode::Input(_) => format!("input {}", self.labels[k]),
             AOpNode::Const(_) => "a constant".into(),
-            AOpNode::Prim(..) => format!("`{}`", self.labels[k]),
+            AOpNode::Prim(..) if written => src.clone(),
+            AOpNode::Prim(..) => format!("the operation {}", self.labels[k]),
         };
-        let src = node.span.text(&self.traced.source).trim().to_string();
-        let from = if src.is_empty() || src.len() > 60 {
-            String::new()
-        } else {
-            format!(" ({src})")
+        let from = match &node.op {
+            AOpNode::Prim(..) => String::new(),
+            _ if written => format!(" ({src})"),
+            _ => String::new(),
         };
         match (mode, s.backward) {
             (Mode::Forward, _) => format!(
