@@ -79,6 +79,14 @@ for (const dist of dists) {
     rows.push([dist, what, 'input, trace in view', await measure(page, cdp, typeIn('input-x', ['0.25', '0.26']))]);
     rows.push([dist, what, 'step, trace in view', await measure(page, cdp, stepKeys)]);
   }
+  // A numpy program at array granularity: #/network's whole objective (the data and the weights as constants).
+  await open('#/network');
+  const href = await page.locator('[data-testid="nn-numpy-graph-link"]').getAttribute('href');
+  await open(href.replace('mode=reverse', 'mode=reverse&step=1'));
+  const program = await page.locator('[data-testid="program-input"]').inputValue();
+  const arrays = `#/graph (network, ${await page.locator('[data-testid="graph-node"]').count()} array nodes)`;
+  rows.push([dist, arrays, 'step (→ / ←)', await measure(page, cdp, stepKeys)]);
+  rows.push([dist, arrays, 'keystroke', await measure(page, cdp, typeIn('program-input', [program, program + ' ']))]);
   await page.close();
   await site.close();
 }

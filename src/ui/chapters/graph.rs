@@ -67,6 +67,24 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
         )
     };
     *last.borrow_mut() = Some(arrays.clone());
+    // Its derivative program, made once per session and mode (a step does not change it).
+    let array_code = {
+        let arrays = arrays.clone();
+        use_memo(
+            (
+                state.program.traced.clone(),
+                state.program.compiled.is_some(),
+                state.wrt,
+                state.mode,
+            ),
+            move |&(.., mode)| {
+                (*arrays)
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map_or_else(Html::default, |a| super::graph_arrays::array_code(a, mode))
+            },
+        )
+    };
     let array = arrays.as_ref().as_ref().and_then(|r| r.as_ref().ok());
     // In practice mode the number the step computes stays hidden until it is answered.
     let open = state.practice.open(state.step);
@@ -156,7 +174,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             { match (&*session, &view) {
                 _ if array.is_some() => html! {
                     <>
-                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step, practice)).unwrap_or_default() }
+                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step, practice, &array_code)).unwrap_or_default() }
                         if !super::is_embedded() {
                             { array_export_row(arrays.clone(), export::stem(&state)) }
                         }

@@ -19,7 +19,13 @@ use crate::ui::components::{array_table, class_list, esc, json, raw};
 /// The seed's select, the drawing, the active node's numbers and the costs of both modes. In practice mode
 /// (`quiz`: whether the step's question is still open) the number the step asks for stays hidden until it is
 /// answered, and the numbers its rule reads are shown beside it.
-pub fn array_lab(s: &ArraySession, mode: Mode, step: usize, quiz: Option<bool>) -> Html {
+pub fn array_lab(
+    s: &ArraySession,
+    mode: Mode,
+    step: usize,
+    quiz: Option<bool>,
+    code: &Html,
+) -> Html {
     let g = s.graph();
     let at = s.at(mode, step);
     let question = quiz.and_then(|open| Some((open, s.question(mode, step)?)));
@@ -103,6 +109,9 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize, quiz: Option<bool>) 
         Err(why) => o += &format!("<p class=\"hint\">{}</p>", esc(why)),
     }
     // The step's node: its value, and its tangent or adjoint once known.
+    // Four pieces of markup, so that a step rewrites only those it changes (the program's code is made by the caller,
+    // once per session and mode).
+    let drawing = std::mem::take(&mut o);
     o.push_str("<div class=\"two-col lab-bottom\"><div class=\"col\" data-testid=\"array-node\">");
     match at.active {
         Some(k) => {
@@ -189,8 +198,20 @@ pub fn array_lab(s: &ArraySession, mode: Mode, step: usize, quiz: Option<bool>) 
         fmt_count(t.vjp),
         fmt_count(t.kept)
     );
-    o += &trace_table(s, mode, &at, hidden);
-    // The mode's derivative program: forward mode's for the seed, reverse mode's for the seed's input.
+    html! {
+        <>
+            { raw(drawing) }
+            { raw(o) }
+            { raw(trace_table(s, mode, &at, hidden)) }
+            { code.clone() }
+        </>
+    }
+}
+
+/// The mode's derivative program, written out and run again: forward mode's for the seed, reverse mode's for the
+/// seed's input.
+pub fn array_code(s: &ArraySession, mode: Mode) -> Html {
+    let mut o = String::new();
     let (code, title, what) = match mode {
         Mode::Forward => (
             Some(s.forward_code()),
