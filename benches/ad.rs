@@ -31,6 +31,25 @@ fn logistic<S: Scalar>(x: S, n: usize) -> S {
     v
 }
 
+/// The logistic map with `n` steps as the lecture's Python, and the limits that let it compile.
+fn logistic_source(n: usize) -> String {
+    format!(
+        "def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n"
+    )
+}
+
+fn logistic_limits(n: usize) -> Limits {
+    Limits {
+        max_nodes: 4 * n,
+        max_steps: 4 * n as u64,
+    }
+}
+
+fn logistic_graph(n: usize) -> ad_lab::lang::graph::Graph {
+    lower_source_with(&logistic_source(n), &logistic_limits(n))
+        .expect("the benchmark program compiles")
+}
+
 /// Runs one engine's measurements and prints `name seconds` lines.
 fn engine(name: &str) {
     let report = |what: &str, d: Duration| println!("{what} {}", d.as_secs_f64());
@@ -68,14 +87,8 @@ fn engine(name: &str) {
             );
         }
         "graph" => {
-            let src = format!(
-                "def f(x, n={N}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n"
-            );
-            let limits = Limits {
-                max_nodes: 4 * N,
-                max_steps: 4 * N as u64,
-            };
-            let g = lower_source_with(&src, &limits).expect("the benchmark program compiles");
+            let (src, limits) = (logistic_source(N), logistic_limits(N));
+            let g = logistic_graph(N);
             let (mut primals, mut tangents, mut grad) = (Vec::new(), Vec::new(), Vec::new());
             let mut ws = eval::Workspace::default();
             report(
@@ -108,12 +121,7 @@ fn engine(name: &str) {
         }
         // A program of the size the pages run (3·10⁴ nodes: values and adjoints stay in the cache).
         "graph_small" => {
-            let n = 10_000;
-            let src = format!(
-                "def f(x, n={n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n"
-            );
-            let g = lower_source_with(&src, &Limits::default())
-                .expect("the benchmark program compiles");
+            let g = logistic_graph(10_000);
             let (mut primals, mut grad) = (Vec::new(), Vec::new());
             let mut ws = eval::Workspace::default();
             report(
@@ -141,17 +149,7 @@ fn main() {
         return;
     }
     // Sanity first: every engine gives the same numbers.
-    let src = format!(
-        "def f(x, n={N}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n"
-    );
-    let g = lower_source_with(
-        &src,
-        &Limits {
-            max_nodes: 4 * N,
-            max_steps: 4 * N as u64,
-        },
-    )
-    .unwrap();
+    let g = logistic_graph(N);
     let (fd, dd) = dual::derivative(|v| logistic(v, N), X);
     let tp = tape::Tape::new();
     let v = tp.var(X);

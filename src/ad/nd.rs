@@ -52,7 +52,7 @@ pub fn live(g: &AGraph) -> Vec<bool> {
 }
 
 /// Which nodes depend on an input marked in `wrt` (an input past its end counts as marked).
-fn live_for(g: &AGraph, wrt: &[bool]) -> Vec<bool> {
+pub fn live_for(g: &AGraph, wrt: &[bool]) -> Vec<bool> {
     let mut live = Vec::with_capacity(g.nodes.len());
     for n in &g.nodes {
         let l = match &n.op {

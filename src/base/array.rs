@@ -56,6 +56,17 @@ pub fn nested_list(a: &Array, number: &dyn Fn(f64) -> String) -> String {
     nested(&a.data, &a.shape, number)
 }
 
+/// Element `flat` (row-major) of an array of `shape` as numpy indexes it: `0,1`.
+pub fn fmt_index(shape: &[usize], flat: usize) -> String {
+    let (mut rest, mut index) = (flat, Vec::with_capacity(shape.len()));
+    for d in shape.iter().rev() {
+        index.push((rest % d).to_string());
+        rest /= d;
+    }
+    index.reverse();
+    index.join(",")
+}
+
 /// The number of elements of a shape, or `None` past [`MAX_ELEMENTS`].
 pub fn size_of(shape: &[usize]) -> Option<usize> {
     shape

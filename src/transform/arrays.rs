@@ -323,17 +323,7 @@ impl Writer<'_> {
 /// The numpy program computing the gradient of the graph's (scalar) output with respect to input `wrt`, by reverse
 /// mode: `def grad_<name>(<the same parameters>): <forward> <backward> return g<input>`.
 pub fn reverse_program(g: &AGraph, wrt: usize) -> String {
-    let live: Vec<bool> = {
-        let mut l = Vec::with_capacity(g.nodes.len());
-        for n in &g.nodes {
-            l.push(match &n.op {
-                AOpNode::Input(_) => true,
-                AOpNode::Const(_) => false,
-                AOpNode::Prim(_, args) => args.iter().any(|p| l[p.index()]),
-            });
-        }
-        l
-    };
+    let live = crate::ad::nd::live(g);
     let mut w = Writer {
         g,
         lines: Vec::new(),
@@ -411,15 +401,11 @@ pub fn value_names(g: &AGraph) -> Vec<String> {
 
 /// Which nodes move when the inputs move along `seeds` (an input moves when its seed is not all zeros).
 pub fn moving(g: &AGraph, seeds: &[Array]) -> Vec<bool> {
-    let mut m = Vec::with_capacity(g.nodes.len());
-    for n in &g.nodes {
-        m.push(match &n.op {
-            AOpNode::Input(i) => seeds[*i as usize].data.iter().any(|&x| x != 0.0),
-            AOpNode::Const(_) => false,
-            AOpNode::Prim(_, args) => args.iter().any(|p| m[p.index()]),
-        });
-    }
-    m
+    let moves: Vec<bool> = seeds
+        .iter()
+        .map(|s| s.data.iter().any(|&x| x != 0.0))
+        .collect();
+    crate::ad::nd::live_for(g, &moves)
 }
 
 /// Node `k`'s tangent rule in the lecture's notation, `v̇4 = v̇3 * x`: forward mode's line for it (`moving` from

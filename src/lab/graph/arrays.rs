@@ -8,7 +8,7 @@ use std::cell::OnceCell;
 
 use crate::ad::nd;
 use crate::base::aop::Costs;
-use crate::base::array::Array;
+use crate::base::array::{fmt_index, Array};
 use crate::base::num::fmt_count;
 use crate::lab::program::Traced;
 use crate::lab::Shared;
@@ -236,13 +236,7 @@ pub fn number_names(g: &AGraph) -> Vec<String> {
             continue;
         }
         for k in 0..i.value.len() {
-            let (mut rest, mut index) = (k, Vec::with_capacity(shape.len()));
-            for d in shape.iter().rev() {
-                index.push((rest % d).to_string());
-                rest /= d;
-            }
-            index.reverse();
-            names.push(format!("{}[{}]", i.name, index.join(",")));
+            names.push(format!("{}[{}]", i.name, fmt_index(shape, k)));
         }
     }
     names

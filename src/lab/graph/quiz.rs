@@ -6,10 +6,10 @@
 use super::arrays::ArraySession;
 use super::{Mode, Session, StepView};
 use crate::ad::trace::{bar, dot, ReverseStep};
-use crate::base::array::{fmt_shape, Array};
+use crate::base::array::{fmt_index, fmt_shape, Array};
 use crate::base::decimal;
 use crate::base::num::fmt_compact;
-use crate::lang::agraph::AOpNode;
+use crate::lang::agraph::{AGraph, AOpNode};
 use crate::lang::graph::NodeId;
 
 /// An array answer is typed whole up to this many numbers (a bigger node is for the engine, not for a hand).
@@ -59,16 +59,15 @@ impl Practice {
             }
             a => a.map(Result::ok).flatten(),
         };
-        let right = a
-            .as_ref()
-            .is_some_and(|a| wrong_entries(a, &q.answer).0 == 0);
+        let wrong = a.as_ref().map(|a| wrong_entries(a, &q.answer));
+        let right = wrong.as_ref().is_some_and(|(n, _)| *n == 0);
         if !self.tried.contains(&k) {
             self.tried.push(k);
             self.asked += 1;
             self.right += right as u32;
         }
         let shown = match a {
-            Some(a) if !right => match (q.answer.shape.is_empty(), wrong_entries(&a, &q.answer)) {
+            Some(a) if !right => match (q.answer.shape.is_empty(), wrong.unwrap_or_default()) {
                 (true, _) => format!("Not {}", fmt_compact(a.data[0])),
                 (false, (n, first)) => format!(
                     "Not right: {n} of its {} numbers differ, the first at [{first}]",
@@ -237,20 +236,13 @@ fn nested_list(t: &str, size: usize) -> Result<(Vec<usize>, Vec<f64>), String> {
 
 /// How many entries of `a` are not right ([`is_right`]) against `want`, and the first one's index (`0,1`).
 fn wrong_entries(a: &Array, want: &Array) -> (usize, String) {
-    let wrong: Vec<usize> = (0..want.len())
-        .filter(|&i| !is_right(a.data[i], want.data[i]))
-        .collect();
-    let first = wrong.first().map_or(String::new(), |&i| {
-        let mut index = Vec::new();
-        let mut rest = i;
-        for d in want.shape.iter().rev() {
-            index.push((rest % d).to_string());
-            rest /= d;
-        }
-        index.reverse();
-        index.join(",")
-    });
-    (wrong.len(), first)
+    let mut wrong = (0..want.len()).filter(|&i| !is_right(a.data[i], want.data[i]));
+    let first = wrong.next();
+    let n = first.map_or(0, |_| 1 + wrong.count());
+    (
+        n,
+        first.map_or(String::new(), |i| fmt_index(&want.shape, i)),
+    )
 }
 
 /// A number, or an array as a nested list of short numbers (`[[1, 2], [3, 4]]`).
@@ -346,13 +338,10 @@ impl ArraySession {
         })
     }
 
-    /// The numbers the rule of step `k`'s question reads, each named as the rule names it: forward, the arguments'
-    /// values and tangents (the node's own value is shown with it); backward, each reader's adjoint, its value and
-    /// its arguments' values.
-    pub fn reads(&self, mode: Mode, k: usize) -> Vec<(String, &Array)> {
-        let Some(q) = self.question(mode, k) else {
-            return Vec::new();
-        };
+    /// The numbers the rule of question `q` reads, each named as the rule names it: forward, the arguments' values
+    /// and tangents (the node's own value is shown with it); backward, each reader's adjoint, its value and its
+    /// arguments' values.
+    pub fn reads(&self, mode: Mode, q: &Question) -> Vec<(String, &Array)> {
         let g = self.graph();
         let names = crate::transform::arrays::value_names(g);
         let node = q.node.index();
@@ -360,43 +349,40 @@ impl ArraySession {
             AOpNode::Prim(_, args) => args.iter().map(|p| p.index()).collect(),
             _ => Vec::new(),
         };
-        // Constant numbers are written into the rule. Each number read once: (name, node, 0 value / 1 tangent /
-        // 2 adjoint).
-        let shown = |p: usize| !matches!(&g.nodes[p].op, AOpNode::Const(c) if c.shape.is_empty());
-        let mut picks: Vec<(String, usize, u8)> = Vec::new();
-        let mut pick = |name: String, p: usize, what: u8| {
-            if shown(p) && !picks.iter().any(|(n, ..)| *n == name) {
-                picks.push((name, p, what));
+        // Each number read once; constant numbers are written into the rule.
+        fn pick<'a>(
+            out: &mut Vec<(String, &'a Array)>,
+            g: &AGraph,
+            p: usize,
+            name: String,
+            a: Option<&'a Array>,
+        ) {
+            let folded = matches!(&g.nodes[p].op, AOpNode::Const(c) if c.shape.is_empty());
+            if let (false, Some(a)) = (folded || out.iter().any(|(n, _)| *n == name), a) {
+                out.push((name, a));
             }
-        };
+        }
+        let mut out = Vec::new();
         if mode == Mode::Forward {
             for p in args(node) {
-                pick(names[p].clone(), p, 0);
+                pick(&mut out, g, p, names[p].clone(), Some(&self.values[p]));
                 if self.moving[p] {
-                    pick(dot(&names[p]), p, 1);
+                    pick(&mut out, g, p, dot(&names[p]), Some(&self.tangents[p]));
                 }
             }
-        } else {
-            for r in (node + 1..g.nodes.len()).rev() {
-                let a = args(r);
-                if self.adjoints[r].is_some() && a.contains(&node) {
-                    pick(bar(&names[r]), r, 2);
-                    pick(names[r].clone(), r, 0);
-                    a.into_iter().for_each(|p| pick(names[p].clone(), p, 0));
+            return out;
+        }
+        for r in (node + 1..g.nodes.len()).rev() {
+            let a = args(r);
+            if self.adjoints[r].is_some() && a.contains(&node) {
+                pick(&mut out, g, r, bar(&names[r]), self.adjoints[r].as_ref());
+                pick(&mut out, g, r, names[r].clone(), Some(&self.values[r]));
+                for p in a {
+                    pick(&mut out, g, p, names[p].clone(), Some(&self.values[p]));
                 }
             }
         }
-        picks
-            .into_iter()
-            .filter_map(|(name, p, what)| {
-                let a = match what {
-                    0 => Some(&self.values[p]),
-                    1 => Some(&self.tangents[p]),
-                    _ => self.adjoints[p].as_ref(),
-                };
-                a.map(|a| (name, a))
-            })
-            .collect()
+        out
     }
 }
 
@@ -569,7 +555,7 @@ mod tests {
         );
         assert_eq!(q.answer, Array::new(vec![2], vec![12.0, 4.0]));
         let reads: Vec<(String, Vec<f64>)> = a
-            .reads(Mode::Reverse, 8)
+            .reads(Mode::Reverse, &q)
             .into_iter()
             .map(|(n, v)| (n, v.data.clone()))
             .collect();

@@ -174,7 +174,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             { match (&*session, &view) {
                 _ if array.is_some() => html! {
                     <>
-                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step, practice, &array_code)).unwrap_or_default() }
+                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step, question.as_ref().map(|q| (q, open)), &array_code)).unwrap_or_default() }
                         if !super::is_embedded() {
                             { array_export_row(arrays.clone(), export::stem(&state)) }
                         }

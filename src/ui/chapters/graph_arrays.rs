@@ -10,26 +10,33 @@ use crate::base::array::fmt_shape;
 use crate::base::array::Array;
 use crate::base::num::{fmt_count, fmt_full, fmt_sig};
 use crate::lab::graph::arrays::{number_names, ArraySession, ArrayStep, CodeRun};
-use crate::lab::graph::Mode;
+use crate::lab::graph::{Mode, Question};
 use crate::lang::agraph::AOpNode;
 use crate::layout::{NODE_H, NODE_W};
 use crate::ui::components::graph_view::{c, path, ARROW};
 use crate::ui::components::{array_table, class_list, esc, json, raw};
 
-/// The seed's select, the drawing, the active node's numbers and the costs of both modes. In practice mode
-/// (`quiz`: whether the step's question is still open) the number the step asks for stays hidden until it is
-/// answered, and the numbers its rule reads are shown beside it.
+/// The seed's select, the drawing, the active node's numbers and the costs of both modes. In practice mode, the
+/// step's `question` (and whether it is still open): the number it asks for stays hidden until it is answered, and
+/// the numbers its rule reads are shown beside it.
 pub fn array_lab(
     s: &ArraySession,
     mode: Mode,
     step: usize,
-    quiz: Option<bool>,
+    question: Option<(&Question, bool)>,
     code: &Html,
 ) -> Html {
     let g = s.graph();
     let at = s.at(mode, step);
-    let question = quiz.and_then(|open| Some((open, s.question(mode, step)?)));
-    let hidden = question.as_ref().is_some_and(|(open, _)| *open);
+    let asked = question.filter(|(_, open)| *open).map(|(q, _)| q);
+    let hidden = asked.is_some();
+    let your_turn = asked.map_or(String::new(), |q| {
+        format!(
+            "<p class=\"your-turn\" data-testid=\"array-your-turn\">Your turn: {} = ? <span class=\"shape\">{}</span></p>",
+            esc(&q.name),
+            fmt_shape(&q.answer.shape)
+        )
+    });
     let mut o = String::from(
         "<p class=\"hint\">A numpy program, drawn at array granularity: a node per numpy operation, with its shape; \
          the step's node shows its numbers below the drawing.</p>",
@@ -124,15 +131,7 @@ pub fn array_lab(
                 array_table(&s.values[k], "array-value", &format!("the value of v{k}"))
             );
             match (mode, at.backward) {
-                _ if hidden => {
-                    let q = &question.as_ref().unwrap_or_else(|| unreachable!()).1;
-                    o += &format!(
-                        "<p class=\"your-turn\" data-testid=\"array-your-turn\">Your turn: {} = ? <span \
-                         class=\"shape\">{}</span></p>",
-                        esc(&q.name),
-                        fmt_shape(&q.answer.shape)
-                    );
-                }
+                _ if hidden => o += &your_turn,
                 (Mode::Forward, _) => {
                     o += &format!(
                         "<h3>Its tangent, ∂v{k}/∂{}</h3>{}",
@@ -153,11 +152,11 @@ pub fn array_lab(
                 },
                 (Mode::Reverse, false) => {}
             }
-            if question.is_some() {
+            if let Some((q, _)) = question {
                 o.push_str(
                     "<h3>What its rule reads</h3><div class=\"reads\" data-testid=\"array-reads\">",
                 );
-                for (name, a) in s.reads(mode, step) {
+                for (name, a) in s.reads(mode, q) {
                     o += &format!(
                         "<div class=\"read\"><span class=\"read-name\">{} =</span> {}</div>",
                         esc(&name),
