@@ -3,7 +3,7 @@
 // work fits in a frame (16.7 ms at 60 Hz). Run against one or more builds in the same run so that they are compared
 // on the same machine under the same load:
 //
-//   node e2e/bench-frames.mjs dist [other-dist …] [--reps 40]
+//   node e2e/bench-frames.mjs dist [other-dist …] [--reps 40] [--arrays]   (--arrays: the array lab's rows only)
 //
 // Measured with the DevTools protocol's performance metrics (what the DevTools timeline shows): for each input, the
 // script, style + layout, and total main-thread task time between dispatching it and the frame after its update.
@@ -14,13 +14,15 @@ import { CHROMIUM_ARGS, serve } from './harness.mjs';
 const args = process.argv.slice(2);
 const repsAt = args.indexOf('--reps');
 const REPS = repsAt >= 0 ? Number(args[repsAt + 1]) : 40;
+const onlyArrays = args.includes('--arrays');
 const dists = args.filter((a, i) => !a.startsWith('--') && (repsAt < 0 || i !== repsAt + 1));
 if (!dists.length) dists.push('dist');
 
 const logistic = (n) => `def f(x, n=${n}):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v)\n  return v\n`;
 
-/** Medians (ms) of script, style + layout, and all main-thread work caused by `act` (run in the page). */
-async function measure(page, cdp, act) {
+/** Medians (ms) of script, style + layout, and all main-thread work caused by `act` (run in the page): until the
+ * frame after its update, or for `settle` ms more (work a page puts off until the typing pauses). */
+async function measure(page, cdp, act, settle = 0) {
   const metrics = async () => {
     const { metrics } = await cdp.send('Performance.getMetrics');
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
@@ -30,9 +32,12 @@ async function measure(page, cdp, act) {
   const samples = [];
   for (let k = 0; k < REPS + 3; k++) {
     await frames();
+    // What the last input put off has run.
+    await page.waitForTimeout(250);
     const before = await metrics();
     await page.evaluate(({ act, k }) => new Function('k', act)(k), { act, k });
     await frames();
+    if (settle) await page.waitForTimeout(settle);
     const after = await metrics();
     if (k >= 3) samples.push(Object.fromEntries(Object.keys(after).map((key) => [key, 1000 * (after[key] - before[key])])));
   }
@@ -67,7 +72,7 @@ for (const dist of dists) {
   rows.push([dist, '(no input)', 'nothing', await measure(page, cdp, '')]);
   rows.push([dist, '#/grad (13 nodes)', 'keystroke', await measure(page, cdp, typeIn('program-input', [logistic(4), logistic(4) + ' ']))]);
 
-  for (const n of [50, 66, 333]) {
+  for (const n of onlyArrays ? [] : [50, 66, 333]) {
     const nodes = 3 * n + 1;
     await open('#/graph?f=' + encodeURIComponent(logistic(n)) + '&in.x=0.25&mode=reverse&step=' + nodes);
     const what = `#/graph (${nodes} nodes)`;
@@ -87,6 +92,11 @@ for (const dist of dists) {
   const arrays = `#/graph (network, ${await page.locator('[data-testid="graph-node"]').count()} array nodes)`;
   rows.push([dist, arrays, 'step (→ / ←)', await measure(page, cdp, stepKeys)]);
   rows.push([dist, arrays, 'keystroke', await measure(page, cdp, typeIn('program-input', [program, program + ' ']))]);
+  rows.push([dist, '(no input)', 'nothing, + 300 ms', await measure(page, cdp, '', 300)]);
+  rows.push([dist, arrays, 'keystroke, + 300 ms', await measure(page, cdp, typeIn('program-input', [program, program + ' ']), 300)]);
+  // The last steps of the backward pass: every row of the trace holds its value and its adjoint.
+  await open(href.replace('mode=reverse', 'mode=reverse&step=end'));
+  rows.push([dist, arrays, 'step at the end', await measure(page, cdp, `window.dispatchEvent(new KeyboardEvent('keydown', { key: k % 2 ? 'ArrowRight' : 'ArrowLeft', bubbles: true }));`)]);
   await page.close();
   await site.close();
 }

@@ -487,6 +487,19 @@ test('a numpy program at array granularity: a node per operation with its shape,
   const current = page.locator('[data-testid="array-trace"] tr[aria-current="step"]');
   assert.equal(await current.getAttribute('data-node'), shapes[W][2]);
   assert.deepEqual(JSON.parse(await current.locator('td[data-col="adjoint"]').getAttribute('data-value')), want);
+  // A step renders again only what it changes: the output's row and node are the same elements after two steps.
+  const last = () => page.evaluate(() => [
+    [...document.querySelectorAll('[data-testid="array-trace"] tbody tr')].at(-1),
+    [...document.querySelectorAll('[data-testid="graph-node"]')].at(-1),
+  ].map((el) => el.dataset.mark || ''));
+  await page.evaluate(() => {
+    [...document.querySelectorAll('[data-testid="array-trace"] tbody tr')].at(-1).dataset.mark = 'row';
+    [...document.querySelectorAll('[data-testid="graph-node"]')].at(-1).dataset.mark = 'node';
+  });
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await current.getAttribute('data-node'), shapes[W][2]);
+  assert.deepEqual(await last(), ['row', 'node']);
   // Reverse mode written out as a numpy program, run again by the core: the engine's numbers.
   assert.match(await page.locator('[data-testid="code-view"]').textContent(), /^import numpy as np\s+def grad_W\(/);
   assert.equal(await page.locator('[data-testid="code-check"]').getAttribute('data-match'), 'true');

@@ -30,6 +30,8 @@ const run = async () => {
   for (let k = 0; k < REPS; k++) {
     await page.evaluate(({ act, k }) => new Function('k', act)(k), { act: ACTS[what], k });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+    // WAIT=ms: what an input puts off until later (e.g. until the typing pauses) runs before the next one.
+    if (process.env.WAIT) await page.waitForTimeout(Number(process.env.WAIT));
   }
 };
 const ms = (us) => (us / 1000 / REPS).toFixed(3).padStart(8);

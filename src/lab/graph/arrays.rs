@@ -5,6 +5,7 @@
 
 use super::Mode;
 use std::cell::OnceCell;
+use std::rc::Rc;
 
 use crate::ad::nd;
 use crate::base::aop::Costs;
@@ -107,6 +108,8 @@ pub struct ArraySession {
     /// The input number forward mode is seeded with (inputs in order, each row-major), and its name (`W[0,1]`).
     pub wrt: usize,
     pub wrt_name: String,
+    /// Every input number's name, in the same order ([`number_names`]): the seed's choices.
+    pub names: Rc<Vec<String>>,
     /// Whether the output is one number (otherwise reverse mode seeds every entry of it with 1).
     pub scalar_output: bool,
     /// The inputs' tangents forward mode starts from (one input number's is 1).
@@ -226,6 +229,27 @@ fn input_of(g: &AGraph, wrt: usize) -> usize {
     input
 }
 
+/// How many numbers the graph's inputs hold in all (the forward seed's choices).
+pub fn number_count(g: &AGraph) -> usize {
+    g.inputs.iter().map(|i| i.value.len()).sum()
+}
+
+/// The name of the `k`-th of the inputs' numbers (as in [`number_names`]), without naming the others.
+pub fn number_name(g: &AGraph, mut k: usize) -> Option<String> {
+    for i in &g.inputs {
+        let shape = &i.value.shape;
+        let n = i.value.len();
+        if k < n {
+            return Some(match shape.is_empty() {
+                true => i.name.clone(),
+                false => format!("{}[{}]", i.name, fmt_index(shape, k)),
+            });
+        }
+        k -= n;
+    }
+    None
+}
+
 /// The names of a graph's input numbers: `b` for a number, `W[0,1]` for an entry of an array.
 pub fn number_names(g: &AGraph) -> Vec<String> {
     let mut names = Vec::new();
@@ -306,6 +330,7 @@ impl ArraySession {
             adjoints,
             costs,
             wrt_name: names.get(wrt).cloned().unwrap_or_default(),
+            names: Rc::new(names),
             wrt,
             scalar_output,
         })
@@ -319,8 +344,7 @@ impl ArraySession {
     /// forward mode's program, and reverse mode's when the seed moves to another input).
     pub fn reseed(&self, wrt: usize) -> ArraySession {
         let g = self.graph();
-        let names = number_names(g);
-        let wrt = wrt.min(names.len().saturating_sub(1));
+        let wrt = wrt.min(self.names.len().saturating_sub(1));
         if wrt == self.wrt {
             return self.clone();
         }
@@ -331,7 +355,7 @@ impl ArraySession {
             tangents,
             moving,
             wrt,
-            wrt_name: names[wrt].clone(),
+            wrt_name: self.names[wrt].clone(),
             forward_code: OnceCell::new(),
             code: if same_input {
                 self.code.clone()
@@ -535,6 +559,14 @@ mod tests {
             number_names(g),
             ["W[0,0]", "W[0,1]", "W[1,0]", "W[1,1]", "b[0]", "b[1]", "w[0]", "w[1]"]
         );
+        // One name at a time, as the permalink's `wrt` is written, gives the same names.
+        assert_eq!(number_count(g), 8);
+        let one: Vec<String> = (0..number_count(g))
+            .filter_map(|k| number_name(g, k))
+            .collect();
+        assert_eq!(one, number_names(g));
+        assert_eq!(number_name(g, 8), None);
+        assert_eq!(*s.names, number_names(g));
         assert!(s.labels.contains(&"@".to_string()) && s.labels.contains(&"tanh".to_string()));
         // The tangent at the output along W[0,1] is the adjoint of W at [0,1]: one gradient, two ways.
         let (_, grad) = nd::gradient(g).unwrap();

@@ -189,7 +189,7 @@ impl GraphState {
     fn clamp(mut self) -> GraphState {
         let (ni, no) = match (self.program.graph(), self.traced()) {
             (Some(g), _) => (g.inputs.len(), g.outputs.len()),
-            (None, Some(t)) => (arrays::number_names(&t.graph).len(), 1),
+            (None, Some(t)) => (arrays::number_count(&t.graph), 1),
             (None, None) => (0, 0),
         };
         self.wrt = self.wrt.min(ni.saturating_sub(1));
@@ -311,8 +311,8 @@ impl ChapterModel for GraphState {
         };
         q.push(("mode".into(), self.mode.name().into()));
         if let Some(t) = self.traced() {
-            if let Some(name) = arrays::number_names(&t.graph).get(self.wrt) {
-                q.push(("wrt".into(), name.clone()));
+            if let Some(name) = arrays::number_name(&t.graph, self.wrt) {
+                q.push(("wrt".into(), name));
             }
         }
         if let Some(g) = self.program.graph() {

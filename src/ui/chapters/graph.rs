@@ -67,24 +67,9 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
         )
     };
     *last.borrow_mut() = Some(arrays.clone());
-    // Its derivative program, made once per session and mode (a step does not change it).
-    let array_code = {
-        let arrays = arrays.clone();
-        use_memo(
-            (
-                state.program.traced.clone(),
-                state.program.compiled.is_some(),
-                state.wrt,
-                state.mode,
-            ),
-            move |&(.., mode)| {
-                (*arrays)
-                    .as_ref()
-                    .and_then(|r| r.as_ref().ok())
-                    .map_or_else(Html::default, |a| super::graph_arrays::array_code(a, mode))
-            },
-        )
-    };
+    let shared: super::graph_arrays::Arrays = Shared(arrays.clone());
+    let array_code =
+        html! { <super::graph_arrays::ArrayCode arrays={shared.clone()} mode={state.mode} /> };
     let array = arrays.as_ref().as_ref().and_then(|r| r.as_ref().ok());
     // In practice mode the number the step computes stays hidden until it is answered.
     let open = state.practice.open(state.step);
@@ -174,7 +159,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             { match (&*session, &view) {
                 _ if array.is_some() => html! {
                     <>
-                        { array.map(|a| super::graph_arrays::array_lab(a, mode, state.step, question.as_ref().map(|q| (q, open)), &array_code)).unwrap_or_default() }
+                        { super::graph_arrays::array_lab(&shared, mode, state.step, question.as_ref().map(|q| (q, open)), &array_code) }
                         if !super::is_embedded() {
                             { array_export_row(arrays.clone(), export::stem(&state)) }
                         }
@@ -246,9 +231,7 @@ fn controls(
                         let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
                         GraphAction::Wrt(v.parse().unwrap_or(0))
                     })}>
-                        { for super::graph_arrays::seed_names(a).into_iter().enumerate().map(|(i, n)| html! {
-                            <option value={i.to_string()} selected={i == a.wrt}>{ n }</option>
-                        }) }
+                        { super::graph_arrays::seed_options(a) }
                     </select>
                 </div>
             }

@@ -9,8 +9,9 @@ use yew::prelude::*;
 use crate::base::array::fmt_shape;
 use crate::base::array::Array;
 use crate::base::num::{fmt_count, fmt_full, fmt_sig};
-use crate::lab::graph::arrays::{number_names, ArraySession, ArrayStep, CodeRun};
+use crate::lab::graph::arrays::{ArraySession, ArrayStep, CodeRun};
 use crate::lab::graph::{Mode, Question};
+use crate::lab::Shared;
 use crate::lang::agraph::AOpNode;
 use crate::layout::{NODE_H, NODE_W};
 use crate::ui::components::graph_view::{c, path, ARROW};
@@ -20,12 +21,15 @@ use crate::ui::components::{array_table, class_list, esc, json, raw};
 /// step's `question` (and whether it is still open): the number it asks for stays hidden until it is answered, and
 /// the numbers its rule reads are shown beside it.
 pub fn array_lab(
-    s: &ArraySession,
+    arrays: &Arrays,
     mode: Mode,
     step: usize,
     question: Option<(&Question, bool)>,
     code: &Html,
 ) -> Html {
+    let Some(Ok(s)) = &*arrays.0 else {
+        return Html::default();
+    };
     let g = s.graph();
     let at = s.at(mode, step);
     let asked = question.filter(|(_, open)| *open).map(|(q, _)| q);
@@ -37,44 +41,28 @@ pub fn array_lab(
             fmt_shape(&q.answer.shape)
         )
     });
-    let mut o = String::from(
-        "<p class=\"hint\">A numpy program, drawn at array granularity: a node per numpy operation, with its shape; \
-         the step's node shows its numbers below the drawing.</p>",
-    );
-    match &s.layout {
+    let hint = "<p class=\"hint\">A numpy program, drawn at array granularity: a node per numpy operation, with its \
+                shape; the step's node shows its numbers below the drawing.</p>";
+    // The drawing: each edge and node its own piece of markup, so that a step re-parses only the few whose looks
+    // change (Yew compares each piece's text with the last render's and leaves the same ones alone).
+    let drawing = match &s.layout {
         Ok(l) => {
-            let (w, h) = (l.width.ceil(), l.height.ceil());
-            o += &format!(
-                "<div class=\"graph-view mode-{}\"><div class=\"graph-scroll\" tabindex=\"0\" role=\"region\" \
-                 aria-label=\"The computational graph at array granularity\"><svg data-testid=\"graph\" role=\"img\" \
-                 aria-label=\"Computational graph with {} array operations\" viewBox=\"0 0 {} {}\" width=\"{}\" \
-                 height=\"{}\">{ARROW}<g class=\"edges\">",
-                mode.name(),
-                g.operations(),
-                fmt_full(w),
-                fmt_full(h),
-                fmt_full(w),
-                fmt_full(h)
-            );
-            for e in &l.edges {
+            let (w, h) = (fmt_full(l.width.ceil()), fmt_full(l.height.ceil()));
+            let edges = l.edges.iter().map(|e| {
                 let (from, to) = (s.order[e.from.index()], s.order[e.to.index()]);
                 let hot =
                     at.active == Some(to) && !at.backward || at.active == Some(from) && at.backward;
-                let valued = e.to.index() < at.valued;
-                o += &format!(
-                    "<g class=\"{}\"><path d=\"{}\" marker-end=\"url(#arrow)\"/></g>",
-                    if hot {
-                        "edge hot"
-                    } else if valued {
-                        "edge valued"
-                    } else {
-                        "edge"
-                    },
+                let class = match (hot, e.to.index() < at.valued) {
+                    (true, _) => "edge hot",
+                    (false, true) => "edge valued",
+                    (false, false) => "edge",
+                };
+                raw(format!(
+                    "<g class=\"{class}\"><path d=\"{}\" marker-end=\"url(#arrow)\"/></g>",
                     path(&e.points)
-                );
-            }
-            o.push_str("</g><g class=\"nodes\">");
-            for (i, &(x, y)) in l.pos.iter().enumerate() {
+                ))
+            });
+            let nodes = l.pos.iter().enumerate().map(|(i, &(x, y))| {
                 let k = s.order[i];
                 let node = &g.nodes[k];
                 let active = at.active == Some(k);
@@ -88,38 +76,46 @@ pub fn array_lab(
                 ]);
                 let shape: Vec<String> = node.shape.iter().map(|n| n.to_string()).collect();
                 let pos = format!(
-                    "x=\"{}\" y=\"{}\"",
+                    "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
                     c(x - NODE_W / 2.0),
-                    c(y - NODE_H / 2.0)
+                    c(y - NODE_H / 2.0),
+                    fmt_full(NODE_W),
+                    fmt_full(NODE_H)
                 );
-                o += &format!(
+                raw(format!(
                     "<g class=\"{class}\" data-testid=\"graph-node\" data-node=\"v{k}\" data-shape=\"{}\"{}><rect {pos} \
-                     width=\"{}\" height=\"{}\" rx=\"10\"/><foreignObject {pos} width=\"{}\" height=\"{}\"><div \
-                     xmlns=\"http://www.w3.org/1999/xhtml\" class=\"node-text\"><div><b>v{k}</b> <span \
-                     class=\"node-op\">{}</span></div><div class=\"node-shape\">{}</div></div></foreignObject></g>",
+                     rx=\"10\"/><foreignObject {pos}><div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"node-text\"><div>\
+                     <b>v{k}</b> <span class=\"node-op\">{}</span></div><div class=\"node-shape\">{}</div></div>\
+                     </foreignObject></g>",
                     shape.join("x"),
                     if active { " aria-current=\"step\"" } else { "" },
-                    fmt_full(NODE_W),
-                    fmt_full(NODE_H),
-                    fmt_full(NODE_W),
-                    fmt_full(NODE_H),
                     esc(&s.labels[k]),
                     if node.shape.is_empty() {
                         "a number".to_string()
                     } else {
                         shape.join(" × ")
                     }
-                );
+                ))
+            });
+            html! {
+                <div class={format!("graph-view mode-{}", mode.name())}>
+                    <div class="graph-scroll" tabindex="0" role="region" aria-label="The computational graph at array granularity">
+                        <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} array operations", g.operations())}
+                            viewBox={format!("0 0 {w} {h}")} width={w.clone()} height={h}>
+                            { raw(ARROW.to_string()) }
+                            <g class="edges">{ for edges }</g>
+                            <g class="nodes">{ for nodes }</g>
+                        </svg>
+                    </div>
+                </div>
             }
-            o.push_str("</g></svg></div></div>");
         }
-        Err(why) => o += &format!("<p class=\"hint\">{}</p>", esc(why)),
-    }
+        Err(why) => raw(format!("<p class=\"hint\">{}</p>", esc(why))),
+    };
     // The step's node: its value, and its tangent or adjoint once known.
-    // Four pieces of markup, so that a step rewrites only those it changes (the program's code is made by the caller,
-    // once per session and mode).
-    let drawing = std::mem::take(&mut o);
-    o.push_str("<div class=\"two-col lab-bottom\"><div class=\"col\" data-testid=\"array-node\">");
+    // Its own piece of markup, rewritten at each step; the costs, the trace's rows and the program's code are pieces
+    // of their own that a step leaves alone (the code is made by the caller, once per session and mode).
+    let mut o = String::from("<div class=\"col\" data-testid=\"array-node\">");
     match at.active {
         Some(k) => {
             let node = &g.nodes[k];
@@ -180,15 +176,16 @@ pub fn array_lab(
     // What each mode costs on this program: Example 0's point, read off any program.
     let t = s.totals();
     let n = s.numbers() as u64;
-    o += &format!(
-        "</div><div class=\"col cost-panel\" data-testid=\"array-costs\"><h2>What each mode costs here</h2><table \
+    o.push_str("</div>");
+    let costs = format!(
+        "<div class=\"col cost-panel\" data-testid=\"array-costs\"><h2>What each mode costs here</h2><table \
          class=\"numbers\"><tr><th scope=\"row\">one forward pass (every node's JVP)</th><td>{}</td></tr><tr><th \
          scope=\"row\">the whole gradient by forward mode ({} passes, one per input number)</th><td \
          data-testid=\"array-cost-forward\" data-value=\"{}\">{}</td></tr><tr><th scope=\"row\">the whole gradient by \
          reverse mode (one backward pass, every VJP)</th><td data-testid=\"array-cost-reverse\" \
          data-value=\"{}\">{}</td></tr><tr><th scope=\"row\">bytes reverse mode keeps</th><td>{}</td></tr></table><p \
          class=\"hint\">Multiplications, counted from each operation's shapes. Forward mode pays its pass once per \
-         input number; reverse mode pays the backward pass once, and the memory of the values it keeps.</p></div></div>",
+         input number; reverse mode pays the backward pass once, and the memory of the values it keeps.</p></div>",
         fmt_count(t.jvp),
         fmt_count(n),
         n * t.jvp,
@@ -199,17 +196,61 @@ pub fn array_lab(
     );
     html! {
         <>
-            { raw(drawing) }
-            { raw(o) }
-            { raw(trace_table(s, mode, &at, hidden)) }
+            { raw(hint.to_string()) }
+            { drawing }
+            <div class="two-col lab-bottom">
+                { raw(o) }
+                { raw(costs) }
+            </div>
+            { trace_table(arrays, mode, &at, hidden) }
             { code.clone() }
         </>
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ArrayCodeProps {
+    pub arrays: Arrays,
+    pub mode: Mode,
+}
+
+/// The mode's derivative program ([`array_code`]), made once per session and mode (a step does not change it), when
+/// the typing pauses: 150 ms after the last edit, long after the frame that shows it (writing a network's program out
+/// and running it again takes 5 ms, which a keystroke's frame has no room for). A component of its own, so that
+/// showing it renders nothing else.
+#[component]
+pub fn ArrayCode(p: &ArrayCodeProps) -> Html {
+    let key = (p.arrays.clone(), p.mode);
+    let made = use_state(|| None::<((Arrays, Mode), Html)>);
+    {
+        let made = made.clone();
+        let pending = use_mut_ref(|| None::<crate::ui::dom::Timeout>);
+        use_effect_with(key.clone(), move |key| {
+            let key = key.clone();
+            *pending.borrow_mut() = match &*key.0 .0 {
+                Some(Ok(_)) => Some(crate::ui::dom::Timeout::new(150, move || {
+                    if let Some(Ok(a)) = &*key.0 .0 {
+                        let html = array_code(a, key.1);
+                        made.set(Some((key, html)));
+                    }
+                })),
+                _ => None,
+            };
+        });
+    }
+    match &*made {
+        Some((k, html)) if *k == key => html.clone(),
+        _ => raw(
+            "<div class=\"code-panel\" data-part=\"code\"><p class=\"hint\">Writing the derivative program out and \
+             running it again…</p></div>"
+                .to_string(),
+        ),
+    }
+}
+
 /// The mode's derivative program, written out and run again: forward mode's for the seed, reverse mode's for the
 /// seed's input.
-pub fn array_code(s: &ArraySession, mode: Mode) -> Html {
+fn array_code(s: &ArraySession, mode: Mode) -> Html {
     let mut o = String::new();
     let (code, title, what) = match mode {
         Mode::Forward => (
@@ -266,11 +307,70 @@ pub fn array_code(s: &ArraySession, mode: Mode) -> Html {
 }
 
 /// The evaluation trace at array granularity: a row per node drawn — its operation, shape, value, tangent and adjoint
-/// as far as the step has computed them (the step's own number hidden while practice asks for it). Arrays of up to
-/// four numbers are written out, larger ones by their first three (row-major); `data-value` has every number (JSON).
-fn trace_table(s: &ArraySession, mode: Mode, at: &ArrayStep, hidden: bool) -> String {
-    let cell = |a: Option<&Array>, col: &str| match a {
-        None => format!("<td data-col=\"{col}\"></td>"),
+/// as far as the step has computed them (the step's own number hidden while practice asks for it). Each row is a
+/// component of its own, so that a step renders only the rows whose looks it changes.
+fn trace_table(arrays: &Arrays, mode: Mode, at: &ArrayStep, hidden: bool) -> Html {
+    let Some(Ok(s)) = &*arrays.0 else {
+        return Html::default();
+    };
+    let rows = s.order.iter().enumerate().map(|(i, &k)| {
+        let active = at.active == Some(k);
+        let valued = i < at.valued;
+        let look = RowLook {
+            active,
+            value: valued,
+            tangent: mode == Mode::Forward && valued && !(active && hidden),
+            adjoint: at.backward && i >= at.adjoint_from && !(active && hidden),
+        };
+        html! { <ArrayTraceRow key={k} arrays={arrays.clone()} {k} {look} /> }
+    });
+    html! {
+        <div class="trace-part" data-part="trace">
+            <h2>{ "Evaluation trace" }</h2>
+            <div class="trace-wrap" tabindex="0" role="region" aria-label="Evaluation trace">
+                <table class={format!("trace mode-{}", mode.name())} data-testid="array-trace">
+                    <thead><tr>
+                        <th scope="col">{ "node" }</th><th scope="col">{ "operation" }</th><th scope="col">{ "shape" }</th>
+                        <th scope="col">{ "value" }</th>
+                        <th scope="col" class="tangent-col">{ "tangent " }<span class="sub">{ format!("∂v/∂{}", s.wrt_name) }</span></th>
+                        <th scope="col" class="adjoint-col">{ "adjoint " }<span class="sub">{ "∂f/∂v" }</span></th>
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+/// A numpy program's graph lab, shared: components compare it by identity.
+pub type Arrays = Shared<Option<Result<ArraySession, String>>>;
+
+/// Which of a trace row's numbers a step shows.
+#[derive(Clone, Copy, PartialEq)]
+struct RowLook {
+    active: bool,
+    value: bool,
+    tangent: bool,
+    adjoint: bool,
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    arrays: Arrays,
+    k: usize,
+    look: RowLook,
+}
+
+/// One node's row of the trace. Arrays of up to four numbers are written out, larger ones by their first three
+/// (row-major); `data-value` has every number (JSON).
+#[component]
+fn ArrayTraceRow(p: &RowProps) -> Html {
+    let Some(Ok(s)) = &*p.arrays.0 else {
+        return Html::default();
+    };
+    let (k, look) = (p.k, p.look);
+    let cell = |a: Option<&Array>, col: &'static str| match a {
+        None => html! { <td data-col={col}></td> },
         Some(a) => {
             let text = match a.len() > 4 {
                 false => crate::base::array::nested_list(a, &|x| fmt_sig(x, 4)),
@@ -279,45 +379,32 @@ fn trace_table(s: &ArraySession, mode: Mode, at: &ArrayStep, hidden: bool) -> St
                     format!("{}, …", first.join(", "))
                 }
             };
-            format!(
-                "<td data-col=\"{col}\" data-value=\"{}\">{}</td>",
-                esc(&json(&a.shape, &a.data)),
-                esc(&text)
-            )
+            html! { <td data-col={col} data-value={json(&a.shape, &a.data)}>{ text }</td> }
         }
     };
-    let mut o = format!(
-        "<div class=\"trace-part\" data-part=\"trace\"><h2>Evaluation trace</h2><div class=\"trace-wrap\" tabindex=\"0\" \
-         role=\"region\" aria-label=\"Evaluation trace\"><table class=\"trace mode-{}\" data-testid=\"array-trace\"><thead><tr>\
-         <th scope=\"col\">node</th><th scope=\"col\">operation</th><th scope=\"col\">shape</th><th scope=\"col\">value</th><th \
-         scope=\"col\" class=\"tangent-col\">tangent <span class=\"sub\">∂v/∂{}</span></th><th scope=\"col\" \
-         class=\"adjoint-col\">adjoint <span class=\"sub\">∂f/∂v</span></th></tr></thead><tbody>",
-        mode.name(),
-        esc(&s.wrt_name)
-    );
-    for (i, &k) in s.order.iter().enumerate() {
-        let active = at.active == Some(k);
-        let valued = i < at.valued;
-        let tangent =
-            (mode == Mode::Forward && valued && !(active && hidden)).then(|| &s.tangents[k]);
-        let adjoint = (at.backward && i >= at.adjoint_from && !(active && hidden))
-            .then(|| s.adjoints[k].as_ref())
-            .flatten();
-        let shape = &s.graph().nodes[k].shape;
-        o += &format!(
-            "<tr data-node=\"v{k}\"{}><th scope=\"row\">v{k}</th><td class=\"expr\">{}</td><td>{}</td>{}{}{}</tr>",
-            if active { " class=\"active\" aria-current=\"step\"" } else { "" },
-            esc(&s.labels[k]),
-            if shape.is_empty() { "—".to_string() } else { fmt_shape(shape) },
-            cell(valued.then(|| &s.values[k]), "value"),
-            cell(tangent, "tangent"),
-            cell(adjoint, "adjoint")
-        );
+    let shape = &s.graph().nodes[k].shape;
+    html! {
+        <tr data-node={format!("v{k}")} class={look.active.then_some("active")} aria-current={look.active.then_some("step")}>
+            <th scope="row">{ format!("v{k}") }</th>
+            <td class="expr">{ s.labels[k].clone() }</td>
+            <td>{ if shape.is_empty() { "—".to_string() } else { fmt_shape(shape) } }</td>
+            { cell(look.value.then(|| &s.values[k]), "value") }
+            { cell(look.tangent.then(|| &s.tangents[k]), "tangent") }
+            { cell(look.adjoint.then(|| s.adjoints[k].as_ref()).flatten(), "adjoint") }
+        </tr>
     }
-    o + "</tbody></table></div></div>"
 }
 
-/// The forward seed's choices: every input number by name.
-pub fn seed_names(s: &ArraySession) -> Vec<String> {
-    number_names(s.graph())
+/// The forward seed's choices, every input number by name, as the options of a select: one piece of markup that a
+/// step leaves alone (a network's weights are hundreds of options).
+pub fn seed_options(s: &ArraySession) -> Html {
+    let mut o = String::new();
+    for (i, name) in s.names.iter().enumerate() {
+        o += &format!(
+            "<option value=\"{i}\"{}>{}</option>",
+            if i == s.wrt { " selected" } else { "" },
+            esc(name)
+        );
+    }
+    raw(o)
 }
