@@ -119,6 +119,12 @@ test("the lecture's numpy/autograd code pastes as written: the call after the fu
   assert.equal(await page.locator('[data-testid="input-x"]').inputValue(), '0.25');
   assert.equal(await value(page, 'result-value'), '0.75');
   assert.equal(await value(page, 'result-grad-x'), '-16');
+  // A function of an array, called as autograd's users call it: the array in the call is the point, and its field.
+  await fill(page, 'program-input', 'import autograd.numpy as np\nfrom autograd import grad\n\ndef f(x):\n  return np.sum(x ** 3)\n\n' +
+    'x0 = np.array([2.0, 3.0])\nprint(grad(f)(x0))\n');
+  assert.equal(await page.locator('[data-testid="input-x"]').inputValue(), '[2.0, 3.0]');
+  assert.equal(await value(page, 'result-value'), '35');
+  assert.deepEqual(JSON.parse(await value(page, 'result-grad-x')), [12, 27]);
   // The example "log(1 + x²) / x" is the lecture's slide as written, imports and `g = grad(f)` included.
   await pick(page, 'log(1 + x²) / x');
   assert.match(await page.locator('[data-testid="program-input"]').inputValue(), /g = grad\(f\)/);

@@ -117,6 +117,12 @@ pub fn trace(
     trace_with(program, ints, given, &limits)
 }
 
+/// What the lines after the function give a parameter: a number as written, or an array computed from its expression.
+enum Called {
+    Number(super::driver::Given),
+    Array(Array, Span),
+}
+
 /// [`trace`] within a chapter's bounds: hitting one is an error at the outermost loop running, saying how far it got.
 pub fn trace_with(
     program: &Program,
@@ -146,10 +152,31 @@ pub fn trace_with(
             after,
         } => {
             // The lines after the function first, as the scalar lowering reads them: the point they call it at.
-            let called = super::driver::point(name, params, after)?;
+            let called = super::driver::point_args(name, params, after)?;
             if let Flow::Return(_, at) = t.block(before)? {
                 return Err(Error::new(at, "`return` outside a function"));
             }
+            // An array a call gives (`g(np.array([2.0, 3.0]))`) is computed here, where only the lines before the
+            // function are known: a constant, its input's value.
+            let called = called
+                .into_iter()
+                .map(|a| match a {
+                    Some(super::driver::Arg::Array(e)) => {
+                        let v = t.expr(e)?;
+                        let value = match v {
+                            V::Float(x) => Array::scalar(x),
+                            V::Int(i) => Array::scalar(i as f64),
+                            other => {
+                                let id = t.array_of(&other, e.span)?;
+                                t.vals[id.index()].clone()
+                            }
+                        };
+                        Ok(Some(Called::Array(value, e.span)))
+                    }
+                    Some(super::driver::Arg::Number(x)) => Ok(Some(Called::Number(x))),
+                    None => Ok(None),
+                })
+                .collect::<Result<Vec<_>>>()?;
             (params.as_slice(), body.as_slice(), *span, called)
         }
         // An expression such as `y * x**2`: its free names are the inputs, at the values given.
@@ -200,6 +227,27 @@ pub fn trace_with(
             t.bind(&p.name, v);
             continue;
         }
+        // An array the lines after the function call it with is the input's value.
+        let called = match called {
+            Some(Called::Array(value, at)) => {
+                if let Some(d) = &p.default {
+                    if let V::Int(i) = t.expr(d)? {
+                        return Err(Error::new(
+                            at,
+                            format!(
+                                "`{}` counts (its default is {i}): give it a whole number",
+                                p.name
+                            ),
+                        ));
+                    }
+                }
+                let v = t.input(&p.name, value, p.span)?;
+                t.bind(&p.name, v);
+                continue;
+            }
+            Some(Called::Number(x)) => Some(x),
+            None => None,
+        };
         // A number the lines after the function call it with (`g(0.25)`) is a number input's value, or a count's.
         if let Some((x, whole, at)) = called {
             let v = match &p.default {
@@ -468,8 +516,18 @@ impl Tracer {
         {
             // A number of numbers (`np.abs(10)`) is a number, as Python's own arithmetic on it is.
             if value.shape.is_empty() {
-                let x: Vec<f64> = args.iter().map(|p| self.vals[p.index()].data[0]).collect();
-                if x.iter().all(|v| v.is_finite()) && !value.data[0].is_finite() {
+                // (Its arguments may be arrays, even empty ones: `np.sum(x[1:1])` is the number 0.)
+                let x: Vec<f64> = args
+                    .iter()
+                    .filter_map(|p| match &self.vals[p.index()].data[..] {
+                        [v] => Some(*v),
+                        _ => None,
+                    })
+                    .collect();
+                if x.len() == args.len()
+                    && x.iter().all(|v| v.is_finite())
+                    && !value.data[0].is_finite()
+                {
                     let why = match (&op, x.as_slice()) {
                         (AOp::Map(u), [a]) => u.domain_note(*a),
                         (AOp::Zip(b), [a, c]) => b.domain_note(*a, *c),
@@ -1650,6 +1708,50 @@ mod tests {
             e.message,
             "`n` counts (its default is 2): give it a whole number"
         );
+    }
+
+    /// autograd's own way of giving the point of a function of an array: the array in the call, written out or named
+    /// first (`x0 = np.array([…])`), and computed from the data before the function.
+    #[test]
+    fn a_call_after_the_function_gives_arrays_too() {
+        let f = "import autograd.numpy as np\nfrom autograd import grad, hessian\n\ndef f(x):\n  return np.sum(x ** 3)\n\n";
+        for (after, want) in [
+            ("print(grad(f)(np.array([2.0, 3.0])))\n", vec![2.0, 3.0]),
+            (
+                "x0 = np.array([1.0, -1.0, 0.5])\ng = grad(f)\nprint(g(x0))\n",
+                vec![1.0, -1.0, 0.5],
+            ),
+            ("print(hessian(f)([2.0, 3.0]))\n", vec![2.0, 3.0]),
+            ("print(grad(f)(np.ones(2) * 2))\n", vec![2.0, 2.0]),
+            (
+                "print(grad(f)(x=np.linspace(0, 1, 3)))\n",
+                vec![0.0, 0.5, 1.0],
+            ),
+        ] {
+            let g = lower_arrays(&(f.to_string() + after), &[]).unwrap();
+            assert_eq!(g.inputs[0].value.data, want, "{after}");
+            let (_, grad) = crate::ad::nd::gradient(&g).unwrap();
+            let three_x2: Vec<f64> = want.iter().map(|x| 3.0 * x * x).collect();
+            assert_eq!(grad[0].data, three_x2, "{after}");
+        }
+        // A count still wants a whole number; a name the lines do not define is said; the scalar lowering keeps
+        // wanting numbers (the program then goes to the tracer).
+        let counted = "import numpy as np\ndef f(x, n=2):\n  return np.sum(x) * n\nprint(f(1.0, np.ones(2)))\n";
+        assert_eq!(
+            lower_arrays(counted, &[]).unwrap_err().message,
+            "`n` counts (its default is 2): give it a whole number"
+        );
+        let unknown = "import numpy as np\ndef f(x):\n  return np.sum(x)\nprint(f(x0))\n";
+        assert!(lower_arrays(unknown, &[])
+            .unwrap_err()
+            .message
+            .starts_with("`x0` is not defined"));
+        let p = parse(&(f.to_string() + "print(grad(f)(np.array([2.0, 3.0])))\n")).unwrap();
+        let limits = Limits {
+            max_nodes: 1000,
+            max_steps: 10_000,
+        };
+        assert!(crate::lang::lower::lower(&p, &limits).is_err());
     }
 
     /// A chapter's bounds, hit inside a loop: the same error, at the same place, as the scalar lowering gives.

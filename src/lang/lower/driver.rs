@@ -1,6 +1,8 @@
 //! The lines after the function, as the lecture writes them: `g = grad(f)`, `print(g(0.25))`, `y = f(1.0)`,
 //! `grad(f)(0.125, n=2)`, `approx_fprime(0.75, f, 1e-7)`. Nothing is run: the lines are read for the last call of
-//! the function (or of a derivative of it), whose arguments are the point the page opens at.
+//! the function (or of a derivative of it), whose arguments are the point the page opens at: numbers, or for a numpy
+//! program arrays too (`grad(f)(np.array([2.0, 3.0]))`, `x0 = np.ones(3)` then `g(x0)`), which the array tracer
+//! computes.
 
 use super::super::syntax::*;
 use crate::base::source::{Error, Result, Span};
@@ -18,6 +20,44 @@ const TRANSFORMS: &[&str] = &[
 
 /// A number a call gives a parameter: its value, whether it is written as a whole number, and where.
 pub(super) type Given = (f64, bool, Span);
+
+/// What a call gives a parameter: a number, or an expression the array tracer computes (an array, a part of the data).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Arg<'a> {
+    Number(Given),
+    Array(&'a Expr),
+}
+
+/// An expression that makes an array: a list (`[2.0, 3.0]`), a numpy call (`np.array([…])`, `np.ones(3)`), or
+/// arithmetic, a part or the transpose of one.
+fn array_like(e: &Expr) -> bool {
+    fn numpy(e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Name(n) => matches!(n.as_str(), "np" | "numpy" | "anp" | "onp"),
+            ExprKind::Attr(m, _) => numpy(m),
+            _ => false,
+        }
+    }
+    match &e.kind {
+        ExprKind::List(_) => true,
+        ExprKind::Call(callee, _) => numpy(callee),
+        ExprKind::Binary(_, a, b) => array_like(a) || array_like(b),
+        ExprKind::Unary(_, a)
+        | ExprKind::Index(a, _)
+        | ExprKind::Slice(a, _)
+        | ExprKind::Attr(a, _) => array_like(a),
+        _ => false,
+    }
+}
+
+/// A number, or for a numpy program an array.
+fn arg(e: &Expr) -> Result<Arg<'_>> {
+    match number(e) {
+        Ok(x) => Ok(Arg::Number(x)),
+        Err(_) if array_like(e) => Ok(Arg::Array(e)),
+        Err(why) => Err(why),
+    }
+}
 
 /// `0.25`, `-1`, `5`: the point is given by numbers.
 fn number(e: &Expr) -> Result<Given> {
@@ -41,7 +81,7 @@ fn number(e: &Expr) -> Result<Given> {
 /// A call of the function: its arguments as written, the numbers named before it (`x = 0.25`), and its span.
 struct Call<'a> {
     args: &'a [Expr],
-    named: Vec<(&'a str, Given)>,
+    named: Vec<(&'a str, Arg<'a>)>,
     span: Span,
 }
 
@@ -49,28 +89,45 @@ struct Reader<'a> {
     f: &'a str,
     functions: Vec<&'a str>,
     values: Vec<&'a str>,
-    /// Names given a number (`x = 0.25`), latest last.
-    numbers: Vec<(&'a str, Given)>,
+    /// Names given a number (`x = 0.25`) or an array (`x = np.array([…])`), latest last.
+    numbers: Vec<(&'a str, Arg<'a>)>,
     call: Option<Call<'a>>,
 }
 
-/// An argument's number: written out, or a name given one before the call.
-fn argument(e: &Expr, named: &[(&str, Given)]) -> Result<Given> {
+/// An argument's number or array: written out, or a name given one before the call.
+fn argument<'a>(e: &'a Expr, named: &[(&str, Arg<'a>)]) -> Result<Arg<'a>> {
     match &e.kind {
         ExprKind::Name(n) => match named.iter().rev().find(|(k, _)| k == n) {
-            Some(&(_, (x, int, _))) => Ok((x, int, e.span)),
+            Some(&(_, Arg::Number((x, int, _)))) => Ok(Arg::Number((x, int, e.span))),
+            Some(&(_, a)) => Ok(a),
             None => Err(Error::new(
                 e.span,
                 format!("`{n}` is not defined: give the point as numbers, or name them first (`{n} = 0.25`)"),
             )),
         },
-        _ => number(e),
+        _ => arg(e),
     }
+}
+
+/// What the last call in `after` of the function `f` gives each of its parameters, as numbers (the scalar lowering).
+pub(super) fn point(f: &str, params: &[Param], after: &[Stmt]) -> Result<Vec<Option<Given>>> {
+    point_args(f, params, after)?
+        .into_iter()
+        .map(|a| match a {
+            None => Ok(None),
+            Some(Arg::Number(x)) => Ok(Some(x)),
+            Some(Arg::Array(e)) => number(e).map(Some),
+        })
+        .collect()
 }
 
 /// What the last call in `after` of the function `f` gives each of its parameters, matched as Python does
 /// (positional arguments, then by name); all `None` when no line calls it.
-pub(super) fn point(f: &str, params: &[Param], after: &[Stmt]) -> Result<Vec<Option<Given>>> {
+pub(super) fn point_args<'a>(
+    f: &'a str,
+    params: &[Param],
+    after: &'a [Stmt],
+) -> Result<Vec<Option<Arg<'a>>>> {
     let mut given = vec![None; params.len()];
     let Some(c) = last_call(f, after)? else {
         return Ok(given);
@@ -124,7 +181,7 @@ fn last_call<'a>(f: &'a str, after: &'a [Stmt]) -> Result<Option<Call<'a>>> {
         match &s.kind {
             StmtKind::Assign(t, e) if t.len() == 1 => {
                 let name = t[0].name.as_str();
-                if let Ok(x) = number(e) {
+                if let Ok(x) = arg(e) {
                     r.numbers.push((name, x));
                     r.values.push(name);
                 } else if r.use_of(e)? {
@@ -142,7 +199,7 @@ fn last_call<'a>(f: &'a str, after: &'a [Stmt]) -> Result<Option<Call<'a>>> {
                 },
             ) if t.len() == items.len() => {
                 for (t, e) in t.iter().zip(items) {
-                    let x = number(e)?;
+                    let x = arg(e)?;
                     r.numbers.push((&t.name, x));
                     r.values.push(&t.name);
                 }

@@ -525,8 +525,10 @@ mod tests {
         // Mistakes are explained where they are.
         for (src, at, says) in [
             ("g(0.25)", "g(0.25)", "`g` is not defined here"),
-            ("x = [3.0]", "[3.0]", "reads only lines that use `f`"),
-            ("x, n = 0.5, [2]", "[2]", "given by numbers"),
+            ("x = (1.0, 2.0)", "1.0", "reads only lines that use `f`"),
+            // A list may be the point of a numpy program (the array tracer reads it); here it is refused.
+            ("x = [3.0]\nf(x)", "[3.0]", "given by numbers"),
+            ("x, n = 0.5, [2]\nf(x, n)", "[2]", "given by numbers"),
             ("print(f(x0))", "x0", "`x0` is not defined"),
             (
                 "for i in range(3):\n  f(1.0)",

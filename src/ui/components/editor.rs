@@ -131,8 +131,8 @@ pub fn program_editor(
                 <code>range</code> or a list, lists (<code>append</code>, <code>pop</code>, indexing, slices), <code>return</code> of \
                 one value or several. Functions: <code>log exp sin cos tan sinh cosh tanh sqrt relu abs max min</code>, also as \
                 <code>np.…</code> or <code>math.…</code>; <code>pi</code>, <code>np.e</code>. After the function, the lecture's \
-                <code>import</code>s and lines such as <code>g = grad(f)</code> and <code>print(g(0.25))</code>: the call's \
-                numbers are the point shown.</p><p>At a kink the derivative is a \
+                <code>import</code>s and lines such as <code>g = grad(f)</code> and <code>print(g(0.25))</code> (or \
+                <code>g(np.array([2.0, 3.0]))</code> in a numpy program): the call's numbers are the point shown.</p><p>At a kink the derivative is a \
                 convention: <code>abs</code> and <code>relu</code> have derivative 0 at 0; <code>max(a, b)</code> returns \
                 <code>b if b &gt; a else a</code>, as Python does, and the derivative is that of the argument returned (a tie \
                 goes to the first).</p></details>") }
