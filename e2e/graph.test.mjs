@@ -373,6 +373,12 @@ test('practice on a numpy program: exercise 6 asks each adjoint as an array, exp
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="quiz-verdict"]')?.dataset.correct === 'false');
   assert.match(await page.locator('[data-testid="quiz-verdict"]').textContent(), /1 of its 2 numbers differ, the first at \[1\]\. The rule: v̄2 = v̄3 \* v2 \+ v̄3 \* v2/);
+  // On a 1280×800 projector the question, the numbers its rule reads and the verdict are on screen together.
+  assert.equal(await page.locator('[data-testid="quiz-panel"] [data-testid="array-reads"]').count(), 1, 'the reads beside the question');
+  for (const id of ['array-reads', 'quiz-answer', 'quiz-verdict']) {
+    const box = await page.locator(`[data-testid="${id}"]`).boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= 800, `${id} on screen: ${JSON.stringify(box)}`);
+  }
   await shot(page, 'graph-practice-arrays', undefined, { viewport: true });
   // The wrong shape is explained and not counted; then the right answer moves on.
   await answer.fill('[[12, 4]]');

@@ -294,6 +294,29 @@ pub fn scroll_into_view(container: &web_sys::Element, x: f64, y: f64, w: f64, h:
     scroll_y_into_view(container, y, h);
 }
 
+/// Scrolls the window just enough to show the element with `testid` whole (at most its own height, from its top):
+/// a verdict that appears below the fold after an answer, for one.
+pub fn reveal(testid: &str) {
+    let Some(w) = window() else { return };
+    let Some(el) = w.document().and_then(|d| {
+        d.query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .ok()
+            .flatten()
+    }) else {
+        return;
+    };
+    let r = el.get_bounding_client_rect();
+    let height = w
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let below = r.bottom() + 16.0 - height;
+    if below > 0.0 && r.top() > 0.0 {
+        w.scroll_by_with_x_and_y(0.0, below.min(r.top()));
+    }
+}
+
 /// The vertical half of [`scroll_into_view`].
 pub fn scroll_y_into_view(container: &web_sys::Element, y: f64, h: f64) {
     let pad = 24.0;

@@ -125,6 +125,20 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                 .or_else(|| array.and_then(|a| a.question(mode, state.step)))
         })
         .flatten();
+    // A verdict that appears below the fold is scrolled into view: the answer field sits low on a projector.
+    use_effect_with(
+        (state.practice.asked, state.practice.verdict.clone()),
+        |(_, verdict)| {
+            if verdict.is_some() {
+                crate::ui::dom::reveal("quiz-verdict");
+            }
+        },
+    );
+    // On a numpy program, the numbers the question's rule reads, shown beside it.
+    let reads = array
+        .zip(question.as_ref())
+        .map(|(a, q)| super::graph_arrays::reads(a, mode, q))
+        .unwrap_or_default();
     html! {
         <>
             { url_notice(&initial.1) }
@@ -146,7 +160,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
                         }
                     </div>
                     if state.practice.on {
-                        { practice_panel(&state.practice, state.exercise, question.clone(), open, array.is_some(), &d, &answer) }
+                        { practice_panel(&state.practice, state.exercise, question.clone(), open, array.is_some(), &d, &answer, reads) }
                     }
                     <p class="sr-only" aria-live="polite" data-testid="step-announce">
                         { view.as_ref().map(|v| v.announce.clone()).or_else(|| array.map(|a| match question.as_ref().filter(|_| open) {
@@ -348,6 +362,7 @@ fn practice_panel(
     arrays: bool,
     d: &UseReducerDispatcher<Model<GraphState>>,
     answer: &NodeRef,
+    reads: Html,
 ) -> Html {
     let verdict = p.verdict.as_ref().map_or(String::new(), |(right, text)| {
         format!(
@@ -405,6 +420,7 @@ fn practice_panel(
                 <button type="button" class="small" data-testid="quiz-set-next" onclick={d.on_click(GraphAction::Exercise(set + 1, 1))}>{ "Next set" }</button>
             </div>
             { raw(said) }
+            { reads }
             { form }
             <div role="status">{ raw(verdict) }</div>
             { score }

@@ -148,19 +148,6 @@ pub fn array_lab(
                 },
                 (Mode::Reverse, false) => {}
             }
-            if let Some((q, _)) = question {
-                o.push_str(
-                    "<h3>What its rule reads</h3><div class=\"reads\" data-testid=\"array-reads\">",
-                );
-                for (name, a) in s.reads(mode, q) {
-                    o += &format!(
-                        "<div class=\"read\"><span class=\"read-name\">{} =</span> {}</div>",
-                        esc(&name),
-                        array_table(a, "array-read", &name)
-                    );
-                }
-                o.push_str("</div>");
-            }
             if matches!(node.op, AOpNode::Prim(..)) {
                 o += &format!(
                     "<p class=\"cost\">Its JVP takes {} multiplications, its VJP {}; reverse mode keeps {} bytes for \
@@ -246,6 +233,22 @@ pub fn ArrayCode(p: &ArrayCodeProps) -> Html {
                 .to_string(),
         ),
     }
+}
+
+/// In practice mode, the numbers the step's rule reads (`v̄3`, `v2` for `v̄2 = v̄3 * v2 + v̄3 * v2`), beside the
+/// question: what the student computes the answer from.
+pub fn reads(s: &ArraySession, mode: Mode, q: &Question) -> Html {
+    let mut o = String::from(
+        "<div class=\"reads\" data-testid=\"array-reads\"><span class=\"hint\">Its rule reads</span>",
+    );
+    for (name, a) in s.reads(mode, q) {
+        o += &format!(
+            "<div class=\"read\"><span class=\"read-name\">{} =</span> {}</div>",
+            esc(&name),
+            array_table(a, "array-read", &name)
+        );
+    }
+    raw(o + "</div>")
 }
 
 /// The mode's derivative program, written out and run again: forward mode's for the seed, reverse mode's for the
