@@ -94,6 +94,17 @@ for (const dist of dists) {
   rows.push([dist, arrays, 'keystroke', await measure(page, cdp, typeIn('program-input', [program, program + ' ']))]);
   rows.push([dist, '(no input)', 'nothing, + 300 ms', await measure(page, cdp, '', 300)]);
   rows.push([dist, arrays, 'keystroke, + 300 ms', await measure(page, cdp, typeIn('program-input', [program, program + ' ']), 300)]);
+  // A numpy loop unrolled: ~140 array nodes (drawn: its input's edges take 5 000 points), ~400 and ~1 000 (the trace
+  // alone), stepped and edited.
+  for (const n of [70, 195, 500]) {
+    const chain = `import numpy as np\n\ndef f(W=np.eye(3) * 0.5, x=np.ones(3), n=${n}):\n  for i in range(n):\n    x = np.tanh(W @ x)\n  return np.sum(x)\n`;
+    await open('#/graph?f=' + encodeURIComponent(chain) + '&mode=reverse&step=' + (2 * n + 5));
+    const what = `#/graph (numpy loop, ${Number(await page.locator('[data-testid="array-trace"]').getAttribute('aria-rowcount')) - 1} array nodes)`;
+    rows.push([dist, what, 'step (→ / ←)', await measure(page, cdp, stepKeys)]);
+    rows.push([dist, what, 'keystroke', await measure(page, cdp, typeIn('program-input', [chain, chain + ' ']))]);
+    // An edit that changes the graph (one step more or less): drawn anew.
+    rows.push([dist, what, 'new structure', await measure(page, cdp, typeIn('program-input', [chain, chain.replace(`n=${n}`, `n=${n - 1}`)]))]);
+  }
   // The last steps of the backward pass: every row of the trace holds its value and its adjoint.
   await open(href.replace('mode=reverse', 'mode=reverse&step=end'));
   rows.push([dist, arrays, 'step at the end', await measure(page, cdp, `window.dispatchEvent(new KeyboardEvent('keydown', { key: k % 2 ? 'ArrowRight' : 'ArrowLeft', bubbles: true }));`)]);

@@ -1,6 +1,6 @@
 // Profiling aid (not a test): what one kind of input costs on one page of a build, repeated.
 //
-//   node e2e/profile.mjs cpu   DIST '#/graph?…' input-x|step|program [reps]   # wasm functions, inclusive time
+//   node e2e/profile.mjs cpu   DIST '#/graph?…' input-x|step|program|count [reps]   # wasm functions, inclusive time
 //   (SELF=1 first lists each function's own time)
 //   node e2e/profile.mjs trace DIST '#/graph?…' input-x|step|program [reps]   # the browser's own work, per kind
 //
@@ -15,6 +15,8 @@ const ACTS = {
   'input-x': `const el = document.querySelector('[data-testid="input-x"]'); el.value = k % 2 ? '0.25' : '0.26'; el.dispatchEvent(new InputEvent('input', { bubbles: true }));`,
   step: `window.dispatchEvent(new KeyboardEvent('keydown', { key: k % 2 ? 'ArrowLeft' : 'ArrowRight', bubbles: true }));`,
   program: `const el = document.querySelector('[data-testid="program-input"]'); el.value = k % 2 ? el.value.trimEnd() : el.value + ' '; el.dispatchEvent(new InputEvent('input', { bubbles: true }));`,
+  // The first `n=` count one less, then back: an edit that changes the graph.
+  count: `const el = document.querySelector('[data-testid="program-input"]'); el.value = el.value.replace(/n=(\\d+)/, (m, d) => 'n=' + (k % 2 ? +d + 1 : d - 1)); el.dispatchEvent(new InputEvent('input', { bubbles: true }));`,
 };
 const site = await serve(resolve(dist));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -19,6 +19,9 @@ use crate::layout::{layout, Dag, Layout, MAX_POINTS};
 
 /// Array graphs above this many nodes are not drawn.
 pub const MAX_DRAWN: usize = 400;
+/// Nor those whose edges would be routed through more points than this (every node is an HTML box, every edge a
+/// path through its points: beyond this a new drawing takes the browser more than a tenth of a second to parse).
+pub const MAX_EDGE_POINTS: usize = 10_000;
 
 /// The reverse pass is written out as a program only while the program's constants hold at most this many numbers
 /// (they are written into it as literals).
@@ -64,6 +67,20 @@ impl Dag for Shown<'_> {
     }
 }
 
+/// Everything [`layout`] reads of a drawing's graph, as numbers: each node's kind and parents, then the outputs. Two
+/// programs with the same one have the same drawing (an edit of a number or a comment keeps it).
+fn structure(d: &impl Dag) -> Vec<u32> {
+    let mut key = Vec::new();
+    for i in 0..d.size() {
+        let parents = d.parents_of(i);
+        key.push(d.is_input(i) as u32);
+        key.push(parents.len() as u32);
+        key.extend(parents.iter().map(|p| p.0));
+    }
+    key.extend(d.output_ids().iter().map(|o| o.0));
+    key
+}
+
 /// An operation's name with the constant numbers it reads written in: `** 2`, `0.5 *`, `1 −`.
 fn label(g: &AGraph, k: usize) -> String {
     match &g.nodes[k].op {
@@ -93,7 +110,9 @@ pub struct ArraySession {
     /// The nodes drawn and stepped through (all but constant numbers), in evaluation order; the layout numbers them
     /// so.
     pub order: Vec<usize>,
-    pub layout: Result<Layout, String>,
+    pub layout: Rc<Result<Layout, String>>,
+    /// What the layout was made from ([`structure`]): a session after an edit that keeps it keeps the layout.
+    structure: Rc<Vec<u32>>,
     /// Each node's name in the drawing: the input's name, `const`, or the operation (`@`, `tanh`, `sum`).
     pub labels: Vec<String>,
     pub values: Vec<Array>,
@@ -268,6 +287,16 @@ pub fn number_names(g: &AGraph) -> Vec<String> {
 
 impl ArraySession {
     pub fn new(traced: &Shared<Traced>, wrt: usize) -> Result<ArraySession, String> {
+        ArraySession::new_after(traced, wrt, None)
+    }
+
+    /// [`ArraySession::new`] after an edit of the program that `previous` showed: its drawing is kept when the graph
+    /// drawn has the same structure (the layout of a few hundred array nodes takes longer than a keystroke's frame).
+    pub fn new_after(
+        traced: &Shared<Traced>,
+        wrt: usize,
+        previous: Option<&ArraySession>,
+    ) -> Result<ArraySession, String> {
         let g = &traced.graph;
         let x = nd::point(g);
         let values = nd::evaluate(g, &x)?;
@@ -303,18 +332,32 @@ impl ArraySession {
             outputs: g.outputs.iter().map(|o| NodeId(index[o.index()])).collect(),
             index,
         };
-        let layout = if order.len() > MAX_DRAWN {
-            Err(format!(
+        let structure = structure(&shown);
+        let layout = match previous {
+            Some(p) if *p.structure == structure => p.layout.clone(),
+            _ if order.len() > MAX_DRAWN => Rc::new(Err(format!(
                 "This graph has {} array operations; drawings stop at {MAX_DRAWN}.",
                 fmt_count(order.len() as u64)
-            ))
-        } else {
-            layout(&shown).ok_or_else(|| {
-                format!(
+            ))),
+            _ => Rc::new(match layout(&shown) {
+                None => Err(format!(
                     "This graph's edges skip so many columns that its drawing would need more than {} points.",
                     fmt_count(MAX_POINTS as u64)
-                )
-            })
+                )),
+                Some(l) => match l.edges.iter().map(|e| e.points.len()).sum::<usize>() {
+                    n if n > MAX_EDGE_POINTS => Err(format!(
+                        "This graph's edges skip so many columns (a value used all along a loop) that its drawing \
+                         would route them through {} points, more than the {} drawn: the trace below has every node.",
+                        fmt_count(n as u64),
+                        fmt_count(MAX_EDGE_POINTS as u64)
+                    )),
+                    _ => Ok(l),
+                },
+            }),
+        };
+        let structure = match previous {
+            Some(p) if *p.structure == structure => p.structure.clone(),
+            _ => Rc::new(structure),
         };
         Ok(ArraySession {
             code: OnceCell::new(),
@@ -323,6 +366,7 @@ impl ArraySession {
             order,
             traced: traced.clone(),
             layout,
+            structure,
             labels,
             values,
             tangents,
@@ -547,6 +591,33 @@ mod tests {
                        np.array([1.0, -1.0, 0.5])\ndef loss(W=np.array([[0.5, -0.3], [0.1, 0.4]]), b=np.array([0.1, \
                        -0.2]), w=np.array([1.0, -1.0])):\n  h = np.tanh(X @ W + b)\n  return np.mean((h @ w - y) ** \
                        2)\n";
+
+    /// An edit that keeps the graph's structure (a number, a comment) keeps the drawing; one that changes it does not.
+    #[test]
+    fn an_edit_keeps_the_layout_while_the_structure_stays() {
+        let traced = |src: &str| {
+            let p = ProgramState::new_in(src, &[], super::super::limits(), true);
+            p.traced.clone().unwrap()
+        };
+        let a = ArraySession::new(&traced(MLP), 0).unwrap();
+        let b = ArraySession::new_after(
+            &traced(&MLP.replace("0.5, -0.3", "0.25, -0.3")),
+            0,
+            Some(&a),
+        )
+        .unwrap();
+        assert!(Rc::ptr_eq(&a.layout, &b.layout));
+        assert_ne!(a.values, b.values, "the numbers are the new program's");
+        let fresh = ArraySession::new(&traced(&MLP.replace("0.5, -0.3", "0.25, -0.3")), 0).unwrap();
+        assert_eq!(*b.layout, *fresh.layout);
+        let c = ArraySession::new_after(
+            &traced(&MLP.replace("np.tanh(X @ W + b)", "np.tanh(X @ W) + b")),
+            0,
+            Some(&a),
+        )
+        .unwrap();
+        assert!(!Rc::ptr_eq(&a.layout, &c.layout));
+    }
 
     /// A network's loss is a handful of array nodes; forward and reverse give one gradient; costs add up.
     #[test]

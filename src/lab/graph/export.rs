@@ -379,7 +379,7 @@ pub fn array_latex(s: &ArraySession) -> String {
 
 /// An array program's graph as a `tikzpicture`: a node per array operation with its shape.
 pub fn array_tikz(s: &ArraySession) -> String {
-    match &s.layout {
+    match &*s.layout {
         Ok(l) => tikz_of(l, &array_boxes(s)),
         Err(_) => String::new(),
     }
@@ -387,7 +387,7 @@ pub fn array_tikz(s: &ArraySession) -> String {
 
 /// An array program's graph as a standalone SVG.
 pub fn array_svg(s: &ArraySession) -> String {
-    match &s.layout {
+    match &*s.layout {
         Ok(l) => svg_of(
             l,
             &array_boxes(s),

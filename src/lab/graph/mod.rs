@@ -182,7 +182,7 @@ impl GraphState {
         let traced = self.traced()?;
         Some(match previous {
             Some(p) if p.traced == *traced => Ok(p.reseed(self.wrt)),
-            _ => arrays::ArraySession::new(traced, self.wrt),
+            _ => arrays::ArraySession::new_after(traced, self.wrt, previous),
         })
     }
 

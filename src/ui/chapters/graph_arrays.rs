@@ -9,13 +9,13 @@ use yew::prelude::*;
 use crate::base::array::fmt_shape;
 use crate::base::array::Array;
 use crate::base::num::{fmt_count, fmt_full, fmt_sig};
-use crate::lab::graph::arrays::{ArraySession, ArrayStep, CodeRun};
+use crate::lab::graph::arrays::{ArraySession, CodeRun};
 use crate::lab::graph::{Mode, Question};
 use crate::lab::Shared;
 use crate::lang::agraph::AOpNode;
 use crate::layout::{NODE_H, NODE_W};
 use crate::ui::components::graph_view::{c, path, ARROW};
-use crate::ui::components::{array_table, class_list, esc, json, raw};
+use crate::ui::components::{array_table, class_list, esc, json, raw, use_row_window};
 
 /// The seed's select, the drawing, the active node's numbers and the costs of both modes. In practice mode, the
 /// step's `question` (and whether it is still open): the number it asks for stays hidden until it is answered, and
@@ -43,75 +43,7 @@ pub fn array_lab(
     });
     let hint = "<p class=\"hint\">A numpy program, drawn at array granularity: a node per numpy operation, with its \
                 shape; the step's node shows its numbers below the drawing.</p>";
-    // The drawing: each edge and node its own piece of markup, so that a step re-parses only the few whose looks
-    // change (Yew compares each piece's text with the last render's and leaves the same ones alone).
-    let drawing = match &s.layout {
-        Ok(l) => {
-            let (w, h) = (fmt_full(l.width.ceil()), fmt_full(l.height.ceil()));
-            let edges = l.edges.iter().map(|e| {
-                let (from, to) = (s.order[e.from.index()], s.order[e.to.index()]);
-                let hot =
-                    at.active == Some(to) && !at.backward || at.active == Some(from) && at.backward;
-                let class = match (hot, e.to.index() < at.valued) {
-                    (true, _) => "edge hot",
-                    (false, true) => "edge valued",
-                    (false, false) => "edge",
-                };
-                raw(format!(
-                    "<g class=\"{class}\"><path d=\"{}\" marker-end=\"url(#arrow)\"/></g>",
-                    path(&e.points)
-                ))
-            });
-            let nodes = l.pos.iter().enumerate().map(|(i, &(x, y))| {
-                let k = s.order[i];
-                let node = &g.nodes[k];
-                let active = at.active == Some(k);
-                let class = class_list(&[
-                    ("node", true),
-                    ("input", matches!(node.op, AOpNode::Input(_))),
-                    ("output", g.outputs.iter().any(|p| p.index() == k)),
-                    ("active", active),
-                    ("computed", i < at.valued),
-                    ("read", at.backward && i >= at.adjoint_from),
-                ]);
-                let shape: Vec<String> = node.shape.iter().map(|n| n.to_string()).collect();
-                let pos = format!(
-                    "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
-                    c(x - NODE_W / 2.0),
-                    c(y - NODE_H / 2.0),
-                    fmt_full(NODE_W),
-                    fmt_full(NODE_H)
-                );
-                raw(format!(
-                    "<g class=\"{class}\" data-testid=\"graph-node\" data-node=\"v{k}\" data-shape=\"{}\"{}><rect {pos} \
-                     rx=\"10\"/><foreignObject {pos}><div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"node-text\"><div>\
-                     <b>v{k}</b> <span class=\"node-op\">{}</span></div><div class=\"node-shape\">{}</div></div>\
-                     </foreignObject></g>",
-                    shape.join("x"),
-                    if active { " aria-current=\"step\"" } else { "" },
-                    esc(&s.labels[k]),
-                    if node.shape.is_empty() {
-                        "a number".to_string()
-                    } else {
-                        shape.join(" × ")
-                    }
-                ))
-            });
-            html! {
-                <div class={format!("graph-view mode-{}", mode.name())}>
-                    <div class="graph-scroll" tabindex="0" role="region" aria-label="The computational graph at array granularity">
-                        <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} array operations", g.operations())}
-                            viewBox={format!("0 0 {w} {h}")} width={w.clone()} height={h}>
-                            { raw(ARROW.to_string()) }
-                            <g class="edges">{ for edges }</g>
-                            <g class="nodes">{ for nodes }</g>
-                        </svg>
-                    </div>
-                </div>
-            }
-        }
-        Err(why) => raw(format!("<p class=\"hint\">{}</p>", esc(why))),
-    };
+    let drawing = html! { <ArrayDrawing arrays={arrays.clone()} {mode} {step} /> };
     // The step's node: its value, and its tangent or adjoint once known.
     // Its own piece of markup, rewritten at each step; the costs, the trace's rows and the program's code are pieces
     // of their own that a step leaves alone (the code is made by the caller, once per session and mode).
@@ -189,10 +121,124 @@ pub fn array_lab(
                 { raw(o) }
                 { raw(costs) }
             </div>
-            { trace_table(arrays, mode, &at, hidden) }
+            <ArrayTrace arrays={arrays.clone()} {mode} {step} {hidden} />
             { code.clone() }
         </>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct DrawingProps {
+    arrays: Arrays,
+    mode: Mode,
+    step: usize,
+}
+
+/// The graph at array granularity. Its edges' paths and its nodes' places are written once per session (a loop
+/// unrolled routes long edges through hundreds of points); a step writes each node and edge's markup again from them,
+/// and Yew leaves alone those whose text has not changed.
+#[component]
+fn ArrayDrawing(p: &DrawingProps) -> Html {
+    // Keyed by the layout itself: an edit that keeps the graph's structure keeps its layout, and these.
+    let layout = match &*p.arrays.0 {
+        Some(Ok(s)) => Some(Shared(s.layout.clone())),
+        _ => None,
+    };
+    let fixed = use_memo(layout, |layout| match layout.as_ref().map(|l| &*l.0) {
+        Some(Ok(l)) => (
+            l.edges
+                .iter()
+                .map(|e| path(&e.points))
+                .collect::<Vec<String>>(),
+            l.pos
+                .iter()
+                .map(|&(x, y)| {
+                    format!(
+                        "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+                        c(x - NODE_W / 2.0),
+                        c(y - NODE_H / 2.0),
+                        fmt_full(NODE_W),
+                        fmt_full(NODE_H)
+                    )
+                })
+                .collect::<Vec<String>>(),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    });
+    let (paths, places) = &*fixed;
+    let Some(Ok(s)) = &*p.arrays.0 else {
+        return Html::default();
+    };
+    let (g, mode) = (s.graph(), p.mode);
+    let at = s.at(mode, p.step);
+    // The drawing: edges and nodes as markup by blocks, so that a step re-parses only the one or two blocks whose
+    // looks change (Yew compares each block's text with the last render's and leaves the same ones alone).
+    match &*s.layout {
+        Ok(l) => {
+            let (w, h) = (fmt_full(l.width.ceil()), fmt_full(l.height.ceil()));
+            let edges = l.edges.iter().zip(paths.iter()).map(|(e, d)| {
+                let (from, to) = (s.order[e.from.index()], s.order[e.to.index()]);
+                let hot =
+                    at.active == Some(to) && !at.backward || at.active == Some(from) && at.backward;
+                let class = match (hot, e.to.index() < at.valued) {
+                    (true, _) => "edge hot",
+                    (false, true) => "edge valued",
+                    (false, false) => "edge",
+                };
+                format!("<g class=\"{class}\"><path d=\"{d}\" marker-end=\"url(#arrow)\"/></g>")
+            });
+            let nodes = (0..l.pos.len()).map(|i| {
+                let k = s.order[i];
+                let node = &g.nodes[k];
+                let active = at.active == Some(k);
+                let class = class_list(&[
+                    ("node", true),
+                    ("input", matches!(node.op, AOpNode::Input(_))),
+                    ("output", g.outputs.iter().any(|p| p.index() == k)),
+                    ("active", active),
+                    ("computed", i < at.valued),
+                    ("read", at.backward && i >= at.adjoint_from),
+                ]);
+                let shape: Vec<String> = node.shape.iter().map(|n| n.to_string()).collect();
+                let pos = &places[i];
+                format!(
+                    "<g class=\"{class}\" data-testid=\"graph-node\" data-node=\"v{k}\" data-shape=\"{}\"{}><rect {pos} \
+                     rx=\"10\"/><foreignObject {pos}><div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"node-text\"><div>\
+                     <b>v{k}</b> <span class=\"node-op\">{}</span></div><div class=\"node-shape\">{}</div></div>\
+                     </foreignObject></g>",
+                    shape.join("x"),
+                    if active { " aria-current=\"step\"" } else { "" },
+                    esc(&s.labels[k]),
+                    if node.shape.is_empty() {
+                        "a number".to_string()
+                    } else {
+                        shape.join(" × ")
+                    }
+                )
+            });
+            html! {
+                <div class={format!("graph-view mode-{}", mode.name())}>
+                    <div class="graph-scroll" tabindex="0" role="region" aria-label="The computational graph at array granularity">
+                        <svg data-testid="graph" role="img" aria-label={format!("Computational graph with {} array operations", g.operations())}
+                            viewBox={format!("0 0 {w} {h}")} width={w.clone()} height={h}>
+                            { raw(ARROW.to_string()) }
+                            <g class="edges">{ for blocks(edges) }</g>
+                            <g class="nodes">{ for blocks(nodes) }</g>
+                        </svg>
+                    </div>
+                </div>
+            }
+        }
+        Err(why) => raw(format!("<p class=\"hint\">{}</p>", esc(why))),
+    }
+}
+
+/// Pieces of markup by blocks of 16, each a piece of its own: a step changes a block or two (Yew compares each with
+/// the last render's text), and a new drawing is parsed in a few dozen pieces rather than a thousand.
+fn blocks(items: impl Iterator<Item = String>) -> impl Iterator<Item = Html> {
+    let items: Vec<String> = items.collect();
+    let blocks: Vec<Html> = items.chunks(16).map(|b| raw(b.concat())).collect();
+    blocks.into_iter()
 }
 
 #[derive(Properties, PartialEq)]
@@ -309,14 +355,35 @@ fn array_code(s: &ArraySession, mode: Mode) -> Html {
     raw(o)
 }
 
+#[derive(Properties, PartialEq)]
+struct TraceProps {
+    arrays: Arrays,
+    mode: Mode,
+    step: usize,
+    hidden: bool,
+}
+
 /// The evaluation trace at array granularity: a row per node drawn — its operation, shape, value, tangent and adjoint
 /// as far as the step has computed them (the step's own number hidden while practice asks for it). Each row is a
-/// component of its own, so that a step renders only the rows whose looks it changes.
-fn trace_table(arrays: &Arrays, mode: Mode, at: &ArrayStep, hidden: bool) -> Html {
-    let Some(Ok(s)) = &*arrays.0 else {
+/// component of its own, so that a step renders only the rows whose looks it changes; a long trace draws the rows in
+/// and around its view, as the scalar trace does.
+#[component]
+fn ArrayTrace(p: &TraceProps) -> Html {
+    let (order, at) = match &*p.arrays.0 {
+        Some(Ok(s)) => (&s.order[..], Some(s.at(p.mode, p.step))),
+        _ => (&[][..], None),
+    };
+    let active = at
+        .as_ref()
+        .and_then(|at| at.active)
+        .and_then(|k| order.iter().position(|&o| o == k));
+    let w = use_row_window(order.len(), active);
+    let (Some(Ok(s)), Some(at)) = (&*p.arrays.0, at) else {
         return Html::default();
     };
-    let rows = s.order.iter().enumerate().map(|(i, &k)| {
+    let (mode, hidden) = (p.mode, p.hidden);
+    let rows = (w.from..w.to).map(|i| {
+        let k = s.order[i];
         let active = at.active == Some(k);
         let valued = i < at.valued;
         let look = RowLook {
@@ -324,21 +391,27 @@ fn trace_table(arrays: &Arrays, mode: Mode, at: &ArrayStep, hidden: bool) -> Htm
             value: valued,
             tangent: mode == Mode::Forward && valued && !(active && hidden),
             adjoint: at.backward && i >= at.adjoint_from && !(active && hidden),
+            index: i,
         };
-        html! { <ArrayTraceRow key={k} arrays={arrays.clone()} {k} {look} /> }
+        html! { <ArrayTraceRow key={k} arrays={p.arrays.clone()} {k} {look} /> }
     });
+    let (above, below) = w.spacers(6);
     html! {
         <div class="trace-part" data-part="trace">
             <h2>{ "Evaluation trace" }</h2>
-            <div class="trace-wrap" tabindex="0" role="region" aria-label="Evaluation trace">
-                <table class={format!("trace mode-{}", mode.name())} data-testid="array-trace">
-                    <thead><tr>
+            <div class="trace-wrap" ref={w.wrap.clone()} onscroll={w.onscroll.clone()} tabindex="0" role="region" aria-label="Evaluation trace">
+                <table class={format!("trace mode-{}", mode.name())} data-testid="array-trace" aria-rowcount={(order.len() + 1).to_string()}>
+                    <thead><tr aria-rowindex="1">
                         <th scope="col">{ "node" }</th><th scope="col">{ "operation" }</th><th scope="col">{ "shape" }</th>
                         <th scope="col">{ "value" }</th>
                         <th scope="col" class="tangent-col">{ "tangent " }<span class="sub">{ format!("∂v/∂{}", s.wrt_name) }</span></th>
                         <th scope="col" class="adjoint-col">{ "adjoint " }<span class="sub">{ "∂f/∂v" }</span></th>
                     </tr></thead>
-                    <tbody>{ for rows }</tbody>
+                    <tbody>
+                        { for above }
+                        { for rows }
+                        { for below }
+                    </tbody>
                 </table>
             </div>
         </div>
@@ -355,6 +428,8 @@ struct RowLook {
     value: bool,
     tangent: bool,
     adjoint: bool,
+    /// The row's place in the trace (in evaluation order).
+    index: usize,
 }
 
 #[derive(Properties, PartialEq)]
@@ -387,7 +462,8 @@ fn ArrayTraceRow(p: &RowProps) -> Html {
     };
     let shape = &s.graph().nodes[k].shape;
     html! {
-        <tr data-node={format!("v{k}")} class={look.active.then_some("active")} aria-current={look.active.then_some("step")}>
+        <tr data-node={format!("v{k}")} class={look.active.then_some("active")} aria-current={look.active.then_some("step")}
+            aria-rowindex={(look.index + 2).to_string()}>
             <th scope="row">{ format!("v{k}") }</th>
             <td class="expr">{ s.labels[k].clone() }</td>
             <td>{ if shape.is_empty() { "—".to_string() } else { fmt_shape(shape) } }</td>

@@ -66,23 +66,55 @@ fn meets(a: Area, b: Area) -> bool {
     a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
 }
 
-/// Bézier path through the points, leaving and entering horizontally.
+/// Bézier path through the points, leaving and entering horizontally. A run of points on one horizontal line (a long
+/// edge routed through a row of empty layers) is one straight `H` segment: the same curve, in far fewer numbers.
 pub(crate) fn path(points: &[(f64, f64)]) -> String {
-    let mut d = format!("M{},{}", c(points[0].0), c(points[0].1));
-    for w in points.windows(2) {
-        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        let k = (x1 - x0) * 0.5;
-        d.push_str(&format!(
-            " C{},{} {},{} {},{}",
-            c(x0 + k),
-            c(y0),
-            c(x1 - k),
-            c(y1),
-            c(x1),
-            c(y1)
-        ));
+    let mut d = String::with_capacity(16 + 40 * points.len());
+    d.push('M');
+    push_c(&mut d, points[0].0);
+    d.push(',');
+    push_c(&mut d, points[0].1);
+    let mut i = 0;
+    while i + 1 < points.len() {
+        let (x0, y0) = points[i];
+        let mut j = i + 1;
+        if points[j].1 == y0 {
+            while j + 1 < points.len() && points[j + 1].1 == y0 {
+                j += 1;
+            }
+            d.push_str(" H");
+            push_c(&mut d, points[j].0);
+        } else {
+            let (x1, y1) = points[j];
+            let k = (x1 - x0) * 0.5;
+            for (n, v) in [x0 + k, y0, x1 - k, y1, x1, y1].into_iter().enumerate() {
+                d.push_str([" C", ",", " ", ",", " ", ","][n]);
+                push_c(&mut d, v);
+            }
+        }
+        i = j;
     }
     d
+}
+
+/// [`c`] written onto `out`, without a string of its own (a long path has thousands of numbers).
+fn push_c(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    let n = (x * 10.0).round();
+    if !(n.abs() < 1e15) {
+        out.push_str(&c(x));
+        return;
+    }
+    let n = n as i64;
+    if n < 0 {
+        out.push('-');
+    }
+    let (int, frac) = ((n / 10).abs(), (n % 10).abs());
+    let _ = write!(out, "{int}");
+    if frac != 0 {
+        out.push('.');
+        out.push((b'0' + frac as u8) as char);
+    }
 }
 
 #[component]

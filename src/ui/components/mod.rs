@@ -28,7 +28,7 @@ pub use number::num;
 pub use pen::Pen;
 pub use player::{player_row, use_player};
 pub use stepper::{slide_steps, step_controls, use_stepper, SlideSteps, Step, Stepper};
-pub use trace_table::TraceTable;
+pub use trace_table::{use_row_window, TraceTable};
 
 /// What a mount effect returns: run when the component goes.
 pub type Teardown = Box<dyn FnOnce()>;

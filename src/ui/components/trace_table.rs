@@ -29,13 +29,39 @@ fn window(first: usize, last: usize, n: usize) -> (usize, usize) {
     (first.saturating_sub(MARGIN), (last + MARGIN + 1).min(n))
 }
 
-#[component]
-pub fn TraceTable(props: &TraceTableProps) -> Html {
+/// What a long table draws: rows `from..to` of `n`, with spacers of `row_h` px a row standing for the others. `wrap`
+/// is the table's scroll area and `onscroll` its handler.
+pub struct RowWindow {
+    pub wrap: NodeRef,
+    pub onscroll: Callback<Event>,
+    pub from: usize,
+    pub to: usize,
+    pub n: usize,
+    row_h: f64,
+}
+
+impl RowWindow {
+    /// A spacer row standing for `rows` rows not drawn, across `cols` columns.
+    fn spacer(&self, rows: usize, key: &'static str, cols: usize) -> Option<Html> {
+        (rows > 0).then(|| html! {
+            <tr key={key} class="spacer" aria-hidden="true" style={format!("height: {}px", crate::base::num::fmt_full((rows as f64 * self.row_h).round()))}><td colspan={cols.to_string()}></td></tr>
+        })
+    }
+
+    /// The spacers above and below the rows drawn.
+    pub fn spacers(&self, cols: usize) -> (Option<Html>, Option<Html>) {
+        (
+            self.spacer(self.from, "above", cols),
+            self.spacer(self.n - self.to, "below", cols),
+        )
+    }
+}
+
+/// The rows of a table of `n` rows to draw, the row `active` among them (scrolled to within the table's area when it
+/// changes); all of them up to [`ALL_ROWS`]. Shared by the graph lab's two traces.
+#[hook]
+pub fn use_row_window(n: usize, active: Option<usize>) -> RowWindow {
     let wrap = use_node_ref();
-    let g = props.session.graph();
-    let view = &props.view;
-    let n = g.len();
-    let active = view.active.map(|a| a.index());
     // Row height and the header's, measured once rows are drawn.
     let metrics = use_mut_ref(|| (ROW_GUESS, ROW_GUESS * 1.6));
     let drawn = use_state_eq(|| window(0, 24, usize::MAX));
@@ -126,6 +152,25 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
             }),
         );
     }
+    let row_h = metrics.borrow().0;
+    RowWindow {
+        wrap,
+        onscroll,
+        from,
+        to,
+        n,
+        row_h,
+    }
+}
+
+#[component]
+pub fn TraceTable(props: &TraceTableProps) -> Html {
+    let g = props.session.graph();
+    let view = &props.view;
+    let n = g.len();
+    let w = use_row_window(n, view.active.map(|a| a.index()));
+    let (from, to) = (w.from, w.to);
+
     let cell = |v: Option<f64>, col: &'static str| match v {
         Some(x) => html! { <td data-col={col}>{ num(x, None, None) }</td> },
         None => html! { <td data-col={col}></td> },
@@ -146,18 +191,13 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
             </tr>
         }
     });
-    let row_h = metrics.borrow().0;
-    let spacer = |rows: usize, key: &'static str| {
-        (rows > 0).then(|| html! {
-            <tr key={key} class="spacer" aria-hidden="true" style={format!("height: {}px", crate::base::num::fmt_full((rows as f64 * row_h).round()))}><td colspan="5"></td></tr>
-        })
-    };
+    let (above, below) = w.spacers(5);
     let wrt = g
         .inputs
         .get(props.session.forward.wrt)
         .map_or("x".to_string(), |i| i.name.clone());
     html! {
-        <div class="trace-wrap" ref={wrap} {onscroll} tabindex="0" role="region" aria-label="Evaluation trace">
+        <div class="trace-wrap" ref={w.wrap.clone()} onscroll={w.onscroll.clone()} tabindex="0" role="region" aria-label="Evaluation trace">
             <table class={format!("trace mode-{}", props.mode.name())}
                 data-testid="trace-table" aria-rowcount={(n + 1).to_string()}>
                 <thead>
@@ -170,9 +210,9 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for spacer(from, "above") }
+                    { for above }
                     { for rows }
-                    { for spacer(n - to, "below") }
+                    { for below }
                 </tbody>
             </table>
         </div>
