@@ -113,6 +113,16 @@ pub fn layout(g: &impl Dag) -> Option<Layout> {
     Some(assemble(g, layer, &routed, &y, crossings))
 }
 
+/// How many points [`layout`]'s edges would have in all (their ends, and a point in each layer an edge skips), from
+/// the layering alone: a drawing too large to be worth making is refused before its rows are ordered and placed.
+pub fn edge_points(g: &impl Dag) -> usize {
+    let layer = route::layers(g);
+    (0..g.size())
+        .flat_map(|i| g.parents_of(i).into_iter().map(move |p| (p, i)))
+        .map(|(p, i)| 2 + (layer[i] - layer[p.index()]).saturating_sub(1) as usize)
+        .sum()
+}
+
 /// Boxes at their layers' columns and the fitted heights; edges as polylines through their skipped layers' points.
 fn assemble(
     g: &impl Dag,
@@ -187,6 +197,21 @@ mod tests {
         // y → v2 skips a layer: its edge bends through one extra point.
         let e = l.edges.iter().find(|e| g.label(e.from) == "y").unwrap();
         assert_eq!(e.points.len(), 3);
+    }
+
+    /// What a drawing would cost, counted before it is made: the points its edges then have.
+    #[test]
+    fn edge_points_are_counted_before_the_layout() {
+        for src in [
+            "y * x**2",
+            "def f(x, n=12):\n  v = x\n  for i in range(n):\n    v = 4 * v * (1 - v) + x\n  return v",
+            "def f(x, y, z):\n  a = x * y\n  b = sin(x) + z * a\n  c = exp(b) / (a + y)\n  return c * x + a * b, c - z",
+        ] {
+            let g = lower_source(src).unwrap();
+            let l = layout(&g).unwrap();
+            let points: usize = l.edges.iter().map(|e| e.points.len()).sum();
+            assert_eq!(edge_points(&g), points, "{src}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::lab::program::Traced;
 use crate::lab::Shared;
 use crate::lang::agraph::{AGraph, AOpNode};
 use crate::lang::graph::NodeId;
-use crate::layout::{layout, Dag, Layout, MAX_POINTS};
+use crate::layout::{edge_points, layout, Dag, Layout, MAX_POINTS};
 
 /// Array graphs above this many nodes are not drawn.
 pub const MAX_DRAWN: usize = 400;
@@ -339,20 +339,19 @@ impl ArraySession {
                 "This graph has {} array operations; drawings stop at {MAX_DRAWN}.",
                 fmt_count(order.len() as u64)
             ))),
-            _ => Rc::new(match layout(&shown) {
-                None => Err(format!(
-                    "This graph's edges skip so many columns that its drawing would need more than {} points.",
-                    fmt_count(MAX_POINTS as u64)
+            _ => Rc::new(match edge_points(&shown) {
+                n if n > MAX_EDGE_POINTS => Err(format!(
+                    "This graph's edges skip so many columns (a value used all along a loop) that its drawing would \
+                     route them through {} points, more than the {} drawn: the trace below has every node.",
+                    fmt_count(n as u64),
+                    fmt_count(MAX_EDGE_POINTS as u64)
                 )),
-                Some(l) => match l.edges.iter().map(|e| e.points.len()).sum::<usize>() {
-                    n if n > MAX_EDGE_POINTS => Err(format!(
-                        "This graph's edges skip so many columns (a value used all along a loop) that its drawing \
-                         would route them through {} points, more than the {} drawn: the trace below has every node.",
-                        fmt_count(n as u64),
-                        fmt_count(MAX_EDGE_POINTS as u64)
-                    )),
-                    _ => Ok(l),
-                },
+                _ => layout(&shown).ok_or_else(|| {
+                    format!(
+                        "This graph's edges skip so many columns that its drawing would need more than {} points.",
+                        fmt_count(MAX_POINTS as u64)
+                    )
+                }),
             }),
         };
         let structure = match previous {
