@@ -205,6 +205,27 @@ pub fn gradient(g: &AGraph) -> Result<(f64, Vec<Array>), String> {
     Ok((f, vjp(g, &values, Array::scalar(1.0))))
 }
 
+/// Where input number `k` is, counting the numbers of arrays of lengths `lens` in order (each row-major): the array
+/// and the entry in it; `None` past the last.
+pub fn locate(lens: impl IntoIterator<Item = usize>, mut k: usize) -> Option<(usize, usize)> {
+    for (i, n) in lens.into_iter().enumerate() {
+        if k < n {
+            return Some((i, k));
+        }
+        k -= n;
+    }
+    None
+}
+
+/// Tangents for inputs of these shapes that seed input number `k` with 1: the k-th unit vector, in their shapes.
+pub fn unit_seeds<'a>(shapes: impl IntoIterator<Item = &'a [usize]>, k: usize) -> Vec<Array> {
+    let mut seeds: Vec<Array> = shapes.into_iter().map(Array::zeros).collect();
+    if let Some((i, j)) = locate(seeds.iter().map(Array::len), k) {
+        seeds[i].data[j] = 1.0;
+    }
+    seeds
+}
+
 /// Forward mode at the program's point: the gradient one input number at a time (n JVPs), in the inputs' shapes.
 pub fn gradient_forward(g: &AGraph) -> Result<Vec<Array>, String> {
     let x = point(g);

@@ -179,19 +179,7 @@ fn compare(got: &Array, want: &Array) -> (bool, f64) {
 
 /// The inputs' tangents with input number `wrt` seeded with 1, every node's tangent from them, and which nodes move.
 fn seeded(g: &AGraph, values: &[Array], wrt: usize) -> (Vec<Array>, Vec<Array>, Vec<bool>) {
-    let mut seeds: Vec<Array> = g
-        .inputs
-        .iter()
-        .map(|i| Array::zeros(&i.value.shape))
-        .collect();
-    let mut at = wrt;
-    for s in seeds.iter_mut() {
-        if at < s.len() {
-            s.data[at] = 1.0;
-            break;
-        }
-        at -= s.len();
-    }
+    let seeds = nd::unit_seeds(g.inputs.iter().map(|i| &i.value.shape[..]), wrt);
     let tangents = nd::node_tangents(g, values, &seeds);
     let moving = crate::transform::arrays::moving(g, &seeds);
     (seeds, tangents, moving)
@@ -240,12 +228,7 @@ fn rerun(text: &str, want: &Array) -> CodeRun {
 
 /// The input that input number `wrt` (inputs in order, each row-major) belongs to.
 fn input_of(g: &AGraph, wrt: usize) -> usize {
-    let (mut input, mut at) = (0, wrt);
-    while input + 1 < g.inputs.len() && at >= g.inputs[input].value.len() {
-        at -= g.inputs[input].value.len();
-        input += 1;
-    }
-    input
+    nd::locate(g.inputs.iter().map(|i| i.value.len()), wrt).map_or(0, |(i, _)| i)
 }
 
 /// How many numbers the graph's inputs hold in all (the forward seed's choices).
@@ -254,35 +237,20 @@ pub fn number_count(g: &AGraph) -> usize {
 }
 
 /// The name of the `k`-th of the inputs' numbers (as in [`number_names`]), without naming the others.
-pub fn number_name(g: &AGraph, mut k: usize) -> Option<String> {
-    for i in &g.inputs {
-        let shape = &i.value.shape;
-        let n = i.value.len();
-        if k < n {
-            return Some(match shape.is_empty() {
-                true => i.name.clone(),
-                false => format!("{}[{}]", i.name, fmt_index(shape, k)),
-            });
-        }
-        k -= n;
-    }
-    None
+pub fn number_name(g: &AGraph, k: usize) -> Option<String> {
+    let (i, at) = nd::locate(g.inputs.iter().map(|i| i.value.len()), k)?;
+    let input = &g.inputs[i];
+    Some(match input.value.shape.is_empty() {
+        true => input.name.clone(),
+        false => format!("{}[{}]", input.name, fmt_index(&input.value.shape, at)),
+    })
 }
 
 /// The names of a graph's input numbers: `b` for a number, `W[0,1]` for an entry of an array.
 pub fn number_names(g: &AGraph) -> Vec<String> {
-    let mut names = Vec::new();
-    for i in &g.inputs {
-        let shape = &i.value.shape;
-        if shape.is_empty() {
-            names.push(i.name.clone());
-            continue;
-        }
-        for k in 0..i.value.len() {
-            names.push(format!("{}[{}]", i.name, fmt_index(shape, k)));
-        }
-    }
-    names
+    (0..number_count(g))
+        .filter_map(|k| number_name(g, k))
+        .collect()
 }
 
 impl ArraySession {
@@ -461,20 +429,16 @@ impl ArraySession {
     pub fn at(&self, mode: Mode, step: usize) -> ArrayStep {
         let n = self.order.len();
         let step = step.min(self.total(mode));
-        let node = |i: Option<usize>| i.map(|i| self.order[i]);
-        match mode {
-            Mode::Reverse if step > n => ArrayStep {
-                active: node(Some(2 * n - step)),
-                backward: true,
-                valued: n,
-                adjoint_from: 2 * n - step,
-            },
-            _ => ArrayStep {
-                active: node(step.checked_sub(1)),
-                backward: false,
-                valued: step,
-                adjoint_from: n,
-            },
+        let (place, backward) = match mode {
+            Mode::Reverse if step > n => (Some(2 * n - step), true),
+            _ => (step.checked_sub(1), false),
+        };
+        ArrayStep {
+            active: place.map(|i| self.order[i]),
+            place,
+            backward,
+            valued: if backward { n } else { step },
+            adjoint_from: if backward { 2 * n - step } else { n },
         }
     }
 
@@ -565,8 +529,10 @@ impl ArraySession {
 /// Which of the nodes' numbers a step shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ArrayStep {
-    /// The node the step computes (`None` before the first step), by its index in the graph.
+    /// The node the step computes (`None` before the first step), by its index in the graph, and its place in
+    /// [`ArraySession::order`].
     pub active: Option<usize>,
+    pub place: Option<usize>,
     /// In the backward sweep of reverse mode.
     pub backward: bool,
     /// The shown nodes `0..valued` (in [`ArraySession::order`]) have their values (and, forward, their tangents).

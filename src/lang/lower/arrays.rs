@@ -163,15 +163,7 @@ pub fn trace_with(
                 .map(|a| match a {
                     Some(super::driver::Arg::Array(e)) => {
                         let v = t.expr(e)?;
-                        let value = match v {
-                            V::Float(x) => Array::scalar(x),
-                            V::Int(i) => Array::scalar(i as f64),
-                            other => {
-                                let id = t.array_of(&other, e.span)?;
-                                t.vals[id.index()].clone()
-                            }
-                        };
-                        Ok(Some(Called::Array(value, e.span)))
+                        Ok(Some(Called::Array(t.value_of(v, e.span)?, e.span)))
                     }
                     Some(super::driver::Arg::Number(x)) => Ok(Some(Called::Number(x))),
                     None => Ok(None),
@@ -289,14 +281,8 @@ pub fn trace_with(
                 t.g.int_params.push((p.name.clone(), i));
                 V::Int(i)
             }
-            V::Float(x) => t.input(&p.name, Array::scalar(x), p.span)?,
-            V::Node(id) => {
-                let value = t.vals[id.index()].clone();
-                t.input(&p.name, value, p.span)?
-            }
             other => {
-                let array = t.array_of(&other, d.span)?;
-                let value = t.vals[array.index()].clone();
+                let value = t.value_of(other, d.span)?;
                 t.input(&p.name, value, p.span)?
             }
         };
@@ -542,6 +528,19 @@ impl Tracer {
             return self.constant(value, span);
         }
         self.push(AOpNode::Prim(op, args), value, span)
+    }
+
+    /// A value's numbers: a number's, or an array's (a list made one, as `np.array` would).
+    fn value_of(&mut self, v: V, span: Span) -> Result<Array> {
+        Ok(match v {
+            V::Float(x) => Array::scalar(x),
+            V::Int(i) => Array::scalar(i as f64),
+            V::Node(id) => self.vals[id.index()].clone(),
+            other => {
+                let id = self.array_of(&other, span)?;
+                self.vals[id.index()].clone()
+            }
+        })
     }
 
     fn node(&self, v: &V) -> Option<NodeId> {

@@ -68,8 +68,6 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
     };
     *last.borrow_mut() = Some(arrays.clone());
     let shared: super::graph_arrays::Arrays = Shared(arrays.clone());
-    let array_code =
-        html! { <super::graph_arrays::ArrayCode arrays={shared.clone()} mode={state.mode} /> };
     let array = arrays.as_ref().as_ref().and_then(|r| r.as_ref().ok());
     // In practice mode the number the step computes stays hidden until it is answered.
     let open = state.practice.open(state.step);
@@ -173,7 +171,7 @@ pub fn GraphChapter(props: &ChapterProps) -> Html {
             { match (&*session, &view) {
                 _ if array.is_some() => html! {
                     <>
-                        { super::graph_arrays::array_lab(&shared, mode, state.step, question.as_ref().map(|q| (q, open)), &array_code) }
+                        { super::graph_arrays::array_lab(&shared, mode, state.step, question.as_ref().filter(|_| open)) }
                         if !super::is_embedded() {
                             { array_export_row(arrays.clone(), export::stem(&state)) }
                         }

@@ -17,22 +17,15 @@ use crate::layout::{NODE_H, NODE_W};
 use crate::ui::components::graph_view::{c, path, ARROW};
 use crate::ui::components::{array_table, class_list, esc, json, raw, use_row_window};
 
-/// The seed's select, the drawing, the active node's numbers and the costs of both modes. In practice mode, the
-/// step's `question` (and whether it is still open): the number it asks for stays hidden until it is answered, and
-/// the numbers its rule reads are shown beside it.
-pub fn array_lab(
-    arrays: &Arrays,
-    mode: Mode,
-    step: usize,
-    question: Option<(&Question, bool)>,
-    code: &Html,
-) -> Html {
+/// The drawing, the step's node with its numbers, the costs of both modes, the evaluation trace and the derivative
+/// program. In practice mode, `asked` is the step's open question: the number it asks for stays hidden until it is
+/// answered.
+pub fn array_lab(arrays: &Arrays, mode: Mode, step: usize, asked: Option<&Question>) -> Html {
     let Some(Ok(s)) = &*arrays.0 else {
         return Html::default();
     };
     let g = s.graph();
     let at = s.at(mode, step);
-    let asked = question.filter(|(_, open)| *open).map(|(q, _)| q);
     let hidden = asked.is_some();
     let your_turn = asked.map_or(String::new(), |q| {
         format!(
@@ -46,7 +39,7 @@ pub fn array_lab(
     let drawing = html! { <ArrayDrawing arrays={arrays.clone()} {mode} {step} /> };
     // The step's node: its value, and its tangent or adjoint once known.
     // Its own piece of markup, rewritten at each step; the costs, the trace's rows and the program's code are pieces
-    // of their own that a step leaves alone (the code is made by the caller, once per session and mode).
+    // of their own that a step leaves alone (the code is made once per session and mode, by `ArrayCode`).
     let mut o = String::from("<div class=\"col\" data-testid=\"array-node\">");
     match at.active {
         Some(k) => {
@@ -122,7 +115,7 @@ pub fn array_lab(
                 { raw(costs) }
             </div>
             <ArrayTrace arrays={arrays.clone()} {mode} {step} {hidden} />
-            { code.clone() }
+            <ArrayCode arrays={arrays.clone()} {mode} />
         </>
     }
 }
@@ -242,9 +235,9 @@ fn blocks(items: impl Iterator<Item = String>) -> impl Iterator<Item = Html> {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct ArrayCodeProps {
-    pub arrays: Arrays,
-    pub mode: Mode,
+struct ArrayCodeProps {
+    arrays: Arrays,
+    mode: Mode,
 }
 
 /// The mode's derivative program ([`array_code`]), made once per session and mode (a step does not change it), when
@@ -252,7 +245,7 @@ pub struct ArrayCodeProps {
 /// and running it again takes 5 ms, which a keystroke's frame has no room for). A component of its own, so that
 /// showing it renders nothing else.
 #[component]
-pub fn ArrayCode(p: &ArrayCodeProps) -> Html {
+fn ArrayCode(p: &ArrayCodeProps) -> Html {
     let key = (p.arrays.clone(), p.mode);
     let made = use_state(|| None::<((Arrays, Mode), Html)>);
     {
@@ -369,15 +362,11 @@ struct TraceProps {
 /// and around its view, as the scalar trace does.
 #[component]
 fn ArrayTrace(p: &TraceProps) -> Html {
-    let (order, at) = match &*p.arrays.0 {
-        Some(Ok(s)) => (&s.order[..], Some(s.at(p.mode, p.step))),
-        _ => (&[][..], None),
+    let (at, n) = match &*p.arrays.0 {
+        Some(Ok(s)) => (Some(s.at(p.mode, p.step)), s.order.len()),
+        _ => (None, 0),
     };
-    let active = at
-        .as_ref()
-        .and_then(|at| at.active)
-        .and_then(|k| order.iter().position(|&o| o == k));
-    let w = use_row_window(order.len(), active);
+    let w = use_row_window(n, at.as_ref().and_then(|at| at.place));
     let (Some(Ok(s)), Some(at)) = (&*p.arrays.0, at) else {
         return Html::default();
     };
@@ -395,25 +384,18 @@ fn ArrayTrace(p: &TraceProps) -> Html {
         };
         html! { <ArrayTraceRow key={k} arrays={p.arrays.clone()} {k} {look} /> }
     });
-    let (above, below) = w.spacers(6);
+    let head = html! {
+        <>
+            <th scope="col">{ "node" }</th><th scope="col">{ "operation" }</th><th scope="col">{ "shape" }</th>
+            <th scope="col">{ "value" }</th>
+            <th scope="col" class="tangent-col">{ "tangent " }<span class="sub">{ format!("∂v/∂{}", s.wrt_name) }</span></th>
+            <th scope="col" class="adjoint-col">{ "adjoint " }<span class="sub">{ "∂f/∂v" }</span></th>
+        </>
+    };
     html! {
         <div class="trace-part" data-part="trace">
             <h2>{ "Evaluation trace" }</h2>
-            <div class="trace-wrap" ref={w.wrap.clone()} onscroll={w.onscroll.clone()} tabindex="0" role="region" aria-label="Evaluation trace">
-                <table class={format!("trace mode-{}", mode.name())} data-testid="array-trace" aria-rowcount={(order.len() + 1).to_string()}>
-                    <thead><tr aria-rowindex="1">
-                        <th scope="col">{ "node" }</th><th scope="col">{ "operation" }</th><th scope="col">{ "shape" }</th>
-                        <th scope="col">{ "value" }</th>
-                        <th scope="col" class="tangent-col">{ "tangent " }<span class="sub">{ format!("∂v/∂{}", s.wrt_name) }</span></th>
-                        <th scope="col" class="adjoint-col">{ "adjoint " }<span class="sub">{ "∂f/∂v" }</span></th>
-                    </tr></thead>
-                    <tbody>
-                        { for above }
-                        { for rows }
-                        { for below }
-                    </tbody>
-                </table>
-            </div>
+            { w.table(format!("trace mode-{}", mode.name()), "array-trace", 6, head, rows) }
         </div>
     }
 }

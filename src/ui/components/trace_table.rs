@@ -32,11 +32,11 @@ fn window(first: usize, last: usize, n: usize) -> (usize, usize) {
 /// What a long table draws: rows `from..to` of `n`, with spacers of `row_h` px a row standing for the others. `wrap`
 /// is the table's scroll area and `onscroll` its handler.
 pub struct RowWindow {
-    pub wrap: NodeRef,
-    pub onscroll: Callback<Event>,
     pub from: usize,
     pub to: usize,
-    pub n: usize,
+    wrap: NodeRef,
+    onscroll: Callback<Event>,
+    n: usize,
     row_h: f64,
 }
 
@@ -48,12 +48,30 @@ impl RowWindow {
         })
     }
 
-    /// The spacers above and below the rows drawn.
-    pub fn spacers(&self, cols: usize) -> (Option<Html>, Option<Html>) {
-        (
-            self.spacer(self.from, "above", cols),
-            self.spacer(self.n - self.to, "below", cols),
-        )
+    /// The table in its scroll area: the header's cells (`cols` of them), then the rows drawn between the spacers
+    /// that stand for the others.
+    pub fn table(
+        &self,
+        class: String,
+        testid: &'static str,
+        cols: usize,
+        head: Html,
+        rows: impl IntoIterator<Item = Html>,
+    ) -> Html {
+        // One list of keyed rows, the spacers among them.
+        let body = self
+            .spacer(self.from, "above", cols)
+            .into_iter()
+            .chain(rows)
+            .chain(self.spacer(self.n - self.to, "below", cols));
+        html! {
+            <div class="trace-wrap" ref={self.wrap.clone()} onscroll={self.onscroll.clone()} tabindex="0" role="region" aria-label="Evaluation trace">
+                <table {class} data-testid={testid} aria-rowcount={(self.n + 1).to_string()}>
+                    <thead><tr aria-rowindex="1">{ head }</tr></thead>
+                    <tbody>{ for body }</tbody>
+                </table>
+            </div>
+        }
     }
 }
 
@@ -191,32 +209,26 @@ pub fn TraceTable(props: &TraceTableProps) -> Html {
             </tr>
         }
     });
-    let (above, below) = w.spacers(5);
     let wrt = g
         .inputs
         .get(props.session.forward.wrt)
         .map_or("x".to_string(), |i| i.name.clone());
-    html! {
-        <div class="trace-wrap" ref={w.wrap.clone()} onscroll={w.onscroll.clone()} tabindex="0" role="region" aria-label="Evaluation trace">
-            <table class={format!("trace mode-{}", props.mode.name())}
-                data-testid="trace-table" aria-rowcount={(n + 1).to_string()}>
-                <thead>
-                    <tr aria-rowindex="1">
-                        <th scope="col">{ "node" }</th>
-                        <th scope="col">{ "operation" }</th>
-                        <th scope="col">{ "primal " }<span class="sub">{ "value" }</span></th>
-                        <th scope="col" class="tangent-col">{ "tangent " }<span class="sub">{ format!("∂v/∂{wrt}") }</span></th>
-                        <th scope="col" class="adjoint-col">{ "adjoint " }<span class="sub">{ "∂f/∂v" }</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    { for above }
-                    { for rows }
-                    { for below }
-                </tbody>
-            </table>
-        </div>
-    }
+    let head = html! {
+        <>
+            <th scope="col">{ "node" }</th>
+            <th scope="col">{ "operation" }</th>
+            <th scope="col">{ "primal " }<span class="sub">{ "value" }</span></th>
+            <th scope="col" class="tangent-col">{ "tangent " }<span class="sub">{ format!("∂v/∂{wrt}") }</span></th>
+            <th scope="col" class="adjoint-col">{ "adjoint " }<span class="sub">{ "∂f/∂v" }</span></th>
+        </>
+    };
+    w.table(
+        format!("trace mode-{}", props.mode.name()),
+        "trace-table",
+        5,
+        head,
+        rows,
+    )
 }
 
 /// Scrolls the table's area to its active row, just below the sticky header; `false` if that row is not drawn.
