@@ -171,18 +171,7 @@ fn forward_equals_reverse_and_hessians_are_symmetric_on_random_array_programs() 
             let x = nd::point(&g);
             let n: usize = x.iter().map(|a| a.len()).sum();
             let j = case % n.max(1);
-            let mut seeds: Vec<ad_lab::base::array::Array> = x
-                .iter()
-                .map(|a| ad_lab::base::array::Array::zeros(&a.shape))
-                .collect();
-            let mut at = j;
-            for s in seeds.iter_mut() {
-                if at < s.len() {
-                    s.data[at] = 1.0;
-                    break;
-                }
-                at -= s.len();
-            }
+            let seeds = nd::unit_seeds(x.iter().map(|a| &a.shape[..]), j);
             let text = forward_program(&g, &seeds);
             let got = rerun(case, &text);
             assert!(
